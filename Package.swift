@@ -1,0 +1,75 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Dependencies are deliberately few: each one adds minutes to a clean CI build on two cores.
+// The HTTP endpoints (/metrics, /healthz, /readyz) are served with NIOHTTP1 from swift-nio
+// instead of a web framework, and the Kubernetes client uses URLSession, not async-http-client.
+let package = Package(
+    name: "flowtest",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "flowtest-agent", targets: ["FlowTestAgent"]),
+        .executable(name: "flowtest-controller", targets: ["FlowTestController"]),
+        .library(name: "FlowTestShared", targets: ["FlowTestShared"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+    ],
+    targets: [
+        .target(
+            name: "FlowTestShared",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "Sources/Shared"
+        ),
+        .executableTarget(
+            name: "FlowTestAgent",
+            dependencies: [
+                "FlowTestShared",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "Sources/Agent"
+        ),
+        .executableTarget(
+            name: "FlowTestController",
+            dependencies: [
+                "FlowTestShared",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Controller"
+        ),
+        .testTarget(
+            name: "FlowTestAgentTests",
+            dependencies: [
+                "FlowTestAgent",
+                "FlowTestShared",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            path: "Tests/AgentTests"
+        ),
+    ]
+)

@@ -1,0 +1,42 @@
+import FlowTestShared
+import Foundation
+import Logging
+import NIOPosix
+import Prometheus
+import ServiceLifecycle
+
+/// What both roles set up the same way: logging, the descriptor limit, metrics and probes.
+struct AgentRuntime: Sendable {
+    let logger: Logger
+    let registry: PrometheusCollectorRegistry
+    let readiness: ReadinessState
+    let descriptorLimit: Int
+
+    /// Bootstraps logging (once per process) and raises the descriptor limit.
+    static func start(role: String, settings: CommonSettings) -> AgentRuntime {
+        LoggingSetup.bootstrap(format: settings.logFormat, level: settings.logLevel)
+        var logger = Logger(label: "flowtest.agent")
+        logger[metadataKey: "role"] = "\(role)"
+        let limit = FileDescriptorLimit.raiseToHardLimit()
+        logger.debug("descriptor limit", metadata: ["nofile": "\(limit)"])
+        return AgentRuntime(logger: logger, registry: PrometheusCollectorRegistry(), readiness: ReadinessState(), descriptorLimit: limit)
+    }
+
+    /// Binds the metrics and health endpoint, or fails with a line naming the port.
+    func bindTelemetry(_ settings: CommonSettings, beforeScrape: @escaping @Sendable () -> Void) async throws -> TelemetryServer {
+        do {
+            return try await TelemetryServer.bind(
+                host: settings.metricsAddress, port: settings.metricsPort, registry: registry, readiness: readiness,
+                beforeScrape: beforeScrape, logger: logger)
+        } catch {
+            throw StartupError("cannot serve metrics on \(settings.metricsAddress):\(settings.metricsPort): \(error)")
+        }
+    }
+
+    /// Runs `services` until they finish or SIGTERM/SIGINT, shutting down in reverse order.
+    func run(_ services: [ServiceGroupConfiguration.ServiceConfiguration]) async throws {
+        var configuration = ServiceGroupConfiguration(services: services, logger: logger)
+        configuration.gracefulShutdownSignals = [.sigterm, .sigint]
+        try await ServiceGroup(configuration: configuration).run()
+    }
+}

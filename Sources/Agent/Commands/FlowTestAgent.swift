@@ -1,0 +1,36 @@
+import ArgumentParser
+import FlowTestShared
+import Foundation
+
+/// `flowtest-agent`: the data plane of FlowTest.
+@main
+struct FlowTestAgent: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "flowtest-agent",
+        abstract: "Echo server and flow generator that measure real TCP and UDP flows.",
+        discussion: """
+            Every option can also be set with a FLOWTEST_* environment variable named after it
+            (--max-concurrent → FLOWTEST_MAX_CONCURRENT); a flag wins over the variable.
+            Exit codes: 0 ran, 1 could not run, 64 invalid flag or variable.
+            """,
+        subcommands: [EchoCommand.self, GenerateCommand.self])
+
+    /// Runs the command line, turning every configuration or startup problem into one line on
+    /// stderr and the documented exit code instead of a crash or a stack of usage text.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as ConfigurationError {
+            CommandLineOutput.fail("error: \(error)", code: ExitCode.validationFailure)
+        } catch let error as StartupError {
+            CommandLineOutput.fail("error: \(error)", code: ExitCode.failure)
+        } catch {
+            exit(withError: error)
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import FlowTestShared
+import Foundation
+import NIOPosix
+
+/// `flowtest-agent echo`: TCP and UDP echo servers.
+struct EchoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "echo", abstract: "Echo every TCP byte and UDP datagram back unchanged.")
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var options: EchoOptions
+
+    func run() async throws {
+        let resolver = SettingResolver(environment: ProcessInfo.processInfo.environment)
+        let settings = try CommonSettings.resolve(common, resolver)
+        let configuration = try EchoConfiguration.resolve(options, resolver)
+        let runtime = AgentRuntime.start(role: "echo", settings: settings)
+        // Keep a reserve of descriptors for the listeners, the metrics endpoint and logging.
+        let connectionLimit = max(1, runtime.descriptorLimit - 64)
+        if let cap = configuration.maxConnections, cap > connectionLimit {
+            runtime.logger.warning(
+                "--max-connections is above what the descriptor limit allows",
+                metadata: ["max-connections": "\(cap)", "nofile": "\(runtime.descriptorLimit)"])
+        }
+        let echo = try await EchoService.bind(
+            configuration, connectionLimit: connectionLimit, readiness: runtime.readiness,
+            group: MultiThreadedEventLoopGroup.singleton, logger: runtime.logger)
+        let metrics = EchoMetrics(registry: runtime.registry, listeners: echo.listeners)
+        let telemetry = try await runtime.bindTelemetry(settings) { metrics.publish() }
+        runtime.readiness.markReady()
+        try await runtime.run([
+            .init(service: telemetry),
+            .init(service: echo, successTerminationBehavior: .gracefullyShutdownGroup),
+        ])
+        CommandLineOutput.result(try EchoReport(listeners: echo.statistics()).json())
+    }
+}

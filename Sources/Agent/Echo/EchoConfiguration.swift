@@ -1,0 +1,55 @@
+import Foundation
+import FlowTestShared
+
+/// Everything an echo server needs, validated.
+struct EchoConfiguration: Equatable, Sendable {
+    var tcpPorts = [8080]
+    var udpPorts = [8080]
+    /// Nil: `::` (dual stack), falling back to `0.0.0.0` where the host has no IPv6.
+    var bindAddress: String?
+    /// Nil: the descriptor limit, less a reserve for listeners, logs and the metrics endpoint.
+    var maxConnections: Int?
+    /// Nil: connections are never closed for being idle.
+    var idleTimeout: Duration? = .seconds(300)
+    var gracePeriod = Duration.seconds(10)
+
+    /// Resolves every echo setting (flag > `FLOWTEST_*` > default).
+    static func resolve(_ options: EchoOptions, _ resolver: SettingResolver) throws(ConfigurationError) -> Self {
+        var config = EchoConfiguration()
+        let portsText = "comma-separated distinct ports 0...65535 (0 = any free port)"
+        config.tcpPorts = try resolver.resolve(
+            "--tcp-ports", options.tcpPorts, default: config.tcpPorts, expected: portsText, parse: Self.listenPorts)
+        config.udpPorts = try resolver.resolve(
+            "--udp-ports", options.udpPorts, default: config.udpPorts, expected: portsText, parse: Self.listenPorts)
+        config.bindAddress = try resolver.resolveOptional(
+            "--bind-address", options.bindAddress, expected: "an IPv4 or IPv6 address", parse: ValueParsers.ipAddress)
+        let maxConnections = try resolver.resolve(
+            "--max-connections", options.maxConnections, default: 0, expected: "a whole number ≥ 0 (0 = descriptor limit)",
+            parse: ValueParsers.integer(in: 0...100_000_000))
+        config.maxConnections = maxConnections == 0 ? nil : maxConnections
+        let idle = try resolver.resolve(
+            "--idle-timeout", options.idleTimeout, default: config.idleTimeout ?? .zero,
+            expected: "a duration such as 30s or 5m (0 = never)", parse: ValueParsers.duration)
+        config.idleTimeout = idle == .zero ? nil : idle
+        config.gracePeriod = try resolver.resolve(
+            "--grace-period", options.gracePeriod, default: config.gracePeriod, expected: "a duration such as 10s",
+            parse: ValueParsers.duration)
+        if config.tcpPorts.isEmpty, config.udpPorts.isEmpty {
+            throw ConfigurationError(setting: "--tcp-ports", value: "", expected: "at least one TCP or UDP port to echo on")
+        }
+        return config
+    }
+
+    /// Ports to listen on: like `ValueParsers.portList`, plus 0 for "any free port" (used by tests).
+    static func listenPorts(_ text: String) -> [Int]? {
+        if text.isEmpty { return [] }
+        var ports: [Int] = []
+        for item in text.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let port = Int(item.trimmingCharacters(in: .whitespaces)), (0...65535).contains(port),
+                port == 0 || !ports.contains(port)
+            else { return nil }
+            ports.append(port)
+        }
+        return ports
+    }
+}

@@ -1,0 +1,42 @@
+import FlowTestShared
+import Synchronization
+
+/// Live counters of one echo listener, updated from the event loops with relaxed atomics.
+final class EchoListenerCounters: Sendable {
+    let transport: Transport
+    private let boundPort = Atomic<Int>(0)
+    let connectionsAccepted = Atomic<UInt64>(0)
+    let connectionsActive = Atomic<Int>(0)
+    let connectionsRefused = Atomic<UInt64>(0)
+    let connectionsTimedOut = Atomic<UInt64>(0)
+    let bytesReceived = Atomic<UInt64>(0)
+    let bytesSent = Atomic<UInt64>(0)
+    let datagramsReceived = Atomic<UInt64>(0)
+    let datagramsSent = Atomic<UInt64>(0)
+
+    init(transport: Transport) {
+        self.transport = transport
+    }
+
+    /// The port actually bound (the configured one, or the one the kernel picked for port 0).
+    var port: Int {
+        get { boundPort.load(ordering: .relaxed) }
+    }
+
+    /// Records the bound port; called once, right after binding.
+    func bound(to port: Int) {
+        boundPort.store(port, ordering: .relaxed)
+    }
+
+    /// The counters' values now.
+    func read() -> EchoListenerStatistics {
+        EchoListenerStatistics(
+            protocol: transport, port: port,
+            connectionsAccepted: connectionsAccepted.load(ordering: .relaxed),
+            connectionsActive: connectionsActive.load(ordering: .relaxed),
+            connectionsRefused: connectionsRefused.load(ordering: .relaxed),
+            connectionsTimedOut: connectionsTimedOut.load(ordering: .relaxed),
+            bytesReceived: bytesReceived.load(ordering: .relaxed), bytesSent: bytesSent.load(ordering: .relaxed),
+            datagramsReceived: datagramsReceived.load(ordering: .relaxed), datagramsSent: datagramsSent.load(ordering: .relaxed))
+    }
+}

@@ -1,0 +1,22 @@
+import ArgumentParser
+
+/// The echo server's flags, as text; `EchoConfiguration.resolve` validates them.
+struct EchoOptions: ParsableArguments {
+    @Option(help: "Comma-separated TCP ports to echo on; 0 picks a free port (env FLOWTEST_TCP_PORTS, default 8080).")
+    var tcpPorts: String?
+
+    @Option(help: "Comma-separated UDP ports to echo on; 0 picks a free port (env FLOWTEST_UDP_PORTS, default 8080).")
+    var udpPorts: String?
+
+    @Option(help: "Address to listen on; :: also accepts IPv4 (env FLOWTEST_BIND_ADDRESS, default ::, or 0.0.0.0 without IPv6).")
+    var bindAddress: String?
+
+    @Option(help: "Most TCP connections open at once; 0 means as many as the descriptor limit allows (env FLOWTEST_MAX_CONNECTIONS, default 0).")
+    var maxConnections: String?
+
+    @Option(help: "Close a TCP connection idle this long; 0 never does (env FLOWTEST_IDLE_TIMEOUT, default 5m).")
+    var idleTimeout: String?
+
+    @Option(help: "On SIGTERM, how long open connections may go on before they are closed (env FLOWTEST_GRACE_PERIOD, default 10s).")
+    var gracePeriod: String?
+}

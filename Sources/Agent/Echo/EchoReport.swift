@@ -1,0 +1,18 @@
+import FlowTestShared
+import Foundation
+
+/// The JSON summary an echo server prints on stdout when it stops.
+struct EchoReport: Codable, Sendable {
+    var role = "echo"
+    var listeners: [EchoListenerStatistics]
+
+    init(listeners: [EchoListenerStatistics]) {
+        self.listeners = listeners
+    }
+
+    func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+}

@@ -1,0 +1,38 @@
+import FlowTestShared
+import Logging
+import NIOCore
+
+/// What every flow of a run shares: settings, statistics, metrics and the payload bytes.
+struct FlowEnvironment: Sendable {
+    let statistics: GeneratorStatistics
+    let metrics: GeneratorMetrics
+    let payload: PayloadSize
+    let seed: UInt64
+    /// Zero means the next message leaves as soon as the echo of the previous one is back.
+    let messageInterval: TimeAmount
+    let responseTimeout: TimeAmount
+    /// Filler bytes for message bodies, allocated once: each message sends a slice of it, so no
+    /// payload is ever copied or built per message.
+    let filler: ByteBuffer
+    let logger: Logger
+
+    init(
+        configuration: GeneratorConfiguration, statistics: GeneratorStatistics, metrics: GeneratorMetrics,
+        logger: Logger
+    ) {
+        self.statistics = statistics
+        self.metrics = metrics
+        self.payload = configuration.payload
+        self.seed = configuration.seed
+        self.messageInterval = TimeAmount(configuration.messageInterval)
+        self.responseTimeout = TimeAmount(configuration.responseTimeout)
+        // A recognisable, non-zero pattern: an echo that zeroes or shifts bytes shows up in a capture.
+        self.filler = ByteBuffer(bytes: (0..<configuration.payload.maximum).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
+        self.logger = logger
+    }
+
+    /// The first `count` bytes of the filler.
+    func fillerSlice(_ count: Int) -> ByteBuffer {
+        filler.getSlice(at: filler.readerIndex, length: count)!
+    }
+}

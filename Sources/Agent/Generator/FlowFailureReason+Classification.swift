@@ -1,0 +1,43 @@
+import FlowTestShared
+import NIOCore
+import NIOPosix
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+extension FlowFailureReason {
+    /// Maps a socket or NIO error to the reason it is counted under.
+    init(classifying error: any Error) {
+        switch error {
+        case let ioError as IOError:
+            self.init(errno: ioError.errnoCode)
+        case ChannelError.connectTimeout:
+            self = .timeout
+        case let connectionError as NIOConnectionError:
+            // Only host-name connects produce this; a failed lookup is DNS, anything else the first cause.
+            if connectionError.dnsAError != nil || connectionError.dnsAAAAError != nil, connectionError.connectionErrors.isEmpty {
+                self = .dns
+            } else {
+                self = connectionError.connectionErrors.first.map { FlowFailureReason(classifying: $0.error) } ?? .other
+            }
+        case is SocketAddressError:
+            self = .dns
+        default:
+            self = .other
+        }
+    }
+
+    /// Maps an errno from connect, read or write.
+    init(errno code: CInt) {
+        switch code {
+        case ECONNREFUSED: self = .refused
+        case ECONNRESET, EPIPE, ECONNABORTED: self = .reset
+        case ETIMEDOUT: self = .timeout
+        case EHOSTUNREACH, ENETUNREACH, EHOSTDOWN, ENETDOWN, EADDRNOTAVAIL: self = .unreachable
+        default: self = .other
+        }
+    }
+}

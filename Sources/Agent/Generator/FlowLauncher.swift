@@ -1,0 +1,114 @@
+import FlowTestShared
+import NIOCore
+import NIOPosix
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Opens the socket of each scheduled flow on an event loop and hands it to its flow handler.
+///
+/// Flows are spread round-robin over the event loops, and each loop has its own statistics shard,
+/// so flows on different cores never contend for a lock.
+final class FlowLauncher: Sendable {
+    private let loops: [any EventLoop]
+    private let environment: FlowEnvironment
+    private let mss: Int?
+    private let allowFragmentation: Bool
+    private let connectTimeout: TimeAmount
+    private let receiveBufferSize: Int
+    private let open = Mutex<[ObjectIdentifier: any Channel]>([:])
+
+    init(group: MultiThreadedEventLoopGroup, configuration: GeneratorConfiguration, environment: FlowEnvironment) {
+        self.loops = Array(group.makeIterator())
+        precondition(loops.count == environment.statistics.shards.count, "one statistics shard per event loop")
+        self.environment = environment
+        self.mss = configuration.mss
+        self.allowFragmentation = configuration.allowFragmentation
+        self.connectTimeout = TimeAmount(configuration.connectTimeout)
+        // Big enough for the largest echo, so a datagram is never truncated.
+        self.receiveBufferSize = max(2048, configuration.payload.maximum)
+    }
+
+    /// Starts `flow` towards `address`; a nil address means the target name did not resolve.
+    func launch(_ flow: ScheduledFlow, to address: SocketAddress?, lifetimeEnd: NIODeadline) {
+        let slot = Int(flow.index % UInt64(loops.count))
+        let shard = environment.statistics.shards[slot]
+        shard.update { $0.counters[flow.transport].flowsStarted += 1 }
+        environment.statistics.flowOpened(flow.transport)
+        guard var address else { return recordLaunchFailure(flow, shard: shard, reason: .dns) }
+        address.port = flow.port
+        let connected: EventLoopFuture<any Channel> =
+            switch flow.transport {
+            case .tcp: connectTCP(flow, to: address, loop: loops[slot], shard: shard, lifetimeEnd: lifetimeEnd)
+            case .udp: connectUDP(flow, to: address, loop: loops[slot], shard: shard, lifetimeEnd: lifetimeEnd)
+            }
+        connected.whenComplete { [self] result in
+            switch result {
+            case .success(let channel):
+                let key = ObjectIdentifier(channel)
+                open.withLock { $0[key] = channel }
+                channel.closeFuture.whenComplete { [self] _ in _ = open.withLock { $0.removeValue(forKey: key) } }
+            case .failure(let error):
+                recordLaunchFailure(flow, shard: shard, reason: FlowFailureReason(classifying: error))
+            }
+        }
+    }
+
+    private func connectTCP(
+        _ flow: ScheduledFlow, to address: SocketAddress, loop: any EventLoop, shard: FlowStatisticsShard, lifetimeEnd: NIODeadline
+    ) -> EventLoopFuture<any Channel> {
+        var bootstrap = ClientBootstrap(group: loop)
+            .connectTimeout(connectTimeout)
+            .channelInitializer { [environment] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        TCPFlowHandler(flow: flow, environment: environment, shard: shard, lifetimeEnd: lifetimeEnd))
+                }
+            }
+        if let mss {
+            // Set before connect, so the SYN already advertises it.
+            bootstrap = bootstrap.channelOption(.socket(SocketOptionLevel(IPPROTO_TCP), SocketOptionName(TCP_MAXSEG)), value: SocketOptionValue(mss))
+        }
+        return bootstrap.connect(to: address)
+    }
+
+    private func connectUDP(
+        _ flow: ScheduledFlow, to address: SocketAddress, loop: any EventLoop, shard: FlowStatisticsShard, lifetimeEnd: NIODeadline
+    ) -> EventLoopFuture<any Channel> {
+        var bootstrap = DatagramBootstrap(group: loop)
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: receiveBufferSize))
+            .channelInitializer { [environment] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        UDPFlowHandler(flow: flow, environment: environment, shard: shard, lifetimeEnd: lifetimeEnd))
+                }
+            }
+        if !allowFragmentation {
+            // Don't-fragment: a datagram larger than the path MTU fails with EMSGSIZE instead of
+            // being split, so MTU problems show up as failures rather than hidden fragmentation.
+            bootstrap =
+                if address.protocol == .inet6 {
+                    bootstrap.channelOption(.socket(SocketOptionLevel(IPPROTO_IPV6), 23 /* IPV6_MTU_DISCOVER */), value: 2 /* IPV6_PMTUDISC_DO */)
+                } else {
+                    bootstrap.channelOption(.socket(SocketOptionLevel(IPPROTO_IP), SocketOptionName(IP_MTU_DISCOVER)), value: SocketOptionValue(IP_PMTUDISC_DO))
+                }
+        }
+        return bootstrap.connect(to: address)
+    }
+
+    private func recordLaunchFailure(_ flow: ScheduledFlow, shard: FlowStatisticsShard, reason: FlowFailureReason) {
+        shard.update { $0.counters[flow.transport].recordFailure(reason) }
+        environment.statistics.flowClosed(flow.transport)
+    }
+
+    /// Ends every open flow now (shutdown, or flows outliving the run), counting them completed.
+    func stopAll() {
+        for channel in open.withLock({ Array($0.values) }) {
+            channel.pipeline.fireUserInboundEventTriggered(FlowStopEvent())
+        }
+    }
+}

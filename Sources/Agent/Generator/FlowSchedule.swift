@@ -1,0 +1,74 @@
+import Foundation
+import FlowTestShared
+
+/// Produces the sequence of flows a run starts: a pure function of the configuration and seed.
+///
+/// Kept free of clocks and sockets so that rate, lifetimes and reproducibility are unit-testable.
+struct FlowSchedule: Sendable, Sequence, IteratorProtocol {
+    private let pattern: FlowPattern
+    private let rate: Double
+    private let constantLifetime: Duration
+    private let lifetimeRange: ClosedRange<Double>
+    private let transports: [Transport]
+    private let tcpPorts: [Int]
+    private let udpPorts: [Int]
+    private var random: SeededRandomNumberGenerator
+    private var index: UInt64 = 0
+    private var randomClock: Double = 0
+    private var portCursor: [Transport: Int] = [:]
+
+    init(
+        pattern: FlowPattern, rate: Double, maxConcurrent: Int, minDuration: Duration, maxDuration: Duration,
+        protocol flowProtocol: FlowProtocol, tcpPorts: [Int], udpPorts: [Int], seed: UInt64
+    ) {
+        self.pattern = pattern
+        self.rate = rate
+        // Decision 2: a constant flow lives maxConcurrent/rate, so exactly maxConcurrent overlap.
+        self.constantLifetime = .seconds(Double(maxConcurrent) / rate)
+        self.lifetimeRange = minDuration.seconds...maxDuration.seconds
+        self.transports =
+            switch flowProtocol {
+            case .tcp: [.tcp]
+            case .udp: [.udp]
+            case .both: [.tcp, .udp]
+            }
+        self.tcpPorts = tcpPorts
+        self.udpPorts = udpPorts
+        self.random = SeededRandomNumberGenerator(seed: seed)
+    }
+
+    mutating func next() -> ScheduledFlow? {
+        defer { index += 1 }
+        let start: Duration
+        let lifetime: Duration
+        switch pattern {
+        case .constant:
+            // Computed from the index, never accumulated, so rounding cannot drift the rate.
+            start = .seconds(Double(index) / rate)
+            lifetime = constantLifetime
+        case .random:
+            // Poisson arrivals: exponential gaps with mean 1/rate.
+            let uniform = Double.random(in: Double.ulpOfOne..<1, using: &random)
+            if index > 0 { randomClock += -Foundation.log(uniform) / rate }
+            start = .seconds(randomClock)
+            lifetime = .seconds(Double.random(in: lifetimeRange, using: &random))
+        }
+        // Transports alternate, so `both` gives TCP and UDP the same share of the rate.
+        let transport = transports[Int(index % UInt64(transports.count))]
+        let ports = transport == .tcp ? tcpPorts : udpPorts
+        let cursor = portCursor[transport, default: 0]
+        portCursor[transport] = cursor + 1
+        return ScheduledFlow(
+            index: index, start: start, lifetime: lifetime, transport: transport,
+            port: ports[cursor % ports.count])
+    }
+}
+
+
+extension Duration {
+    /// The duration as floating-point seconds.
+    var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import FlowTestShared
+import Foundation
+import NIOPosix
+
+/// `flowtest-agent generate`: flows towards an echo server, measured.
+struct GenerateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Generate TCP/UDP flows against an echo server and print a JSON summary.")
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var options: GenerateOptions
+
+    func run() async throws {
+        let resolver = SettingResolver(environment: ProcessInfo.processInfo.environment)
+        let settings = try CommonSettings.resolve(common, resolver)
+        let configuration = try GeneratorConfiguration.resolve(options, resolver)
+        let runtime = AgentRuntime.start(role: "generator", settings: settings)
+        let group = MultiThreadedEventLoopGroup.singleton
+        let statistics = GeneratorStatistics(shardCount: Array(group.makeIterator()).count)
+        let metrics = GeneratorMetrics(registry: runtime.registry)
+        let generator = GeneratorService(
+            configuration: configuration, group: group, statistics: statistics, metrics: metrics, logger: runtime.logger)
+        let telemetry = try await runtime.bindTelemetry(settings) { metrics.publish(statistics.snapshot()) }
+        let startTime = Date()
+        runtime.readiness.markReady()
+        try await runtime.run([
+            .init(service: telemetry),
+            .init(service: generator, successTerminationBehavior: .gracefullyShutdownGroup),
+        ])
+        let report = GeneratorReport(
+            configuration: configuration, snapshot: statistics.snapshot(), progress: generator.runProgress, startTime: startTime)
+        CommandLineOutput.result(try report.json())
+    }
+}

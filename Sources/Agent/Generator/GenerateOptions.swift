@@ -1,0 +1,73 @@
+import ArgumentParser
+
+/// The generator's flags, as text; `GeneratorConfiguration.resolve` validates them.
+///
+/// They mirror the seed flow generator's options (renamed to kebab-case), plus the message
+/// interval, the seed, and timeouts. Each also reads `FLOWTEST_<NAME>` from the environment.
+struct GenerateOptions: ParsableArguments {
+    @Option(help: "Host name or address of the echo server (env FLOWTEST_TARGET, default localhost).")
+    var target: String?
+
+    @Option(help: "New flows per second (env FLOWTEST_RATE, default 10).")
+    var rate: String?
+
+    @Option(help: "Maximum flows open at once (env FLOWTEST_MAX_CONCURRENT, default 100).")
+    var maxConcurrent: String?
+
+    @Option(name: .customLong("protocol"), help: "tcp, udp or both (env FLOWTEST_PROTOCOL, default both).")
+    var flowProtocol: String?
+
+    @Option(help: "Comma-separated TCP ports of the target (env FLOWTEST_TCP_PORTS, default 8080).")
+    var tcpPorts: String?
+
+    @Option(help: "Comma-separated UDP ports of the target (env FLOWTEST_UDP_PORTS, default 8080).")
+    var udpPorts: String?
+
+    @Option(help: "Shortest flow lifetime in the random pattern, e.g. 1s or 500ms (env FLOWTEST_MIN_DURATION, default 1s).")
+    var minDuration: String?
+
+    @Option(help: "Longest flow lifetime in the random pattern (env FLOWTEST_MAX_DURATION, default 10s).")
+    var maxDuration: String?
+
+    @Option(help: "constant or random (env FLOWTEST_PATTERN, default random).")
+    var pattern: String?
+
+    @Option(help: "Stop after this long; 0 runs until stopped (env FLOWTEST_TIME_LIMIT, default 0).")
+    var timeLimit: String?
+
+    @Option(help: "Stop after starting this many flows; 0 means no limit (env FLOWTEST_FLOW_COUNT, default 0).")
+    var flowCount: String?
+
+    @Option(help: "Fixed message size in bytes (env FLOWTEST_PAYLOAD_SIZE, default 64).")
+    var payloadSize: String?
+
+    @Option(help: "Smallest message size when sizes vary (env FLOWTEST_MIN_PAYLOAD_SIZE).")
+    var minPayloadSize: String?
+
+    @Option(help: "Largest message size when sizes vary (env FLOWTEST_MAX_PAYLOAD_SIZE).")
+    var maxPayloadSize: String?
+
+    @Option(help: "Path MTU in bytes; bounds UDP payloads and sets the MSS when --mss is not given (env FLOWTEST_MTU, default 1500).")
+    var mtu: String?
+
+    @Option(help: "TCP maximum segment size applied with TCP_MAXSEG (env FLOWTEST_MSS, default: the kernel's, or derived from an explicit --mtu).")
+    var mss: String?
+
+    @Option(help: "Pause between messages in a flow; 0 sends the next as soon as the echo is back (env FLOWTEST_MESSAGE_INTERVAL, default 100ms).")
+    var messageInterval: String?
+
+    @Option(help: "Seed of the random pattern and payload sizes, for a reproducible run (env FLOWTEST_SEED, default random).")
+    var seed: String?
+
+    @Option(help: "How long a TCP connect may take (env FLOWTEST_CONNECT_TIMEOUT, default 5s).")
+    var connectTimeout: String?
+
+    @Option(help: "How long to wait for an echo before a TCP flow fails or a UDP datagram counts as lost (env FLOWTEST_RESPONSE_TIMEOUT, default 2s).")
+    var responseTimeout: String?
+
+    @Flag(help: "Allow UDP payloads larger than the MTU (sent fragmented) (env FLOWTEST_ALLOW_FRAGMENTATION).")
+    var allowFragmentation = false
+
+    @Flag(help: "Print one progress line per second to stderr (env FLOWTEST_MONITOR).")
+    var monitor = false
+}

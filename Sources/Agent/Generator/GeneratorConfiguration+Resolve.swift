@@ -1,0 +1,136 @@
+import FlowTestShared
+
+extension GeneratorConfiguration {
+    /// Resolves every generator setting (flag > `FLOWTEST_*` > default) and checks the rules
+    /// that span several settings. The first problem is thrown, naming the setting.
+    static func resolve(_ options: GenerateOptions, _ resolver: SettingResolver) throws(ConfigurationError) -> Self {
+        var config = GeneratorConfiguration()
+        let durationText = "a duration such as 500ms, 2s or 1m"
+        config.target = try resolver.resolve(
+            "--target", options.target, default: config.target, expected: "a host name or IP address",
+            parse: ValueParsers.host)
+        config.rate = try resolver.resolve(
+            "--rate", options.rate, default: config.rate, expected: "flows per second, a number 0.001...1000000",
+            parse: ValueParsers.number(in: 0.001...1_000_000))
+        config.maxConcurrent = try resolver.resolve(
+            "--max-concurrent", options.maxConcurrent, default: config.maxConcurrent,
+            expected: "a whole number 1...10000000", parse: ValueParsers.integer(in: 1...10_000_000))
+        config.flowProtocol = try resolver.resolve(
+            "--protocol", options.flowProtocol, default: config.flowProtocol,
+            expected: ValueParsers.describeChoices(FlowProtocol.self), parse: ValueParsers.choice(FlowProtocol.self))
+        config.tcpPorts = try resolver.resolve(
+            "--tcp-ports", options.tcpPorts, default: config.tcpPorts,
+            expected: "comma-separated distinct ports 1...65535", parse: ValueParsers.portList)
+        config.udpPorts = try resolver.resolve(
+            "--udp-ports", options.udpPorts, default: config.udpPorts,
+            expected: "comma-separated distinct ports 1...65535", parse: ValueParsers.portList)
+        config.minDuration = try resolver.resolve(
+            "--min-duration", options.minDuration, default: config.minDuration, expected: durationText,
+            parse: ValueParsers.duration)
+        config.maxDuration = try resolver.resolve(
+            "--max-duration", options.maxDuration, default: config.maxDuration, expected: durationText,
+            parse: ValueParsers.duration)
+        config.pattern = try resolver.resolve(
+            "--pattern", options.pattern, default: config.pattern,
+            expected: ValueParsers.describeChoices(FlowPattern.self), parse: ValueParsers.choice(FlowPattern.self))
+        let timeLimit = try resolver.resolve(
+            "--time-limit", options.timeLimit, default: .zero, expected: durationText + " (0 = no limit)",
+            parse: ValueParsers.duration)
+        config.timeLimit = timeLimit == .zero ? nil : timeLimit
+        let flowCount = try resolver.resolve(
+            "--flow-count", options.flowCount, default: 0, expected: "a whole number ≥ 0 (0 = no limit)",
+            parse: { UInt64($0) })
+        config.flowCount = flowCount == 0 ? nil : flowCount
+        config.payload = try resolvePayload(options, resolver)
+        config.mtu = try resolver.resolve(
+            "--mtu", options.mtu, default: config.mtu, expected: "a whole number 68...65535",
+            parse: ValueParsers.integer(in: 68...65535))
+        let ipv6Target = config.target.contains(":")
+        config.mss = try resolver.resolveOptional(
+            "--mss", options.mss, expected: "a whole number 88...65495 (the kernel's TCP_MAXSEG range)",
+            parse: ValueParsers.integer(in: 88...65495))
+        if config.mss == nil, resolver.raw("--mtu", options.mtu) != nil {
+            config.mss = max(88, mss(forMTU: config.mtu, ipv6: ipv6Target))
+        }
+        config.messageInterval = try resolver.resolve(
+            "--message-interval", options.messageInterval, default: config.messageInterval,
+            expected: durationText + " (0 = back-to-back)", parse: ValueParsers.duration)
+        var systemRandom = SystemRandomNumberGenerator()
+        config.seed = try resolver.resolve(
+            "--seed", options.seed, default: systemRandom.next(), expected: "a whole number 0...18446744073709551615",
+            parse: { UInt64($0) })
+        config.connectTimeout = try resolver.resolve(
+            "--connect-timeout", options.connectTimeout, default: config.connectTimeout,
+            expected: durationText + " greater than 0", parse: { ValueParsers.duration($0).flatMap { $0 > .zero ? $0 : nil } })
+        config.responseTimeout = try resolver.resolve(
+            "--response-timeout", options.responseTimeout, default: config.responseTimeout,
+            expected: durationText + " greater than 0", parse: { ValueParsers.duration($0).flatMap { $0 > .zero ? $0 : nil } })
+        config.allowFragmentation = try resolver.resolveSwitch("--allow-fragmentation", options.allowFragmentation)
+        config.monitor = try resolver.resolveSwitch("--monitor", options.monitor)
+        try config.validate(ipv6Target: ipv6Target)
+        return config
+    }
+
+    private static func resolvePayload(_ options: GenerateOptions, _ resolver: SettingResolver) throws(ConfigurationError) -> PayloadSize {
+        let sizeText = "a whole number of bytes 1...16777216"
+        let parseSize = ValueParsers.integer(in: 1...16_777_216)
+        let fixed = try resolver.resolveOptional("--payload-size", options.payloadSize, expected: sizeText, parse: parseSize)
+        let minimum = try resolver.resolveOptional("--min-payload-size", options.minPayloadSize, expected: sizeText, parse: parseSize)
+        let maximum = try resolver.resolveOptional("--max-payload-size", options.maxPayloadSize, expected: sizeText, parse: parseSize)
+        switch (fixed, minimum, maximum) {
+        case (let size?, nil, nil): return .fixed(size)
+        case (nil, nil, nil): return .fixed(64)
+        case (nil, let low?, let high?):
+            guard low <= high else {
+                throw ConfigurationError(
+                    setting: "--min-payload-size", value: String(low), expected: "at most --max-payload-size (\(high))")
+            }
+            return .range(min: low, max: high)
+        case (nil, _, _):
+            throw ConfigurationError(
+                setting: minimum == nil ? "--max-payload-size" : "--min-payload-size",
+                value: String((minimum ?? maximum)!),
+                expected: "--min-payload-size and --max-payload-size to be given together")
+        case (let size?, _, _):
+            throw ConfigurationError(
+                setting: "--payload-size", value: String(size),
+                expected: "either --payload-size or --min-payload-size/--max-payload-size, not both")
+        }
+    }
+
+    /// Rules that involve more than one setting; the error names the setting to change.
+    func validate(ipv6Target: Bool) throws(ConfigurationError) {
+        if flowProtocol.includesTCP, tcpPorts.isEmpty {
+            throw ConfigurationError(setting: "--tcp-ports", value: "", expected: "at least one port for --protocol \(flowProtocol.rawValue)")
+        }
+        if flowProtocol.includesUDP, udpPorts.isEmpty {
+            throw ConfigurationError(setting: "--udp-ports", value: "", expected: "at least one port for --protocol \(flowProtocol.rawValue)")
+        }
+        if minDuration > maxDuration {
+            throw ConfigurationError(
+                setting: "--min-duration", value: "\(minDuration)", expected: "at most --max-duration (\(maxDuration))")
+        }
+        if pattern == .random, maxDuration == .zero {
+            throw ConfigurationError(setting: "--max-duration", value: "0", expected: "a duration greater than 0 for --pattern random")
+        }
+        guard flowProtocol.includesUDP else { return }
+        if payload.minimum < FlowHeader.size {
+            throw ConfigurationError(
+                setting: payload.minimum == payload.maximum ? "--payload-size" : "--min-payload-size",
+                value: String(payload.minimum),
+                expected: "at least \(FlowHeader.size) bytes for UDP, room for the measurement header")
+        }
+        let limit = Self.udpPayloadLimit(mtu: mtu, ipv6: ipv6Target)
+        if !allowFragmentation, payload.maximum > limit {
+            throw ConfigurationError(
+                setting: payload.minimum == payload.maximum ? "--payload-size" : "--max-payload-size",
+                value: String(payload.maximum),
+                expected: "at most \(limit) bytes, the UDP payload that fits --mtu \(mtu) over IP\(ipv6Target ? "v6" : "v4") (or --allow-fragmentation)")
+        }
+        if payload.maximum > 65507 {
+            throw ConfigurationError(
+                setting: payload.minimum == payload.maximum ? "--payload-size" : "--max-payload-size",
+                value: String(payload.maximum), expected: "at most 65507 bytes, the largest UDP datagram")
+        }
+    }
+}

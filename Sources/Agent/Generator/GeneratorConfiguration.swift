@@ -1,0 +1,40 @@
+import FlowTestShared
+
+/// Everything a generator run needs, validated: built from flags and environment by `resolve`,
+/// and by local mode from a FlowTest spec.
+struct GeneratorConfiguration: Equatable, Sendable {
+    var target = "localhost"
+    var rate = 10.0
+    var maxConcurrent = 100
+    var flowProtocol = FlowProtocol.both
+    var tcpPorts = [8080]
+    var udpPorts = [8080]
+    var minDuration = Duration.seconds(1)
+    var maxDuration = Duration.seconds(10)
+    var pattern = FlowPattern.random
+    /// Nil runs until stopped.
+    var timeLimit: Duration?
+    /// Nil starts flows until stopped.
+    var flowCount: UInt64?
+    var payload = PayloadSize.fixed(64)
+    var mtu = 1500
+    /// Nil leaves the kernel's MSS alone.
+    var mss: Int?
+    var messageInterval = Duration.milliseconds(100)
+    var seed: UInt64 = 0
+    var allowFragmentation = false
+    var connectTimeout = Duration.seconds(5)
+    var responseTimeout = Duration.seconds(2)
+    var monitor = false
+
+    /// Largest UDP payload that fits the MTU without fragmentation: MTU − IP header − 8-byte UDP
+    /// header, with a 20-byte IPv4 or 40-byte IPv6 header.
+    static func udpPayloadLimit(mtu: Int, ipv6: Bool) -> Int {
+        mtu - (ipv6 ? 40 : 20) - 8
+    }
+
+    /// The MSS derived from an explicit MTU: MTU − IP header − 20-byte TCP header.
+    static func mss(forMTU mtu: Int, ipv6: Bool) -> Int {
+        mtu - (ipv6 ? 40 : 20) - 20
+    }
+}

@@ -1,0 +1,144 @@
+import FlowTestShared
+import NIOCore
+
+/// Drives one TCP flow: send a message, wait for its whole echo, record the round trip, pause
+/// for the message interval, repeat until the flow's lifetime is over.
+///
+/// One message is in flight at a time, so a round trip is exactly "last byte written → last byte
+/// of its echo read", and the echo can be checked byte for byte against the header that was sent.
+/// Everything runs on the channel's event loop; the handler is never shared.
+final class TCPFlowHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let flow: ScheduledFlow
+    private let environment: FlowEnvironment
+    private let shard: FlowStatisticsShard
+    private let lifetimeEnd: NIODeadline
+    private var random: SeededRandomNumberGenerator
+    private var context: ChannelHandlerContext?
+
+    private var sequence: UInt32 = 0
+    /// Bytes of the current message's echo still to come; 0 when nothing is in flight.
+    private var awaitedBytes = 0
+    private var messageSize = 0
+    private var echoedBytes = 0
+    private var sentHeader: ByteBuffer?
+    private var sentAt = NIODeadline.uptimeNanoseconds(0)
+    private var stopping = false
+    private var finished = false
+    private var wasActive = false
+    private var lifetimeTimer: Scheduled<Void>?
+    private var responseTimer: Scheduled<Void>?
+    private var nextSend: Scheduled<Void>?
+
+    init(flow: ScheduledFlow, environment: FlowEnvironment, shard: FlowStatisticsShard, lifetimeEnd: NIODeadline) {
+        self.flow = flow
+        self.environment = environment
+        self.shard = shard
+        self.lifetimeEnd = lifetimeEnd
+        self.random = SeededRandomNumberGenerator.forFlow(flow.index, seed: environment.seed)
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        wasActive = true
+        let loop = context.eventLoop.assumeIsolated()
+        lifetimeTimer = loop.scheduleTask(deadline: lifetimeEnd) { [self] in lifetimeEnded() }
+        sendMessage()
+        context.fireChannelActive()
+    }
+
+    private func sendMessage() {
+        guard let context, !finished else { return }
+        sequence &+= 1
+        messageSize = environment.payload.next(using: &random)
+        echoedBytes = 0
+        awaitedBytes = messageSize
+        sentAt = .now()
+        if messageSize >= FlowHeader.size {
+            var header = context.channel.allocator.buffer(capacity: FlowHeader.size)
+            FlowHeader(sequence: sequence, flowID: flow.index, sendTimeNanoseconds: sentAt.uptimeNanoseconds).write(to: &header)
+            sentHeader = header
+            context.write(wrapOutboundOut(header), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(environment.fillerSlice(messageSize - FlowHeader.size)), promise: nil)
+        } else {
+            sentHeader = nil
+            context.writeAndFlush(wrapOutboundOut(environment.fillerSlice(messageSize)), promise: nil)
+        }
+        shard.recordSend(.tcp, bytes: messageSize)
+        responseTimer = context.eventLoop.assumeIsolated().scheduleTask(in: environment.responseTimeout) { [self] in
+            finish(.timeout)
+        }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        guard !finished else { return }
+        guard buffer.readableBytes <= awaitedBytes, echoMatchesHeader(buffer) else {
+            // More bytes than were sent, or different ones: whatever answered is not a pure echo.
+            return finish(.corrupted)
+        }
+        echoedBytes += buffer.readableBytes
+        awaitedBytes -= buffer.readableBytes
+        if awaitedBytes == 0 { echoCompleted() }
+    }
+
+    /// Whether the bytes of `buffer` that overlap the header equal the header that was sent.
+    private func echoMatchesHeader(_ buffer: ByteBuffer) -> Bool {
+        guard let sentHeader, echoedBytes < FlowHeader.size else { return true }
+        let overlap = min(FlowHeader.size - echoedBytes, buffer.readableBytes)
+        return buffer.getSlice(at: buffer.readerIndex, length: overlap)
+            == sentHeader.getSlice(at: sentHeader.readerIndex + echoedBytes, length: overlap)
+    }
+
+    private func echoCompleted() {
+        responseTimer?.cancel()
+        let now = NIODeadline.now()
+        let roundTrip = UInt64(max(0, (now - sentAt).nanoseconds))
+        shard.recordEcho(.tcp, bytes: messageSize, roundTripNanoseconds: roundTrip)
+        environment.metrics.recordRoundTrip(.tcp, nanoseconds: roundTrip)
+        if stopping || now >= lifetimeEnd { return finish(nil) }
+        if environment.messageInterval == .zero { return sendMessage() }
+        let due = sentAt + environment.messageInterval
+        nextSend = context?.eventLoop.assumeIsolated().scheduleTask(deadline: max(due, now)) { [self] in sendMessage() }
+    }
+
+    private func lifetimeEnded() {
+        nextSend?.cancel()
+        // A message in flight is allowed to come back (bounded by the response timeout).
+        if awaitedBytes > 0 { stopping = true } else { finish(nil) }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is FlowStopEvent { finish(nil) } else { context.fireUserInboundEventTriggered(event) }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        finish(FlowFailureReason(classifying: error))
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        finish(.closed)
+        context.fireChannelInactive()
+    }
+
+    /// Ends the flow once: records it as completed (`failure == nil`) or failed, then closes.
+    private func finish(_ failure: FlowFailureReason?) {
+        guard !finished, wasActive, let context else { return }
+        finished = true
+        lifetimeTimer?.cancel()
+        responseTimer?.cancel()
+        nextSend?.cancel()
+        let retransmits = TCPInfo.totalRetransmits(of: context.channel)
+        shard.update { state in
+            state.counters.tcp.tcpRetransmits += retransmits
+            if let failure { state.counters.tcp.recordFailure(failure) } else { state.counters.tcp.flowsCompleted += 1 }
+        }
+        environment.statistics.flowClosed(.tcp)
+        context.close(promise: nil)
+    }
+}

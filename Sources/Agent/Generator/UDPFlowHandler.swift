@@ -1,0 +1,141 @@
+import FlowTestShared
+import NIOCore
+
+/// Drives one UDP flow on its own connected socket (its own source port, so a real 5-tuple).
+///
+/// Datagrams carry the measurement header; echoes are matched by sequence number, which gives
+/// round-trip time, loss, duplicates, reordering and jitter (`UDPSequenceTracker`). With a message
+/// interval datagrams are paced on a fixed grid regardless of replies; with interval 0 the next one
+/// leaves when the echo is back, or when the response timeout declares it lost.
+final class UDPFlowHandler: ChannelInboundHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+    typealias OutboundOut = ByteBuffer
+
+    private let flow: ScheduledFlow
+    private let environment: FlowEnvironment
+    private let shard: FlowStatisticsShard
+    private let lifetimeEnd: NIODeadline
+    private var random: SeededRandomNumberGenerator
+    private var context: ChannelHandlerContext?
+    private var tracker = UDPSequenceTracker()
+
+    private var sent: UInt64 = 0
+    private var firstSend = NIODeadline.uptimeNanoseconds(0)
+    private var longestRoundTrip: UInt64 = 0
+    private var sending = true
+    private var finished = false
+    private var wasActive = false
+    private var lifetimeTimer: Scheduled<Void>?
+    private var nextSend: Scheduled<Void>?
+
+    init(flow: ScheduledFlow, environment: FlowEnvironment, shard: FlowStatisticsShard, lifetimeEnd: NIODeadline) {
+        self.flow = flow
+        self.environment = environment
+        self.shard = shard
+        self.lifetimeEnd = lifetimeEnd
+        self.random = SeededRandomNumberGenerator.forFlow(flow.index, seed: environment.seed)
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        wasActive = true
+        firstSend = .now()
+        lifetimeTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: lifetimeEnd) { [self] in lifetimeEnded() }
+        sendDatagram()
+        context.fireChannelActive()
+    }
+
+    private func sendDatagram() {
+        guard let context, sending, !finished else { return }
+        let size = environment.payload.next(using: &random)
+        let now = NIODeadline.now()
+        var datagram = context.channel.allocator.buffer(capacity: size)
+        // Sequence numbers start at 0 so the tracker's bitmap starts at its first word.
+        FlowHeader(sequence: UInt32(truncatingIfNeeded: sent), flowID: flow.index, sendTimeNanoseconds: now.uptimeNanoseconds)
+            .write(to: &datagram)
+        var body = environment.fillerSlice(size - FlowHeader.size)
+        datagram.writeBuffer(&body)
+        context.writeAndFlush(wrapOutboundOut(datagram), promise: nil)
+        sent += 1
+        shard.recordSend(.udp, bytes: size)
+        let loop = context.eventLoop.assumeIsolated()
+        if environment.messageInterval == .zero {
+            // Back-to-back: the echo triggers the next send; this timer covers a lost datagram.
+            nextSend = loop.scheduleTask(in: environment.responseTimeout) { [self] in sendDatagram() }
+        } else {
+            // A fixed grid from the first send, so late wake-ups never lower the rate.
+            let due = firstSend + environment.messageInterval * Int64(sent)
+            nextSend = loop.scheduleTask(deadline: due) { [self] in sendDatagram() }
+        }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let envelope = unwrapInboundIn(data)
+        // Anything without our header, or for another flow, is not an echo of this flow.
+        guard !finished, let header = FlowHeader(peekingAt: envelope.data), header.flowID == flow.index else { return }
+        let now = NIODeadline.now().uptimeNanoseconds
+        let roundTrip = now > header.sendTimeNanoseconds ? now - header.sendTimeNanoseconds : 0
+        switch tracker.record(sequence: header.sequence, roundTripNanoseconds: roundTrip) {
+        case .duplicate:
+            shard.update { $0.counters.udp.udpDuplicates += 1 }
+        case .first(let reordered):
+            longestRoundTrip = max(longestRoundTrip, roundTrip)
+            shard.recordEcho(.udp, bytes: envelope.data.readableBytes, roundTripNanoseconds: roundTrip)
+            environment.metrics.recordRoundTrip(.udp, nanoseconds: roundTrip)
+            if reordered { shard.update { $0.counters.udp.udpReordered += 1 } }
+            let isLatest = UInt64(header.sequence) == sent - 1
+            if environment.messageInterval == .zero, isLatest {
+                nextSend?.cancel()
+                sendDatagram()
+            }
+        }
+    }
+
+    private func lifetimeEnded() {
+        sending = false
+        nextSend?.cancel()
+        // Echoes still on the way get a few round trips to arrive before they count as lost.
+        let drain = min(
+            environment.responseTimeout,
+            longestRoundTrip == 0 ? environment.responseTimeout : max(.milliseconds(50), .nanoseconds(Int64(longestRoundTrip) * 4)))
+        context?.eventLoop.assumeIsolated().scheduleTask(in: drain) { [self] in finish(nil) }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is FlowStopEvent { finish(nil) } else { context.fireUserInboundEventTriggered(event) }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // On a connected UDP socket an ICMP port-unreachable surfaces as ECONNREFUSED.
+        finish(FlowFailureReason(classifying: error))
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        finish(.closed)
+        context.fireChannelInactive()
+    }
+
+    /// Ends the flow once, settling loss and jitter, then closes the socket.
+    private func finish(_ failure: FlowFailureReason?) {
+        guard !finished, wasActive, let context else { return }
+        finished = true
+        lifetimeTimer?.cancel()
+        nextSend?.cancel()
+        let lost = tracker.lost(sent: sent)
+        let jitterSeconds = tracker.jitterNanoseconds / 1e9
+        let measuredJitter = tracker.received > 1
+        shard.update { state in
+            state.counters.udp.udpLost += lost
+            if measuredJitter {
+                state.counters.udp.udpJitterSecondsSum += jitterSeconds
+                state.counters.udp.udpJitterFlows += 1
+            }
+            if let failure { state.counters.udp.recordFailure(failure) } else { state.counters.udp.flowsCompleted += 1 }
+        }
+        environment.statistics.flowClosed(.udp)
+        context.close(promise: nil)
+    }
+}

@@ -1,0 +1,98 @@
+import FlowTestShared
+import Prometheus
+
+/// The generator's Prometheus metrics, created once and fed from statistics snapshots.
+///
+/// Names carry their unit and `_total` for counters; labels are only role, protocol and reason.
+/// Round-trip times are the one metric recorded on the packet path, because a histogram's buckets
+/// cannot be filled from a summary after the fact.
+final class GeneratorMetrics: Sendable {
+    private struct TransportSeries: Sendable {
+        let started, completed, bytesSent, bytesReceived, messagesSent, messagesReceived: PublishedCounter
+        let retransmits, udpLost, udpDuplicates, udpReordered: PublishedCounter
+        let failures: [FlowFailureReason: PublishedCounter]
+        let active: Gauge
+        let jitter: Gauge
+        let roundTrip: DurationHistogram
+    }
+
+    /// Bucket bounds from loopback (tens of µs) to cross-region (seconds).
+    static let roundTripBuckets: [Duration] = [
+        .microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1),
+        .milliseconds(2.5), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+        .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5),
+    ]
+
+    private let series: PerTransport<TransportSeries>
+    private let skipped: PublishedCounter
+
+    init(registry: PrometheusCollectorRegistry) {
+        func make(_ transport: Transport) -> TransportSeries {
+            let labels = [("role", "generator"), ("protocol", transport.rawValue)]
+            func counter(_ name: String, _ help: String) -> PublishedCounter {
+                PublishedCounter(registry.makeCounter(name: name, labels: labels, help: help))
+            }
+            return TransportSeries(
+                started: counter("flowtest_flows_started_total", "Flows started."),
+                completed: counter("flowtest_flows_completed_total", "Flows that ran their whole lifetime."),
+                bytesSent: counter("flowtest_bytes_sent_total", "Payload bytes sent."),
+                bytesReceived: counter("flowtest_bytes_received_total", "Payload bytes received."),
+                messagesSent: counter("flowtest_messages_sent_total", "Messages (TCP) or datagrams (UDP) sent."),
+                messagesReceived: counter("flowtest_messages_received_total", "Echoes received."),
+                retransmits: counter("flowtest_tcp_retransmits_total", "TCP segments retransmitted (TCP_INFO)."),
+                udpLost: counter("flowtest_udp_lost_datagrams_total", "UDP datagrams never echoed back."),
+                udpDuplicates: counter("flowtest_udp_duplicate_datagrams_total", "UDP echoes received twice."),
+                udpReordered: counter("flowtest_udp_reordered_datagrams_total", "UDP echoes received out of order."),
+                failures: Dictionary(
+                    uniqueKeysWithValues: FlowFailureReason.allCases.map { reason in
+                        (
+                            reason,
+                            PublishedCounter(
+                                registry.makeCounter(
+                                    name: "flowtest_flows_failed_total", labels: labels + [("reason", reason.rawValue)],
+                                    help: "Flows that failed, by reason."))
+                        )
+                    }),
+                active: registry.makeGauge(name: "flowtest_active_flows", labels: labels, help: "Flows open now."),
+                jitter: registry.makeGauge(
+                    name: "flowtest_udp_jitter_seconds", labels: labels, help: "Mean RFC 3550 jitter of finished UDP flows."),
+                roundTrip: registry.makeDurationHistogram(
+                    name: "flowtest_rtt_seconds", labels: labels, buckets: Self.roundTripBuckets,
+                    help: "Round-trip time of each echoed message."))
+        }
+        series = PerTransport(tcp: make(.tcp), udp: make(.udp))
+        skipped = PublishedCounter(
+            registry.makeCounter(
+                name: "flowtest_flows_skipped_total", labels: [("role", "generator")],
+                help: "Random-pattern arrivals not started because max concurrent flows were open."))
+    }
+
+    /// Records one round trip; called on the packet path.
+    func recordRoundTrip(_ transport: Transport, nanoseconds: UInt64) {
+        series[transport].roundTrip.record(.nanoseconds(Int64(clamping: nanoseconds)))
+    }
+
+    /// Brings every counter and gauge up to date with `snapshot`.
+    func publish(_ snapshot: GeneratorSnapshot) {
+        for transport in Transport.allCases {
+            let metrics = series[transport]
+            let counters = snapshot.counters[transport]
+            metrics.started.publish(counters.flowsStarted)
+            metrics.completed.publish(counters.flowsCompleted)
+            metrics.bytesSent.publish(counters.bytesSent)
+            metrics.bytesReceived.publish(counters.bytesReceived)
+            metrics.messagesSent.publish(counters.messagesSent)
+            metrics.messagesReceived.publish(counters.messagesReceived)
+            metrics.retransmits.publish(counters.tcpRetransmits)
+            metrics.udpLost.publish(counters.udpLost)
+            metrics.udpDuplicates.publish(counters.udpDuplicates)
+            metrics.udpReordered.publish(counters.udpReordered)
+            for (reason, counter) in metrics.failures {
+                counter.publish(counters.failures[reason.rawValue, default: 0])
+            }
+            metrics.active.set(Double(snapshot.activeFlows[transport]))
+            metrics.jitter.set(counters.udpMeanJitterSeconds)
+        }
+        skipped.publish(snapshot.flowsSkipped)
+    }
+}

@@ -1,0 +1,57 @@
+import FlowTestShared
+import Synchronization
+
+/// All statistics of a generator run: one shard per event loop plus the open-flow gauges.
+final class GeneratorStatistics: Sendable {
+    let shards: [FlowStatisticsShard]
+    private let activeTCP = Atomic<Int>(0)
+    private let activeUDP = Atomic<Int>(0)
+    private let peakActive = Atomic<Int>(0)
+    private let skipped = Atomic<UInt64>(0)
+
+    init(shardCount: Int) {
+        shards = (0..<max(1, shardCount)).map { _ in FlowStatisticsShard() }
+    }
+
+    /// Counts a flow as open from the moment it is launched until it finishes or fails.
+    func flowOpened(_ transport: Transport) {
+        // Atomics cannot be picked with `?:` (they are not copyable), hence the branches.
+        if transport == .tcp { activeTCP.wrappingAdd(1, ordering: .relaxed) } else { activeUDP.wrappingAdd(1, ordering: .relaxed) }
+        peakActive.max(activeFlows, ordering: .relaxed)
+    }
+
+    /// Counts a flow as no longer open.
+    func flowClosed(_ transport: Transport) {
+        if transport == .tcp {
+            activeTCP.wrappingSubtract(1, ordering: .relaxed)
+        } else {
+            activeUDP.wrappingSubtract(1, ordering: .relaxed)
+        }
+    }
+
+    /// Counts an arrival of the random pattern that found `maxConcurrent` flows open.
+    func flowSkipped() {
+        skipped.wrappingAdd(1, ordering: .relaxed)
+    }
+
+    /// Flows open right now, both transports.
+    var activeFlows: Int {
+        activeTCP.load(ordering: .relaxed) + activeUDP.load(ordering: .relaxed)
+    }
+
+    /// Merges every shard into one snapshot.
+    func snapshot() -> GeneratorSnapshot {
+        var snapshot = GeneratorSnapshot()
+        for shard in shards {
+            let state = shard.read()
+            for transport in Transport.allCases {
+                snapshot.counters[transport] += state.counters[transport]
+                snapshot.roundTrips[transport].add(state.roundTrips[transport])
+            }
+        }
+        snapshot.activeFlows = PerTransport(tcp: activeTCP.load(ordering: .relaxed), udp: activeUDP.load(ordering: .relaxed))
+        snapshot.peakActiveFlows = peakActive.load(ordering: .relaxed)
+        snapshot.flowsSkipped = skipped.load(ordering: .relaxed)
+        return snapshot
+    }
+}
