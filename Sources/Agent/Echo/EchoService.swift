@@ -100,7 +100,7 @@ final class EchoService: Service, Sendable {
     func run() async throws {
         // Serve until shutdown is requested; cancellation skips the grace period.
         do { try await gracefulShutdown() } catch {
-            await closeEverything()
+            await shutdownNow()
             return
         }
         readiness.markNotReady("shutting down")
@@ -111,10 +111,11 @@ final class EchoService: Service, Sendable {
             try? await Task.sleep(for: .milliseconds(20))
         }
         if registry.count > 0 { logger.info("grace period over; closing connections", metadata: ["open": "\(registry.count)"]) }
-        await closeEverything()
+        await shutdownNow()
     }
 
-    private func closeEverything() async {
+    /// Closes every listener and connection at once, skipping the grace period.
+    func shutdownNow() async {
         registry.closeAll()
         for (_, channel) in channels { try? await channel.close() }
     }

@@ -108,7 +108,7 @@ extension GeneratorConfiguration {
         }
         if minDuration > maxDuration {
             throw ConfigurationError(
-                setting: "--min-duration", value: "\(minDuration)", expected: "at most --max-duration (\(maxDuration))")
+                setting: "--min-duration", value: minDuration.flowTestText, expected: "at most --max-duration (\(maxDuration.flowTestText))")
         }
         if pattern == .random, maxDuration == .zero {
             throw ConfigurationError(setting: "--max-duration", value: "0", expected: "a duration greater than 0 for --pattern random")

@@ -104,6 +104,8 @@ final class TCPFlowHandler: ChannelInboundHandler {
         if stopping || now >= lifetimeEnd { return finish(nil) }
         if environment.messageInterval == .zero { return sendMessage() }
         let due = sentAt + environment.messageInterval
+        // No message that would start after the lifetime: the lifetime timer ends the flow on time.
+        guard due < lifetimeEnd else { return }
         nextSend = context?.eventLoop.assumeIsolated().scheduleTask(deadline: max(due, now)) { [self] in sendMessage() }
     }
 

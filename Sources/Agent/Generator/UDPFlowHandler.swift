@@ -23,6 +23,7 @@ final class UDPFlowHandler: ChannelInboundHandler {
     private var firstSend = NIODeadline.uptimeNanoseconds(0)
     private var longestRoundTrip: UInt64 = 0
     private var sending = true
+    private var countedOpen = true
     private var finished = false
     private var wasActive = false
     private var lifetimeTimer: Scheduled<Void>?
@@ -68,6 +69,7 @@ final class UDPFlowHandler: ChannelInboundHandler {
         } else {
             // A fixed grid from the first send, so late wake-ups never lower the rate.
             let due = firstSend + environment.messageInterval * Int64(sent)
+            guard due < lifetimeEnd else { return }
             nextSend = loop.scheduleTask(deadline: due) { [self] in sendDatagram() }
         }
     }
@@ -97,6 +99,8 @@ final class UDPFlowHandler: ChannelInboundHandler {
     private func lifetimeEnded() {
         sending = false
         nextSend?.cancel()
+        // The flow is over when its lifetime is; the socket only stays open to catch late echoes.
+        leaveOpenFlows()
         // Echoes still on the way get a few round trips to arrive before they count as lost.
         let drain = min(
             environment.responseTimeout,
@@ -135,7 +139,13 @@ final class UDPFlowHandler: ChannelInboundHandler {
             }
             if let failure { state.counters.udp.recordFailure(failure) } else { state.counters.udp.flowsCompleted += 1 }
         }
-        environment.statistics.flowClosed(.udp)
+        leaveOpenFlows()
         context.close(promise: nil)
+    }
+
+    private func leaveOpenFlows() {
+        guard countedOpen else { return }
+        countedOpen = false
+        environment.statistics.flowClosed(.udp)
     }
 }

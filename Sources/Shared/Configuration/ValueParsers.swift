@@ -95,3 +95,14 @@ extension ValueParsers {
         return text.allSatisfy(allowed.contains) ? text : nil
     }
 }
+
+extension Duration {
+    /// The duration the way users write it in flags and YAML: `5s`, `250ms`, `1.5s`, `40us`.
+    public var flowTestText: String {
+        let nanoseconds = components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
+        if nanoseconds % 1_000_000_000 == 0 { return "\(nanoseconds / 1_000_000_000)s" }
+        if nanoseconds % 1_000_000 == 0 { return "\(nanoseconds / 1_000_000)ms" }
+        if nanoseconds % 1_000 == 0 { return "\(nanoseconds / 1_000)us" }
+        return "\(nanoseconds)ns"
+    }
+}

@@ -1,0 +1,151 @@
+import FlowTestShared
+import Testing
+@testable import FlowTestAgent
+
+@Suite("Configuration: flags, FLOWTEST_* variables and validation")
+struct ConfigurationTests {
+    private func generator(_ arguments: [String], environment: [String: String] = [:]) throws -> GeneratorConfiguration {
+        try GeneratorConfiguration.resolve(GenerateOptions.parse(arguments), SettingResolver(environment: environment))
+    }
+
+    @Test func defaultsMatchTheDocumentedOnes() throws {
+        let config = try generator(["--seed", "1"])
+        #expect(config.target == "localhost")
+        #expect(config.rate == 10)
+        #expect(config.maxConcurrent == 100)
+        #expect(config.flowProtocol == .both)
+        #expect(config.pattern == .random)
+        #expect(config.payload == .fixed(64))
+        #expect(config.mss == nil)
+        #expect(config.timeLimit == nil && config.flowCount == nil)
+    }
+
+    @Test func flagWinsOverEnvironmentWhichWinsOverDefault() throws {
+        let environment = ["FLOWTEST_RATE": "25", "FLOWTEST_MAX_CONCURRENT": "7", "FLOWTEST_PROTOCOL": "udp"]
+        let config = try generator(["--rate", "50"], environment: environment)
+        #expect(config.rate == 50)
+        #expect(config.maxConcurrent == 7)
+        #expect(config.flowProtocol == .udp)
+    }
+
+    @Test func everyOptionHasItsVariable() throws {
+        let environment = [
+            "FLOWTEST_TARGET": "echo.flowtest.svc", "FLOWTEST_TCP_PORTS": "80,443", "FLOWTEST_UDP_PORTS": "53",
+            "FLOWTEST_MIN_DURATION": "250ms", "FLOWTEST_MAX_DURATION": "2s", "FLOWTEST_PATTERN": "constant",
+            "FLOWTEST_TIME_LIMIT": "1m", "FLOWTEST_FLOW_COUNT": "99", "FLOWTEST_MIN_PAYLOAD_SIZE": "100",
+            "FLOWTEST_MAX_PAYLOAD_SIZE": "1000", "FLOWTEST_MTU": "9000", "FLOWTEST_MSS": "1200",
+            "FLOWTEST_MESSAGE_INTERVAL": "0", "FLOWTEST_SEED": "7", "FLOWTEST_ALLOW_FRAGMENTATION": "true",
+            "FLOWTEST_MONITOR": "yes", "FLOWTEST_CONNECT_TIMEOUT": "3s", "FLOWTEST_RESPONSE_TIMEOUT": "500ms",
+        ]
+        let config = try generator([], environment: environment)
+        #expect(config.target == "echo.flowtest.svc")
+        #expect(config.tcpPorts == [80, 443] && config.udpPorts == [53])
+        #expect(config.minDuration == .milliseconds(250) && config.maxDuration == .seconds(2))
+        #expect(config.pattern == .constant)
+        #expect(config.timeLimit == .seconds(60) && config.flowCount == 99)
+        #expect(config.payload == .range(min: 100, max: 1000))
+        #expect(config.mtu == 9000 && config.mss == 1200)
+        #expect(config.messageInterval == .zero && config.seed == 7)
+        #expect(config.allowFragmentation && config.monitor)
+        #expect(config.connectTimeout == .seconds(3) && config.responseTimeout == .milliseconds(500))
+    }
+
+    @Test func explicitMTUDerivesTheMSS() throws {
+        #expect(try generator(["--mtu", "1400"]).mss == 1360)
+        #expect(try generator(["--mtu", "1400", "--target", "::1"]).mss == 1340)
+        #expect(try generator(["--mtu", "1400", "--mss", "1000"]).mss == 1000)
+    }
+
+    @Test func udpPayloadLimitFollowsTheMTU() throws {
+        #expect(try generator(["--payload-size", "1472"]).payload == .fixed(1472))
+        #expect(throws: ConfigurationError.self) { try generator(["--payload-size", "1473"]) }
+        #expect(try generator(["--payload-size", "1473", "--allow-fragmentation"]).payload == .fixed(1473))
+        // IPv6 headers are 20 bytes larger.
+        #expect(throws: ConfigurationError.self) { try generator(["--payload-size", "1453", "--target", "::1"]) }
+        // TCP alone is not bound by the UDP limit.
+        #expect(try generator(["--payload-size", "60000", "--protocol", "tcp"]).payload == .fixed(60000))
+    }
+
+    /// Each bad input, and the exact line the user sees.
+    @Test(arguments: [
+        (["--rate", "abc"], [:], #"invalid value "abc" for --rate: expected flows per second, a number 0.001...1000000"#),
+        (["--rate", "0"], [:], #"invalid value "0" for --rate: expected flows per second, a number 0.001...1000000"#),
+        ([], ["FLOWTEST_RATE": "-3"], #"invalid value "-3" for FLOWTEST_RATE: expected flows per second, a number 0.001...1000000"#),
+        (["--max-concurrent", "0"], [:], #"invalid value "0" for --max-concurrent: expected a whole number 1...10000000"#),
+        (["--protocol", "icmp"], [:], #"invalid value "icmp" for --protocol: expected one of tcp, udp, both"#),
+        (["--pattern", "bursty"], [:], #"invalid value "bursty" for --pattern: expected one of constant, random"#),
+        (["--tcp-ports", "80,80"], [:], #"invalid value "80,80" for --tcp-ports: expected comma-separated distinct ports 1...65535"#),
+        (["--udp-ports", "70000"], [:], #"invalid value "70000" for --udp-ports: expected comma-separated distinct ports 1...65535"#),
+        (["--protocol", "udp", "--udp-ports", ""], [:], #"invalid value "" for --udp-ports: expected at least one port for --protocol udp"#),
+        (["--min-duration", "soon"], [:], #"invalid value "soon" for --min-duration: expected a duration such as 500ms, 2s or 1m"#),
+        (["--min-duration", "5s", "--max-duration", "2s"], [:], #"invalid value "5s" for --min-duration: expected at most --max-duration (2s)"#),
+        (["--time-limit=-1s"], [:], #"invalid value "-1s" for --time-limit: expected a duration such as 500ms, 2s or 1m (0 = no limit)"#),
+        (["--flow-count", "many"], [:], #"invalid value "many" for --flow-count: expected a whole number ≥ 0 (0 = no limit)"#),
+        (["--payload-size", "0"], [:], #"invalid value "0" for --payload-size: expected a whole number of bytes 1...16777216"#),
+        (["--payload-size", "10"], [:], #"invalid value "10" for --payload-size: expected at least 24 bytes for UDP, room for the measurement header"#),
+        (["--min-payload-size", "900", "--max-payload-size", "100"], [:], #"invalid value "900" for --min-payload-size: expected at most --max-payload-size (100)"#),
+        (["--min-payload-size", "100"], [:], #"invalid value "100" for --min-payload-size: expected --min-payload-size and --max-payload-size to be given together"#),
+        (["--payload-size", "10", "--max-payload-size", "100"], [:], #"invalid value "10" for --payload-size: expected either --payload-size or --min-payload-size/--max-payload-size, not both"#),
+        (["--payload-size", "2000"], [:], #"invalid value "2000" for --payload-size: expected at most 1472 bytes, the UDP payload that fits --mtu 1500 over IPv4 (or --allow-fragmentation)"#),
+        (["--mtu", "40"], [:], #"invalid value "40" for --mtu: expected a whole number 68...65535"#),
+        (["--mss", "10"], [:], #"invalid value "10" for --mss: expected a whole number 88...65495 (the kernel's TCP_MAXSEG range)"#),
+        (["--message-interval", "fast"], [:], #"invalid value "fast" for --message-interval: expected a duration such as 500ms, 2s or 1m (0 = back-to-back)"#),
+        (["--seed=-1"], [:], #"invalid value "-1" for --seed: expected a whole number 0...18446744073709551615"#),
+        (["--connect-timeout", "0"], [:], #"invalid value "0" for --connect-timeout: expected a duration such as 500ms, 2s or 1m greater than 0"#),
+        (["--target", "http://x"], [:], #"invalid value "http://x" for --target: expected a host name or IP address"#),
+        ([], ["FLOWTEST_MONITOR": "maybe"], #"invalid value "maybe" for FLOWTEST_MONITOR: expected true or false"#),
+    ] as [([String], [String: String], String)])
+    func invalidGeneratorInputIsRejected(arguments: [String], environment: [String: String], message: String) {
+        #expect(throws: ConfigurationError.self) {
+            do { _ = try generator(arguments, environment: environment) } catch {
+                #expect("\(error)" == message)
+                throw error
+            }
+        }
+    }
+
+    @Test(arguments: [
+        (["--tcp-ports", "x"], #"invalid value "x" for --tcp-ports: expected comma-separated distinct ports 0...65535 (0 = any free port)"#),
+        (["--bind-address", "localhost"], #"invalid value "localhost" for --bind-address: expected an IPv4 or IPv6 address"#),
+        (["--max-connections=-1"], #"invalid value "-1" for --max-connections: expected a whole number ≥ 0 (0 = descriptor limit)"#),
+        (["--idle-timeout", "never"], #"invalid value "never" for --idle-timeout: expected a duration such as 30s or 5m (0 = never)"#),
+        (["--grace-period", "x"], #"invalid value "x" for --grace-period: expected a duration such as 10s"#),
+        (["--tcp-ports", "", "--udp-ports", ""], #"invalid value "" for --tcp-ports: expected at least one TCP or UDP port to echo on"#),
+    ])
+    func invalidEchoInputIsRejected(arguments: [String], message: String) {
+        #expect(throws: ConfigurationError.self) {
+            do { _ = try EchoConfiguration.resolve(EchoOptions.parse(arguments), SettingResolver(environment: [:])) } catch {
+                #expect("\(error)" == message)
+                throw error
+            }
+        }
+    }
+
+    @Test(arguments: [
+        (["--log-level", "loud"], #"invalid value "loud" for --log-level: expected one of trace, debug, info, notice, warning, error, critical"#),
+        (["--log-format", "xml"], #"invalid value "xml" for --log-format: expected one of human, json"#),
+        (["--metrics-port", "65536"], #"invalid value "65536" for --metrics-port: expected a port number 0...65535"#),
+        (["--metrics-address", "example.com"], #"invalid value "example.com" for --metrics-address: expected an IPv4 or IPv6 address"#),
+    ])
+    func invalidCommonInputIsRejected(arguments: [String], message: String) {
+        #expect(throws: ConfigurationError.self) {
+            do { _ = try CommonSettings.resolve(CommonOptions.parse(arguments), SettingResolver(environment: [:])) } catch {
+                #expect("\(error)" == message)
+                throw error
+            }
+        }
+    }
+
+    @Test(arguments: [
+        ("250ms", Duration.milliseconds(250)), ("1.5s", .milliseconds(1500)), ("2m", .seconds(120)), ("1h", .seconds(3600)),
+        ("10us", .microseconds(10)), ("3", .seconds(3)), ("0", .zero),
+    ])
+    func durationsParse(text: String, expected: Duration) {
+        #expect(ValueParsers.duration(text) == expected)
+    }
+
+    @Test func environmentVariableNamesFollowTheFlags() {
+        #expect(SettingResolver.environmentVariable(for: "--max-concurrent") == "FLOWTEST_MAX_CONCURRENT")
+        #expect(SettingResolver.environmentVariable(for: "--tcp-ports") == "FLOWTEST_TCP_PORTS")
+    }
+}

@@ -1,0 +1,158 @@
+import FlowTestShared
+import Foundation
+import Testing
+@testable import FlowTestAgent
+
+@Suite("Generator: real flows against the echo server", .serialized)
+struct GeneratorTests {
+    @Test func measuresRoundTripsOverTCPAndUDP() async throws {
+        let echo = try await EchoFixture.start()
+        let runner = GeneratorRunner(port: echo.tcpPort) {
+            $0.udpPorts = [echo.udpPort]
+            $0.pattern = .constant
+            $0.rate = 20
+            $0.maxConcurrent = 10
+            $0.flowCount = 20
+            $0.payload = .range(min: 24, max: 1400)
+        }
+        let report = try await runner.run()
+        for figures in [report.tcp!, report.udp!] {
+            #expect(figures.counters.flowsStarted == 10)
+            #expect(figures.counters.flowsCompleted == 10)
+            #expect(figures.counters.flowsFailed == 0)
+            #expect(figures.counters.messagesReceived == figures.counters.messagesSent)
+            #expect(figures.counters.bytesReceived == figures.counters.bytesSent)
+            #expect(figures.rttMilliseconds.samples == figures.counters.messagesReceived)
+            #expect(figures.rttMilliseconds.p50 > 0)
+            #expect(figures.rttMilliseconds.p50 <= figures.rttMilliseconds.p99)
+            #expect(figures.rttMilliseconds.p99 <= figures.rttMilliseconds.max)
+        }
+        // Each flow lives 0.5 s sending every 10 ms: about 50 messages each.
+        #expect(report.tcp!.counters.messagesSent > 300)
+        #expect(report.udp!.counters.udpLost == 0)
+        // Both directions went through the echo: what it received is what the generator sent.
+        #expect(echo.statistics(.tcp).bytesReceived == report.tcp!.counters.bytesSent)
+        #expect(echo.statistics(.udp).bytesReceived == report.udp!.counters.bytesSent)
+        await echo.stop()
+    }
+
+    @Test func constantRateHoldsWithinOnePercentEverySecond() async throws {
+        let echo = try await EchoFixture.start()
+        let runner = GeneratorRunner(port: echo.tcpPort) {
+            $0.udpPorts = [echo.udpPort]
+            $0.pattern = .constant
+            $0.rate = 500
+            $0.maxConcurrent = 50
+            $0.timeLimit = .seconds(4)
+            $0.messageInterval = .milliseconds(20)
+        }
+        let report = try await runner.run()
+        #expect(report.startRate.fullSeconds == 3)
+        #expect(try #require(report.startRate.minPerSecond) >= 495)
+        #expect(try #require(report.startRate.maxPerSecond) <= 505)
+        #expect(abs(report.startRate.achieved - 500) / 500 < 0.01)
+        #expect(report.total.counters.flowsFailed == 0)
+        await echo.stop()
+    }
+
+    @Test func steadyStateHasExactlyMaxConcurrentFlowsOpen() async throws {
+        let echo = try await EchoFixture.start()
+        let runner = GeneratorRunner(port: echo.tcpPort) {
+            $0.udpPorts = [echo.udpPort]
+            $0.pattern = .constant
+            $0.rate = 100
+            $0.maxConcurrent = 40
+            $0.timeLimit = .seconds(2.5)
+        }
+        let (service, _) = runner.makeService()
+        async let run: Void = service.run()
+        // Flows start every 10 ms; sample halfway between starts once the first lifetime (0.4 s) is over.
+        try await Task.sleep(for: .milliseconds(605))
+        var samples: [Int] = []
+        for _ in 0..<30 {
+            samples.append(service.statistics.activeFlows)
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try await run
+        let exact = samples.filter { $0 == 40 }.count
+        #expect(exact >= samples.count * 9 / 10, "samples: \(samples)")
+        #expect(samples.allSatisfy { (39...41).contains($0) }, "samples: \(samples)")
+        await echo.stop()
+    }
+
+    @Test func flowCountStopsTheRun() async throws {
+        let echo = try await EchoFixture.start()
+        let runner = GeneratorRunner(port: echo.tcpPort) {
+            $0.udpPorts = [echo.udpPort]
+            $0.rate = 200
+            $0.flowCount = 37
+            $0.minDuration = .milliseconds(50)
+            $0.maxDuration = .milliseconds(150)
+        }
+        let report = try await runner.run()
+        #expect(report.total.counters.flowsStarted == 37)
+        #expect(report.total.counters.flowsCompleted == 37)
+        #expect(report.elapsedSeconds < 5)
+        await echo.stop()
+    }
+
+    @Test func timeLimitStopsTheRunAndEndsLongFlows() async throws {
+        let echo = try await EchoFixture.start()
+        let runner = GeneratorRunner(port: echo.tcpPort) {
+            $0.udpPorts = [echo.udpPort]
+            $0.rate = 50
+            $0.minDuration = .seconds(30)
+            $0.maxDuration = .seconds(60)
+            $0.timeLimit = .seconds(1)
+        }
+        let report = try await runner.run()
+        #expect(report.elapsedSeconds >= 1 && report.elapsedSeconds < 2.5)
+        #expect(report.total.counters.flowsStarted >= 40)
+        #expect(report.total.counters.flowsCompleted == report.total.counters.flowsStarted)
+        #expect(report.peakActiveFlows == Int(report.total.counters.flowsStarted))
+        await echo.stop()
+    }
+
+    @Test func nothingListeningCountsAsRefused() async throws {
+        let port = try await FreePort.tcp()
+        let runner = GeneratorRunner(port: port) {
+            $0.rate = 100
+            $0.flowCount = 10
+            $0.minDuration = .milliseconds(200)
+            $0.maxDuration = .milliseconds(200)
+            $0.messageInterval = .milliseconds(20)
+        }
+        let report = try await runner.run()
+        #expect(report.tcp!.counters.failures == ["refused": 5])
+        // UDP learns of the closed port from the ICMP port-unreachable that answers its first datagram.
+        #expect(report.udp!.counters.failures == ["refused": 5])
+        #expect(report.total.counters.flowsCompleted == 0)
+    }
+
+    @Test func anUnresolvableTargetCountsAsDNSFailures() async throws {
+        let runner = GeneratorRunner(port: 9) {
+            $0.target = "no-such-host.invalid"
+            $0.rate = 100
+            $0.flowCount = 4
+        }
+        let report = try await runner.run()
+        #expect(report.total.counters.failures == ["dns": 4])
+    }
+
+    @Test func theMSSIsAppliedToTheConnection() async throws {
+        let observed = try await MSSObservingServer.start()
+        let runner = GeneratorRunner(port: observed.port) {
+            $0.flowProtocol = .tcp
+            $0.mss = 600
+            $0.flowCount = 1
+            $0.minDuration = .milliseconds(100)
+            $0.maxDuration = .milliseconds(100)
+        }
+        let report = try await runner.run()
+        #expect(report.tcp!.counters.flowsCompleted == 1)
+        // The server's segment size towards us is bounded by the MSS our SYN advertised.
+        let serverMSS = try #require(observed.maximumSegmentSizes().first)
+        #expect(serverMSS <= 600 && serverMSS > 500)
+        await observed.stop()
+    }
+}

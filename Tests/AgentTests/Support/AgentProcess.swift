@@ -1,0 +1,63 @@
+import Foundation
+
+/// The built `flowtest-agent` binary, run as a real process.
+struct AgentProcess {
+    let process = Process()
+    let standardOutput = Pipe()
+    let standardError = Pipe()
+
+    /// The binary `swift build` put next to the test bundle.
+    static var executable: URL {
+        let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let candidates = [products, products.deletingLastPathComponent()].map { $0.appendingPathComponent("flowtest-agent") }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+    }
+
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        process.executableURL = Self.executable
+        process.arguments = arguments
+        var merged = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("FLOWTEST_") }
+        merged.merge(environment) { _, new in new }
+        process.environment = merged
+        process.standardOutput = standardOutput
+        process.standardError = standardError
+        try process.run()
+    }
+
+    /// Runs to the end and returns exit code, stdout and stderr.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> (code: Int32, out: String, err: String) {
+        let agent = try AgentProcess(arguments, environment: environment)
+        return await agent.finish()
+    }
+
+    /// Waits for exit (reading both pipes meanwhile, so a full pipe never blocks the child).
+    func finish() async -> (code: Int32, out: String, err: String) {
+        async let out = Self.readAll(standardOutput)
+        async let err = Self.readAll(standardError)
+        let (stdout, stderr) = await (out, err)
+        process.waitUntilExit()
+        return (process.terminationStatus, stdout, stderr)
+    }
+
+    private static func readAll(_ pipe: Pipe) async -> String {
+        await Task.detached { String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }.value
+    }
+
+    func signal(_ signal: Int32) {
+        kill(process.processIdentifier, signal)
+    }
+
+    /// Polls stderr-logged startup by probing `/readyz` on `metricsPort` until it answers 200.
+    static func waitUntilReady(metricsPort: Int, timeout: Duration = .seconds(20)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let (status, _) = try? await HTTPGet.fetch("http://127.0.0.1:\(metricsPort)/readyz"), status == 200 { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw AgentProcessError.notReady
+    }
+}
+
+enum AgentProcessError: Error {
+    case notReady
+}
