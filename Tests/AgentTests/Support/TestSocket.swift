@@ -8,7 +8,7 @@ import Glibc
 final class TestSocket: Sendable {
     let descriptor: Int32
 
-    enum Failure: Error { case system(String, Int32) }
+    enum Failure: Error, Equatable { case system(String, Int32) }
 
     /// Connects a TCP (`SOCK_STREAM`) or UDP (`SOCK_DGRAM`) socket to `host:port`.
     init(_ kind: Int32, host: String, port: Int, receiveTimeout: Duration = .seconds(5)) throws {
