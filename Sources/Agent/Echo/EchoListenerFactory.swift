@@ -13,13 +13,12 @@ enum EchoListenerFactory {
     /// On `::`, accept IPv4 too (v4-mapped), whatever the host's `bindv6only` default is.
     private static let dualStack = ChannelOptions.socket(SocketOptionLevel(IPPROTO_IPV6), SocketOptionName(IPV6_V6ONLY))
 
-    /// A TCP echo listener on `host:port`, with admission control, idle timeout and back-pressure.
+    /// A TCP echo listener on `host:port`, with admission control, idle sweeping and back-pressure.
     static func tcp(
-        host: String, port: Int, configuration: EchoConfiguration, registry: EchoConnectionRegistry,
+        host: String, port: Int, registry: EchoConnectionRegistry, sweeper: IdleConnectionSweeper?,
         group: MultiThreadedEventLoopGroup
     ) async throws -> (channel: any Channel, counters: EchoListenerCounters) {
         let counters = EchoListenerCounters(transport: .tcp)
-        let idleTimeout = configuration.idleTimeout.map(TimeAmount.init)
         var bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 4096)
@@ -31,11 +30,8 @@ enum EchoListenerFactory {
             }
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    if let idleTimeout {
-                        try channel.pipeline.syncOperations.addHandler(IdleStateHandler(allTimeout: idleTimeout))
-                    }
                     try channel.pipeline.syncOperations.addHandler(BackPressureHandler())
-                    try channel.pipeline.syncOperations.addHandler(TCPEchoHandler(counters: counters))
+                    try channel.pipeline.syncOperations.addHandler(TCPEchoHandler(counters: counters, sweeper: sweeper))
                 }
             }
         if host.contains(":") { bootstrap = bootstrap.serverChannelOption(dualStack, value: 0) }

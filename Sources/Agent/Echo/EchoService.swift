@@ -20,14 +20,16 @@ final class EchoService: Service, Sendable {
     let listeners: [EchoListenerCounters]
     private let channels: [(transport: Transport, channel: any Channel)]
     private let registry: EchoConnectionRegistry
+    private let sweeper: IdleConnectionSweeper?
     private let gracePeriod: Duration
     private let readiness: ReadinessState
     private let logger: Logger
 
     private init(
         listeners: [EchoListenerCounters], channels: [(Transport, any Channel)], registry: EchoConnectionRegistry,
-        gracePeriod: Duration, readiness: ReadinessState, logger: Logger
+        sweeper: IdleConnectionSweeper?, gracePeriod: Duration, readiness: ReadinessState, logger: Logger
     ) {
+        self.sweeper = sweeper
         self.listeners = listeners
         self.channels = channels.map { (transport: $0.0, channel: $0.1) }
         self.registry = registry
@@ -42,6 +44,7 @@ final class EchoService: Service, Sendable {
         group: MultiThreadedEventLoopGroup, logger: Logger
     ) async throws -> EchoService {
         let registry = EchoConnectionRegistry(limit: configuration.maxConnections ?? connectionLimit)
+        let sweeper = configuration.idleTimeout.map { IdleConnectionSweeper(group: group, idleTimeout: TimeAmount($0)) }
         var listeners: [EchoListenerCounters] = []
         var channels: [(Transport, any Channel)] = []
         do {
@@ -49,7 +52,7 @@ final class EchoService: Service, Sendable {
             for port in configuration.tcpPorts {
                 let channel = try await describingFailure(.tcp, host, port) {
                     try await EchoListenerFactory.tcp(
-                        host: host, port: port, configuration: configuration, registry: registry, group: group)
+                        host: host, port: port, registry: registry, sweeper: sweeper, group: group)
                 }
                 listeners.append(channel.counters)
                 channels.append((.tcp, channel.channel))
@@ -63,13 +66,15 @@ final class EchoService: Service, Sendable {
             }
         } catch {
             for (_, channel) in channels { try? await channel.close() }
+            sweeper?.stop()
             throw error
         }
         for listener in listeners {
             logger.info("echo listening", metadata: ["protocol": "\(listener.transport.rawValue)", "port": "\(listener.port)"])
         }
         return EchoService(
-            listeners: listeners, channels: channels, registry: registry, gracePeriod: configuration.gracePeriod,
+            listeners: listeners, channels: channels, registry: registry, sweeper: sweeper,
+            gracePeriod: configuration.gracePeriod,
             readiness: readiness, logger: logger)
     }
 
@@ -116,6 +121,7 @@ final class EchoService: Service, Sendable {
 
     /// Closes every listener and connection at once, skipping the grace period.
     func shutdownNow() async {
+        sweeper?.stop()
         registry.closeAll()
         for (_, channel) in channels { try? await channel.close() }
     }

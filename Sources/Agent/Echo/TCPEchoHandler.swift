@@ -10,13 +10,32 @@ final class TCPEchoHandler: ChannelInboundHandler {
     typealias OutboundOut = ByteBuffer
 
     private let counters: EchoListenerCounters
+    private let sweeper: IdleConnectionSweeper?
+    private var context: ChannelHandlerContext?
+    /// When bytes last arrived; the idle sweeper reads it on this connection's event loop.
+    private(set) var lastActivity = NIODeadline.now()
 
-    init(counters: EchoListenerCounters) {
+    init(counters: EchoListenerCounters, sweeper: IdleConnectionSweeper? = nil) {
         self.counters = counters
+        self.sweeper = sweeper
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        self.context = context
+        lastActivity = .now()
+        sweeper?.watch(self, on: context.eventLoop)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        sweeper?.forget(self, on: context.eventLoop)
+        self.context = nil
+        context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let bytes = UInt64(unwrapInboundIn(data).readableBytes)
+        if sweeper != nil { lastActivity = .now() }
         counters.bytesReceived.wrappingAdd(bytes, ordering: .relaxed)
         counters.bytesSent.wrappingAdd(bytes, ordering: .relaxed)
         context.write(data, promise: nil)
@@ -26,13 +45,11 @@ final class TCPEchoHandler: ChannelInboundHandler {
         context.flush()
     }
 
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is IdleStateHandler.IdleStateEvent {
-            counters.connectionsTimedOut.wrappingAdd(1, ordering: .relaxed)
-            context.close(promise: nil)
-        } else {
-            context.fireUserInboundEventTriggered(event)
-        }
+    /// Closes the connection for having been idle longer than the idle timeout.
+    func closeForIdleness() {
+        guard let context else { return }
+        counters.connectionsTimedOut.wrappingAdd(1, ordering: .relaxed)
+        context.close(promise: nil)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -21,9 +21,12 @@ final class FlowLauncher: Sendable {
     private let connectTimeout: TimeAmount
     private let receiveBufferSize: Int
     private let open = Mutex<[ObjectIdentifier: any Channel]>([:])
+    /// One timing wheel per event loop, same index as `loops` and the statistics shards.
+    private let wheels: [FlowTimerWheel]
 
     init(group: MultiThreadedEventLoopGroup, configuration: GeneratorConfiguration, environment: FlowEnvironment) {
         self.loops = Array(group.makeIterator())
+        self.wheels = loops.map { FlowTimerWheel(loop: $0) }
         precondition(loops.count == environment.statistics.shards.count, "one statistics shard per event loop")
         self.environment = environment
         self.mss = configuration.mss
@@ -43,8 +46,8 @@ final class FlowLauncher: Sendable {
         address.port = flow.port
         let connected: EventLoopFuture<any Channel> =
             switch flow.transport {
-            case .tcp: connectTCP(flow, to: address, loop: loops[slot], shard: shard, lifetimeEnd: lifetimeEnd)
-            case .udp: connectUDP(flow, to: address, loop: loops[slot], shard: shard, lifetimeEnd: lifetimeEnd)
+            case .tcp: connectTCP(flow, to: address, slot: slot, lifetimeEnd: lifetimeEnd)
+            case .udp: connectUDP(flow, to: address, slot: slot, lifetimeEnd: lifetimeEnd)
             }
         connected.whenComplete { [self] result in
             switch result {
@@ -59,14 +62,16 @@ final class FlowLauncher: Sendable {
     }
 
     private func connectTCP(
-        _ flow: ScheduledFlow, to address: SocketAddress, loop: any EventLoop, shard: FlowStatisticsShard, lifetimeEnd: NIODeadline
+        _ flow: ScheduledFlow, to address: SocketAddress, slot: Int, lifetimeEnd: NIODeadline
     ) -> EventLoopFuture<any Channel> {
-        var bootstrap = ClientBootstrap(group: loop)
+        let (shard, wheel) = (environment.statistics.shards[slot], wheels[slot])
+        var bootstrap = ClientBootstrap(group: loops[slot])
             .connectTimeout(connectTimeout)
             .channelInitializer { [environment] channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        TCPFlowHandler(flow: flow, environment: environment, shard: shard, lifetimeEnd: lifetimeEnd))
+                        TCPFlowHandler(
+                            flow: flow, environment: environment, shard: shard, wheel: wheel, lifetimeEnd: lifetimeEnd))
                 }
             }
         if let mss {
@@ -77,14 +82,16 @@ final class FlowLauncher: Sendable {
     }
 
     private func connectUDP(
-        _ flow: ScheduledFlow, to address: SocketAddress, loop: any EventLoop, shard: FlowStatisticsShard, lifetimeEnd: NIODeadline
+        _ flow: ScheduledFlow, to address: SocketAddress, slot: Int, lifetimeEnd: NIODeadline
     ) -> EventLoopFuture<any Channel> {
-        var bootstrap = DatagramBootstrap(group: loop)
+        let (shard, wheel) = (environment.statistics.shards[slot], wheels[slot])
+        var bootstrap = DatagramBootstrap(group: loops[slot])
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: receiveBufferSize))
             .channelInitializer { [environment] channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        UDPFlowHandler(flow: flow, environment: environment, shard: shard, lifetimeEnd: lifetimeEnd))
+                        UDPFlowHandler(
+                            flow: flow, environment: environment, shard: shard, wheel: wheel, lifetimeEnd: lifetimeEnd))
                 }
             }
         if !allowFragmentation {
@@ -103,6 +110,17 @@ final class FlowLauncher: Sendable {
     private func recordLaunchFailure(_ flow: ScheduledFlow, shard: FlowStatisticsShard, reason: FlowFailureReason) {
         shard.update { $0.counters[flow.transport].recordFailure(reason) }
         environment.statistics.flowClosed(flow.transport)
+        environment.statistics.flowSettled()
+    }
+
+    /// Starts the timing wheels; call before the first launch.
+    func start() {
+        for wheel in wheels { wheel.start() }
+    }
+
+    /// Stops the timing wheels; call after every flow has ended.
+    func stop() {
+        for wheel in wheels { wheel.stop() }
     }
 
     /// Ends every open flow now (shutdown, or flows outliving the run), counting them completed.

@@ -43,6 +43,8 @@ final class GeneratorService: Service, Sendable {
         let start = clock.now
         let startDeadline = NIODeadline.now()
         progress.started()
+        launcher.start()
+        defer { launcher.stop() }
         await withDiscardingTaskGroup { group in
             if configuration.monitor {
                 group.addTask { [self] in
@@ -96,11 +98,11 @@ final class GeneratorService: Service, Sendable {
         }
     }
 
-    /// Waits for flows to end on their own; with a time limit, no longer than the limit plus the
-    /// time a last echo may take.
+    /// Waits for flows to end and settle on their own; with a time limit, no longer than the limit
+    /// plus the time a last echo may take.
     private func waitForOpenFlows(clock: ContinuousClock, start: ContinuousClock.Instant) async {
         let cutoff = configuration.timeLimit.map { start + $0 + configuration.responseTimeout + .seconds(1) }
-        while statistics.activeFlows > 0 {
+        while statistics.unsettledFlows > 0 {
             if let cutoff, clock.now >= cutoff { return }
             do { try await Task.sleep(for: .milliseconds(5)) } catch { return }
         }
@@ -108,7 +110,7 @@ final class GeneratorService: Service, Sendable {
 
     /// After `stopAll`, waits briefly for the stop events to be processed on the event loops.
     private func waitUntilClosed() async {
-        for _ in 0..<400 where statistics.activeFlows > 0 {
+        for _ in 0..<400 where statistics.unsettledFlows > 0 {
             try? await Task.sleep(for: .milliseconds(5))
         }
     }

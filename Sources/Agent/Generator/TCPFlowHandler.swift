@@ -14,6 +14,7 @@ final class TCPFlowHandler: ChannelInboundHandler {
     private let flow: ScheduledFlow
     private let environment: FlowEnvironment
     private let shard: FlowStatisticsShard
+    private let wheel: FlowTimerWheel
     private let lifetimeEnd: NIODeadline
     private var random: SeededRandomNumberGenerator
     private var context: ChannelHandlerContext?
@@ -25,15 +26,17 @@ final class TCPFlowHandler: ChannelInboundHandler {
     private var echoedBytes = 0
     private var sentHeader: ByteBuffer?
     private var sentAt = NIODeadline.uptimeNanoseconds(0)
-    private var stopping = false
+    private var nextSendDue = NIODeadline.distantFuture
     private var finished = false
     private var wasActive = false
-    private var lifetimeTimer: Scheduled<Void>?
-    private var responseTimer: Scheduled<Void>?
-    private var nextSend: Scheduled<Void>?
+    private var wakeUp = FlowWakeUp()
 
-    init(flow: ScheduledFlow, environment: FlowEnvironment, shard: FlowStatisticsShard, lifetimeEnd: NIODeadline) {
+    init(
+        flow: ScheduledFlow, environment: FlowEnvironment, shard: FlowStatisticsShard, wheel: FlowTimerWheel,
+        lifetimeEnd: NIODeadline
+    ) {
         self.flow = flow
+        self.wheel = wheel
         self.environment = environment
         self.shard = shard
         self.lifetimeEnd = lifetimeEnd
@@ -46,8 +49,6 @@ final class TCPFlowHandler: ChannelInboundHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         wasActive = true
-        let loop = context.eventLoop.assumeIsolated()
-        lifetimeTimer = loop.scheduleTask(deadline: lifetimeEnd) { [self] in lifetimeEnded() }
         sendMessage()
         context.fireChannelActive()
     }
@@ -70,8 +71,33 @@ final class TCPFlowHandler: ChannelInboundHandler {
             context.writeAndFlush(wrapOutboundOut(environment.fillerSlice(messageSize)), promise: nil)
         }
         shard.recordSend(.tcp, bytes: messageSize)
-        responseTimer = context.eventLoop.assumeIsolated().scheduleTask(in: environment.responseTimeout) { [self] in
-            finish(.timeout)
+        nextSendDue = environment.messageInterval == .zero ? .distantFuture : sentAt + environment.messageInterval
+        // Paced flows wake for the next send (and check the echo then); back-to-back flows only
+        // need waking if the echo is late.
+        let responseDeadline = sentAt + environment.responseTimeout
+        scheduleWakeUp(min(nextSendDue, responseDeadline, lifetimeEnd))
+    }
+
+    private func scheduleWakeUp(_ deadline: NIODeadline) {
+        wakeUp.request(deadline, on: wheel) { [self] in wokeUp() }
+    }
+
+    /// Decides what is due now: a late echo, the end of the lifetime, or the next message.
+    private func wokeUp() {
+        let now = NIODeadline.now()
+        wakeUp.fired(at: now)
+        guard !finished else { return }
+        if awaitedBytes > 0 {
+            let responseDeadline = sentAt + environment.responseTimeout
+            // A message in flight at the end of the lifetime may still come back, until its deadline.
+            if now >= responseDeadline { return finish(.timeout) }
+            scheduleWakeUp(now >= lifetimeEnd ? responseDeadline : min(responseDeadline, lifetimeEnd))
+        } else if now >= lifetimeEnd {
+            finish(nil)
+        } else if now >= nextSendDue {
+            sendMessage()
+        } else {
+            scheduleWakeUp(min(nextSendDue, lifetimeEnd))
         }
     }
 
@@ -96,23 +122,14 @@ final class TCPFlowHandler: ChannelInboundHandler {
     }
 
     private func echoCompleted() {
-        responseTimer?.cancel()
         let now = NIODeadline.now()
         let roundTrip = UInt64(max(0, (now - sentAt).nanoseconds))
         shard.recordEcho(.tcp, bytes: messageSize, roundTripNanoseconds: roundTrip)
         environment.metrics.recordRoundTrip(.tcp, nanoseconds: roundTrip)
-        if stopping || now >= lifetimeEnd { return finish(nil) }
-        if environment.messageInterval == .zero { return sendMessage() }
-        let due = sentAt + environment.messageInterval
-        // No message that would start after the lifetime: the lifetime timer ends the flow on time.
-        guard due < lifetimeEnd else { return }
-        nextSend = context?.eventLoop.assumeIsolated().scheduleTask(deadline: max(due, now)) { [self] in sendMessage() }
-    }
-
-    private func lifetimeEnded() {
-        nextSend?.cancel()
-        // A message in flight is allowed to come back (bounded by the response timeout).
-        if awaitedBytes > 0 { stopping = true } else { finish(nil) }
+        if now >= lifetimeEnd { return finish(nil) }
+        // Back-to-back, or an echo slower than the interval: the next message leaves now.
+        if now >= nextSendDue { return sendMessage() }
+        // Otherwise the wake-up already pending for the next send takes it from here.
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -132,15 +149,13 @@ final class TCPFlowHandler: ChannelInboundHandler {
     private func finish(_ failure: FlowFailureReason?) {
         guard !finished, wasActive, let context else { return }
         finished = true
-        lifetimeTimer?.cancel()
-        responseTimer?.cancel()
-        nextSend?.cancel()
         let retransmits = TCPInfo.totalRetransmits(of: context.channel)
         shard.update { state in
             state.counters.tcp.tcpRetransmits += retransmits
             if let failure { state.counters.tcp.recordFailure(failure) } else { state.counters.tcp.flowsCompleted += 1 }
         }
         environment.statistics.flowClosed(.tcp)
+        environment.statistics.flowSettled()
         context.close(promise: nil)
     }
 }

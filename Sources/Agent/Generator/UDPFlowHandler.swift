@@ -14,6 +14,7 @@ final class UDPFlowHandler: ChannelInboundHandler {
     private let flow: ScheduledFlow
     private let environment: FlowEnvironment
     private let shard: FlowStatisticsShard
+    private let wheel: FlowTimerWheel
     private let lifetimeEnd: NIODeadline
     private var random: SeededRandomNumberGenerator
     private var context: ChannelHandlerContext?
@@ -21,16 +22,21 @@ final class UDPFlowHandler: ChannelInboundHandler {
 
     private var sent: UInt64 = 0
     private var firstSend = NIODeadline.uptimeNanoseconds(0)
+    private var nextSendDue = NIODeadline.distantFuture
     private var longestRoundTrip: UInt64 = 0
-    private var sending = true
+    /// Set once the lifetime is over: the socket stays open until then for late echoes.
+    private var drainEnd: NIODeadline?
     private var countedOpen = true
     private var finished = false
     private var wasActive = false
-    private var lifetimeTimer: Scheduled<Void>?
-    private var nextSend: Scheduled<Void>?
+    private var wakeUp = FlowWakeUp()
 
-    init(flow: ScheduledFlow, environment: FlowEnvironment, shard: FlowStatisticsShard, lifetimeEnd: NIODeadline) {
+    init(
+        flow: ScheduledFlow, environment: FlowEnvironment, shard: FlowStatisticsShard, wheel: FlowTimerWheel,
+        lifetimeEnd: NIODeadline
+    ) {
         self.flow = flow
+        self.wheel = wheel
         self.environment = environment
         self.shard = shard
         self.lifetimeEnd = lifetimeEnd
@@ -44,13 +50,12 @@ final class UDPFlowHandler: ChannelInboundHandler {
     func channelActive(context: ChannelHandlerContext) {
         wasActive = true
         firstSend = .now()
-        lifetimeTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: lifetimeEnd) { [self] in lifetimeEnded() }
         sendDatagram()
         context.fireChannelActive()
     }
 
     private func sendDatagram() {
-        guard let context, sending, !finished else { return }
+        guard let context, drainEnd == nil, !finished else { return }
         let size = environment.payload.next(using: &random)
         let now = NIODeadline.now()
         var datagram = context.channel.allocator.buffer(capacity: size)
@@ -62,16 +67,30 @@ final class UDPFlowHandler: ChannelInboundHandler {
         context.writeAndFlush(wrapOutboundOut(datagram), promise: nil)
         sent += 1
         shard.recordSend(.udp, bytes: size)
-        let loop = context.eventLoop.assumeIsolated()
-        if environment.messageInterval == .zero {
-            // Back-to-back: the echo triggers the next send; this timer covers a lost datagram.
-            nextSend = loop.scheduleTask(in: environment.responseTimeout) { [self] in sendDatagram() }
-        } else {
-            // A fixed grid from the first send, so late wake-ups never lower the rate.
-            let due = firstSend + environment.messageInterval * Int64(sent)
-            guard due < lifetimeEnd else { return }
-            nextSend = loop.scheduleTask(deadline: due) { [self] in sendDatagram() }
+        // Paced: a fixed grid from the first send, so late wake-ups never lower the rate.
+        // Back-to-back: the echo triggers the next send; the response timeout covers a lost one.
+        nextSendDue =
+            environment.messageInterval == .zero
+            ? now + environment.responseTimeout : firstSend + environment.messageInterval * Int64(sent)
+        scheduleWakeUp(min(nextSendDue, lifetimeEnd))
+    }
+
+    private func scheduleWakeUp(_ deadline: NIODeadline) {
+        wakeUp.request(deadline, on: wheel) { [self] in wokeUp() }
+    }
+
+    /// Decides what is due now: the end of the drain, the end of the lifetime, or the next datagram.
+    private func wokeUp() {
+        let now = NIODeadline.now()
+        wakeUp.fired(at: now)
+        guard !finished else { return }
+        if let drainEnd {
+            return now >= drainEnd ? finish(nil) : scheduleWakeUp(drainEnd)
         }
+        if now >= lifetimeEnd {
+            return lifetimeEnded(now: now)
+        }
+        if now >= nextSendDue { sendDatagram() } else { scheduleWakeUp(min(nextSendDue, lifetimeEnd)) }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -89,23 +108,21 @@ final class UDPFlowHandler: ChannelInboundHandler {
             environment.metrics.recordRoundTrip(.udp, nanoseconds: roundTrip)
             if reordered { shard.update { $0.counters.udp.udpReordered += 1 } }
             let isLatest = UInt64(header.sequence) == sent - 1
-            if environment.messageInterval == .zero, isLatest {
-                nextSend?.cancel()
+            if environment.messageInterval == .zero, isLatest, NIODeadline.now() < lifetimeEnd {
                 sendDatagram()
             }
         }
     }
 
-    private func lifetimeEnded() {
-        sending = false
-        nextSend?.cancel()
-        // The flow is over when its lifetime is; the socket only stays open to catch late echoes.
+    private func lifetimeEnded(now: NIODeadline) {
+        // The flow is over when its lifetime is; the socket only stays open to catch late echoes,
+        // for a few round trips, before the missing ones count as lost.
         leaveOpenFlows()
-        // Echoes still on the way get a few round trips to arrive before they count as lost.
         let drain = min(
             environment.responseTimeout,
             longestRoundTrip == 0 ? environment.responseTimeout : max(.milliseconds(50), .nanoseconds(Int64(longestRoundTrip) * 4)))
-        context?.eventLoop.assumeIsolated().scheduleTask(in: drain) { [self] in finish(nil) }
+        drainEnd = now + drain
+        scheduleWakeUp(now + drain)
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -126,8 +143,6 @@ final class UDPFlowHandler: ChannelInboundHandler {
     private func finish(_ failure: FlowFailureReason?) {
         guard !finished, wasActive, let context else { return }
         finished = true
-        lifetimeTimer?.cancel()
-        nextSend?.cancel()
         let lost = tracker.lost(sent: sent)
         let jitterSeconds = tracker.jitterNanoseconds / 1e9
         let measuredJitter = tracker.received > 1
@@ -140,6 +155,7 @@ final class UDPFlowHandler: ChannelInboundHandler {
             if let failure { state.counters.udp.recordFailure(failure) } else { state.counters.udp.flowsCompleted += 1 }
         }
         leaveOpenFlows()
+        environment.statistics.flowSettled()
         context.close(promise: nil)
     }
 

@@ -8,13 +8,16 @@ final class GeneratorStatistics: Sendable {
     private let activeUDP = Atomic<Int>(0)
     private let peakActive = Atomic<Int>(0)
     private let skipped = Atomic<UInt64>(0)
+    private let unsettled = Atomic<Int>(0)
 
     init(shardCount: Int) {
         shards = (0..<max(1, shardCount)).map { _ in FlowStatisticsShard() }
     }
 
-    /// Counts a flow as open from the moment it is launched until it finishes or fails.
+    /// Counts a flow as open from the moment it is launched until its lifetime ends or it fails,
+    /// and as unsettled until its statistics are recorded.
     func flowOpened(_ transport: Transport) {
+        unsettled.wrappingAdd(1, ordering: .relaxed)
         // Atomics cannot be picked with `?:` (they are not copyable), hence the branches.
         if transport == .tcp { activeTCP.wrappingAdd(1, ordering: .relaxed) } else { activeUDP.wrappingAdd(1, ordering: .relaxed) }
         peakActive.max(activeFlows, ordering: .relaxed)
@@ -27,6 +30,16 @@ final class GeneratorStatistics: Sendable {
         } else {
             activeUDP.wrappingSubtract(1, ordering: .relaxed)
         }
+    }
+
+    /// Counts a flow's statistics as recorded; a UDP flow settles after draining late echoes.
+    func flowSettled() {
+        unsettled.wrappingSubtract(1, ordering: .releasing)
+    }
+
+    /// Flows launched whose statistics are not recorded yet.
+    var unsettledFlows: Int {
+        unsettled.load(ordering: .acquiring)
     }
 
     /// Counts an arrival of the random pattern that found `maxConcurrent` flows open.
