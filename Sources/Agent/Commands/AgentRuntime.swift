@@ -1,6 +1,7 @@
 import FlowTestShared
 import Foundation
 import Logging
+import NIOCore
 import NIOPosix
 import Prometheus
 import ServiceLifecycle
@@ -28,8 +29,11 @@ struct AgentRuntime: Sendable {
             return try await TelemetryServer.bind(
                 host: settings.metricsAddress, port: settings.metricsPort, registry: registry, readiness: readiness,
                 beforeScrape: beforeScrape, logger: logger)
+        } catch let error as IOError {
+            throw StartupError(
+                "cannot serve metrics on \(settings.metricsAddress) port \(settings.metricsPort): \(String(cString: strerror(error.errnoCode)))")
         } catch {
-            throw StartupError("cannot serve metrics on \(settings.metricsAddress):\(settings.metricsPort): \(error)")
+            throw StartupError("cannot serve metrics on \(settings.metricsAddress) port \(settings.metricsPort): \(error)")
         }
     }
 

@@ -1,4 +1,3 @@
-import Foundation
 import FlowTestShared
 
 /// Everything an echo server needs, validated.
@@ -40,16 +39,7 @@ struct EchoConfiguration: Equatable, Sendable {
         return config
     }
 
-    /// Ports to listen on: like `ValueParsers.portList`, plus 0 for "any free port" (used by tests).
-    static func listenPorts(_ text: String) -> [Int]? {
-        if text.isEmpty { return [] }
-        var ports: [Int] = []
-        for item in text.split(separator: ",", omittingEmptySubsequences: false) {
-            guard let port = Int(item.trimmingCharacters(in: .whitespaces)), (0...65535).contains(port),
-                port == 0 || !ports.contains(port)
-            else { return nil }
-            ports.append(port)
-        }
-        return ports
+    private static func listenPorts(_ text: String) -> [Int]? {
+        ValueParsers.portList(text, allowingZero: true)
     }
 }

@@ -48,7 +48,7 @@ final class EchoService: Service, Sendable {
         var listeners: [EchoListenerCounters] = []
         var channels: [(Transport, any Channel)] = []
         do {
-            let host = try await bindableAddress(configuration.bindAddress, group: group)
+            let host = bindableAddress(configuration.bindAddress)
             for port in configuration.tcpPorts {
                 let channel = try await describingFailure(.tcp, host, port) {
                     try await EchoListenerFactory.tcp(
@@ -88,7 +88,7 @@ final class EchoService: Service, Sendable {
     }
 
     /// `::` when the host has IPv6 (one dual-stack socket per port), else `0.0.0.0`.
-    private static func bindableAddress(_ requested: String?, group: MultiThreadedEventLoopGroup) async throws -> String {
+    private static func bindableAddress(_ requested: String?) -> String {
         // Probe with a throw-away socket: creating one fails at once where IPv6 is disabled.
         if let requested { return requested }
         let probe = socket(AF_INET6, Int32(SOCK_DGRAM.rawValue), 0)

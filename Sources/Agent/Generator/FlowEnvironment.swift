@@ -1,5 +1,4 @@
 import FlowTestShared
-import Logging
 import NIOCore
 
 /// What every flow of a run shares: settings, statistics, metrics and the payload bytes.
@@ -14,12 +13,8 @@ struct FlowEnvironment: Sendable {
     /// Filler bytes for message bodies, allocated once: each message sends a slice of it, so no
     /// payload is ever copied or built per message.
     let filler: ByteBuffer
-    let logger: Logger
 
-    init(
-        configuration: GeneratorConfiguration, statistics: GeneratorStatistics, metrics: GeneratorMetrics,
-        logger: Logger
-    ) {
+    init(configuration: GeneratorConfiguration, statistics: GeneratorStatistics, metrics: GeneratorMetrics) {
         self.statistics = statistics
         self.metrics = metrics
         self.payload = configuration.payload
@@ -28,7 +23,6 @@ struct FlowEnvironment: Sendable {
         self.responseTimeout = TimeAmount(configuration.responseTimeout)
         // A recognisable, non-zero pattern: an echo that zeroes or shifts bytes shows up in a capture.
         self.filler = ByteBuffer(bytes: (0..<configuration.payload.maximum).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
-        self.logger = logger
     }
 
     /// The first `count` bytes of the filler.

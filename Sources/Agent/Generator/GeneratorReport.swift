@@ -47,10 +47,12 @@ struct GeneratorReport: Codable, Sendable {
 
     init(configuration: GeneratorConfiguration, snapshot: GeneratorSnapshot, progress: RunProgress.Figures, startTime: Date) {
         let elapsed = max(progress.elapsed.seconds, 1e-9)
+        // Loss and jitter are UDP figures even in the total: a ratio over TCP messages would dilute them.
+        let udpCounters = snapshot.counters.udp
         func figures(_ counters: TrafficCounters, _ histogram: Histogram<UInt64>) -> Figures {
             Figures(
                 counters: counters, rttMilliseconds: LatencySummary(nanoseconds: histogram),
-                udpLossRatio: counters.udpLossRatio, udpJitterMilliseconds: counters.udpMeanJitterSeconds * 1000,
+                udpLossRatio: udpCounters.udpLossRatio, udpJitterMilliseconds: udpCounters.udpMeanJitterSeconds * 1000,
                 throughputBitsPerSecond: Double(counters.bytesSent + counters.bytesReceived) * 8 / elapsed)
         }
         target = configuration.target

@@ -24,7 +24,7 @@ final class GeneratorService: Service, Sendable {
         self.statistics = statistics
         self.logger = logger
         self.progress = RunProgress()
-        let environment = FlowEnvironment(configuration: configuration, statistics: statistics, metrics: metrics, logger: logger)
+        let environment = FlowEnvironment(configuration: configuration, statistics: statistics, metrics: metrics)
         self.launcher = FlowLauncher(group: group, configuration: configuration, environment: environment)
     }
 

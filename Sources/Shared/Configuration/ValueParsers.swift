@@ -49,11 +49,16 @@ public enum ValueParsers {
 
     /// A comma-separated list of distinct ports 1...65535; empty text means no ports.
     public static func portList(_ text: String) -> [Int]? {
+        portList(text, allowingZero: false)
+    }
+
+    /// A port list in which 0 ("any free port", for listeners) may also appear, once.
+    public static func portList(_ text: String, allowingZero: Bool) -> [Int]? {
         if text.isEmpty { return [] }
         var ports: [Int] = []
         for item in text.split(separator: ",", omittingEmptySubsequences: false) {
-            guard let port = Int(item.trimmingCharacters(in: .whitespaces)), (1...65535).contains(port),
-                !ports.contains(port)
+            guard let port = Int(item.trimmingCharacters(in: .whitespaces)),
+                (allowingZero ? 0 : 1)...65535 ~= port, !ports.contains(port)
             else { return nil }
             ports.append(port)
         }

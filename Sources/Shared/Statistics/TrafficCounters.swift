@@ -33,10 +33,9 @@ public struct TrafficCounters: Codable, Sendable, Equatable {
         failures[reason.rawValue, default: 0] += 1
     }
 
-    /// Fraction of UDP datagrams lost, 0 when none were sent.
+    /// Fraction of datagrams lost, 0 when none were sent; meaningful on UDP counters only.
     public var udpLossRatio: Double {
-        let sentAndSettled = messagesSent
-        return sentAndSettled == 0 ? 0 : Double(udpLost) / Double(sentAndSettled)
+        messagesSent == 0 ? 0 : Double(udpLost) / Double(messagesSent)
     }
 
     /// Mean RFC 3550 jitter over UDP flows, in seconds.
