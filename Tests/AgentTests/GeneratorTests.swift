@@ -36,6 +36,28 @@ struct GeneratorTests {
         await echo.stop()
     }
 
+    /// Interval 0: each message leaves as soon as the previous echo is back, over TCP and UDP.
+    @Test(arguments: [FlowProtocol.tcp, .udp])
+    func backToBackFlowsExchangeAsFastAsTheEchoReturns(flowProtocol: FlowProtocol) async throws {
+        let echo = try await EchoFixture.start()
+        let runner = GeneratorRunner(port: echo.tcpPort) {
+            $0.udpPorts = [echo.udpPort]
+            $0.flowProtocol = flowProtocol
+            $0.pattern = .constant
+            $0.rate = 2
+            $0.maxConcurrent = 1
+            $0.flowCount = 1
+            $0.messageInterval = .zero
+        }
+        let report = try await runner.run()
+        let counters = report.total.counters
+        // Loopback round trips take tens of microseconds; half a second allows thousands even in a debug build.
+        #expect(counters.messagesReceived > 1000, "\(counters.messagesReceived) exchanges in one 0.5 s flow")
+        #expect(counters.messagesReceived == counters.messagesSent)
+        #expect(counters.flowsCompleted == 1)
+        await echo.stop()
+    }
+
     @Test func constantRateHoldsWithinOnePercentEverySecond() async throws {
         let echo = try await EchoFixture.start()
         let runner = GeneratorRunner(port: echo.tcpPort) {

@@ -64,14 +64,15 @@ final class FlowLauncher: Sendable {
     private func connectTCP(
         _ flow: ScheduledFlow, to address: SocketAddress, slot: Int, lifetimeEnd: NIODeadline
     ) -> EventLoopFuture<any Channel> {
-        let (shard, wheel) = (environment.statistics.shards[slot], wheels[slot])
+        let setup = FlowSetup(
+            flow: flow, environment: environment, shard: environment.statistics.shards[slot], wheel: wheels[slot],
+            lifetimeEnd: lifetimeEnd)
         var bootstrap = ClientBootstrap(group: loops[slot])
             .connectTimeout(connectTimeout)
-            .channelInitializer { [environment] channel in
+            .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        TCPFlowHandler(
-                            flow: flow, environment: environment, shard: shard, wheel: wheel, lifetimeEnd: lifetimeEnd))
+                        TCPFlowHandler(setup))
                 }
             }
         if let mss {
@@ -84,14 +85,15 @@ final class FlowLauncher: Sendable {
     private func connectUDP(
         _ flow: ScheduledFlow, to address: SocketAddress, slot: Int, lifetimeEnd: NIODeadline
     ) -> EventLoopFuture<any Channel> {
-        let (shard, wheel) = (environment.statistics.shards[slot], wheels[slot])
+        let setup = FlowSetup(
+            flow: flow, environment: environment, shard: environment.statistics.shards[slot], wheel: wheels[slot],
+            lifetimeEnd: lifetimeEnd)
         var bootstrap = DatagramBootstrap(group: loops[slot])
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: receiveBufferSize))
-            .channelInitializer { [environment] channel in
+            .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        UDPFlowHandler(
-                            flow: flow, environment: environment, shard: shard, wheel: wheel, lifetimeEnd: lifetimeEnd))
+                        UDPFlowHandler(setup))
                 }
             }
         if !allowFragmentation {

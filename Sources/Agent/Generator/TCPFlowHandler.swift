@@ -31,16 +31,9 @@ final class TCPFlowHandler: ChannelInboundHandler {
     private var wasActive = false
     private var wakeUp = FlowWakeUp()
 
-    init(
-        flow: ScheduledFlow, environment: FlowEnvironment, shard: FlowStatisticsShard, wheel: FlowTimerWheel,
-        lifetimeEnd: NIODeadline
-    ) {
-        self.flow = flow
-        self.wheel = wheel
-        self.environment = environment
-        self.shard = shard
-        self.lifetimeEnd = lifetimeEnd
-        self.random = SeededRandomNumberGenerator.forFlow(flow.index, seed: environment.seed)
+    init(_ setup: FlowSetup) {
+        (flow, environment, shard, wheel, lifetimeEnd) = (setup.flow, setup.environment, setup.shard, setup.wheel, setup.lifetimeEnd)
+        random = setup.makeRandom()
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -128,7 +121,7 @@ final class TCPFlowHandler: ChannelInboundHandler {
         environment.metrics.recordRoundTrip(.tcp, nanoseconds: roundTrip)
         if now >= lifetimeEnd { return finish(nil) }
         // Back-to-back, or an echo slower than the interval: the next message leaves now.
-        if now >= nextSendDue { return sendMessage() }
+        if environment.messageInterval == .zero || now >= nextSendDue { return sendMessage() }
         // Otherwise the wake-up already pending for the next send takes it from here.
     }
 

@@ -31,16 +31,9 @@ final class UDPFlowHandler: ChannelInboundHandler {
     private var wasActive = false
     private var wakeUp = FlowWakeUp()
 
-    init(
-        flow: ScheduledFlow, environment: FlowEnvironment, shard: FlowStatisticsShard, wheel: FlowTimerWheel,
-        lifetimeEnd: NIODeadline
-    ) {
-        self.flow = flow
-        self.wheel = wheel
-        self.environment = environment
-        self.shard = shard
-        self.lifetimeEnd = lifetimeEnd
-        self.random = SeededRandomNumberGenerator.forFlow(flow.index, seed: environment.seed)
+    init(_ setup: FlowSetup) {
+        (flow, environment, shard, wheel, lifetimeEnd) = (setup.flow, setup.environment, setup.shard, setup.wheel, setup.lifetimeEnd)
+        random = setup.makeRandom()
     }
 
     func handlerAdded(context: ChannelHandlerContext) {

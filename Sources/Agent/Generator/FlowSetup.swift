@@ -1,0 +1,18 @@
+import NIOCore
+
+/// What a flow handler is given when its flow is launched.
+struct FlowSetup {
+    let flow: ScheduledFlow
+    let environment: FlowEnvironment
+    /// The statistics shard of the flow's event loop.
+    let shard: FlowStatisticsShard
+    /// The timing wheel of the flow's event loop.
+    let wheel: FlowTimerWheel
+    /// When the flow stops sending: its scheduled start plus lifetime, clipped to the time limit.
+    let lifetimeEnd: NIODeadline
+
+    /// The flow's own random stream (payload sizes), independent of every other flow's.
+    func makeRandom() -> SeededRandomNumberGenerator {
+        SeededRandomNumberGenerator.forFlow(flow.index, seed: environment.seed)
+    }
+}
