@@ -151,6 +151,24 @@ struct GeneratorTests {
         #expect(report.total.counters.flowsCompleted == 0)
     }
 
+    /// Beyond its descriptor budget the generator fails flows as `local` instead of running out of
+    /// descriptors (where the runtime itself would trap).
+    @Test func flowsBeyondTheDescriptorBudgetFailAsLocal() async throws {
+        let echo = try await EchoFixture.start()
+        var runner = GeneratorRunner(port: echo.tcpPort) {
+            $0.udpPorts = [echo.udpPort]
+            $0.pattern = .constant
+            $0.rate = 200
+            $0.maxConcurrent = 100
+            $0.flowCount = 60
+        }
+        runner.descriptorLimit = FileDescriptorLimit.reserve + 20
+        let report = try await runner.run()
+        #expect(report.total.counters.flowsCompleted == 20)
+        #expect(report.total.counters.failures == ["local": 40])
+        await echo.stop()
+    }
+
     @Test func anUnresolvableTargetCountsAsDNSFailures() async throws {
         let runner = GeneratorRunner(port: 9) {
             $0.target = "no-such-host.invalid"

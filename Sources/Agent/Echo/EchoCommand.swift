@@ -16,8 +16,7 @@ struct EchoCommand: AsyncParsableCommand {
         let settings = try CommonSettings.resolve(common, resolver)
         let configuration = try EchoConfiguration.resolve(options, resolver)
         let runtime = AgentRuntime.start(role: "echo", settings: settings)
-        // Keep a reserve of descriptors for the listeners, the metrics endpoint and logging.
-        let connectionLimit = max(1, runtime.descriptorLimit - 64)
+        let connectionLimit = max(1, runtime.descriptorLimit - FileDescriptorLimit.reserve)
         if let cap = configuration.maxConnections, cap > connectionLimit {
             runtime.logger.warning(
                 "--max-connections is above what the descriptor limit allows",

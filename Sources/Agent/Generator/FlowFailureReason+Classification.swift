@@ -36,7 +36,9 @@ extension FlowFailureReason {
         case ECONNREFUSED: self = .refused
         case ECONNRESET, EPIPE, ECONNABORTED: self = .reset
         case ETIMEDOUT: self = .timeout
-        case EHOSTUNREACH, ENETUNREACH, EHOSTDOWN, ENETDOWN, EADDRNOTAVAIL: self = .unreachable
+        case EHOSTUNREACH, ENETUNREACH, EHOSTDOWN, ENETDOWN: self = .unreachable
+        // EADDRNOTAVAIL on connect means no ephemeral port is left for this destination.
+        case EMFILE, ENFILE, EADDRNOTAVAIL, ENOBUFS: self = .local
         default: self = .other
         }
     }

@@ -20,11 +20,17 @@ final class FlowLauncher: Sendable {
     private let allowFragmentation: Bool
     private let connectTimeout: TimeAmount
     private let receiveBufferSize: Int
+    /// Sockets the generator may hold at once: its descriptor limit less a reserve.
+    private let socketBudget: Int
     private let open = Mutex<[ObjectIdentifier: any Channel]>([:])
     /// One timing wheel per event loop, same index as `loops` and the statistics shards.
     private let wheels: [FlowTimerWheel]
 
-    init(group: MultiThreadedEventLoopGroup, configuration: GeneratorConfiguration, environment: FlowEnvironment) {
+    init(
+        group: MultiThreadedEventLoopGroup, configuration: GeneratorConfiguration, environment: FlowEnvironment,
+        descriptorLimit: Int
+    ) {
+        self.socketBudget = max(1, descriptorLimit - FileDescriptorLimit.reserve)
         self.loops = Array(group.makeIterator())
         self.wheels = loops.map { FlowTimerWheel(loop: $0) }
         precondition(loops.count == environment.statistics.shards.count, "one statistics shard per event loop")
@@ -43,6 +49,10 @@ final class FlowLauncher: Sendable {
         shard.update { $0.counters[flow.transport].flowsStarted += 1 }
         environment.statistics.flowOpened(flow.transport)
         guard var address else { return recordLaunchFailure(flow, shard: shard, reason: .dns) }
+        // Counts the new flow itself, which flowOpened already added.
+        guard environment.statistics.unsettledFlows <= socketBudget else {
+            return recordLaunchFailure(flow, shard: shard, reason: .local)
+        }
         address.port = flow.port
         let connected: EventLoopFuture<any Channel> =
             switch flow.transport {

@@ -21,7 +21,8 @@ struct GenerateCommand: AsyncParsableCommand {
         let statistics = GeneratorStatistics(shardCount: Array(group.makeIterator()).count)
         let metrics = GeneratorMetrics(registry: runtime.registry)
         let generator = GeneratorService(
-            configuration: configuration, group: group, statistics: statistics, metrics: metrics, logger: runtime.logger)
+            configuration: configuration, group: group, statistics: statistics, metrics: metrics,
+            descriptorLimit: runtime.descriptorLimit, logger: runtime.logger)
         let telemetry = try await runtime.bindTelemetry(settings) { metrics.publish(statistics.snapshot()) }
         let startTime = Date()
         runtime.readiness.markReady()

@@ -18,14 +18,15 @@ final class GeneratorService: Service, Sendable {
 
     init(
         configuration: GeneratorConfiguration, group: MultiThreadedEventLoopGroup, statistics: GeneratorStatistics,
-        metrics: GeneratorMetrics, logger: Logger
+        metrics: GeneratorMetrics, descriptorLimit: Int, logger: Logger
     ) {
         self.configuration = configuration
         self.statistics = statistics
         self.logger = logger
         self.progress = RunProgress()
         let environment = FlowEnvironment(configuration: configuration, statistics: statistics, metrics: metrics)
-        self.launcher = FlowLauncher(group: group, configuration: configuration, environment: environment)
+        self.launcher = FlowLauncher(
+            group: group, configuration: configuration, environment: environment, descriptorLimit: descriptorLimit)
     }
 
     /// Start-rate figures and timing of the run so far.

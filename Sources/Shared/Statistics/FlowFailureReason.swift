@@ -14,6 +14,8 @@ public enum FlowFailureReason: String, CaseIterable, Codable, Sendable, Hashable
     case closed
     /// The echo did not match what was sent (a middlebox or server that is not a pure echo).
     case corrupted
+    /// The generator's own limits: out of file descriptors, or of ephemeral ports towards the target.
+    case local
     /// Anything else; the log has the underlying error.
     case other
 }

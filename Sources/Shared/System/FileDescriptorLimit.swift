@@ -8,6 +8,11 @@ import Darwin
 
 /// The per-process open-file limit, which caps concurrent connections and flows.
 public enum FileDescriptorLimit {
+    /// Descriptors a process keeps free of connections, for its metrics endpoint, logging, and the
+    /// runtime: libdispatch traps when it cannot open its /proc files, so the limit must never be
+    /// reached by sockets alone.
+    public static let reserve = 256
+
     /// Raises the soft `RLIMIT_NOFILE` to the hard limit and returns the new soft limit.
     ///
     /// Container runtimes often start processes with a soft limit of 1024 while allowing far more;

@@ -9,6 +9,7 @@ import Prometheus
 struct GeneratorRunner {
     var configuration: GeneratorConfiguration
     let registry = PrometheusCollectorRegistry()
+    var descriptorLimit = FileDescriptorLimit.raiseToHardLimit()
 
     /// A short, quiet configuration aimed at `port` on 127.0.0.1 for both protocols.
     init(port: Int, _ adjust: (inout GeneratorConfiguration) -> Void = { _ in }) {
@@ -30,7 +31,7 @@ struct GeneratorRunner {
         let metrics = GeneratorMetrics(registry: registry)
         let service = GeneratorService(
             configuration: configuration, group: group, statistics: statistics, metrics: metrics,
-            logger: Logger(label: "test.generator"))
+            descriptorLimit: descriptorLimit, logger: Logger(label: "test.generator"))
         return (service, metrics)
     }
 
