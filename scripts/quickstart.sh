@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 swift build -c release --product flowtest-agent
 agent=.build/release/flowtest-agent
 
-$agent echo --tcp-ports 18080 --udp-ports 18080 --metrics-port 19090 2>/tmp/flowtest-echo.log &
+# The echo server's own summary (printed when it stops) and its log go to files, not the terminal.
+$agent echo --tcp-ports 18080 --udp-ports 18080 --metrics-port 19090 >/tmp/flowtest-echo.json 2>/tmp/flowtest-echo.log &
 echo_pid=$!
 trap 'kill -TERM $echo_pid 2>/dev/null || true' EXIT
 until curl -sf http://127.0.0.1:19090/readyz >/dev/null 2>&1; do sleep 0.1; done
