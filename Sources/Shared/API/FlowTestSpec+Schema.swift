@@ -1,0 +1,78 @@
+extension FlowTestSpec {
+    /// The schema of `spec`, with the rules that span its parts.
+    public static let schema = Schema.object(
+        "The flows to generate, between which agents, and what counts as passing.",
+        required: ["flows"],
+        rules: [
+            ValidationRule(
+                cel: "self.flows.protocol == 'udp' || size(self.ports.tcp) > 0",
+                message: "ports.tcp needs at least one port when flows.protocol is tcp or both", fieldPath: ".ports.tcp"
+            ) { spec in spec["flows"]?["protocol"]?.string == "udp" || !(spec["ports"]?["tcp"]?.array?.isEmpty ?? true) },
+            ValidationRule(
+                cel: "self.flows.protocol == 'tcp' || size(self.ports.udp) > 0",
+                message: "ports.udp needs at least one port when flows.protocol is udp or both", fieldPath: ".ports.udp"
+            ) { spec in spec["flows"]?["protocol"]?.string == "tcp" || !(spec["ports"]?["udp"]?.array?.isEmpty ?? true) },
+            ValidationRule(
+                cel: "self.flows.protocol == 'tcp' || (has(self.flows.payload.size) ? self.flows.payload.size : (has(self.flows.payload.minSize) ? self.flows.payload.minSize : 64)) >= 24",
+                message: "UDP payloads must be at least 24 bytes, room for the measurement header", fieldPath: ".flows.payload"
+            ) { spec in spec["flows"]?["protocol"]?.string == "tcp" || Self.payloadBounds(spec).smallest >= 24 },
+            ValidationRule(
+                cel: "self.flows.protocol == 'tcp' || self.flows.allowFragmentation || (has(self.flows.payload.size) ? self.flows.payload.size : (has(self.flows.payload.maxSize) ? self.flows.payload.maxSize : 64)) <= self.flows.mtu - 28",
+                message: "UDP payloads must fit the MTU (at most mtu - 28 bytes) unless flows.allowFragmentation is set",
+                fieldPath: ".flows.payload"
+            ) { spec in
+                guard spec["flows"]?["protocol"]?.string != "tcp", spec["flows"]?["allowFragmentation"]?.bool != true else { return true }
+                return Self.payloadBounds(spec).largest <= (spec["flows"]?["mtu"]?.number ?? 1500) - 28
+            },
+            ValidationRule(
+                cel: "self.target.mode != 'External' || has(self.target.host)",
+                message: "target.host is required when target.mode is External", fieldPath: ".target.host"
+            ) { spec in spec["target"]?["mode"]?.string != "External" || spec["target"]?["host"] != nil },
+        ],
+        [
+            "flows": FlowsSpec.schema,
+            "duration": .duration("Total run time: generators stop starting flows, and open flows end, after this long.", default: "60s"),
+            "flowCount": .integer("Stop after starting this many flows per generator, if that comes before duration.", minimum: 1),
+            "ports": PortsSpec.schema.defaulting(to: .object([:])),
+            "target": TargetSpec.schema.defaulting(to: .object([:])),
+            "echo": EchoSpec.schema.defaulting(to: .object([:])),
+            "generators": GeneratorsSpec.schema.defaulting(to: .object([:])),
+            "thresholds": ThresholdsSpec.schema,
+            "reportInterval": .duration("How often each agent writes its statistics into status.agents.", default: "10s"),
+            "cleanupPolicy": .string(
+                "What happens to the agent pods when the test ends: Always deletes them, OnSuccess keeps them after a failure for inspection, Never keeps them.",
+                enum: CleanupPolicy.allCases.map(\.rawValue), default: CleanupPolicy.onSuccess.rawValue),
+            "image": ImageSpec.schema,
+        ])
+
+    /// The smallest and largest message a defaulted spec can send.
+    static func payloadBounds(_ spec: JSONValue) -> (smallest: Double, largest: Double) {
+        let payload = spec["flows"]?["payload"]
+        if let size = payload?["size"]?.number { return (size, size) }
+        return (payload?["minSize"]?.number ?? 64, payload?["maxSize"]?.number ?? 64)
+    }
+}
+
+extension PortsSpec {
+    public static let schema = Schema.object(
+        "Ports the echo servers listen on and the generators send to.",
+        [
+            "tcp": .array(
+                "TCP ports.", of: .integer("A TCP port.", minimum: 1, maximum: 65535, format: "int32"), maxItems: 16, listType: "set",
+                default: .array([.integer(8080)])),
+            "udp": .array(
+                "UDP ports.", of: .integer("A UDP port.", minimum: 1, maximum: 65535, format: "int32"), maxItems: 16, listType: "set",
+                default: .array([.integer(8080)])),
+        ])
+}
+
+extension TargetSpec {
+    public static let schema = Schema.object(
+        "Where generators send flows: the echo Service (default), the echo pods directly, or an external host.",
+        [
+            "mode": .string(
+                "Service: the echo Service's cluster IP. Pods: each echo pod's IP in turn, bypassing Service load balancing. External: host, with no echo servers started.",
+                enum: TargetSpec.Mode.allCases.map(\.rawValue), default: TargetSpec.Mode.service.rawValue),
+            "host": .string("Host name or IP address of an external echo server (mode External)."),
+        ])
+}

@@ -1,0 +1,31 @@
+/// What a FlowTest does: its flows, ports, target, agents, pass/fail thresholds and housekeeping.
+public struct FlowTestSpec: Codable, Sendable, Equatable {
+    public var flows: FlowsSpec
+    /// Total run time; generators stop starting flows then, and open flows end.
+    public var duration: String = "60s"
+    /// Stop after this many flows per generator, if reached before `duration`.
+    public var flowCount: Int64?
+    public var ports = PortsSpec()
+    public var target = TargetSpec()
+    public var echo = EchoSpec()
+    public var generators = GeneratorsSpec()
+    public var thresholds: ThresholdsSpec?
+    /// How often agents write their statistics into the status.
+    public var reportInterval: String = "10s"
+    public var cleanupPolicy: CleanupPolicy = .onSuccess
+    public var image: ImageSpec?
+
+    public init(flows: FlowsSpec) {
+        self.flows = flows
+    }
+}
+
+/// What happens to the agent pods when the test ends.
+public enum CleanupPolicy: String, Codable, Sendable, CaseIterable {
+    /// Delete them.
+    case always = "Always"
+    /// Delete them if the test succeeded; keep them (and their logs) after a failure.
+    case onSuccess = "OnSuccess"
+    /// Keep them.
+    case never = "Never"
+}

@@ -1,0 +1,68 @@
+extension FlowsSpec {
+    /// The schema of `spec.flows`, with the rules between its fields.
+    public static let schema = Schema.object(
+        "How each generator starts flows and what a flow sends; the same settings as flowtest-agent generate.",
+        required: ["rate"],
+        rules: [
+            ValidationRule(
+                cel: "duration(self.minDuration) <= duration(self.maxDuration)",
+                message: "minDuration must not be longer than maxDuration", fieldPath: ".minDuration"
+            ) { flows in
+                guard let low = flows["minDuration"]?.string.flatMap(ValueParsers.duration),
+                    let high = flows["maxDuration"]?.string.flatMap(ValueParsers.duration)
+                else { return true }
+                return low <= high
+            }
+        ],
+        [
+            "protocol": .string("Transport of the flows: tcp, udp, or both (flows alternate).", enum: ["tcp", "udp", "both"], default: "both"),
+            "pattern": .string(
+                "constant: exactly rate flows start each second and each lives maxConcurrent/rate, so maxConcurrent are open in steady state. random: Poisson arrivals at rate, lifetimes uniform in [minDuration, maxDuration].",
+                enum: ["constant", "random"], default: "random"),
+            "rate": .integer("New flows per second, per generator.", minimum: 1, maximum: 1_000_000),
+            "maxConcurrent": .integer("Most flows open at once, per generator.", minimum: 1, maximum: 10_000_000, default: 100),
+            "minDuration": .duration("Shortest flow lifetime in the random pattern, e.g. 1s.", default: "1s"),
+            "maxDuration": .duration("Longest flow lifetime in the random pattern, e.g. 10s.", default: "10s"),
+            "messageInterval": .duration(
+                "Pause between the messages of a flow; 0 sends the next one as soon as the echo of the previous is back.",
+                default: "100ms"),
+            "payload": PayloadSpec.schema.defaulting(to: .object([:])),
+            "mtu": .integer(
+                "Path MTU in bytes. UDP payloads must fit it (MTU - 28 over IPv4) unless allowFragmentation is set.",
+                minimum: 68, maximum: 65535, default: 1500),
+            "mss": .integer("TCP maximum segment size, applied with TCP_MAXSEG. Default: the kernel's.", minimum: 88, maximum: 65495),
+            "allowFragmentation": .boolean("Allow UDP payloads larger than the MTU; otherwise UDP sockets set don't-fragment.", default: false),
+            "seed": .integer("Seed of the random pattern and payload sizes, for a reproducible run. Default: random, reported in the agent logs.", minimum: 0),
+            "connectTimeout": .duration("How long a TCP connect may take before the flow fails with reason timeout.", default: "5s"),
+            "responseTimeout": .duration(
+                "How long to wait for an echo before a TCP flow fails or a UDP datagram counts as lost.", default: "2s"),
+        ])
+}
+
+extension PayloadSpec {
+    /// The schema of `spec.flows.payload`.
+    public static let schema = Schema.object(
+        "Message sizes in bytes: size for a fixed size (default 64), or minSize and maxSize for sizes drawn uniformly per message.",
+        rules: [
+            ValidationRule(
+                cel: "!has(self.size) || (!has(self.minSize) && !has(self.maxSize))",
+                message: "set either size or minSize and maxSize, not both"
+            ) { payload in payload["size"] == nil || (payload["minSize"] == nil && payload["maxSize"] == nil) },
+            ValidationRule(
+                cel: "has(self.minSize) == has(self.maxSize)",
+                message: "minSize and maxSize must be set together"
+            ) { payload in (payload["minSize"] == nil) == (payload["maxSize"] == nil) },
+            ValidationRule(
+                cel: "!has(self.minSize) || !has(self.maxSize) || self.minSize <= self.maxSize",
+                message: "minSize must not be larger than maxSize", fieldPath: ".minSize"
+            ) { payload in
+                guard let low = payload["minSize"]?.number, let high = payload["maxSize"]?.number else { return true }
+                return low <= high
+            },
+        ],
+        [
+            "size": .integer("Fixed message size in bytes.", minimum: 1, maximum: 16_777_216),
+            "minSize": .integer("Smallest message size in bytes.", minimum: 1, maximum: 16_777_216),
+            "maxSize": .integer("Largest message size in bytes.", minimum: 1, maximum: 16_777_216),
+        ])
+}

@@ -1,0 +1,41 @@
+/// The parts of Kubernetes `ObjectMeta` FlowTest reads and writes.
+public struct ObjectMeta: Codable, Sendable, Equatable {
+    public var name: String?
+    public var generateName: String?
+    public var namespace: String?
+    public var uid: String?
+    public var resourceVersion: String?
+    public var generation: Int64?
+    public var creationTimestamp: String?
+    public var deletionTimestamp: String?
+    public var labels: [String: String]?
+    public var annotations: [String: String]?
+    public var ownerReferences: [OwnerReference]?
+    public var finalizers: [String]?
+
+    public init(name: String? = nil, namespace: String? = nil, labels: [String: String]? = nil) {
+        self.name = name
+        self.namespace = namespace
+        self.labels = labels
+    }
+}
+
+/// A Kubernetes owner reference: children of a FlowTest carry one with `controller: true`, so
+/// deleting the FlowTest garbage-collects them.
+public struct OwnerReference: Codable, Sendable, Equatable {
+    public var apiVersion: String
+    public var kind: String
+    public var name: String
+    public var uid: String
+    public var controller: Bool?
+    public var blockOwnerDeletion: Bool?
+
+    public init(apiVersion: String, kind: String, name: String, uid: String, controller: Bool? = true, blockOwnerDeletion: Bool? = true) {
+        self.apiVersion = apiVersion
+        self.kind = kind
+        self.name = name
+        self.uid = uid
+        self.controller = controller
+        self.blockOwnerDeletion = blockOwnerDeletion
+    }
+}

@@ -1,0 +1,80 @@
+import FlowTestShared
+import Testing
+
+@Suite("FlowTest validation: every rule, valid and invalid")
+struct FlowTestValidationTests {
+    /// A FlowTest whose spec is `flows: {rate: 10}` plus `spec` (YAML, indented under spec).
+    private func errors(_ spec: String, metadata: String = "metadata: {name: t}") throws -> [String] {
+        let yaml = "apiVersion: flowtest.dev/v1alpha1\nkind: FlowTest\n\(metadata)\nspec:\n\(spec)\n"
+        switch FlowTest.validated(try JSONValue(yaml: yaml)) {
+        case .success: return []
+        case .failure(let error): return error.errors.map(\.description)
+        }
+    }
+
+    @Test(arguments: [
+        ("  flows: {rate: 0}", [#"spec.flows.rate: Invalid value: 0: spec.flows.rate in body should be greater than or equal to 1"#]),
+        ("  flows: {rate: 2000000}", [#"spec.flows.rate: Invalid value: 2000000: spec.flows.rate in body should be less than or equal to 1000000"#]),
+        ("  flows: {rate: fast}", [#"spec.flows.rate: Invalid value: "string": spec.flows.rate in body must be of type integer: "string""#]),
+        ("  flows: {rate: 10, protocol: icmp}", [#"spec.flows.protocol: Unsupported value: "icmp": supported values: "tcp", "udp", "both""#]),
+        ("  flows: {}", ["spec.flows.rate: Required value"]),
+        ("  flows: {rat: 10}", ["spec.flows.rate: Required value", "spec.flows.rat: Unknown field: field not declared in schema"]),
+        ("  flows: {rate: 10, minDuration: 5s, maxDuration: 2s}", ["spec.flows.minDuration: Invalid value: minDuration must not be longer than maxDuration"]),
+        ("  flows: {rate: 10}\n  duration: soon", [#"spec.duration: Invalid value: "soon": spec.duration in body should match '^(0|[0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))$' (a duration such as 500ms, 10s or 5m)"#]),
+        ("  flows: {rate: 10, payload: {size: 100, minSize: 50, maxSize: 150}}", ["spec.flows.payload: Invalid value: set either size or minSize and maxSize, not both"]),
+        ("  flows: {rate: 10, payload: {minSize: 50}}", ["spec.flows.payload: Invalid value: minSize and maxSize must be set together"]),
+        ("  flows: {rate: 10, payload: {minSize: 500, maxSize: 100}}", ["spec.flows.payload.minSize: Invalid value: minSize must not be larger than maxSize"]),
+        ("  flows: {rate: 10, protocol: udp}\n  ports: {udp: []}", ["spec.ports.udp: Invalid value: ports.udp needs at least one port when flows.protocol is udp or both"]),
+        ("  flows: {rate: 10, protocol: tcp}\n  ports: {tcp: []}", ["spec.ports.tcp: Invalid value: ports.tcp needs at least one port when flows.protocol is tcp or both"]),
+        ("  flows: {rate: 10, payload: {size: 2000}}", ["spec.flows.payload: Invalid value: UDP payloads must fit the MTU (at most mtu - 28 bytes) unless flows.allowFragmentation is set"]),
+        ("  flows: {rate: 10, protocol: udp, payload: {size: 10}}", ["spec.flows.payload: Invalid value: UDP payloads must be at least 24 bytes, room for the measurement header"]),
+        ("  flows: {rate: 10}\n  target: {mode: External}", ["spec.target.host: Invalid value: target.host is required when target.mode is External"]),
+        ("  flows: {rate: 10}\n  ports: {tcp: [80, 80]}", ["spec.ports.tcp: Duplicate value: spec.ports.tcp must not contain the same value twice"]),
+        ("  flows: {rate: 10}\n  thresholds: {maxFailedFlowsPercent: 150}", ["spec.thresholds.maxFailedFlowsPercent: Invalid value: 150: spec.thresholds.maxFailedFlowsPercent in body should be less than or equal to 100"]),
+        ("  flows: {rate: 10}\n  cleanupPolicy: Sometimes", [#"spec.cleanupPolicy: Unsupported value: "Sometimes": supported values: "Always", "OnSuccess", "Never""#]),
+        ("  flows: {rate: 10}\n  echo: {replicas: 0}", ["spec.echo.replicas: Invalid value: 0: spec.echo.replicas in body should be greater than or equal to 1"]),
+    ] as [(String, [String])])
+    func invalidSpecsNameTheFieldAndWhatWasExpected(spec: String, expected: [String]) throws {
+        let actual = try errors(spec)
+        #expect(actual == expected, "\(actual)")
+    }
+
+    @Test(arguments: [
+        "  flows: {rate: 10, minDuration: 2s, maxDuration: 2s}",
+        "  flows: {rate: 10, payload: {minSize: 24, maxSize: 1472}}",
+        "  flows: {rate: 10, payload: {size: 8972}, mtu: 9000, protocol: udp}\n  ports: {udp: [53]}",
+        "  flows: {rate: 10, payload: {size: 60000}, allowFragmentation: true}",
+        "  flows: {rate: 10, payload: {size: 60000}, protocol: tcp}",
+        "  flows: {rate: 10, protocol: tcp, payload: {size: 1}}\n  ports: {udp: []}",
+        "  flows: {rate: 10}\n  target: {mode: External, host: echo.example.com}",
+        "  flows: {rate: 10}\n  echo:\n    placement:\n      affinity: {anything: {goes: [1, 2]}}",
+    ])
+    func validSpecsPass(spec: String) throws {
+        let actual = try errors(spec)
+        #expect(actual == [], "\(actual)")
+    }
+
+    @Test func schemaErrorsComeBeforeRulesAsOnTheServer() throws {
+        // The min/max rule would fail too, but rules are only checked on schema-valid objects.
+        #expect(try errors("  flows: {rate: 0, minDuration: 5s, maxDuration: 2s}").count == 1)
+    }
+
+    @Test func apiVersionAndKindMustBeFlowTests() throws {
+        let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: t}\nspec: {flows: {rate: 1}}"
+        guard case .failure(let error) = FlowTest.validated(try JSONValue(yaml: yaml)) else { Issue.record("accepted a Pod"); return }
+        #expect(error.errors.map(\.description) == [
+            #"apiVersion: Unsupported value: "v1": supported values: "flowtest.dev/v1alpha1""#,
+            #"kind: Unsupported value: "Pod": supported values: "FlowTest""#,
+        ])
+    }
+
+    @Test func aNameIsRequired() throws {
+        #expect(try errors("  flows: {rate: 10}", metadata: "metadata: {}") == ["metadata.name: Required value: name or generateName is required"])
+    }
+
+    @Test func yamlScalarsAreTypedAsKubernetesTypesThem() throws {
+        let value = try JSONValue(yaml: "a: 8080\nb: \"8080\"\nc: true\nd: 1.5\ne: null\nf: 10s")
+        #expect(value == .object(["a": .integer(8080), "b": .string("8080"), "c": .bool(true), "d": .double(1.5), "e": .null, "f": .string("10s")]))
+        #expect(throws: YAMLInputError.self) { try JSONValue(yaml: "a: 1\na: 2") }
+    }
+}

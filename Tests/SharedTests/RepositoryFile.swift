@@ -1,0 +1,15 @@
+import Foundation
+
+/// Files of this repository, found from this source file's location.
+enum RepositoryFile {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func text(_ path: String) throws -> String {
+        try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)
+    }
+
+    static func examples() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("examples").path)
+            .filter { $0.hasSuffix(".yaml") }.sorted().map { "examples/" + $0 }
+    }
+}
