@@ -73,10 +73,22 @@ let package = Package(
             ],
             path: "Tests/AgentTests"
         ),
+        // The stand-in for kube-apiserver that tests run against (no cluster runs on these machines).
+        .target(
+            name: "FakeKubernetes",
+            dependencies: [
+                "FlowTestShared",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/FakeKubernetes"
+        ),
         .testTarget(
             name: "FlowTestSharedTests",
             dependencies: [
                 "FlowTestShared",
+                "FakeKubernetes",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             path: "Tests/SharedTests"

@@ -1,0 +1,103 @@
+import FlowTestShared
+import Foundation
+
+extension FakeAPIStore {
+    /// Answers one request.
+    func handle(method: String, path: String, query: [String: String], headers: [String: String], body: Data) -> FakeAPIResponse {
+        let authorization = headers["authorization"]
+        let fault = state.withLock { state -> (status: Int, retryAfter: Int?)? in
+            state.requests.append((method, path, authorization))
+            guard let index = state.faults.firstIndex(where: { $0.method == nil || $0.method == method }) else { return nil }
+            let fault = state.faults.remove(at: index)
+            return (fault.status, fault.retryAfter)
+        }
+        if let valid = state.withLock({ $0.validTokens }) {
+            let token = authorization?.hasPrefix("Bearer ") == true ? String(authorization!.dropFirst(7)) : nil
+            if token.map(valid.contains) != true { return .status(401, reason: "Unauthorized", message: "Unauthorized") }
+        }
+        if let fault {
+            return fault.status == 429
+                ? .status(429, reason: "TooManyRequests", message: "Too many requests, please try again later.", retryAfter: fault.retryAfter)
+                : .status(fault.status, reason: "InternalError", message: "Internal error occurred: injected failure")
+        }
+        guard let route = FakeAPIRoute(path: path) else {
+            return .status(404, reason: "NotFound", message: "the server could not find the requested resource")
+        }
+        let selector = Self.parseSelector(query["labelSelector"])
+        switch (method, route.name) {
+        case ("GET", nil) where query["watch"] == "1" || query["watch"] == "true":
+            return watch(route, query: query, selector: selector)
+        case ("GET", nil): return list(route, query: query, selector: selector)
+        case ("GET", let name?): return get(route, name: name)
+        case ("POST", nil): return create(route, body: body)
+        case ("PUT", let name?): return replace(route, name: name, body: body)
+        case ("PATCH", let name?): return patch(route, name: name, body: body, contentType: headers["content-type"] ?? "")
+        case ("DELETE", let name?): return delete(route, name: name, body: body)
+        default:
+            return .status(405, reason: "MethodNotAllowed", message: "the server does not allow this method on the requested resource")
+        }
+    }
+
+    static func parseSelector(_ text: String?) -> [String: String] {
+        guard let text, !text.isEmpty else { return [:] }
+        var selector: [String: String] = [:]
+        for term in text.split(separator: ",") {
+            let pair = term.split(separator: "=", maxSplits: 1).map(String.init)
+            if pair.count == 2 { selector[pair[0]] = pair[1] }
+        }
+        return selector
+    }
+
+    static func labels(of object: JSONValue) -> [String: String] {
+        guard case .object(let labels)? = object["metadata"]?["labels"] else { return [:] }
+        return labels.compactMapValues(\.string)
+    }
+
+    static func matches(_ selector: [String: String], _ labels: [String: String]) -> Bool {
+        selector.allSatisfy { labels[$0.key] == $0.value }
+    }
+
+    func key(_ route: FakeAPIRoute, _ name: String) -> Key {
+        Key(resource: route.resource, namespace: route.namespace ?? "", name: name)
+    }
+
+    func notFound(_ route: FakeAPIRoute, _ name: String) -> FakeAPIResponse {
+        .status(404, reason: "NotFound", message: "\(route.qualifiedName) \"\(name)\" not found", route: route, name: name)
+    }
+
+    func get(_ route: FakeAPIRoute, name: String) -> FakeAPIResponse {
+        guard let object = state.withLock({ $0.objects[key(route, name)] }) else { return notFound(route, name) }
+        return .json(200, object)
+    }
+
+    func list(_ route: FakeAPIRoute, query: [String: String], selector: [String: String]) -> FakeAPIResponse {
+        if let requested = query["resourceVersion"].flatMap(Int.init), query["resourceVersionMatch"] == "Exact",
+            requested < state.withLock({ $0.compactedBelow })
+        {
+            return .status(410, reason: "Expired", message: "The resourceVersion for the provided list is too old.")
+        }
+        let (all, revision) = state.withLock { state in
+            (
+                state.objects.filter {
+                    $0.key.resource == route.resource && (route.namespace == nil || $0.key.namespace == route.namespace)
+                        && Self.matches(selector, Self.labels(of: $0.value))
+                }.sorted { $0.key < $1.key }, state.revision
+            )
+        }
+        // Continue tokens carry the last key returned, like the API server's (opaque to clients).
+        let start = query["continue"].flatMap { Data(base64Encoded: $0) }.map { String(decoding: $0, as: UTF8.self) }
+        let remaining = all.filter { start == nil || "\($0.key.namespace)/\($0.key.name)" > start! }
+        let limit = query["limit"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil } ?? Int.max
+        let page = remaining.prefix(limit)
+        var metadata: [String: JSONValue] = ["resourceVersion": .string(String(revision))]
+        if remaining.count > page.count, let last = page.last {
+            metadata["continue"] = .string(Data("\(last.key.namespace)/\(last.key.name)".utf8).base64EncodedString())
+            metadata["remainingItemCount"] = .integer(Int64(remaining.count - page.count))
+        } else {
+            metadata["continue"] = ""
+        }
+        let listKind = route.plural == "flowtests" ? "FlowTestList" : "List"
+        let apiVersion = route.group.isEmpty ? "v1" : "\(route.group)/\(route.resource.split(separator: "/")[1])"
+        return .json(200, .object(["apiVersion": .string(apiVersion), "kind": .string(listKind), "items": .array(page.map(\.value)), "metadata": .object(metadata)]))
+    }
+}

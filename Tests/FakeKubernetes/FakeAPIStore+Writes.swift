@@ -1,0 +1,187 @@
+import FlowTestShared
+import Foundation
+
+extension FakeAPIStore {
+    /// Resources whose status is a subresource, and whose objects carry a generation.
+    private static func hasStatusSubresource(_ route: FakeAPIRoute) -> Bool { route.plural == "flowtests" }
+    private static func hasGeneration(_ route: FakeAPIRoute) -> Bool { route.plural == "flowtests" || route.plural == "pods" }
+
+    private static func decode(_ body: Data) -> JSONValue? {
+        try? JSONDecoder().decode(JSONValue.self, from: body)
+    }
+
+    private static func setting(_ value: JSONValue, metadata key: String, to member: JSONValue?) -> JSONValue {
+        guard case .object(var object) = value else { return value }
+        var metadata: [String: JSONValue] = [:]
+        if case .object(let existing)? = object["metadata"] { metadata = existing }
+        metadata[key] = member
+        object["metadata"] = .object(metadata)
+        return .object(object)
+    }
+
+    private static func setting(_ value: JSONValue, _ key: String, to member: JSONValue?) -> JSONValue {
+        guard case .object(var object) = value else { return value }
+        object[key] = member
+        return .object(object)
+    }
+
+    /// The API server applies the CRD's defaults and validates the schema and CEL rules.
+    private func admit(_ route: FakeAPIRoute, _ object: JSONValue, name: String) -> Result<JSONValue, FakeAPIResponseBox> {
+        guard route.plural == "flowtests" else { return .success(object) }
+        let defaulted = FlowTest.schema.applyingDefaults(to: object)
+        var errors = SchemaValidator.validate(Self.setting(defaulted, "status", to: nil), against: FlowTest.schema, path: "")
+        // The API server prunes unknown fields rather than rejecting them.
+        errors.removeAll { $0.message.hasPrefix("Unknown field") }
+        guard !errors.isEmpty else { return .success(defaulted) }
+        let causes: [JSONValue] = errors.map {
+            .object(["reason": "FieldValueInvalid", "message": .string($0.message), "field": .string($0.field)])
+        }
+        let summary = errors.map(\.description).joined(separator: ", ")
+        return .failure(FakeAPIResponseBox(response: .status(
+            422, reason: "Invalid", message: "FlowTest.flowtest.dev \"\(name)\" is invalid: [\(summary)]", route: route, name: name,
+            causes: causes, kindOverride: "FlowTest")))
+    }
+
+    func create(_ route: FakeAPIRoute, body: Data) -> FakeAPIResponse {
+        guard var object = Self.decode(body) else { return .status(400, reason: "BadRequest", message: "the body is not JSON") }
+        var name = object["metadata"]?["name"]?.string ?? ""
+        if name.isEmpty, let prefix = object["metadata"]?["generateName"]?.string {
+            name = prefix + String(UUID().uuidString.lowercased().prefix(5))
+        }
+        guard !name.isEmpty else {
+            return .status(422, reason: "Invalid", message: "\(route.qualifiedName) is invalid: metadata.name: Required value: name or generateName is required")
+        }
+        if Self.hasStatusSubresource(route) { object = Self.setting(object, "status", to: nil) }
+        switch admit(route, object, name: name) {
+        case .failure(let box): return box.response
+        case .success(let admitted): object = admitted
+        }
+        let key = key(route, name)
+        return state.withLock { state -> FakeAPIResponse in
+            guard state.objects[key] == nil else {
+                return .status(409, reason: "AlreadyExists", message: "\(route.qualifiedName) \"\(name)\" already exists", route: route, name: name)
+            }
+            state.revision += 1
+            object = Self.setting(object, metadata: "name", to: .string(name))
+            if route.namespace != nil { object = Self.setting(object, metadata: "namespace", to: .string(key.namespace)) }
+            object = Self.setting(object, metadata: "uid", to: .string(UUID().uuidString.lowercased()))
+            object = Self.setting(object, metadata: "creationTimestamp", to: .string(Self.now()))
+            object = Self.setting(object, metadata: "resourceVersion", to: .string(String(state.revision)))
+            if Self.hasGeneration(route) { object = Self.setting(object, metadata: "generation", to: .integer(1)) }
+            state.objects[key] = object
+            record(&state, "ADDED", key, object)
+            return .json(201, object)
+        }
+    }
+
+    func replace(_ route: FakeAPIRoute, name: String, body: Data) -> FakeAPIResponse {
+        guard let object = Self.decode(body) else { return .status(400, reason: "BadRequest", message: "the body is not JSON") }
+        guard let version = object["metadata"]?["resourceVersion"]?.string, !version.isEmpty else {
+            return .status(
+                422, reason: "Invalid", message: "\(route.qualifiedName) \"\(name)\" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update",
+                route: route, name: name, causes: [.object(["reason": "FieldValueInvalid", "message": "Invalid value: 0x0: must be specified for an update", "field": "metadata.resourceVersion"])])
+        }
+        return update(route, name: name, expectedVersion: version) { _ in object }
+    }
+
+    func patch(_ route: FakeAPIRoute, name: String, body: Data, contentType: String) -> FakeAPIResponse {
+        guard contentType.hasPrefix("application/merge-patch+json") else {
+            return .status(415, reason: "UnsupportedMediaType", message: "the body of the request was in an unknown format - accepted media types include: application/merge-patch+json")
+        }
+        guard let patch = Self.decode(body) else { return .status(400, reason: "BadRequest", message: "the body is not JSON") }
+        let version = patch["metadata"]?["resourceVersion"]?.string
+        return update(route, name: name, expectedVersion: version) { $0.applyingMergePatch(patch) }
+    }
+
+    /// PUT and PATCH: the main resource ignores status, `/status` ignores everything but status.
+    private func update(_ route: FakeAPIRoute, name: String, expectedVersion: String?, change: (JSONValue) -> JSONValue) -> FakeAPIResponse {
+        let key = key(route, name)
+        guard let current = state.withLock({ $0.objects[key] }) else { return notFound(route, name) }
+        var proposed = change(current)
+        if Self.hasStatusSubresource(route) {
+            if route.subresource == "status" {
+                proposed = Self.setting(current, "status", to: proposed["status"])
+            } else {
+                proposed = Self.setting(proposed, "status", to: current["status"])
+            }
+        }
+        // What the client may not change.
+        for field in ["uid", "creationTimestamp", "namespace", "name", "generation"] {
+            proposed = Self.setting(proposed, metadata: field, to: current["metadata"]?[field])
+        }
+        switch admit(route, proposed, name: name) {
+        case .failure(let box): return box.response
+        case .success(let admitted): proposed = admitted
+        }
+        return state.withLock { state -> FakeAPIResponse in
+            // Re-read under the lock: another writer may have come in between.
+            guard let latest = state.objects[key] else { return notFound(route, name) }
+            let latestVersion = latest["metadata"]?["resourceVersion"]?.string
+            if let expectedVersion, expectedVersion != latestVersion {
+                return .status(
+                    409, reason: "Conflict",
+                    message: "Operation cannot be fulfilled on \(route.qualifiedName) \"\(name)\": the object has been modified; please apply your changes to the latest version and try again",
+                    route: route, name: name)
+            }
+            var next = Self.setting(proposed, metadata: "resourceVersion", to: latest["metadata"]?["resourceVersion"])
+            // A no-op write changes nothing, not even the resourceVersion (fixture 23).
+            guard next != latest else { return .json(200, latest) }
+            if Self.hasGeneration(route), next["spec"] != latest["spec"] {
+                let generation = latest["metadata"]?["generation"]?.number.map { Int64($0) } ?? 1
+                next = Self.setting(next, metadata: "generation", to: .integer(generation + 1))
+            }
+            state.revision += 1
+            next = Self.setting(next, metadata: "resourceVersion", to: .string(String(state.revision)))
+            state.objects[key] = next
+            record(&state, "MODIFIED", key, next)
+            return .json(200, next)
+        }
+    }
+
+    func delete(_ route: FakeAPIRoute, name: String, body: Data) -> FakeAPIResponse {
+        let key = key(route, name)
+        let policy = Self.decode(body)?["propagationPolicy"]?.string ?? "Background"
+        return state.withLock { state -> FakeAPIResponse in
+            guard let object = state.objects[key] else { return notFound(route, name) }
+            remove(&state, key)
+            if policy == "Foreground" {
+                // Fixture 36: the object comes back with a deletionTimestamp and the finalizer.
+                var shown = Self.setting(object, metadata: "deletionTimestamp", to: .string(Self.now()))
+                shown = Self.setting(shown, metadata: "finalizers", to: ["foregroundDeletion"])
+                return .json(200, shown)
+            }
+            var details: [String: JSONValue] = ["name": .string(name), "kind": .string(route.plural)]
+            if !route.group.isEmpty { details["group"] = .string(route.group) }
+            details["uid"] = object["metadata"]?["uid"]
+            return .json(200, .object(["kind": "Status", "apiVersion": "v1", "metadata": .object([:]), "status": "Success", "details": .object(details)]))
+        }
+    }
+
+    /// Removes an object and, as the garbage collector would, everything it owns.
+    private func remove(_ state: inout State, _ key: Key) {
+        guard let object = state.objects.removeValue(forKey: key) else { return }
+        state.revision += 1
+        record(&state, "DELETED", key, Self.setting(object, metadata: "resourceVersion", to: .string(String(state.revision))))
+        guard let uid = object["metadata"]?["uid"]?.string else { return }
+        let owned = state.objects.filter { $0.value["metadata"]?["ownerReferences"]?.array?.contains { $0["uid"]?.string == uid } == true }
+        for dependent in owned.keys.sorted() { remove(&state, dependent) }
+    }
+
+    /// Appends a watch event to history and sends it to matching live watches.
+    private func record(_ state: inout State, _ type: String, _ key: Key, _ object: JSONValue) {
+        let line = Self.encode(.object(["type": .string(type), "object": object])) + Data("\n".utf8)
+        let labels = Self.labels(of: object)
+        state.events.append(Event(revision: state.revision, key: key, line: line, labels: labels))
+        for sink in state.watches.values
+        where sink.route.resource == key.resource && (sink.route.namespace == nil || sink.route.namespace == key.namespace)
+            && Self.matches(sink.labelSelector, labels)
+        {
+            sink.send(line)
+        }
+    }
+}
+
+/// Lets a response travel in a `Result`'s failure.
+struct FakeAPIResponseBox: Error {
+    var response: FakeAPIResponse
+}

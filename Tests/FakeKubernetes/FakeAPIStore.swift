@@ -1,0 +1,105 @@
+import FlowTestShared
+import Foundation
+import Synchronization
+
+/// The fake API server's state and its REST semantics, faithful to the recorded responses in
+/// shared/kube-apiserver-fixtures where FlowTest depends on them: one resourceVersion counter for
+/// all kinds, generation bumped only by spec changes, status only through `/status`, merge patch
+/// semantics, 409 AlreadyExists vs Conflict, 410 after compaction, owner-reference garbage
+/// collection, and schema defaulting and validation of FlowTests with the CRD's own schema.
+public final class FakeAPIStore: Sendable {
+    struct Key: Hashable, Comparable {
+        var resource: String
+        var namespace: String
+        var name: String
+
+        static func < (a: Key, b: Key) -> Bool { (a.namespace, a.name) < (b.namespace, b.name) }
+    }
+
+    struct Event {
+        var revision: Int
+        var key: Key
+        var line: Data
+        var labels: [String: String]
+    }
+
+    struct State {
+        var objects: [Key: JSONValue] = [:]
+        var revision = 100
+        var events: [Event] = []
+        /// Watches from a revision below this get 410 Expired (simulated compaction).
+        var compactedBelow = 0
+        var faults: [(method: String?, status: Int, retryAfter: Int?)] = []
+        var validTokens: Set<String>?
+        var requests: [(method: String, path: String, authorization: String?)] = []
+        var watches: [UUID: FakeWatchSink] = [:]
+    }
+
+    let state = Mutex(State())
+
+    public init(validTokens: Set<String>? = nil) {
+        state.withLock { $0.validTokens = validTokens }
+    }
+
+    // MARK: Test controls
+
+    /// Makes the next `count` requests (of `method`, or any) fail with `status` (429 or 5xx).
+    public func injectFailures(_ count: Int, status: Int, retryAfter: Int? = nil, method: String? = nil) {
+        state.withLock { $0.faults += Array(repeating: (method, status, retryAfter), count: count) }
+    }
+
+    /// Forgets history below the current revision, as an etcd compaction plus restart does.
+    public func compact() {
+        state.withLock { $0.compactedBelow = $0.revision + 1 }
+    }
+
+    /// Replaces the accepted bearer tokens (token rotation).
+    public func acceptTokens(_ tokens: Set<String>) {
+        state.withLock { $0.validTokens = tokens }
+    }
+
+    /// Ends every open watch now, as a server restart or a broken connection would.
+    public func dropWatches() {
+        let sinks = state.withLock { state -> [FakeWatchSink] in
+            defer { state.watches = [:] }
+            return Array(state.watches.values)
+        }
+        for sink in sinks { sink.end() }
+    }
+
+    /// Requests received, oldest first.
+    public var requests: [(method: String, path: String, authorization: String?)] {
+        state.withLock { $0.requests }
+    }
+
+    /// The stored object, as JSON.
+    public func object(_ kind: ResourceKind, namespace: String, name: String) -> JSONValue? {
+        state.withLock { $0.objects[Key(resource: "\(kind.group)/\(kind.version)/\(kind.plural)", namespace: namespace, name: name)] }
+    }
+
+    /// Stored objects of a kind in a namespace.
+    public func objects(_ kind: ResourceKind, namespace: String) -> [JSONValue] {
+        let resource = "\(kind.group)/\(kind.version)/\(kind.plural)"
+        return state.withLock { state in
+            state.objects.filter { $0.key.resource == resource && $0.key.namespace == namespace }.sorted { $0.key < $1.key }.map(\.value)
+        }
+    }
+
+    static func encode(_ value: JSONValue) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(value)) ?? Data()
+    }
+
+    static func now() -> String {
+        Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false))
+    }
+}
+
+/// Where a live watch's events go.
+struct FakeWatchSink: Sendable {
+    let route: FakeAPIRoute
+    let labelSelector: [String: String]
+    let send: @Sendable (Data) -> Void
+    let end: @Sendable () -> Void
+}
