@@ -1,0 +1,66 @@
+import FakeKubernetes
+import FlowTestShared
+import Foundation
+import Synchronization
+import Testing
+
+@Suite("List and watch: resume after the stream closes, relist after 410", .serialized)
+struct ResourceWatcherTests {
+    /// What the watcher delivered, in order, readable from the test.
+    final class Recorder: Sendable {
+        let updates = Mutex<[String]>([])
+
+        func record(_ update: ResourceWatcher<FlowTest>.Update) {
+            let line =
+                switch update {
+                case .listed(let items): "listed " + items.compactMap(\.metadata.name).sorted().joined(separator: ",")
+                case .added(let object): "added \(object.metadata.name ?? "")"
+                case .modified(let object): "modified \(object.metadata.name ?? "")"
+                case .deleted(let object): "deleted \(object.metadata.name ?? "")"
+                }
+            updates.withLock { $0.append(line) }
+        }
+
+        func waitFor(_ line: String, timeout: Duration = .seconds(10)) async throws {
+            let deadline = ContinuousClock.now + timeout
+            while ContinuousClock.now < deadline {
+                if updates.withLock({ $0.contains(line) }) { return }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            Issue.record("never saw \"\(line)\"; saw \(updates.withLock { $0 })")
+        }
+    }
+
+    @Test func changesMadeWhileDisconnectedAreNotMissed() async throws {
+        let server = try await FakeAPIServer.start()
+        let client = KubernetesClient(configuration: server.configuration())
+        _ = try await client.create(.flowTests, namespace: "ns", FlowTest(metadata: ObjectMeta(name: "before"), spec: FlowTestSpec(flows: FlowsSpec(rate: 1))))
+        let recorder = Recorder()
+        let restarts = Mutex<[Bool]>([])
+        var watcher = ResourceWatcher<FlowTest>(client: client, kind: .flowTests, namespace: "ns")
+        watcher.relistBackoff = .milliseconds(10)
+        watcher.onRestart = { relisted in restarts.withLock { $0.append(relisted) } }
+        let running = Task { await watcher.run { recorder.record($0) } }
+        try await recorder.waitFor("listed before")
+
+        // The stream is cut: the watcher resumes from its resourceVersion, without relisting,
+        // and sees what was created in between.
+        server.store.dropWatches()
+        _ = try await client.create(.flowTests, namespace: "ns", FlowTest(metadata: ObjectMeta(name: "during-cut"), spec: FlowTestSpec(flows: FlowsSpec(rate: 1))))
+        try await recorder.waitFor("added during-cut")
+        #expect(restarts.withLock { $0 } == [true, false])
+
+        // History is compacted and the stream cut again: resuming gets 410, so it relists.
+        _ = try await client.create(.flowTests, namespace: "ns", FlowTest(metadata: ObjectMeta(name: "after-compaction"), spec: FlowTestSpec(flows: FlowsSpec(rate: 1))))
+        try await recorder.waitFor("added after-compaction")
+        server.store.compact()
+        server.store.dropWatches()
+        try await client.delete(.flowTests, namespace: "ns", name: "before")
+        try await recorder.waitFor("listed after-compaction,during-cut")
+        #expect(restarts.withLock { $0 }.filter { $0 }.count == 2)
+
+        running.cancel()
+        await running.value
+        await server.stop()
+    }
+}
