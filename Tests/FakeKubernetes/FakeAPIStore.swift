@@ -67,6 +67,11 @@ public final class FakeAPIStore: Sendable {
         for sink in sinks { sink.end() }
     }
 
+    /// Watch streams currently open.
+    public var openWatches: Int {
+        state.withLock { $0.watches.count }
+    }
+
     /// Requests received, oldest first.
     public var requests: [(method: String, path: String, authorization: String?)] {
         state.withLock { $0.requests }

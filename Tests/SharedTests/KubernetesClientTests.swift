@@ -112,6 +112,23 @@ struct KubernetesClientTests {
         }
     }
 
+    @Test func stoppingTheConsumerClosesTheWatchAtOnce() async throws {
+        try await withServer { server, client in
+            let events: AsyncThrowingStream<WatchEvent<FlowTest>, any Error> = try client.watch(
+                .flowTests, namespace: "team", resourceVersion: nil, timeoutSeconds: 60)
+            let consumer = Task { for try await _ in events {} }
+            // Wait until the server holds the stream open.
+            for _ in 0..<100 where server.store.openWatches == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(server.store.openWatches == 1)
+            let cancelled = ContinuousClock.now
+            consumer.cancel()
+            _ = await consumer.result
+            for _ in 0..<100 where server.store.openWatches > 0 { try await Task.sleep(for: .milliseconds(5)) }
+            #expect(server.store.openWatches == 0)
+            #expect(ContinuousClock.now - cancelled < .seconds(1))
+        }
+    }
+
     @Test func aWatchFromACompactedVersionThrowsGone() async throws {
         try await withServer { server, client in
             let start: ListPage<FlowTest> = try await client.list(.flowTests, namespace: "team")

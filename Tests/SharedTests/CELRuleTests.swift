@@ -1,0 +1,72 @@
+import FlowTestShared
+import Foundation
+import Testing
+
+/// The CRD's CEL rules and their Swift twins must agree; cel-python (a real CEL implementation,
+/// installed by .ci/run) evaluates the CEL side.
+@Suite("CEL rules agree with their Swift versions")
+struct CELRuleTests {
+    /// Specs that exercise every rule both ways.
+    static let specs = [
+        "flows: {rate: 10}",
+        "flows: {rate: 10, minDuration: 5s, maxDuration: 2s}",
+        "flows: {rate: 10, minDuration: 1500ms, maxDuration: 2s}",
+        "flows: {rate: 10, minDuration: 2m, maxDuration: 90s}",
+        "flows: {rate: 10, payload: {size: 100, minSize: 50, maxSize: 150}}",
+        "flows: {rate: 10, payload: {minSize: 50}}",
+        "flows: {rate: 10, payload: {minSize: 500, maxSize: 100}}",
+        "flows: {rate: 10, payload: {minSize: 24, maxSize: 1472}}",
+        "flows: {rate: 10, protocol: udp}\nports: {udp: []}",
+        "flows: {rate: 10, protocol: tcp}\nports: {tcp: []}",
+        "flows: {rate: 10, protocol: tcp}\nports: {udp: []}",
+        "flows: {rate: 10, payload: {size: 2000}}",
+        "flows: {rate: 10, payload: {size: 2000}, allowFragmentation: true}",
+        "flows: {rate: 10, payload: {size: 8972}, mtu: 9000, protocol: udp}",
+        "flows: {rate: 10, payload: {maxSize: 1473, minSize: 30}}",
+        "flows: {rate: 10, protocol: udp, payload: {size: 10}}",
+        "flows: {rate: 10, protocol: tcp, payload: {size: 10}}",
+        "flows: {rate: 10}\ntarget: {mode: External}",
+        "flows: {rate: 10}\ntarget: {mode: External, host: x.example}",
+    ]
+
+    /// Every (rule, value of the object it applies to) pair in `value`.
+    static func ruleInputs(_ value: JSONValue, _ schema: Schema) -> [(ValidationRule, JSONValue)] {
+        var inputs = schema.rules.map { ($0, value) }
+        if case .object(let members) = value {
+            for (name, member) in members {
+                if let property = schema.properties[name] { inputs += ruleInputs(member, property) }
+            }
+        }
+        return inputs
+    }
+
+    @Test func celAndSwiftAgreeOnEverySample() throws {
+        var cases: [JSONValue] = []
+        for spec in Self.specs {
+            let indented = spec.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
+            let yaml = "apiVersion: flowtest.dev/v1alpha1\nkind: FlowTest\nmetadata: {name: t}\nspec:\n\(indented)\n"
+            let defaulted = FlowTest.schema.applyingDefaults(to: try JSONValue(yaml: yaml))
+            for (rule, input) in Self.ruleInputs(defaulted, FlowTest.schema) {
+                cases.append(.object(["cel": .string(rule.cel), "self": input, "swift": .bool(rule.holds(input))]))
+            }
+        }
+        // Both outcomes occur for every rule, so agreement means something.
+        let rules = Set(cases.compactMap { $0["cel"]?.string })
+        for rule in rules {
+            let outcomes = Set(cases.filter { $0["cel"]?.string == rule }.compactMap { $0["swift"]?.bool })
+            #expect(outcomes == [true, false], "samples exercise only \(outcomes) of: \(rule)")
+        }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("cel-cases-\(UUID().uuidString).json")
+        try JSONEncoder().encode(JSONValue.array(cases)).write(to: file)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", RepositoryFile.root.appendingPathComponent("scripts/cel-check.py").path, file.path]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(text)")
+    }
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env python3
+"""Evaluates CRD validation rules with cel-python, a real CEL implementation.
+
+Reads a JSON array of {"cel": rule, "self": object, "swift": bool} from the file given as the
+only argument, evaluates each rule with `self` bound to the object, and prints one line per case
+where CEL and the Swift version of the rule disagree (or the CEL does not compile). Exit status:
+0 when they all agree, 1 otherwise, 2 when cel-python is missing.
+"""
+import json
+import sys
+
+try:
+    import celpy
+except ImportError:
+    print("cel-python is not installed: pip install cel-python", file=sys.stderr)
+    sys.exit(2)
+
+cases = json.load(open(sys.argv[1]))
+environment = celpy.Environment()
+disagreements = 0
+for case in cases:
+    try:
+        program = environment.program(environment.compile(case["cel"]))
+        result = bool(program.evaluate({"self": celpy.json_to_cel(case["self"])}))
+    except Exception as error:  # a rule that does not compile or evaluate is a defect too
+        print(f"error: {case['cel']}: {error}")
+        disagreements += 1
+        continue
+    if result != case["swift"]:
+        print(f"disagree: {case['cel']} on {json.dumps(case['self'], sort_keys=True)}: CEL {result}, Swift {case['swift']}")
+        disagreements += 1
+print(f"{len(cases)} cases, {disagreements} disagreements")
+sys.exit(1 if disagreements else 0)
