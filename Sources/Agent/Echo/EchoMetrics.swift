@@ -23,7 +23,7 @@ final class EchoMetrics: Sendable {
             let labels = [("role", "echo"), ("protocol", listener.transport.rawValue), ("port", String(listener.port))]
             let isTCP = listener.transport == .tcp
             func counter(_ name: String, _ help: String, when included: Bool = true) -> PublishedCounter? {
-                included ? PublishedCounter(registry.makeCounter(name: name, labels: labels, help: help)) : nil
+                included ? PublishedCounter(registry.makeCounter(descriptor: .flowTest(name, help: help), labels: labels)) : nil
             }
             return ListenerSeries(
                 listener: listener,
@@ -34,7 +34,7 @@ final class EchoMetrics: Sendable {
                     "flowtest_echo_connections_refused_total", "TCP connections closed at once: connection cap reached.", when: isTCP),
                 timedOut: counter("flowtest_echo_connections_timed_out_total", "TCP connections closed for being idle.", when: isTCP),
                 active: isTCP
-                    ? registry.makeGauge(name: "flowtest_echo_connections_active", labels: labels, help: "TCP connections open now.")
+                    ? registry.makeGauge(descriptor: .flowTest("flowtest_echo_connections_active", help: "TCP connections open now."), labels: labels)
                     : nil,
                 datagramsReceived: counter("flowtest_echo_datagrams_received_total", "UDP datagrams received.", when: !isTCP),
                 datagramsSent: counter("flowtest_echo_datagrams_sent_total", "UDP datagrams echoed back.", when: !isTCP))

@@ -22,7 +22,8 @@ final class FlowLauncher: Sendable {
     private let receiveBufferSize: Int
     /// Sockets the generator may hold at once: its descriptor limit less a reserve.
     private let socketBudget: Int
-    private let open = Mutex<[ObjectIdentifier: any Channel]>([:])
+    /// Open flow channels, and whether `stopAll` has run (flows connecting after it stop at once).
+    private let open = Mutex<(channels: [ObjectIdentifier: any Channel], stopped: Bool)>(([:], false))
     /// One timing wheel per event loop, same index as `loops` and the statistics shards.
     private let wheels: [FlowTimerWheel]
 
@@ -63,8 +64,13 @@ final class FlowLauncher: Sendable {
             switch result {
             case .success(let channel):
                 let key = ObjectIdentifier(channel)
-                open.withLock { $0[key] = channel }
-                channel.closeFuture.whenComplete { [self] _ in _ = open.withLock { $0.removeValue(forKey: key) } }
+                let stopped = open.withLock { open in
+                    if !open.stopped { open.channels[key] = channel }
+                    return open.stopped
+                }
+                // Connected after a stop: end it now, so it is counted in the final statistics.
+                if stopped { return channel.pipeline.fireUserInboundEventTriggered(FlowStopEvent()) }
+                channel.closeFuture.whenComplete { [self] _ in _ = open.withLock { $0.channels.removeValue(forKey: key) } }
             case .failure(let error):
                 recordLaunchFailure(flow, shard: shard, reason: FlowFailureReason(classifying: error))
             }
@@ -137,7 +143,11 @@ final class FlowLauncher: Sendable {
 
     /// Ends every open flow now (shutdown, or flows outliving the run), counting them completed.
     func stopAll() {
-        for channel in open.withLock({ Array($0.values) }) {
+        let channels = open.withLock { open in
+            open.stopped = true
+            return Array(open.channels.values)
+        }
+        for channel in channels {
             channel.pipeline.fireUserInboundEventTriggered(FlowStopEvent())
         }
     }

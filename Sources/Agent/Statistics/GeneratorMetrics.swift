@@ -30,7 +30,7 @@ final class GeneratorMetrics: Sendable {
         func make(_ transport: Transport) -> TransportSeries {
             let labels = [("role", "generator"), ("protocol", transport.rawValue)]
             func counter(_ name: String, _ help: String) -> PublishedCounter {
-                PublishedCounter(registry.makeCounter(name: name, labels: labels, help: help))
+                PublishedCounter(registry.makeCounter(descriptor: .flowTest(name, help: help), labels: labels))
             }
             return TransportSeries(
                 started: counter("flowtest_flows_started_total", "Flows started."),
@@ -48,23 +48,19 @@ final class GeneratorMetrics: Sendable {
                         (
                             reason,
                             PublishedCounter(
-                                registry.makeCounter(
-                                    name: "flowtest_flows_failed_total", labels: labels + [("reason", reason.rawValue)],
-                                    help: "Flows that failed, by reason."))
+                                registry.makeCounter(descriptor: .flowTest("flowtest_flows_failed_total", help: "Flows that failed, by reason."), labels: labels + [("reason", reason.rawValue)]))
                         )
                     }),
-                active: registry.makeGauge(name: "flowtest_active_flows", labels: labels, help: "Flows open now."),
-                jitter: registry.makeGauge(
-                    name: "flowtest_udp_jitter_seconds", labels: labels, help: "Mean RFC 3550 jitter of finished UDP flows."),
-                roundTrip: registry.makeDurationHistogram(
-                    name: "flowtest_rtt_seconds", labels: labels, buckets: Self.roundTripBuckets,
-                    help: "Round-trip time of each echoed message."))
+                active: registry.makeGauge(descriptor: .flowTest("flowtest_active_flows", help: "Flows open now."), labels: labels),
+                jitter: registry.makeGauge(descriptor: .flowTest("flowtest_udp_jitter_seconds", help: "Mean RFC 3550 jitter of finished UDP flows."), labels: labels),
+                roundTrip: registry.makeDurationHistogram(descriptor: .flowTest("flowtest_rtt_seconds", help: "Round-trip time of each echoed message."), labels: labels, buckets: Self.roundTripBuckets))
         }
         series = PerTransport(tcp: make(.tcp), udp: make(.udp))
         skipped = PublishedCounter(
             registry.makeCounter(
-                name: "flowtest_flows_skipped_total", labels: [("role", "generator")],
-                help: "Random-pattern arrivals not started because max concurrent flows were open."))
+                descriptor: .flowTest(
+                    "flowtest_flows_skipped_total", help: "Random-pattern arrivals not started because max concurrent flows were open."),
+                labels: [("role", "generator")]))
     }
 
     /// Records one round trip; called on the packet path.
