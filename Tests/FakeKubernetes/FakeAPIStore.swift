@@ -97,7 +97,7 @@ public final class FakeAPIStore: Sendable {
     }
 
     static func now() -> String {
-        Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false))
+        Date().ISO8601Format()
     }
 }
 

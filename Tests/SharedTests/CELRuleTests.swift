@@ -27,6 +27,10 @@ struct CELRuleTests {
         "flows: {rate: 10, protocol: tcp, payload: {size: 10}}",
         "flows: {rate: 10}\ntarget: {mode: External}",
         "flows: {rate: 10}\ntarget: {mode: External, host: x.example}",
+        "flows: {rate: 10}\nduration: 0s",
+        "flows: {rate: 10, pattern: random, maxDuration: 0s, minDuration: 0s}",
+        "flows: {rate: 10, pattern: constant, maxDuration: 0s, minDuration: 0s}",
+        "flows: {rate: 10, connectTimeout: 0s}",
     ]
 
     /// Every (rule, value of the object it applies to) pair in `value`.

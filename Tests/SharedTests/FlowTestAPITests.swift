@@ -58,7 +58,8 @@ struct FlowTestAPITests {
         ]
         status.summary = FlowTestSummary()
         var report = AgentReport(role: .generator, reportTime: "2026-11-21T20:00:10Z", finished: false)
-        report.counters = TrafficCounters()
+        report.tcp = TrafficCounters()
+        report.udp = TrafficCounters()
         report.rtt = LatencyHistogram()
         report.rtt?.record(nanoseconds: 50_000)
         status.agents = ["ft-generator-0": report]

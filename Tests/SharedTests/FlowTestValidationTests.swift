@@ -32,6 +32,9 @@ struct FlowTestValidationTests {
         ("  flows: {rate: 10}\n  ports: {tcp: [80, 80]}", ["spec.ports.tcp: Duplicate value: spec.ports.tcp must not contain the same value twice"]),
         ("  flows: {rate: 10}\n  thresholds: {maxFailedFlowsPercent: 150}", ["spec.thresholds.maxFailedFlowsPercent: Invalid value: 150: spec.thresholds.maxFailedFlowsPercent in body should be less than or equal to 100"]),
         ("  flows: {rate: 10}\n  cleanupPolicy: Sometimes", [#"spec.cleanupPolicy: Unsupported value: "Sometimes": supported values: "Always", "OnSuccess", "Never""#]),
+        ("  flows: {rate: 10}\n  duration: 0s", ["spec.duration: Invalid value: duration must be greater than 0"]),
+        ("  flows: {rate: 10, minDuration: 0s, maxDuration: 0s}", ["spec.flows.maxDuration: Invalid value: maxDuration must be greater than 0 for the random pattern"]),
+        ("  flows: {rate: 10, responseTimeout: 0s}", ["spec.flows: Invalid value: connectTimeout and responseTimeout must be greater than 0"]),
         ("  flows: {rate: 10}\n  echo: {replicas: 0}", ["spec.echo.replicas: Invalid value: 0: spec.echo.replicas in body should be greater than or equal to 1"]),
     ] as [(String, [String])])
     func invalidSpecsNameTheFieldAndWhatWasExpected(spec: String, expected: [String]) throws {

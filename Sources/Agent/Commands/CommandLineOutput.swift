@@ -8,6 +8,11 @@ enum CommandLineOutput {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
+    /// Writes lines for people on stderr (tables, notes), away from the result on stdout.
+    static func lines(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
     /// Writes `message` as one line on stderr and exits with `code`.
     static func fail(_ message: String, code: ExitCode) -> Never {
         FileHandle.standardError.write(Data("flowtest-agent: \(message)\n".utf8))

@@ -11,9 +11,10 @@ struct FlowTestAgent: AsyncParsableCommand {
         discussion: """
             Every option can also be set with a FLOWTEST_* environment variable named after it
             (--max-concurrent → FLOWTEST_MAX_CONCURRENT); a flag wins over the variable.
-            Exit codes: 0 ran, 1 could not run, 64 invalid flag or variable.
+            Exit codes: 0 ran (run: Succeeded), 1 could not run (run: a threshold failed),
+            2 invalid FlowTest file, 64 invalid flag or variable, 130 interrupted run.
             """,
-        subcommands: [EchoCommand.self, GenerateCommand.self])
+        subcommands: [EchoCommand.self, GenerateCommand.self, RunCommand.self])
 
     /// Runs the command line, turning every configuration or startup problem into one line on
     /// stderr and the documented exit code instead of a crash or a stack of usage text.
@@ -27,6 +28,8 @@ struct FlowTestAgent: AsyncParsableCommand {
             }
         } catch let error as ConfigurationError {
             CommandLineOutput.fail("error: \(error)", code: ExitCode.validationFailure)
+        } catch is ExitCode2 {
+            Foundation.exit(2)
         } catch let error as StartupError {
             CommandLineOutput.fail("error: \(error)", code: ExitCode.failure)
         } catch {

@@ -47,10 +47,10 @@ struct GenerateOptions: ParsableArguments {
     @Option(help: "Largest message size when sizes vary (env FLOWTEST_MAX_PAYLOAD_SIZE).")
     var maxPayloadSize: String?
 
-    @Option(help: "Path MTU in bytes; bounds UDP payloads and sets the MSS when --mss is not given (env FLOWTEST_MTU, default 1500).")
+    @Option(help: "Path MTU in bytes; UDP payloads must fit it unless --allow-fragmentation (env FLOWTEST_MTU, default 1500).")
     var mtu: String?
 
-    @Option(help: "TCP maximum segment size applied with TCP_MAXSEG (env FLOWTEST_MSS, default: the kernel's, or derived from an explicit --mtu).")
+    @Option(help: "TCP maximum segment size applied with TCP_MAXSEG (env FLOWTEST_MSS, default: the kernel's).")
     var mss: String?
 
     @Option(help: "Pause between messages in a flow; 0 sends the next as soon as the echo is back (env FLOWTEST_MESSAGE_INTERVAL, default 100ms).")

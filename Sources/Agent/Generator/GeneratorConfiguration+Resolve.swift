@@ -49,9 +49,6 @@ extension GeneratorConfiguration {
         config.mss = try resolver.resolveOptional(
             "--mss", options.mss, expected: "a whole number 88...65495 (the kernel's TCP_MAXSEG range)",
             parse: ValueParsers.integer(in: 88...65495))
-        if config.mss == nil, resolver.raw("--mtu", options.mtu) != nil {
-            config.mss = max(88, mss(forMTU: config.mtu, ipv6: ipv6Target))
-        }
         config.messageInterval = try resolver.resolve(
             "--message-interval", options.messageInterval, default: config.messageInterval,
             expected: durationText + " (0 = back-to-back)", parse: ValueParsers.duration)

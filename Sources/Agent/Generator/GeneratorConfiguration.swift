@@ -32,9 +32,4 @@ struct GeneratorConfiguration: Equatable, Sendable {
     static func udpPayloadLimit(mtu: Int, ipv6: Bool) -> Int {
         mtu - (ipv6 ? 40 : 20) - 8
     }
-
-    /// The MSS derived from an explicit MTU: MTU − IP header − 20-byte TCP header.
-    static func mss(forMTU mtu: Int, ipv6: Bool) -> Int {
-        mtu - (ipv6 ? 40 : 20) - 20
-    }
 }

@@ -48,8 +48,8 @@ final class GeneratorService: Service, Sendable {
         defer { launcher.stop() }
         await withDiscardingTaskGroup { group in
             if configuration.monitor {
-                group.addTask { [self] in
-                    await ProgressMonitor(statistics: statistics, progress: progress).run()
+                group.addTask { [statistics, progress] in
+                    await ProgressMonitor(snapshot: { statistics.snapshot() }, elapsed: { progress.figures.elapsed }).run()
                 }
             }
             // Shutdown (SIGTERM/SIGINT) cancels pacing; flows still open are then stopped below.

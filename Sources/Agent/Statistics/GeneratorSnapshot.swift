@@ -10,6 +10,21 @@ struct GeneratorSnapshot: Sendable {
     /// Flows the random pattern did not start because `maxConcurrent` were already open.
     var flowsSkipped: UInt64 = 0
 
+    /// Several generators' snapshots as one (local mode runs every replica in one process).
+    static func merging(_ snapshots: [GeneratorSnapshot]) -> GeneratorSnapshot {
+        var merged = GeneratorSnapshot()
+        for snapshot in snapshots {
+            for transport in Transport.allCases {
+                merged.counters[transport] += snapshot.counters[transport]
+                merged.roundTrips[transport].add(snapshot.roundTrips[transport])
+                merged.activeFlows[transport] += snapshot.activeFlows[transport]
+            }
+            merged.peakActiveFlows += snapshot.peakActiveFlows
+            merged.flowsSkipped += snapshot.flowsSkipped
+        }
+        return merged
+    }
+
     /// TCP and UDP counters summed.
     var total: TrafficCounters {
         var sum = counters.tcp

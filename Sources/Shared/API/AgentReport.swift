@@ -12,8 +12,10 @@ public struct AgentReport: Codable, Sendable, Equatable {
     /// True in the report an agent writes when it has stopped.
     public var finished: Bool
     public var elapsedSeconds: Double?
-    /// Generators: their traffic.
-    public var counters: TrafficCounters?
+    /// Generators: their TCP traffic.
+    public var tcp: TrafficCounters?
+    /// Generators: their UDP traffic.
+    public var udp: TrafficCounters?
     /// Generators: their round trips, in a form that merges exactly across agents.
     public var rtt: LatencyHistogram?
     /// Echo servers: one entry per listener.

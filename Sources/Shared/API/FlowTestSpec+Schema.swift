@@ -5,6 +5,10 @@ extension FlowTestSpec {
         required: ["flows"],
         rules: [
             ValidationRule(
+                cel: "duration(self.duration) > duration('0s')",
+                message: "duration must be greater than 0", fieldPath: ".duration"
+            ) { spec in (spec["duration"]?.string.flatMap(ValueParsers.duration) ?? .seconds(1)) > .zero },
+            ValidationRule(
                 cel: "self.flows.protocol == 'udp' || size(self.ports.tcp) > 0",
                 message: "ports.tcp needs at least one port when flows.protocol is tcp or both", fieldPath: ".ports.tcp"
             ) { spec in spec["flows"]?["protocol"]?.string == "udp" || !(spec["ports"]?["tcp"]?.array?.isEmpty ?? true) },

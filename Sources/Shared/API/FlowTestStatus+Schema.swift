@@ -60,7 +60,8 @@ extension FlowTestStatus {
             "reportTime": dateTime("When the agent wrote this report."),
             "finished": .boolean("True in the report an agent writes when it stops."),
             "elapsedSeconds": .number("Seconds the agent has been running its role."),
-            "counters": .passThrough("Generator traffic counters (flows, bytes, messages, failures by reason, UDP loss)."),
+            "tcp": .passThrough("Generator TCP counters: flows, bytes, messages, failures by reason, retransmits."),
+            "udp": .passThrough("Generator UDP counters: flows, bytes, datagrams, failures by reason, loss, duplicates, reordering, jitter."),
             "rtt": .passThrough("Generator round-trip histogram: log buckets of about 2 %, merged across agents for percentiles."),
             "listeners": .array("Echo listener counters.", of: .passThrough("One listener's counters."), maxItems: 64),
         ])

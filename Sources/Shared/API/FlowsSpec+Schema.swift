@@ -12,7 +12,21 @@ extension FlowsSpec {
                     let high = flows["maxDuration"]?.string.flatMap(ValueParsers.duration)
                 else { return true }
                 return low <= high
-            }
+            },
+            ValidationRule(
+                cel: "self.pattern != 'random' || duration(self.maxDuration) > duration('0s')",
+                message: "maxDuration must be greater than 0 for the random pattern", fieldPath: ".maxDuration"
+            ) { flows in
+                flows["pattern"]?.string != "random" || (flows["maxDuration"]?.string.flatMap(ValueParsers.duration) ?? .seconds(1)) > .zero
+            },
+            ValidationRule(
+                cel: "duration(self.connectTimeout) > duration('0s') && duration(self.responseTimeout) > duration('0s')",
+                message: "connectTimeout and responseTimeout must be greater than 0"
+            ) { flows in
+                ["connectTimeout", "responseTimeout"].allSatisfy {
+                    (flows[$0]?.string.flatMap(ValueParsers.duration) ?? .seconds(1)) > .zero
+                }
+            },
         ],
         [
             "protocol": .string("Transport of the flows: tcp, udp, or both (flows alternate).", enum: ["tcp", "udp", "both"], default: "both"),

@@ -30,7 +30,7 @@ public struct JSONLogHandler: LogHandler {
         if let extra = event.metadata { merged.merge(extra) { _, new in new } }
         var object: [String: Any] = [:]
         for (key, value) in merged { object[key] = Self.jsonValue(value) }
-        object["time"] = Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
+        object["time"] = Date().ISO8601Format(.iso8601.year().month().day().dateTimeSeparator(.standard).time(includingFractionalSeconds: true).timeZone(separator: .omitted))
         object["level"] = event.level.rawValue
         object["label"] = label
         object["message"] = event.message.description

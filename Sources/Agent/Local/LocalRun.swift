@@ -1,0 +1,97 @@
+import FlowTestShared
+import Foundation
+import Logging
+import NIOPosix
+import ServiceLifecycle
+
+/// One FlowTest run on this machine: an echo server and every generator replica in this
+/// process on loopback (or generators only, towards an External target), ending with the
+/// status the controller would have written.
+struct LocalRun {
+    let options: LocalRunOptions
+    let settings: CommonSettings
+
+    struct Outcome {
+        var status: FlowTestStatus
+        var interrupted: Bool
+
+        /// 0 Succeeded, 1 a threshold failed, 130 interrupted (as for SIGINT).
+        var exitCode: Int32 {
+            interrupted ? 130 : (status.phase == .succeeded ? 0 : 1)
+        }
+    }
+
+    func run() async throws -> Outcome {
+        var flowTest: FlowTest
+        do { flowTest = try FlowTestFile.load(options.file) } catch {
+            CommandLineOutput.lines(error.description)
+            throw ExitCode2()
+        }
+        if let duration = options.duration { flowTest.spec.duration = duration }
+        let spec = flowTest.spec
+        let name = flowTest.metadata.name ?? "flowtest"
+        let runtime = AgentRuntime.start(role: "run", settings: settings)
+        for note in FlowTestFile.clusterOnlyNotes(spec) { runtime.logger.notice("\(note)") }
+        let group = MultiThreadedEventLoopGroup.singleton
+        let started = Date()
+        let clock = ContinuousClock.now
+
+        let echo = spec.target.mode == .external ? nil : try await startEcho(spec, runtime: runtime, group: group)
+        let tcpPorts = echo.map { $0.listeners.filter { $0.transport == .tcp }.map { Int64($0.port) } } ?? spec.ports.tcp
+        let udpPorts = echo.map { $0.listeners.filter { $0.transport == .udp }.map { Int64($0.port) } } ?? spec.ports.udp
+        let target = spec.target.mode == .external ? spec.target.host! : "127.0.0.1"
+        let metrics = GeneratorMetrics(registry: runtime.registry)
+        // Every TCP flow holds two descriptors here (both ends), shared by all replicas.
+        let perGenerator = FileDescriptorLimit.reserve + (runtime.descriptorLimit - FileDescriptorLimit.reserve) / (2 * Int(spec.generators.replicas))
+        var generators: [GeneratorService] = []
+        for replica in 0..<spec.generators.replicas {
+            let arguments = spec.generatorArguments(target: target, tcpPorts: tcpPorts, udpPorts: udpPorts, seedOffset: replica)
+            let configuration = try GeneratorConfiguration.resolve(GenerateOptions.parse(arguments), SettingResolver(environment: [:]))
+            var logger = runtime.logger
+            logger[metadataKey: "agent"] = "\(name)-generator-\(replica)"
+            generators.append(GeneratorService(
+                configuration: configuration, group: group,
+                statistics: GeneratorStatistics(shardCount: Array(group.makeIterator()).count), metrics: metrics,
+                descriptorLimit: perGenerator, logger: logger))
+        }
+        let runner = LocalGeneratorsService(generators: generators, showProgress: !options.quiet)
+        let echoMetrics = echo.map { EchoMetrics(registry: runtime.registry, listeners: $0.listeners) }
+        let telemetry = try await runtime.bindTelemetry(settings) {
+            echoMetrics?.publish()
+            metrics.publish(runner.snapshot())
+        }
+        runtime.readiness.markReady()
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: telemetry)]
+        if let echo { services.append(.init(service: echo)) }
+        services.append(.init(service: runner, successTerminationBehavior: .gracefullyShutdownGroup))
+        try await runtime.run(services)
+
+        let elapsed = ContinuousClock.now - clock
+        var reports: [String: AgentReport] = [:]
+        for (replica, generator) in generators.enumerated() {
+            reports["\(name)-generator-\(replica)"] = .generator(generator.statistics.snapshot(), elapsed: generator.runProgress.elapsed, finished: true)
+        }
+        if let echo { reports["\(name)-echo-0"] = .echo(echo.statistics(), elapsed: elapsed, finished: true) }
+        var status = FlowTestStatus.completed(
+            spec: spec, generation: flowTest.metadata.generation ?? 1, reports: reports, startTime: started, completionTime: Date())
+        if runner.wasInterrupted { status.markInterrupted() }
+        let outcome = Outcome(status: status, interrupted: runner.wasInterrupted)
+        try LocalRunPrinter(name: name, format: options.output).print(outcome)
+        return outcome
+    }
+
+    private func startEcho(_ spec: FlowTestSpec, runtime: AgentRuntime, group: MultiThreadedEventLoopGroup) async throws -> EchoService {
+        var configuration = try EchoConfiguration.resolve(EchoOptions.parse(spec.echoArguments()), SettingResolver(environment: [:]))
+        configuration.bindAddress = "127.0.0.1"
+        if options.anyPorts {
+            configuration.tcpPorts = configuration.tcpPorts.map { _ in 0 }
+            configuration.udpPorts = configuration.udpPorts.map { _ in 0 }
+        }
+        return try await EchoService.bind(
+            configuration, connectionLimit: runtime.descriptorLimit - FileDescriptorLimit.reserve, readiness: runtime.readiness,
+            group: group, logger: runtime.logger)
+    }
+}
+
+/// Thrown after printing an invalid file's problems: the command exits with code 2.
+struct ExitCode2: Error {}

@@ -1,0 +1,14 @@
+/// What `flowtest-agent run` was asked to do, validated.
+struct LocalRunOptions: Sendable {
+    enum Format: String, CaseIterable, Sendable {
+        case yaml, json
+    }
+
+    var file: String
+    var output: Format
+    /// Replaces spec.duration when set.
+    var duration: String?
+    /// Bind free ports rather than spec.ports.
+    var anyPorts: Bool
+    var quiet: Bool
+}

@@ -1,0 +1,38 @@
+import FlowTestShared
+import Foundation
+
+/// Prints a local run's result: the status as the cluster would have it on stdout (YAML or
+/// JSON), and a short table for people on stderr, so `-o json | jq` stays clean.
+struct LocalRunPrinter {
+    let name: String
+    let format: LocalRunOptions.Format
+
+    func print(_ outcome: LocalRun.Outcome) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        let document = try JSONDecoder().decode(JSONValue.self, from: encoder.encode(["status": outcome.status]))
+        switch format {
+        case .yaml: CommandLineOutput.result(try YAMLRendering.yaml(document).trimmingCharacters(in: .newlines))
+        case .json: CommandLineOutput.result(String(decoding: try encoder.encode(["status": outcome.status]), as: UTF8.self))
+        }
+        CommandLineOutput.lines(table(outcome.status))
+    }
+
+    func table(_ status: FlowTestStatus) -> String {
+        let summary = status.summary ?? FlowTestSummary()
+        let verdict = status.conditions?.first { $0.type == FlowTestCondition.Kind.succeeded }
+        let milliseconds = { (value: Double?) in value.map { String(format: "%.3f ms", $0) } ?? "-" }
+        var rows = [
+            ("FlowTest", name),
+            ("Phase", status.phase?.rawValue ?? "-"),
+            ("Flows", "\(summary.flowsStarted) started, \(summary.flowsCompleted) completed, \(summary.flowsFailed) failed (\(String(format: "%.2f", summary.failedFlowsPercent)) %)"),
+            ("RTT", "p50 \(milliseconds(summary.rttP50Milliseconds)), p99 \(milliseconds(summary.rttP99Milliseconds))"),
+            ("Throughput", summary.throughputBitsPerSecond.map { String(format: "%.1f Mbit/s", $0 / 1e6) } ?? "-"),
+        ]
+        if let loss = summary.udpLossPercent { rows.append(("UDP loss", String(format: "%.3f %%", loss))) }
+        if let failures = summary.failures { rows.append(("Failures", failures.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))) }
+        if let verdict { rows.append(("Verdict", "\(verdict.reason): \(verdict.message)")) }
+        let width = rows.map(\.0.count).max() ?? 0
+        return rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,39 @@
+extension FlowTestSpec {
+    /// The `flowtest-agent generate` flags that run this spec's flows against `target`: exactly
+    /// what a human would type, what the controller puts in generator pods, and what local mode
+    /// parses, so the three can never disagree. `seedOffset` gives each replica its own stream.
+    public func generatorArguments(target: String, tcpPorts: [Int64]? = nil, udpPorts: [Int64]? = nil, seedOffset: Int64 = 0) -> [String] {
+        let list = { (ports: [Int64]) in ports.map(String.init).joined(separator: ",") }
+        var arguments = [
+            "--target", target,
+            "--protocol", flows.protocol.rawValue,
+            "--pattern", flows.pattern.rawValue,
+            "--rate", String(flows.rate),
+            "--max-concurrent", String(flows.maxConcurrent),
+            "--tcp-ports", list(tcpPorts ?? ports.tcp),
+            "--udp-ports", list(udpPorts ?? ports.udp),
+            "--min-duration", flows.minDuration,
+            "--max-duration", flows.maxDuration,
+            "--message-interval", flows.messageInterval,
+            "--time-limit", duration,
+            "--mtu", String(flows.mtu),
+            "--connect-timeout", flows.connectTimeout,
+            "--response-timeout", flows.responseTimeout,
+        ]
+        if let flowCount { arguments += ["--flow-count", String(flowCount)] }
+        if let size = flows.payload.size {
+            arguments += ["--payload-size", String(size)]
+        } else if let minimum = flows.payload.minSize, let maximum = flows.payload.maxSize {
+            arguments += ["--min-payload-size", String(minimum), "--max-payload-size", String(maximum)]
+        }
+        if let mss = flows.mss { arguments += ["--mss", String(mss)] }
+        if let seed = flows.seed { arguments += ["--seed", String(seed &+ seedOffset)] }
+        if flows.allowFragmentation { arguments.append("--allow-fragmentation") }
+        return arguments
+    }
+
+    /// The `flowtest-agent echo` flags for this spec's ports.
+    public func echoArguments() -> [String] {
+        ["--tcp-ports", ports.tcp.map(String.init).joined(separator: ","), "--udp-ports", ports.udp.map(String.init).joined(separator: ",")]
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+
+extension FlowTestStatus {
+    /// The status of a test whose generators have all finished: summary, verdict, phase and
+    /// conditions, exactly as the controller writes it and local mode prints it.
+    public static func completed(
+        spec: FlowTestSpec, generation: Int64, reports: [String: AgentReport], startTime: Date, completionTime: Date
+    ) -> FlowTestStatus {
+        var status = FlowTestStatus()
+        let summary = FlowTestSummary(reports: reports)
+        let verdict = ThresholdVerdict(thresholds: spec.thresholds, summary: summary)
+        let now = Self.timestamp(completionTime)
+        status.phase = verdict.passed ? .succeeded : .failed
+        status.observedGeneration = generation
+        status.startTime = Self.timestamp(startTime)
+        status.completionTime = now
+        status.summary = summary
+        status.agents = reports
+        let reason = verdict.misses.map(\.reason).first ?? "ThresholdsMet"
+        let message =
+            verdict.passed
+            ? (spec.thresholds == nil ? "all generators finished; no thresholds set" : "all generators finished; every threshold met")
+            : verdict.misses.map(\.message).joined(separator: "; ")
+        status.conditions = [
+            FlowTestCondition(type: FlowTestCondition.Kind.accepted, status: "True", reason: "Valid", message: "the spec is valid", lastTransitionTime: status.startTime!, observedGeneration: generation),
+            FlowTestCondition(type: FlowTestCondition.Kind.running, status: "False", reason: "Completed", message: "all generators finished", lastTransitionTime: now, observedGeneration: generation),
+            FlowTestCondition(type: FlowTestCondition.Kind.succeeded, status: verdict.passed ? "True" : "False", reason: reason, message: message, lastTransitionTime: now, observedGeneration: generation),
+            FlowTestCondition(type: FlowTestCondition.Kind.failed, status: verdict.passed ? "False" : "True", reason: reason, message: message, lastTransitionTime: now, observedGeneration: generation),
+        ]
+        return status
+    }
+
+    /// RFC 3339 with seconds, as Kubernetes writes times.
+    public static func timestamp(_ date: Date) -> String {
+        date.ISO8601Format()
+    }
+}

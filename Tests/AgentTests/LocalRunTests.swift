@@ -1,0 +1,108 @@
+import FlowTestShared
+import Foundation
+import Testing
+@testable import FlowTestAgent
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `flowtest-agent run`: whole FlowTests on this machine, as a user runs them.
+@Suite("Local mode: FlowTest files run on one machine", .serialized)
+struct LocalRunTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func examples() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: repository.appendingPathComponent("examples").path)
+            .filter { $0.hasSuffix(".yaml") }.sorted()
+    }
+
+    private func temporaryManifest(_ yaml: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("flowtest-\(UUID().uuidString).yaml").path
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    private func status(_ json: String) throws -> FlowTestStatus {
+        struct Document: Decodable { var status: FlowTestStatus }
+        return try JSONDecoder().decode(Document.self, from: Data(json.utf8)).status
+    }
+
+    @Test(arguments: try examples())
+    func everyExampleRunsAndSucceeds(example: String) async throws {
+        let path = Self.repository.appendingPathComponent("examples/\(example)").path
+        let result = try await AgentProcess.run(["run", path, "--any-ports", "--duration", "3s", "-o", "json", "--quiet"])
+        #expect(result.code == 0, "\(result.err.suffix(2000))")
+        let status = try status(result.out)
+        #expect(status.phase == .succeeded)
+        #expect(status.conditions?.first { $0.type == "Succeeded" }?.status == "True")
+        let summary = try #require(status.summary)
+        #expect(summary.flowsStarted > 0 && summary.flowsCompleted > 0)
+        #expect(summary.rttP50Milliseconds ?? 0 > 0)
+        #expect(status.agents?.values.filter { $0.role == .generator }.count == Int(try FlowTestFile.load(path).spec.generators.replicas))
+        #expect(result.err.contains("Phase"), "the human table is on stderr")
+    }
+
+    @Test func anImpossibleThresholdFailsWithExitCode1AndSaysWhich() async throws {
+        let path = try temporaryManifest("""
+            apiVersion: flowtest.dev/v1alpha1
+            kind: FlowTest
+            metadata: {name: too-strict}
+            spec:
+              duration: 2s
+              flows: {rate: 20, maxConcurrent: 5, messageInterval: 20ms}
+              thresholds: {maxRTTP99: 1ns}
+            """)
+        let result = try await AgentProcess.run(["run", path, "--any-ports", "--quiet"])
+        #expect(result.code == 1)
+        #expect(result.out.contains("phase: Failed"))
+        #expect(result.out.contains("reason: RTTAboveThreshold"))
+        #expect(result.out.contains("spec.thresholds.maxRTTP99 is 1ns"))
+    }
+
+    @Test(arguments: [
+        ("spec:\n  flows: {rate: 0}", "spec.flows.rate: Invalid value: 0"),
+        ("spec:\n  flows: {rate: 10, protocol: icmp}", #"spec.flows.protocol: Unsupported value: "icmp""#),
+        ("spec:\n  flows: {rate: 10, minDuration: 9s, maxDuration: 1s}", "spec.flows.minDuration: Invalid value: minDuration must not be longer than maxDuration"),
+        ("spec:\n  flows: {rate: 10, payload: {size: 4000}}", "spec.flows.payload: Invalid value: UDP payloads must fit the MTU"),
+        ("spec:\n  flows: {rate: 10}\n  target: {mode: External}", "spec.target.host: Invalid value: target.host is required"),
+        ("spec:\n  flows: {rate: 10, rat: 3}", "spec.flows.rat: Unknown field"),
+        ("spec: [not, a, mapping", "not valid YAML"),
+    ])
+    func invalidFilesExitWith2NamingTheField(body: String, expected: String) async throws {
+        let path = try temporaryManifest("apiVersion: flowtest.dev/v1alpha1\nkind: FlowTest\nmetadata: {name: bad}\n" + body)
+        let result = try await AgentProcess.run(["run", path, "--any-ports"])
+        #expect(result.code == 2)
+        #expect(result.err.contains("\(path): \(expected)"), "\(result.err)")
+        #expect(result.out.isEmpty)
+    }
+
+    @Test func sigintStopsTheRunAndStillPrintsThePartialStatus() async throws {
+        let path = try temporaryManifest("""
+            apiVersion: flowtest.dev/v1alpha1
+            kind: FlowTest
+            metadata: {name: long}
+            spec:
+              duration: 10m
+              flows: {rate: 50, maxConcurrent: 50, pattern: constant}
+            """)
+        let metricsPort = try await FreePort.tcp()
+        let run = try AgentProcess(["run", path, "--any-ports", "--metrics-port", String(metricsPort), "-o", "json"])
+        try await AgentProcess.waitUntilReady(metricsPort: metricsPort)
+        try await Task.sleep(for: .seconds(1.5))
+        // The local run serves the same metrics as the agents in a cluster, for a local Prometheus.
+        let scraped = PrometheusText(try await HTTPGet.fetch("http://127.0.0.1:\(metricsPort)/metrics").body)
+        #expect(try #require(scraped.value("flowtest_flows_started_total", ["protocol": "tcp"])) > 10)
+        #expect(scraped.value("flowtest_echo_connections_accepted_total", ["protocol": "tcp"]) != nil)
+        run.signal(SIGINT)
+        let result = await run.finish()
+        #expect(result.code == 130)
+        let status = try status(result.out)
+        #expect(status.phase == .running)
+        #expect(status.conditions?.first { $0.type == "Succeeded" }?.reason == "Interrupted")
+        let summary = try #require(status.summary)
+        #expect(summary.flowsStarted > 50)
+        // Flows ended by the interrupt are counted, not lost.
+        #expect(summary.flowsStarted == summary.flowsCompleted + summary.flowsFailed)
+    }
+}
