@@ -67,6 +67,7 @@ let package = Package(
             dependencies: [
                 "FlowTestAgent",
                 "FlowTestShared",
+                "FakeKubernetes",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

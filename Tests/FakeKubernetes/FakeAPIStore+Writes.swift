@@ -94,47 +94,45 @@ extension FakeAPIStore {
     }
 
     /// PUT and PATCH: the main resource ignores status, `/status` ignores everything but status.
+    /// Read, change and write happen under one lock, as the API server applies each patch to the
+    /// latest object: concurrent patches to different keys never lose each other.
     private func update(_ route: FakeAPIRoute, name: String, expectedVersion: String?, change: (JSONValue) -> JSONValue) -> FakeAPIResponse {
         let key = key(route, name)
-        guard let current = state.withLock({ $0.objects[key] }) else { return notFound(route, name) }
-        var proposed = change(current)
-        if Self.hasStatusSubresource(route) {
-            if route.subresource == "status" {
-                proposed = Self.setting(current, "status", to: proposed["status"])
-            } else {
-                proposed = Self.setting(proposed, "status", to: current["status"])
-            }
-        }
-        // What the client may not change.
-        for field in ["uid", "creationTimestamp", "namespace", "name", "generation"] {
-            proposed = Self.setting(proposed, metadata: field, to: current["metadata"]?[field])
-        }
-        switch admit(route, proposed, name: name) {
-        case .failure(let box): return box.response
-        case .success(let admitted): proposed = admitted
-        }
         return state.withLock { state -> FakeAPIResponse in
-            // Re-read under the lock: another writer may have come in between.
-            guard let latest = state.objects[key] else { return notFound(route, name) }
-            let latestVersion = latest["metadata"]?["resourceVersion"]?.string
-            if let expectedVersion, expectedVersion != latestVersion {
+            guard let current = state.objects[key] else { return notFound(route, name) }
+            if let expectedVersion, expectedVersion != current["metadata"]?["resourceVersion"]?.string {
                 return .status(
                     409, reason: "Conflict",
                     message: "Operation cannot be fulfilled on \(route.qualifiedName) \"\(name)\": the object has been modified; please apply your changes to the latest version and try again",
                     route: route, name: name)
             }
-            var next = Self.setting(proposed, metadata: "resourceVersion", to: latest["metadata"]?["resourceVersion"])
+            var proposed = change(current)
+            if Self.hasStatusSubresource(route) {
+                if route.subresource == "status" {
+                    proposed = Self.setting(current, "status", to: proposed["status"])
+                } else {
+                    proposed = Self.setting(proposed, "status", to: current["status"])
+                }
+            }
+            // What the client may not change.
+            for field in ["uid", "creationTimestamp", "namespace", "name", "generation", "resourceVersion"] {
+                proposed = Self.setting(proposed, metadata: field, to: current["metadata"]?[field])
+            }
+            switch admit(route, proposed, name: name) {
+            case .failure(let box): return box.response
+            case .success(let admitted): proposed = admitted
+            }
             // A no-op write changes nothing, not even the resourceVersion (fixture 23).
-            guard next != latest else { return .json(200, latest) }
-            if Self.hasGeneration(route), next["spec"] != latest["spec"] {
-                let generation = latest["metadata"]?["generation"]?.number.map { Int64($0) } ?? 1
-                next = Self.setting(next, metadata: "generation", to: .integer(generation + 1))
+            guard proposed != current else { return .json(200, current) }
+            if Self.hasGeneration(route), proposed["spec"] != current["spec"] {
+                let generation = current["metadata"]?["generation"]?.number.map { Int64($0) } ?? 1
+                proposed = Self.setting(proposed, metadata: "generation", to: .integer(generation + 1))
             }
             state.revision += 1
-            next = Self.setting(next, metadata: "resourceVersion", to: .string(String(state.revision)))
-            state.objects[key] = next
-            record(&state, "MODIFIED", key, next)
-            return .json(200, next)
+            proposed = Self.setting(proposed, metadata: "resourceVersion", to: .string(String(state.revision)))
+            state.objects[key] = proposed
+            record(&state, "MODIFIED", key, proposed)
+            return .json(200, proposed)
         }
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import FlowTestShared
 import Foundation
 import NIOPosix
+import ServiceLifecycle
 
 /// `flowtest-agent echo`: TCP and UDP echo servers.
 struct EchoCommand: AsyncParsableCommand {
@@ -10,11 +11,13 @@ struct EchoCommand: AsyncParsableCommand {
 
     @OptionGroup var common: CommonOptions
     @OptionGroup var options: EchoOptions
+    @OptionGroup var reporting: ReportingOptions
 
     func run() async throws {
         let resolver = SettingResolver(environment: ProcessInfo.processInfo.environment)
         let settings = try CommonSettings.resolve(common, resolver)
         let configuration = try EchoConfiguration.resolve(options, resolver)
+        let reportingSettings = try ReportingSettings.resolve(reporting, resolver)
         let runtime = AgentRuntime.start(role: "echo", settings: settings)
         let connectionLimit = max(1, runtime.descriptorLimit - FileDescriptorLimit.reserve)
         if let cap = configuration.maxConnections, cap > connectionLimit {
@@ -27,11 +30,17 @@ struct EchoCommand: AsyncParsableCommand {
             group: MultiThreadedEventLoopGroup.singleton, logger: runtime.logger)
         let metrics = EchoMetrics(registry: runtime.registry, listeners: echo.listeners)
         let telemetry = try await runtime.bindTelemetry(settings) { metrics.publish() }
+        let started = ContinuousClock.now
+        let reporter = try reportingSettings.map { settings in
+            StatusReporter(client: try settings.makeClient(), settings: settings, logger: runtime.logger) { finished in
+                .echo(echo.statistics(), elapsed: .now - started, finished: finished)
+            }
+        }
         runtime.readiness.markReady()
-        try await runtime.run([
-            .init(service: telemetry),
-            .init(service: echo, successTerminationBehavior: .gracefullyShutdownGroup),
-        ])
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: telemetry)]
+        if let reporter { services.append(.init(service: reporter)) }
+        services.append(.init(service: echo, successTerminationBehavior: .gracefullyShutdownGroup))
+        try await runtime.run(services)
         CommandLineOutput.result(try EchoReport(listeners: echo.statistics()).json())
     }
 }

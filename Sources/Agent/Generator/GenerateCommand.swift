@@ -2,6 +2,7 @@ import ArgumentParser
 import FlowTestShared
 import Foundation
 import NIOPosix
+import ServiceLifecycle
 
 /// `flowtest-agent generate`: flows towards an echo server, measured.
 struct GenerateCommand: AsyncParsableCommand {
@@ -11,11 +12,13 @@ struct GenerateCommand: AsyncParsableCommand {
 
     @OptionGroup var common: CommonOptions
     @OptionGroup var options: GenerateOptions
+    @OptionGroup var reporting: ReportingOptions
 
     func run() async throws {
         let resolver = SettingResolver(environment: ProcessInfo.processInfo.environment)
         let settings = try CommonSettings.resolve(common, resolver)
         let configuration = try GeneratorConfiguration.resolve(options, resolver)
+        let reportingSettings = try ReportingSettings.resolve(reporting, resolver)
         let runtime = AgentRuntime.start(role: "generator", settings: settings)
         let group = MultiThreadedEventLoopGroup.singleton
         let statistics = GeneratorStatistics(shardCount: Array(group.makeIterator()).count)
@@ -25,11 +28,16 @@ struct GenerateCommand: AsyncParsableCommand {
             descriptorLimit: runtime.descriptorLimit, logger: runtime.logger)
         let telemetry = try await runtime.bindTelemetry(settings) { metrics.publish(statistics.snapshot()) }
         let startTime = Date()
+        let reporter = try reportingSettings.map { settings in
+            StatusReporter(client: try settings.makeClient(), settings: settings, logger: runtime.logger) { finished in
+                .generator(statistics.snapshot(), elapsed: generator.runProgress.elapsed, finished: finished)
+            }
+        }
         runtime.readiness.markReady()
-        try await runtime.run([
-            .init(service: telemetry),
-            .init(service: generator, successTerminationBehavior: .gracefullyShutdownGroup),
-        ])
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: telemetry)]
+        if let reporter { services.append(.init(service: reporter)) }
+        services.append(.init(service: generator, successTerminationBehavior: .gracefullyShutdownGroup))
+        try await runtime.run(services)
         let report = GeneratorReport(
             configuration: configuration, snapshot: statistics.snapshot(), progress: generator.runProgress, startTime: startTime)
         CommandLineOutput.result(try report.json())
