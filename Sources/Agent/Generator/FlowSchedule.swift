@@ -63,12 +63,3 @@ struct FlowSchedule: Sendable, Sequence, IteratorProtocol {
             port: ports[cursor % ports.count])
     }
 }
-
-
-extension Duration {
-    /// The duration as floating-point seconds.
-    var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-}

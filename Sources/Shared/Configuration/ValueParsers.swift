@@ -102,6 +102,12 @@ extension ValueParsers {
 }
 
 extension Duration {
+    /// The duration as floating-point seconds.
+    public var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+
     /// The duration the way users write it in flags and YAML: `5s`, `250ms`, `1.5s`, `40us`.
     public var flowTestText: String {
         let nanoseconds = components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000

@@ -1,0 +1,130 @@
+import FlowTestShared
+
+/// The Kubernetes objects of one FlowTest, as JSON: the echo Service and the agent pods.
+struct ChildObjects {
+    let flowTest: FlowTest
+    let settings: AgentPodSettings
+    let names: ChildNames
+
+    init(flowTest: FlowTest, settings: AgentPodSettings) {
+        self.flowTest = flowTest
+        self.settings = settings
+        self.names = ChildNames(flowTest: flowTest.metadata.name ?? "")
+    }
+
+    private var namespace: String { flowTest.metadata.namespace ?? "default" }
+
+    /// A controller owner reference: deleting the FlowTest garbage-collects the child.
+    private var ownerReference: JSONValue {
+        .object([
+            "apiVersion": .string(FlowTest.apiVersion), "kind": .string(FlowTest.kind), "name": .string(flowTest.metadata.name ?? ""),
+            "uid": .string(flowTest.metadata.uid ?? ""), "controller": true, "blockOwnerDeletion": true,
+        ])
+    }
+
+    private func metadata(_ name: String, role: String, annotations: [String: String] = [:]) -> JSONValue {
+        var metadata: [String: JSONValue] = [
+            "name": .string(name), "namespace": .string(namespace),
+            "labels": .object(names.labels(role: role).mapValues(JSONValue.string)), "ownerReferences": [ownerReference],
+        ]
+        if !annotations.isEmpty { metadata["annotations"] = .object(annotations.mapValues(JSONValue.string)) }
+        return .object(metadata)
+    }
+
+    /// The Service in front of the echo pods, TCP and UDP ports alike.
+    var echoService: JSONValue {
+        let spec = flowTest.spec
+        let ports = spec.ports.tcp.map { ("tcp", "TCP", $0) } + spec.ports.udp.map { ("udp", "UDP", $0) }
+        return .object([
+            "apiVersion": "v1", "kind": "Service", "metadata": metadata(names.echoService, role: "echo"),
+            "spec": .object([
+                "selector": .object(["flowtest.dev/name": .string(names.flowTest), "flowtest.dev/role": "echo"]),
+                "ports": .array(ports.map { prefix, proto, port in
+                    .object(["name": .string("\(prefix)-\(port)"), "protocol": .string(proto), "port": .integer(port), "targetPort": .integer(port)])
+                }),
+            ]),
+        ])
+    }
+
+    func echoPod(_ index: Int) -> JSONValue {
+        let spec = flowTest.spec
+        let containerPorts = spec.ports.tcp.map { ("TCP", $0) } + spec.ports.udp.map { ("UDP", $0) }
+        return pod(
+            name: names.echoPod(index), role: "echo", restartPolicy: "Always", placement: spec.echo.placement, antiAffinity: nil,
+            arguments: ["echo"] + spec.echoArguments(),
+            extraPorts: containerPorts.map { proto, port in .object(["containerPort": .integer(port), "protocol": .string(proto)]) })
+    }
+
+    /// A generator pod, sending to `target`. Generators never restart: a failed one is counted.
+    func generatorPod(_ index: Int, target: String) -> JSONValue {
+        let spec = flowTest.spec
+        // Keep generators off nodes with this test's echo pods, so every flow crosses the network.
+        let antiAffinity: JSONValue? =
+            spec.generators.avoidEchoNodes
+            ? .object([
+                "podAntiAffinity": .object([
+                    "requiredDuringSchedulingIgnoredDuringExecution": [
+                        .object([
+                            "topologyKey": "kubernetes.io/hostname",
+                            "labelSelector": .object(["matchLabels": .object(["flowtest.dev/name": .string(names.flowTest), "flowtest.dev/role": "echo"])]),
+                        ])
+                    ]
+                ])
+            ]) : nil
+        return pod(
+            name: names.generatorPod(index), role: "generator", restartPolicy: "Never", placement: spec.generators.placement,
+            antiAffinity: antiAffinity,
+            arguments: ["generate"] + spec.generatorArguments(target: target, seedOffset: Int64(index)), extraPorts: [])
+    }
+
+    private func pod(
+        name: String, role: String, restartPolicy: String, placement: PlacementSpec?, antiAffinity: JSONValue?, arguments: [String],
+        extraPorts: [JSONValue]
+    ) -> JSONValue {
+        let port = Int64(settings.metricsPort)
+        let probe = { (path: String) -> JSONValue in
+            .object(["httpGet": .object(["path": .string(path), "port": "metrics"]), "periodSeconds": 5, "failureThreshold": 3])
+        }
+        let container: JSONValue = .object([
+            "name": "agent", "image": .string(flowTest.spec.image?.agent ?? settings.image),
+            "imagePullPolicy": .string(flowTest.spec.image?.pullPolicy ?? settings.pullPolicy),
+            "args": .array((arguments + [
+                "--metrics-port", String(port), "--log-format", "json",
+                "--report-to", "\(namespace)/\(names.flowTest)", "--report-interval", flowTest.spec.reportInterval,
+            ]).map(JSONValue.string)),
+            // The agent's key under status.agents is its pod name.
+            "env": [.object(["name": "FLOWTEST_AGENT_NAME", "valueFrom": .object(["fieldRef": .object(["fieldPath": "metadata.name"])])])],
+            "ports": .array([.object(["name": "metrics", "containerPort": .integer(port), "protocol": "TCP"])] + extraPorts),
+            "livenessProbe": probe("/healthz"), "readinessProbe": probe("/readyz"),
+            "resources": .object([
+                "requests": .object(["cpu": .string(settings.cpuRequest), "memory": .string(settings.memoryRequest)]),
+                "limits": .object(["memory": .string(settings.memoryLimit)]),
+            ]),
+            "securityContext": .object([
+                "runAsNonRoot": true, "runAsUser": 65534, "runAsGroup": 65534, "readOnlyRootFilesystem": true,
+                "allowPrivilegeEscalation": false, "capabilities": .object(["drop": ["ALL"]]),
+            ]),
+            // URLSession on Linux trusts only the system store: the cluster CA goes there (DESIGN.md).
+            "volumeMounts": [.object(["name": "kube-root-ca", "mountPath": "/etc/ssl/certs/ca-certificates.crt", "subPath": "ca.crt", "readOnly": true])],
+        ])
+        var podSpec: [String: JSONValue] = [
+            "restartPolicy": .string(restartPolicy), "serviceAccountName": .string(ChildNames.agentServiceAccount),
+            "securityContext": .object(["seccompProfile": .object(["type": "RuntimeDefault"])]),
+            "containers": [container],
+            "volumes": [.object(["name": "kube-root-ca", "configMap": .object(["name": "kube-root-ca.crt", "items": [.object(["key": "ca.crt", "path": "ca.crt"])]])])],
+            "terminationGracePeriodSeconds": 30,
+        ]
+        if let nodeSelector = placement?.nodeSelector { podSpec["nodeSelector"] = .object(nodeSelector.mapValues(JSONValue.string)) }
+        let tolerations = (placement?.tolerations ?? []).compactMap { try? JSONValue(encoding: $0) } + settings.defaultTolerations
+        if !tolerations.isEmpty { podSpec["tolerations"] = .array(tolerations) }
+        let affinity = (placement?.affinity ?? .object([:])).applyingMergePatch(antiAffinity ?? .object([:]))
+        if affinity != .object([:]) { podSpec["affinity"] = affinity }
+        return .object([
+            "apiVersion": "v1", "kind": "Pod",
+            "metadata": metadata(name, role: role, annotations: [
+                "prometheus.io/scrape": "true", "prometheus.io/port": String(port), "prometheus.io/path": "/metrics",
+            ]),
+            "spec": .object(podSpec),
+        ])
+    }
+}

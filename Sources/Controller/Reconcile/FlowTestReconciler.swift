@@ -1,0 +1,254 @@
+import FlowTestShared
+import Foundation
+import Logging
+
+/// Drives one FlowTest towards its next state; called with a key whenever anything about the
+/// test may have changed, and idempotent, so repeating it is always safe (level-triggered).
+///
+/// Pending: agent access, the echo Service and pods; once every echo pod is ready, all generator
+/// pods at once. Running: echo pods that die are replaced, generator pods that fail are counted,
+/// the summary is kept current; when every generator has ended, the verdict. Succeeded/Failed:
+/// clean up as the policy says. The controller writes only phase, conditions, summary and times;
+/// `status.agents` belongs to the agents.
+final class FlowTestReconciler: Sendable {
+    let client: KubernetesClient
+    let settings: AgentPodSettings
+    let events: EventRecorder
+    let logger: Logger
+    /// How long past spec.duration generators may still run before the test fails as timed out.
+    let overrun: Duration
+
+    enum Outcome: Equatable, Sendable {
+        case done
+        case requeue(after: Duration)
+    }
+
+    init(client: KubernetesClient, settings: AgentPodSettings, events: EventRecorder, logger: Logger, overrun: Duration = .seconds(120)) {
+        self.client = client
+        self.settings = settings
+        self.events = events
+        self.logger = logger
+        self.overrun = overrun
+    }
+
+    func reconcile(namespace: String, name: String) async throws -> Outcome {
+        // Deleted: its children go with it, through their owner references.
+        guard let flowTest = try await fetch(namespace: namespace, name: name), flowTest.metadata.deletionTimestamp == nil else {
+            return .done
+        }
+        let generation = flowTest.metadata.generation ?? 1
+        var status = flowTest.status ?? FlowTestStatus()
+        var conditions = ConditionList(status.conditions)
+
+        // The CRD validates too; this catches what an older CRD let through, without crashing.
+        if case .failure(let invalid) = FlowTest.validated(try JSONValue(encoding: flowTest).withoutStatus) {
+            guard status.phase != .failed else { return .done }
+            let message = invalid.errors.map(\.description).joined(separator: "; ")
+            conditions.set(FlowTestCondition.Kind.accepted, false, reason: "InvalidSpec", message: message, generation: generation)
+            conditions.set(FlowTestCondition.Kind.succeeded, false, reason: "InvalidSpec", message: message, generation: generation)
+            status.phase = .failed
+            try await writeStatus(flowTest, phase: .failed, conditions: conditions, generation: generation, completionTime: Date())
+            await events.record(flowTest, .warning, reason: "InvalidSpec", note: message)
+            return .done
+        }
+        let phase = status.phase ?? .pending
+        if phase == .succeeded || phase == .failed {
+            try await cleanUp(flowTest, succeeded: phase == .succeeded)
+            return .done
+        }
+        conditions.set(FlowTestCondition.Kind.accepted, true, reason: "Valid", message: "the spec is valid", generation: generation)
+        try await ensureAgentAccess(namespace)
+        let children = ChildObjects(flowTest: flowTest, settings: settings)
+        let pods: ListPage<JSONValue> = try await client.listAll(.pods, namespace: namespace, labelSelector: "flowtest.dev/name=\(name)")
+        let states = Dictionary(pods.items.map(PodState.init).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+
+        let echoReady = try await ensureEcho(flowTest, children: children, pods: states)
+        if phase == .pending {
+            return try await startGeneratorsWhenReady(flowTest, echoReady: echoReady, children: children, pods: states, conditions: conditions)
+        }
+        return try await followRun(flowTest, status: status, children: children, pods: states, conditions: conditions)
+    }
+
+    /// The FlowTest, or nil when it no longer exists.
+    private func fetch(namespace: String, name: String) async throws(KubernetesError) -> FlowTest? {
+        do { return try await client.get(.flowTests, namespace: namespace, name: name) } catch {
+            if case .notFound = error { return nil }
+            throw error
+        }
+    }
+
+    // MARK: Pending
+
+    private func startGeneratorsWhenReady(
+        _ flowTest: FlowTest, echoReady: (ready: Int, of: Int), children: ChildObjects, pods: [String: PodState], conditions: ConditionList
+    ) async throws -> Outcome {
+        var conditions = conditions
+        let generation = flowTest.metadata.generation ?? 1
+        let allReady = echoReady.ready == echoReady.of
+        conditions.set(
+            FlowTestCondition.Kind.echoReady, allReady, reason: allReady ? "EchoReady" : "WaitingForEcho",
+            message: "\(echoReady.ready)/\(echoReady.of) echo pods ready", generation: generation)
+        guard allReady else {
+            try await writeStatus(flowTest, phase: .pending, conditions: conditions, generation: generation)
+            // Pod changes requeue this test at once; this is only a safety net.
+            return .requeue(after: .seconds(10))
+        }
+        let targets = generatorTargets(flowTest, children: children, pods: pods)
+        for index in 0..<Int(flowTest.spec.generators.replicas) {
+            try await createIfMissing(.pods, children.generatorPod(index, target: targets[index % targets.count]))
+        }
+        conditions.set(
+            FlowTestCondition.Kind.running, true, reason: "GeneratorsStarted",
+            message: "\(flowTest.spec.generators.replicas) generators started against \(Set(targets).sorted().joined(separator: ", "))", generation: generation)
+        try await writeStatus(flowTest, phase: .running, conditions: conditions, generation: generation, startTime: Date())
+        await events.record(flowTest, .normal, reason: "GeneratorsStarted", note: "started \(flowTest.spec.generators.replicas) generator pods")
+        return .requeue(after: .seconds(5))
+    }
+
+    /// Service mode: the Service's DNS name. Pods mode: each echo pod's IP in turn. External: the host.
+    private func generatorTargets(_ flowTest: FlowTest, children: ChildObjects, pods: [String: PodState]) -> [String] {
+        switch flowTest.spec.target.mode {
+        case .external: return [flowTest.spec.target.host ?? ""]
+        case .service: return ["\(children.names.echoService).\(flowTest.metadata.namespace ?? "default").svc"]
+        case .pods:
+            let ips = (0..<Int(flowTest.spec.echo.replicas)).compactMap { pods[children.names.echoPod($0)]?.ip }
+            return ips.isEmpty ? ["\(children.names.echoService).\(flowTest.metadata.namespace ?? "default").svc"] : ips
+        }
+    }
+
+    // MARK: Running
+
+    private func followRun(
+        _ flowTest: FlowTest, status: FlowTestStatus, children: ChildObjects, pods: [String: PodState], conditions: ConditionList
+    ) async throws -> Outcome {
+        var conditions = conditions
+        let generation = flowTest.metadata.generation ?? 1
+        let generatorNames = (0..<Int(flowTest.spec.generators.replicas)).map(children.names.generatorPod)
+        // A generator pod that is gone ended too: it will never report again.
+        let ended = generatorNames.filter { pods[$0]?.isTerminal ?? true }
+        let failed = generatorNames.filter { pods[$0].map { $0.phase == "Failed" } ?? true }
+        let reports = status.agents ?? [:]
+        let startTime = status.startTime.flatMap { try? Date($0, strategy: .iso8601) } ?? Date()
+
+        if ended.count == generatorNames.count {
+            var outcome = FlowTestStatus.completed(spec: flowTest.spec, generation: generation, reports: reports, startTime: startTime, completionTime: Date())
+            for condition in outcome.conditions ?? [] where condition.type != FlowTestCondition.Kind.accepted {
+                conditions.set(condition.type, condition.status == "True", reason: condition.reason, message: condition.message, generation: generation)
+            }
+            if !failed.isEmpty {
+                let message = "\(failed.count) of \(generatorNames.count) generator pods failed: \(failed.joined(separator: ", "))"
+                outcome.phase = .failed
+                conditions.set(FlowTestCondition.Kind.succeeded, false, reason: "GeneratorFailed", message: message, generation: generation)
+                conditions.set(FlowTestCondition.Kind.failed, true, reason: "GeneratorFailed", message: message, generation: generation)
+            }
+            let phase = outcome.phase ?? .failed
+            try await writeStatus(flowTest, phase: phase, conditions: conditions, generation: generation, summary: outcome.summary, completionTime: Date())
+            let verdict = conditions.conditions.first { $0.type == FlowTestCondition.Kind.succeeded }
+            await events.record(flowTest, phase == .succeeded ? .normal : .warning, reason: verdict?.reason ?? phase.rawValue, note: verdict?.message ?? "")
+            try await cleanUp(flowTest, succeeded: phase == .succeeded)
+            return .done
+        }
+        let duration = ValueParsers.duration(flowTest.spec.duration) ?? .seconds(60)
+        if Date().timeIntervalSince(startTime) > (duration + overrun).seconds {
+            let message = "generators still running \(overrun.flowTestText) after spec.duration (\(flowTest.spec.duration)) ended"
+            conditions.set(FlowTestCondition.Kind.succeeded, false, reason: "Timeout", message: message, generation: generation)
+            conditions.set(FlowTestCondition.Kind.failed, true, reason: "Timeout", message: message, generation: generation)
+            try await writeStatus(flowTest, phase: .failed, conditions: conditions, generation: generation, summary: FlowTestSummary(reports: reports), completionTime: Date())
+            await events.record(flowTest, .warning, reason: "Timeout", note: message)
+            try await cleanUp(flowTest, succeeded: false)
+            return .done
+        }
+        // Still running: keep the summary (and so `kubectl get`) current as reports arrive.
+        let summary = FlowTestSummary(reports: reports)
+        if summary != status.summary {
+            try await writeStatus(flowTest, phase: .running, conditions: conditions, generation: generation, summary: summary)
+        }
+        return .requeue(after: min(ValueParsers.duration(flowTest.spec.reportInterval) ?? .seconds(10), .seconds(10)))
+    }
+
+    // MARK: Children
+
+    /// Ensures the Service and echo pods; replaces echo pods that died. Returns how many are ready.
+    private func ensureEcho(_ flowTest: FlowTest, children: ChildObjects, pods: [String: PodState]) async throws -> (ready: Int, of: Int) {
+        guard flowTest.spec.target.mode != .external else { return (0, 0) }
+        try await createIfMissing(.services, children.echoService)
+        var ready = 0
+        let replicas = Int(flowTest.spec.echo.replicas)
+        for index in 0..<replicas {
+            let name = children.names.echoPod(index)
+            if let pod = pods[name], pod.isTerminal, !pod.deleting {
+                // An echo server that died is replaced: delete now, recreate on the next pass.
+                try await deleteIfPresent(.pods, namespace: flowTest.metadata.namespace, name: name)
+                await events.record(flowTest, .warning, reason: "EchoPodReplaced", note: "echo pod \(name) ended (\(pod.phase)); replacing it")
+                try await createIfMissing(.pods, children.echoPod(index))
+            } else if pods[name] == nil {
+                try await createIfMissing(.pods, children.echoPod(index))
+            } else if pods[name]?.ready == true {
+                ready += 1
+            }
+        }
+        return (ready, replicas)
+    }
+
+    private func ensureAgentAccess(_ namespace: String) async throws {
+        try await createIfMissing(.serviceAccounts, AgentAccess.serviceAccount(namespace: namespace))
+        try await createIfMissing(.roles, AgentAccess.role(namespace: namespace))
+        try await createIfMissing(.roleBindings, AgentAccess.roleBinding(namespace: namespace))
+    }
+
+    private func createIfMissing(_ kind: ResourceKind, _ object: JSONValue) async throws {
+        do { _ = try await client.create(kind, namespace: object["metadata"]?["namespace"]?.string, object) } catch .alreadyExists {
+            // Deterministic names: it is there from an earlier pass.
+        }
+    }
+
+    private func deleteIfPresent(_ kind: ResourceKind, namespace: String?, name: String) async throws {
+        do { try await client.delete(kind, namespace: namespace, name: name) } catch .notFound {}
+    }
+
+    /// Deletes the agent pods and the Service when the policy says so; safe to repeat.
+    private func cleanUp(_ flowTest: FlowTest, succeeded: Bool) async throws {
+        switch flowTest.spec.cleanupPolicy {
+        case .never: return
+        case .onSuccess where !succeeded: return
+        default: break
+        }
+        let namespace = flowTest.metadata.namespace
+        let name = flowTest.metadata.name ?? ""
+        let pods: ListPage<JSONValue> = try await client.listAll(.pods, namespace: namespace, labelSelector: "flowtest.dev/name=\(name)")
+        for pod in pods.items {
+            if let podName = pod["metadata"]?["name"]?.string { try await deleteIfPresent(.pods, namespace: namespace, name: podName) }
+        }
+        if flowTest.spec.target.mode != .external {
+            try await deleteIfPresent(.services, namespace: namespace, name: ChildNames(flowTest: name).echoService)
+        }
+    }
+
+    // MARK: Status
+
+    /// Merge-patches the controller's part of the status through the /status subresource.
+    private func writeStatus(
+        _ flowTest: FlowTest, phase: FlowTestPhase, conditions: ConditionList, generation: Int64, summary: FlowTestSummary? = nil,
+        startTime: Date? = nil, completionTime: Date? = nil
+    ) async throws {
+        var fields: [String: JSONValue] = [
+            "phase": .string(phase.rawValue), "observedGeneration": .integer(generation),
+            "conditions": try JSONValue(encoding: conditions.conditions),
+        ]
+        if let summary { fields["summary"] = try JSONValue(encoding: summary) }
+        if let startTime { fields["startTime"] = .string(FlowTestStatus.timestamp(startTime)) }
+        if let completionTime { fields["completionTime"] = .string(FlowTestStatus.timestamp(completionTime)) }
+        let _: JSONValue = try await client.mergePatch(
+            .flowTests, namespace: flowTest.metadata.namespace, name: flowTest.metadata.name ?? "", .object(["status": .object(fields)]),
+            subresource: "status")
+    }
+}
+
+extension JSONValue {
+    /// The object without its status (validation concerns the spec).
+    var withoutStatus: JSONValue {
+        guard case .object(var members) = self else { return self }
+        members.removeValue(forKey: "status")
+        return .object(members)
+    }
+}
