@@ -1,0 +1,106 @@
+import FlowTestShared
+import Logging
+import ServiceLifecycle
+
+/// The controller loop, in the order sample-controller reads: watch FlowTests and their pods,
+/// queue the keys of whatever changed, and let workers reconcile one key at a time.
+final class ControllerService: Sendable {
+    let client: KubernetesClient
+    let reconciler: FlowTestReconciler
+    let queue = WorkQueue()
+    /// Nil: every namespace.
+    let namespaces: [String]?
+    let workers: Int
+    let metrics: ControllerMetrics
+    let logger: Logger
+
+    init(client: KubernetesClient, reconciler: FlowTestReconciler, namespaces: [String]?, workers: Int, metrics: ControllerMetrics, logger: Logger) {
+        self.client = client
+        self.reconciler = reconciler
+        self.namespaces = namespaces
+        self.workers = workers
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// Runs until cancelled.
+    func run() async {
+        await withDiscardingTaskGroup { group in
+            for namespace in namespaces.map({ $0.map(Optional.some) }) ?? [nil] {
+                // FlowTests: every change queues the test itself.
+                group.addTask { [self] in
+                    var watcher = ResourceWatcher<FlowTest>(client: client, kind: .flowTests, namespace: namespace)
+                    watcher.onRestart = { [metrics] relisted in metrics.watchRestarted(relisted: relisted) }
+                    await watcher.run { [queue] update in
+                        switch update {
+                        case .listed(let all): for flowTest in all { await queue.add(Self.key(flowTest.metadata)) }
+                        case .added(let flowTest), .modified(let flowTest), .deleted(let flowTest): await queue.add(Self.key(flowTest.metadata))
+                        }
+                    }
+                }
+                // Agent pods: a change (ready, ended, gone) queues the FlowTest that owns the pod.
+                group.addTask { [self] in
+                    var watcher = ResourceWatcher<JSONValue>(
+                        client: client, kind: .pods, namespace: namespace, labelSelector: "app.kubernetes.io/managed-by=\(ChildNames.managedBy)")
+                    watcher.onRestart = { [metrics] relisted in metrics.watchRestarted(relisted: relisted) }
+                    await watcher.run { [queue] update in
+                        switch update {
+                        case .listed(let pods): for pod in pods { if let key = Self.ownerKey(pod) { await queue.add(key) } }
+                        case .added(let pod), .modified(let pod), .deleted(let pod): if let key = Self.ownerKey(pod) { await queue.add(key) }
+                        }
+                    }
+                }
+            }
+            group.addTask { [queue] in await queue.runDelays() }
+            group.addTask { [self] in
+                // Until cancelled: then stop handing out keys, so idle workers return.
+                while !Task.isCancelled {
+                    metrics.queueDepth.set(Double(await queue.depth))
+                    try? await Task.sleep(for: .seconds(1))
+                }
+                await queue.shutDown()
+            }
+            for _ in 0..<max(1, workers) {
+                group.addTask { [self] in await work() }
+            }
+        }
+    }
+
+    /// One worker: reconcile keys until the queue shuts down.
+    private func work() async {
+        while let key = await queue.next() {
+            let started = ContinuousClock.now
+            let (namespace, name) = Self.split(key)
+            do {
+                switch try await reconciler.reconcile(namespace: namespace, name: name) {
+                case .done:
+                    await queue.forget(key)
+                case .requeue(let after):
+                    await queue.forget(key)
+                    await queue.addAfter(key, after)
+                }
+                metrics.reconciled(success: true, after: .now - started)
+            } catch {
+                // Conflicts, throttling, a flaky API server: try again later, backing off per key.
+                logger.warning("reconcile failed; will retry", metadata: ["flowtest": "\(key)", "error": "\(error)"])
+                metrics.reconciled(success: false, after: .now - started)
+                await queue.addRateLimited(key)
+            }
+            await queue.done(key)
+        }
+    }
+
+    static func key(_ metadata: ObjectMeta) -> String {
+        "\(metadata.namespace ?? "default")/\(metadata.name ?? "")"
+    }
+
+    static func ownerKey(_ pod: JSONValue) -> String? {
+        guard let name = pod["metadata"]?["labels"]?["flowtest.dev/name"]?.string, let namespace = pod["metadata"]?["namespace"]?.string else { return nil }
+        return "\(namespace)/\(name)"
+    }
+
+    static func split(_ key: String) -> (namespace: String, name: String) {
+        let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
+        return parts.count == 2 ? (parts[0], parts[1]) : ("default", key)
+    }
+}
