@@ -68,6 +68,7 @@ let package = Package(
             name: "FlowTestAgentTests",
             dependencies: [
                 "FlowTestAgent",
+                "FlowTestController",
                 "FlowTestShared",
                 "FakeKubernetes",
                 .product(name: "NIOCore", package: "swift-nio"),

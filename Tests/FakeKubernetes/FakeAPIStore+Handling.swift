@@ -16,9 +16,11 @@ extension FakeAPIStore {
             if token.map(valid.contains) != true { return .status(401, reason: "Unauthorized", message: "Unauthorized") }
         }
         if let fault {
-            return fault.status == 429
-                ? .status(429, reason: "TooManyRequests", message: "Too many requests, please try again later.", retryAfter: fault.retryAfter)
-                : .status(fault.status, reason: "InternalError", message: "Internal error occurred: injected failure")
+            switch fault.status {
+            case 429: return .status(429, reason: "TooManyRequests", message: "Too many requests, please try again later.", retryAfter: fault.retryAfter)
+            case 409: return .status(409, reason: "Conflict", message: "Operation cannot be fulfilled: the object has been modified; please apply your changes to the latest version and try again")
+            default: return .status(fault.status, reason: "InternalError", message: "Internal error occurred: injected failure")
+            }
         }
         guard let route = FakeAPIRoute(path: path) else {
             return .status(404, reason: "NotFound", message: "the server could not find the requested resource")

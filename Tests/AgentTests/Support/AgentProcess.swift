@@ -1,7 +1,8 @@
 import Foundation
 
 /// The built `flowtest-agent` binary, run as a real process.
-struct AgentProcess {
+/// `@unchecked Sendable`: Process and Pipe predate Sendable; each is used by one task at a time here.
+struct AgentProcess: @unchecked Sendable {
     let process = Process()
     let standardOutput = Pipe()
     let standardError = Pipe()
@@ -31,16 +32,15 @@ struct AgentProcess {
     }
 
     /// Waits for exit (reading both pipes meanwhile, so a full pipe never blocks the child).
+    /// Blocking reads and waits run on threads of their own (`blocking`): on the two-thread
+    /// concurrency pool they would stall every other task, the code under test included.
     func finish() async -> (code: Int32, out: String, err: String) {
-        async let out = Self.readAll(standardOutput)
-        async let err = Self.readAll(standardError)
-        let (stdout, stderr) = await (out, err)
-        process.waitUntilExit()
+        let (process, output, errors) = (self.process, standardOutput, standardError)
+        async let out = try? blocking { String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
+        async let err = try? blocking { String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
+        let (stdout, stderr) = await (out ?? "", err ?? "")
+        _ = try? await blocking { process.waitUntilExit() }
         return (process.terminationStatus, stdout, stderr)
-    }
-
-    private static func readAll(_ pipe: Pipe) async -> String {
-        await Task.detached { String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }.value
     }
 
     func signal(_ signal: Int32) {

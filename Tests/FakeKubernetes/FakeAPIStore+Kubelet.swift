@@ -1,0 +1,51 @@
+import FlowTestShared
+import Foundation
+
+extension FakeAPIStore {
+    /// All pods, as the kubelet sees them.
+    public func pods() -> [JSONValue] {
+        state.withLock { state in
+            state.objects.filter { $0.key.resource == "/v1/pods" }.sorted { $0.key < $1.key }.map(\.value)
+        }
+    }
+
+    /// Writes a pod's status, as the kubelet does: new resourceVersion, MODIFIED event.
+    public func setPodStatus(namespace: String, name: String, _ status: JSONValue) {
+        let key = Key(resource: "/v1/pods", namespace: namespace, name: name)
+        state.withLock { state in
+            guard var pod = state.objects[key], case .object(var members) = pod else { return }
+            members["status"] = status
+            state.revision += 1
+            pod = .object(members).applyingMergePatch(.object(["metadata": .object(["resourceVersion": .string(String(state.revision))])]))
+            state.objects[key] = pod
+            let line = Self.encode(.object(["type": "MODIFIED", "object": pod])) + Data("\n".utf8)
+            let labels = Self.labels(of: pod)
+            state.events.append(Event(revision: state.revision, key: key, line: line, labels: labels))
+            for sink in state.watches.values
+            where sink.route.resource == key.resource && (sink.route.namespace == nil || sink.route.namespace == key.namespace)
+                && Self.matches(sink.labelSelector, labels)
+            {
+                sink.send(line)
+            }
+        }
+    }
+
+    /// Stores an object without defaulting or validation, as an older CRD version would have
+    /// let it in (to test how the controller copes with what the current schema rejects).
+    public func insertUnchecked(_ kind: ResourceKind, namespace: String, _ object: JSONValue) {
+        let key = Key(resource: "\(kind.group)/\(kind.version)/\(kind.plural)", namespace: namespace, name: object["metadata"]?["name"]?.string ?? "")
+        state.withLock { state in
+            state.revision += 1
+            let stored = object.applyingMergePatch(.object(["metadata": .object([
+                "namespace": .string(namespace), "uid": .string(UUID().uuidString.lowercased()), "generation": 1,
+                "resourceVersion": .string(String(state.revision)), "creationTimestamp": .string(Self.now()),
+            ])]))
+            state.objects[key] = stored
+            let line = Self.encode(.object(["type": "ADDED", "object": stored])) + Data("\n".utf8)
+            state.events.append(Event(revision: state.revision, key: key, line: line, labels: Self.labels(of: stored)))
+            for sink in state.watches.values where sink.route.resource == key.resource && (sink.route.namespace == nil || sink.route.namespace == namespace) {
+                sink.send(line)
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import FlowTestShared
+import Foundation
+import Synchronization
+
+/// Plays the kubelet for the fake API server: every new pod is started (phase Running, ready,
+/// pod IP 127.0.0.1), its "container" is the test's function, and when that returns the pod's
+/// phase becomes Succeeded or Failed (restartPolicy Never) or the function runs again (Always).
+/// A pod deleted meanwhile has its function cancelled.
+public final class FakeKubelet: Sendable {
+    /// What a test's container function is given.
+    public struct Pod: Sendable {
+        public var namespace: String
+        public var name: String
+        public var uid: String
+        public var role: String
+        public var arguments: [String]
+        public var restartPolicy: String
+    }
+
+    /// Runs a pod's container; returns true when it exited successfully.
+    public typealias Container = @Sendable (Pod) async -> Bool
+
+    private let store: FakeAPIStore
+    private let container: Container
+    private let started = Mutex<Set<String>>([])
+
+    public init(store: FakeAPIStore, container: @escaping Container) {
+        self.store = store
+        self.container = container
+    }
+
+    /// Runs until cancelled, starting pods as they appear.
+    public func run() async {
+        await withDiscardingTaskGroup { group in
+            while !Task.isCancelled {
+                for pod in store.pods() {
+                    guard let uid = pod["metadata"]?["uid"]?.string, started.withLock({ $0.insert(uid).inserted }) else { continue }
+                    let described = Pod(
+                        namespace: pod["metadata"]?["namespace"]?.string ?? "", name: pod["metadata"]?["name"]?.string ?? "", uid: uid,
+                        role: pod["metadata"]?["labels"]?["flowtest.dev/role"]?.string ?? "",
+                        arguments: pod["spec"]?["containers"]?.array?.first?["args"]?.array?.compactMap(\.string) ?? [],
+                        restartPolicy: pod["spec"]?["restartPolicy"]?.string ?? "Always")
+                    group.addTask { [self] in await runPod(described) }
+                }
+                try? await Task.sleep(for: .milliseconds(25))
+            }
+        }
+    }
+
+    private func exists(_ pod: Pod) -> Bool {
+        store.pods().contains { $0["metadata"]?["uid"]?.string == pod.uid }
+    }
+
+    private func runPod(_ pod: Pod) async {
+        store.setPodStatus(namespace: pod.namespace, name: pod.name, Self.status(phase: "Running", ready: true))
+        // Run the container while the pod exists; a deleted pod's container is cancelled.
+        let succeeded = await withTaskGroup(of: Bool?.self) { group in
+            group.addTask { await self.container(pod) }
+            group.addTask {
+                while !Task.isCancelled, self.exists(pod) { try? await Task.sleep(for: .milliseconds(25)) }
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        guard let succeeded, exists(pod) else { return }
+        store.setPodStatus(namespace: pod.namespace, name: pod.name, Self.status(phase: succeeded ? "Succeeded" : "Failed", ready: false))
+    }
+
+    /// Marks a pod as crashed (phase Failed), as if its node had lost it.
+    public func fail(namespace: String, name: String) {
+        store.setPodStatus(namespace: namespace, name: name, Self.status(phase: "Failed", ready: false))
+    }
+
+    static func status(phase: String, ready: Bool) -> JSONValue {
+        .object([
+            "phase": .string(phase), "podIP": "127.0.0.1",
+            "conditions": [.object(["type": "Ready", "status": ready ? "True" : "False"])],
+        ])
+    }
+}
