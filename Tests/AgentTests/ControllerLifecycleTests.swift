@@ -5,7 +5,7 @@ import Logging
 import Testing
 @testable import FlowTestController
 
-@Suite("Controller: FlowTests from creation to verdict, against the fake API server", .serialized)
+@Suite("Controller: FlowTests from creation to verdict, against the fake API server", .serialized, .timeLimit(.minutes(3)))
 struct ControllerLifecycleTests {
     static let quick = """
         apiVersion: flowtest.dev/v1alpha1
@@ -39,12 +39,11 @@ struct ControllerLifecycleTests {
             #expect(summary.rttP99Milliseconds ?? 0 > 0)
             #expect(status.startTime != nil && status.completionTime != nil && status.observedGeneration == 1)
             // OnSuccess cleanup removed the agents; the agents' access stays for the next test.
-            try await Self.waitUntil { harness.pods("quick").isEmpty }
-            #expect(harness.store.object(.services, namespace: "team", name: "quick-echo") == nil)
+            try await Self.waitUntil { harness.pods("quick").isEmpty && harness.store.object(.services, namespace: "team", name: "quick-echo") == nil }
             #expect(harness.store.object(.serviceAccounts, namespace: "team", name: "flowtest-agent") != nil)
             #expect(harness.store.object(.roles, namespace: "team", name: "flowtest-agent-status")?["rules"]?.array?.first?["resources"] == ["flowtests/status"])
             #expect(harness.store.object(.roleBindings, namespace: "team", name: "flowtest-agent-status") != nil)
-            #expect(harness.events().contains("GeneratorsStarted") && harness.events().contains("ThresholdsMet"))
+            try await Self.waitUntil { harness.events().contains("GeneratorsStarted") && harness.events().contains("ThresholdsMet") }
         }
     }
 
@@ -53,6 +52,127 @@ struct ControllerLifecycleTests {
         while !condition() {
             guard ContinuousClock.now < deadline else { throw HarnessTimeout(description: "condition never held") }
             try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+}
+
+@Suite("Controller: failures, replacement, deletion, conflicts, watch loss", .serialized, .timeLimit(.minutes(3)))
+struct ControllerBehaviourTests {
+    static func manifest(_ name: String, thresholds: String = "{minFlowsCompleted: 1}", cleanup: String = "OnSuccess", duration: String = "1s") -> String {
+        """
+        apiVersion: flowtest.dev/v1alpha1
+        kind: FlowTest
+        metadata: {name: \(name)}
+        spec:
+          duration: \(duration)
+          flows: {rate: 10}
+          generators: {replicas: 2}
+          thresholds: \(thresholds)
+          cleanupPolicy: \(cleanup)
+        """
+    }
+
+    @Test func aMissedThresholdFailsAndSaysWhichKeepingPodsForInspection() async throws {
+        try await ControllerHarness.run(container: { _, client in Containers.simulated(client: client) }) { harness in
+            _ = try await harness.create(Self.manifest("strict", thresholds: "{minFlowsCompleted: 1000}"))
+            let done = try await harness.waitFor("strict") { $0.status?.phase == .failed }
+            let failed = try #require(done.status?.conditions?.first { $0.type == "Failed" })
+            #expect(failed.status == "True" && failed.reason == "TooFewFlowsCompleted")
+            #expect(failed.message == "20 flows completed; spec.thresholds.minFlowsCompleted is 1000")
+            #expect(done.status?.conditions?.first { $0.type == "Succeeded" }?.status == "False")
+            // OnSuccess keeps a failed test's pods for `kubectl logs`.
+            #expect(harness.pods("strict").count == 3)
+            try await ControllerLifecycleTests.waitUntil { harness.events().contains("TooFewFlowsCompleted") }
+        }
+    }
+
+    @Test func aFailedGeneratorPodIsCountedNotRetried() async throws {
+        try await ControllerHarness.run(container: { _, client in Containers.simulated(client: client, failing: ["crashy-generator-1"]) }) { harness in
+            _ = try await harness.create(Self.manifest("crashy", cleanup: "Always"))
+            let done = try await harness.waitFor("crashy") { $0.status?.phase == .failed }
+            let failed = try #require(done.status?.conditions?.first { $0.type == "Failed" })
+            #expect(failed.reason == "GeneratorFailed")
+            #expect(failed.message == "1 of 2 generator pods failed: crashy-generator-1")
+            // Cleanup Always removes them even after a failure; nothing was recreated.
+            try await ControllerLifecycleTests.waitUntil { harness.pods("crashy").isEmpty }
+        }
+    }
+
+    @Test func anEchoPodThatDiesIsReplaced() async throws {
+        try await ControllerHarness.run(container: { _, _ in
+            { _ in
+                // Every pod idles: generators never finish, so the test stays Running.
+                while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(50)) }
+                return true
+            }
+        }) { harness in
+            _ = try await harness.create(Self.manifest("steady", duration: "10m"))
+            _ = try await harness.waitFor("steady") { $0.status?.phase == .running }
+            let original = try #require(harness.store.object(.pods, namespace: "team", name: "steady-echo-0")?["metadata"]?["uid"])
+            harness.store.setPodStatus(namespace: "team", name: "steady-echo-0", .object(["phase": "Failed"]))
+            try await ControllerLifecycleTests.waitUntil {
+                let pod = harness.store.object(.pods, namespace: "team", name: "steady-echo-0")
+                return pod != nil && pod?["metadata"]?["uid"] != original
+            }
+            try await ControllerLifecycleTests.waitUntil { harness.events().contains("EchoPodReplaced") }
+            #expect(try await harness.flowTest("steady").status?.phase == .running)
+        }
+    }
+
+    @Test func deletingAFlowTestRemovesEverythingItCreated() async throws {
+        try await ControllerHarness.run(container: { _, _ in
+            { _ in
+                while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(50)) }
+                return true
+            }
+        }) { harness in
+            _ = try await harness.create(Self.manifest("short-lived", duration: "10m"))
+            _ = try await harness.waitFor("short-lived") { $0.status?.phase == .running }
+            #expect(harness.pods("short-lived").count == 3)
+            #expect(harness.store.object(.services, namespace: "team", name: "short-lived-echo") != nil)
+            try await harness.client.delete(.flowTests, namespace: "team", name: "short-lived")
+            // Owner references: the garbage collector takes the children with it.
+            #expect(harness.pods("short-lived").isEmpty)
+            #expect(harness.store.object(.services, namespace: "team", name: "short-lived-echo") == nil)
+        }
+    }
+
+    @Test func aConflictOnTheStatusUpdateIsRetried() async throws {
+        try await ControllerHarness.run(container: { _, client in Containers.simulated(client: client) }) { harness in
+            harness.store.injectFailures(2, status: 409, method: "PATCH")
+            _ = try await harness.create(Self.manifest("contended"))
+            let done = try await harness.waitFor("contended") { $0.status?.phase == .succeeded }
+            #expect(done.status?.summary?.flowsCompleted == 20)
+        }
+    }
+
+    @Test func aCutWatchAnd410DoNotLoseAFlowTest() async throws {
+        try await ControllerHarness.run(container: { _, client in Containers.simulated(client: client) }) { harness in
+            _ = try await harness.create(Self.manifest("first"))
+            _ = try await harness.waitFor("first") { $0.status?.phase == .succeeded }
+            // History is compacted and every watch cut: the controller must relist.
+            harness.store.compact()
+            harness.store.dropWatches()
+            _ = try await harness.create(Self.manifest("second"))
+            let second = try await harness.waitFor("second") { $0.status?.phase == .succeeded }
+            #expect(second.status?.summary?.flowsStarted == 20)
+        }
+    }
+
+    @Test func aSpecTheSchemaRejectsEndsFailedWithItsFieldPath() async throws {
+        try await ControllerHarness.run(container: { _, client in Containers.simulated(client: client) }) { harness in
+            // As if stored under an older CRD that did not check the rate.
+            harness.store.insertUnchecked(.flowTests, namespace: "team", .object([
+                "apiVersion": "flowtest.dev/v1alpha1", "kind": "FlowTest", "metadata": .object(["name": "legacy"]),
+                "spec": .object(["flows": .object(["rate": 0])]),
+            ]))
+            // The stored object lacks the defaults a typed FlowTest needs: read it as JSON.
+            let stored = { harness.store.object(.flowTests, namespace: "team", name: "legacy") }
+            try await ControllerLifecycleTests.waitUntil { stored()?["status"]?["phase"]?.string == "Failed" }
+            let accepted = try #require(stored()?["status"]?["conditions"]?.array?.first { $0["type"]?.string == "Accepted" })
+            #expect(accepted["status"]?.string == "False" && accepted["reason"]?.string == "InvalidSpec")
+            #expect(accepted["message"]?.string?.contains("spec.flows.rate: Invalid value: 0") == true, "\(accepted)")
+            #expect(harness.pods("legacy").isEmpty)
         }
     }
 }

@@ -8,7 +8,7 @@ import Glibc
 #endif
 
 /// `flowtest-agent run`: whole FlowTests on this machine, as a user runs them.
-@Suite("Local mode: FlowTest files run on one machine", .serialized)
+@Suite("Local mode: FlowTest files run on one machine", .serialized, .timeLimit(.minutes(3)))
 struct LocalRunTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 

@@ -7,7 +7,7 @@ import Glibc
 #endif
 
 /// The built binary, run as a user would run it.
-@Suite("flowtest-agent as a process: exit codes, summaries, signals", .serialized)
+@Suite("flowtest-agent as a process: exit codes, summaries, signals", .serialized, .timeLimit(.minutes(3)))
 struct ProcessTests {
     @Test func aBadFlagExitsWith64AndOneLine() async throws {
         let result = try await AgentProcess.run(["generate", "--rate", "abc"])

@@ -70,6 +70,12 @@ extension FakeAPIStore {
             if Self.hasGeneration(route) { object = Self.setting(object, metadata: "generation", to: .integer(1)) }
             state.objects[key] = object
             record(&state, "ADDED", key, object)
+            // The garbage collector removes a dependent whose owner no longer exists (a child
+            // created by a reconcile that raced the owner's deletion).
+            let owners = object["metadata"]?["ownerReferences"]?.array?.compactMap { $0["uid"]?.string } ?? []
+            if !owners.isEmpty, !owners.contains(where: { uid in state.objects.values.contains { $0["metadata"]?["uid"]?.string == uid } }) {
+                remove(&state, key)
+            }
             return .json(201, object)
         }
     }
@@ -118,9 +124,13 @@ extension FakeAPIStore {
             for field in ["uid", "creationTimestamp", "namespace", "name", "generation", "resourceVersion"] {
                 proposed = Self.setting(proposed, metadata: field, to: current["metadata"]?[field])
             }
-            switch admit(route, proposed, name: name) {
-            case .failure(let box): return box.response
-            case .success(let admitted): proposed = admitted
+            // Validation ratcheting (GA since Kubernetes 1.33): a spec that did not change is not
+            // re-validated, so the status of an object stored under an older schema can be written.
+            if proposed["spec"] != current["spec"] {
+                switch admit(route, proposed, name: name) {
+                case .failure(let box): return box.response
+                case .success(let admitted): proposed = admitted
+                }
             }
             // A no-op write changes nothing, not even the resourceVersion (fixture 23).
             guard proposed != current else { return .json(200, current) }

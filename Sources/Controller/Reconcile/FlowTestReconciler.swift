@@ -33,24 +33,24 @@ final class FlowTestReconciler: Sendable {
 
     func reconcile(namespace: String, name: String) async throws -> Outcome {
         // Deleted: its children go with it, through their owner references.
-        guard let flowTest = try await fetch(namespace: namespace, name: name), flowTest.metadata.deletionTimestamp == nil else {
+        guard let object = try await fetch(namespace: namespace, name: name), object["metadata"]?["deletionTimestamp"] == nil else {
             return .done
+        }
+        // Decoded through the CRD's schema (defaults, then every rule): the CRD validates too, but
+        // an object stored under an older CRD must end with a clear condition, not a crash loop.
+        let flowTest: FlowTest
+        switch FlowTest.validated(object.withoutStatus) {
+        case .success(var decoded):
+            decoded.metadata = (try? JSONDecoder().decode(ObjectMeta.self, from: JSONEncoder().encode(object["metadata"]))) ?? decoded.metadata
+            decoded.status = try? JSONDecoder().decode(FlowTestStatus.self, from: JSONEncoder().encode(object["status"] ?? .null))
+            flowTest = decoded
+        case .failure(let invalid):
+            return try await reportInvalid(object, invalid)
         }
         let generation = flowTest.metadata.generation ?? 1
         var status = flowTest.status ?? FlowTestStatus()
         var conditions = ConditionList(status.conditions)
 
-        // The CRD validates too; this catches what an older CRD let through, without crashing.
-        if case .failure(let invalid) = FlowTest.validated(try JSONValue(encoding: flowTest).withoutStatus) {
-            guard status.phase != .failed else { return .done }
-            let message = invalid.errors.map(\.description).joined(separator: "; ")
-            conditions.set(FlowTestCondition.Kind.accepted, false, reason: "InvalidSpec", message: message, generation: generation)
-            conditions.set(FlowTestCondition.Kind.succeeded, false, reason: "InvalidSpec", message: message, generation: generation)
-            status.phase = .failed
-            try await writeStatus(flowTest, phase: .failed, conditions: conditions, generation: generation, completionTime: Date())
-            await events.record(flowTest, .warning, reason: "InvalidSpec", note: message)
-            return .done
-        }
         let phase = status.phase ?? .pending
         if phase == .succeeded || phase == .failed {
             try await cleanUp(flowTest, succeeded: phase == .succeeded)
@@ -69,12 +69,28 @@ final class FlowTestReconciler: Sendable {
         return try await followRun(flowTest, status: status, children: children, pods: states, conditions: conditions)
     }
 
-    /// The FlowTest, or nil when it no longer exists.
-    private func fetch(namespace: String, name: String) async throws(KubernetesError) -> FlowTest? {
+    /// The FlowTest as stored, or nil when it no longer exists.
+    private func fetch(namespace: String, name: String) async throws(KubernetesError) -> JSONValue? {
         do { return try await client.get(.flowTests, namespace: namespace, name: name) } catch {
             if case .notFound = error { return nil }
             throw error
         }
+    }
+
+    /// Ends a FlowTest whose spec the schema rejects: Failed, with every problem and its field path.
+    private func reportInvalid(_ object: JSONValue, _ invalid: FlowTestValidationError) async throws -> Outcome {
+        let metadata = (try? JSONDecoder().decode(ObjectMeta.self, from: JSONEncoder().encode(object["metadata"]))) ?? ObjectMeta()
+        let status = try? JSONDecoder().decode(FlowTestStatus.self, from: JSONEncoder().encode(object["status"] ?? .null))
+        guard status?.phase != .failed else { return .done }
+        let generation = metadata.generation ?? 1
+        let message = invalid.errors.map(\.description).joined(separator: "; ")
+        var conditions = ConditionList(status?.conditions)
+        conditions.set(FlowTestCondition.Kind.accepted, false, reason: "InvalidSpec", message: message, generation: generation)
+        conditions.set(FlowTestCondition.Kind.succeeded, false, reason: "InvalidSpec", message: message, generation: generation)
+        conditions.set(FlowTestCondition.Kind.failed, true, reason: "InvalidSpec", message: message, generation: generation)
+        try await writeStatus(metadata, phase: .failed, conditions: conditions, generation: generation, completionTime: Date())
+        await events.record(metadata, .warning, reason: "InvalidSpec", note: message)
+        return .done
     }
 
     // MARK: Pending
@@ -131,7 +147,12 @@ final class FlowTestReconciler: Sendable {
         let startTime = status.startTime.flatMap { try? Date($0, strategy: .iso8601) } ?? Date()
 
         if ended.count == generatorNames.count {
-            var outcome = FlowTestStatus.completed(spec: flowTest.spec, generation: generation, reports: reports, startTime: startTime, completionTime: Date())
+            // Re-read the reports: the pods were listed after the FlowTest was read, and an agent
+            // writes its final report before its pod ends, so only a read from now on has them all.
+            let fresh = try await fetch(namespace: flowTest.metadata.namespace ?? "default", name: flowTest.metadata.name ?? "")
+            let finalReports = (try? JSONDecoder().decode([String: AgentReport].self, from: JSONEncoder().encode(fresh?["status"]?["agents"] ?? .object([:])))) ?? reports
+            var outcome = FlowTestStatus.completed(
+                spec: flowTest.spec, generation: generation, reports: finalReports, startTime: startTime, completionTime: Date())
             for condition in outcome.conditions ?? [] where condition.type != FlowTestCondition.Kind.accepted {
                 conditions.set(condition.type, condition.status == "True", reason: condition.reason, message: condition.message, generation: generation)
             }
@@ -231,6 +252,15 @@ final class FlowTestReconciler: Sendable {
         _ flowTest: FlowTest, phase: FlowTestPhase, conditions: ConditionList, generation: Int64, summary: FlowTestSummary? = nil,
         startTime: Date? = nil, completionTime: Date? = nil
     ) async throws {
+        try await writeStatus(
+            flowTest.metadata, phase: phase, conditions: conditions, generation: generation, summary: summary, startTime: startTime,
+            completionTime: completionTime)
+    }
+
+    private func writeStatus(
+        _ metadata: ObjectMeta, phase: FlowTestPhase, conditions: ConditionList, generation: Int64, summary: FlowTestSummary? = nil,
+        startTime: Date? = nil, completionTime: Date? = nil
+    ) async throws {
         var fields: [String: JSONValue] = [
             "phase": .string(phase.rawValue), "observedGeneration": .integer(generation),
             "conditions": try JSONValue(encoding: conditions.conditions),
@@ -239,7 +269,7 @@ final class FlowTestReconciler: Sendable {
         if let startTime { fields["startTime"] = .string(FlowTestStatus.timestamp(startTime)) }
         if let completionTime { fields["completionTime"] = .string(FlowTestStatus.timestamp(completionTime)) }
         let _: JSONValue = try await client.mergePatch(
-            .flowTests, namespace: flowTest.metadata.namespace, name: flowTest.metadata.name ?? "", .object(["status": .object(fields)]),
+            .flowTests, namespace: metadata.namespace, name: metadata.name ?? "", .object(["status": .object(fields)]),
             subresource: "status")
     }
 }

@@ -27,14 +27,17 @@ final class ControllerService: Sendable {
     func run() async {
         await withDiscardingTaskGroup { group in
             for namespace in namespaces.map({ $0.map(Optional.some) }) ?? [nil] {
-                // FlowTests: every change queues the test itself.
+                // FlowTests: every change queues the test itself. Watched as plain JSON: one object
+                // that does not decode (stored under an older CRD) must not stall all the others;
+                // the reconciler reports it on that object instead.
                 group.addTask { [self] in
-                    var watcher = ResourceWatcher<FlowTest>(client: client, kind: .flowTests, namespace: namespace)
+                    var watcher = ResourceWatcher<JSONValue>(client: client, kind: .flowTests, namespace: namespace)
                     watcher.onRestart = { [metrics] relisted in metrics.watchRestarted(relisted: relisted) }
                     await watcher.run { [queue] update in
                         switch update {
-                        case .listed(let all): for flowTest in all { await queue.add(Self.key(flowTest.metadata)) }
-                        case .added(let flowTest), .modified(let flowTest), .deleted(let flowTest): await queue.add(Self.key(flowTest.metadata))
+                        case .listed(let all): for flowTest in all { if let key = Self.key(flowTest) { await queue.add(key) } }
+                        case .added(let flowTest), .modified(let flowTest), .deleted(let flowTest):
+                            if let key = Self.key(flowTest) { await queue.add(key) }
                         }
                     }
                 }
@@ -90,8 +93,9 @@ final class ControllerService: Sendable {
         }
     }
 
-    static func key(_ metadata: ObjectMeta) -> String {
-        "\(metadata.namespace ?? "default")/\(metadata.name ?? "")"
+    static func key(_ object: JSONValue) -> String? {
+        guard let name = object["metadata"]?["name"]?.string else { return nil }
+        return "\(object["metadata"]?["namespace"]?.string ?? "default")/\(name)"
     }
 
     static func ownerKey(_ pod: JSONValue) -> String? {

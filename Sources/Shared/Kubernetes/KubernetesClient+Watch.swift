@@ -34,10 +34,9 @@ extension KubernetesClient {
         sessionConfiguration.httpAdditionalHeaders = ["User-Agent": configuration.userAgent, "Accept": "application/json"]
         let session = URLSession(configuration: sessionConfiguration, delegate: delegate, delegateQueue: nil)
         let task = session.dataTask(with: request)
-        continuation.onTermination = { _ in
-            task.cancel()
-            session.finishTasksAndInvalidate()
-        }
+        // Only the task is cancelled here; the delegate invalidates the session once the task has
+        // completed (invalidating while the cancel is in flight can trap in FoundationNetworking).
+        continuation.onTermination = { _ in task.cancel() }
         task.resume()
         return stream
     }

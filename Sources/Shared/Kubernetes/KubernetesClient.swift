@@ -43,6 +43,26 @@ public final class KubernetesClient: Sendable {
         session.finishTasksAndInvalidate()
     }
 
+    /// One request through the completion-handler API, never cancelled once sent.
+    ///
+    /// Cancelling a running task (what `data(for:)` does when the calling Swift task is
+    /// cancelled) can make FoundationNetworking on Linux trap in its task registry when the
+    /// cancellation races the transfer's end. Requests are short and bounded by the session's
+    /// idle timer, so letting them finish costs little and can never bring the process down.
+    static func perform(_ request: URLRequest, on session: URLSession) async throws -> (Data, URLResponse) {
+        try await withCheckedThrowingContinuation { continuation in
+            session.dataTask(with: request) { data, response, error in
+                if let error {
+                    continuation.resume(throwing: error)
+                } else if let response {
+                    continuation.resume(returning: (data ?? Data(), response))
+                } else {
+                    continuation.resume(throwing: URLError(.badServerResponse))
+                }
+            }.resume()
+        }
+    }
+
     // MARK: Typed operations
 
     public func get<Object: Decodable & Sendable>(_ kind: ResourceKind, namespace: String?, name: String, as type: Object.Type = Object.self) async throws(KubernetesError) -> Object {
@@ -181,7 +201,7 @@ public final class KubernetesClient: Sendable {
     private func sendOnce(_ request: URLRequest) async throws(KubernetesError) -> Data {
         let data: Data
         let response: URLResponse
-        do { (data, response) = try await session.data(for: request) } catch {
+        do { (data, response) = try await Self.perform(request, on: session) } catch {
             throw .transport(message: "\(request.httpMethod ?? "") \(request.url?.absoluteString ?? ""): \(error.localizedDescription)")
         }
         guard let http = response as? HTTPURLResponse else { throw .malformedResponse(message: "not an HTTP response") }

@@ -57,6 +57,8 @@ final class WatchStreamDelegate: NSObject, URLSessionDataDelegate, Sendable {
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
+        // This session serves this one watch: release it now that its only task is done.
+        session.finishTasksAndInvalidate()
         let (statusCode, body, retryAfter, rest) = state.withLock { ($0.statusCode, $0.errorBody, $0.retryAfter, $0.pending) }
         if let error {
             let cancelled = (error as NSError).code == NSURLErrorCancelled

@@ -100,7 +100,12 @@ enum Containers {
             report.elapsedSeconds = 1
             let flowTest = pod.name.components(separatedBy: "-generator-").first ?? ""
             let patch: JSONValue = .object(["status": .object(["agents": .object([pod.name: (try? JSONValue(encoding: report)) ?? .null])])])
-            let _: JSONValue? = try? await client.mergePatch(.flowTests, namespace: pod.namespace, name: flowTest, patch, subresource: "status")
+            // Like a real agent, a report that fails is sent again (real ones: every interval).
+            for _ in 0..<10 {
+                let written: JSONValue? = try? await client.mergePatch(.flowTests, namespace: pod.namespace, name: flowTest, patch, subresource: "status")
+                if written != nil { break }
+                try? await Task.sleep(for: .milliseconds(50))
+            }
             return !failing.contains(pod.name)
         }
     }
