@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Evaluates CRD validation rules with cel-python, a real CEL implementation.
 
-Reads a JSON array of {"cel": rule, "self": object, "swift": bool} from the file given as the
+Reads a JSON array of {"cel": rule, "self": object, "oldSelf": object (transition rules only),
+"swift": bool} from the file given as the
 only argument, evaluates each rule with `self` bound to the object, and prints one line per case
 where CEL and the Swift version of the rule disagree (or the CEL does not compile). Exit status:
 0 when they all agree, 1 otherwise, 2 when cel-python is missing.
@@ -21,7 +22,10 @@ disagreements = 0
 for case in cases:
     try:
         program = environment.program(environment.compile(case["cel"]))
-        result = bool(program.evaluate({"self": celpy.json_to_cel(case["self"])}))
+        bindings = {"self": celpy.json_to_cel(case["self"])}
+        if "oldSelf" in case:
+            bindings["oldSelf"] = celpy.json_to_cel(case["oldSelf"])
+        result = bool(program.evaluate(bindings))
     except Exception as error:  # a rule that does not compile or evaluate is a defect too
         print(f"error: {case['cel']}: {error}")
         disagreements += 1

@@ -131,6 +131,12 @@ extension FakeAPIStore {
                 case .failure(let box): return box.response
                 case .success(let admitted): proposed = admitted
                 }
+                if route.plural == "flowtests", let broken = SchemaValidator.validateUpdate(from: current, to: proposed, against: FlowTest.schema).first {
+                    return .status(
+                        422, reason: "Invalid", message: "FlowTest.flowtest.dev \"\(name)\" is invalid: \(broken.description)", route: route, name: name,
+                        causes: [.object(["reason": "FieldValueInvalid", "message": .string(broken.message), "field": .string(broken.field)])],
+                        kindOverride: "FlowTest")
+                }
             }
             // A no-op write changes nothing, not even the resourceVersion (fixture 23).
             guard proposed != current else { return .json(200, current) }

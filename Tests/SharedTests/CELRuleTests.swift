@@ -35,7 +35,7 @@ struct CELRuleTests {
 
     /// Every (rule, value of the object it applies to) pair in `value`.
     static func ruleInputs(_ value: JSONValue, _ schema: Schema) -> [(ValidationRule, JSONValue)] {
-        var inputs = schema.rules.map { ($0, value) }
+        var inputs = schema.rules.filter { $0.holdsOnUpdate == nil }.map { ($0, value) }
         if case .object(let members) = value {
             for (name, member) in members {
                 if let property = schema.properties[name] { inputs += ruleInputs(member, property) }
@@ -52,6 +52,15 @@ struct CELRuleTests {
             let defaulted = FlowTest.schema.applyingDefaults(to: try JSONValue(yaml: yaml))
             for (rule, input) in Self.ruleInputs(defaulted, FlowTest.schema) {
                 cases.append(.object(["cel": .string(rule.cel), "self": input, "swift": .bool(rule.holds(input))]))
+            }
+        }
+        // Transition rules: a started test whose spec changes, and the cases that are allowed.
+        let base = FlowTest.schema.applyingDefaults(to: try JSONValue(yaml: "apiVersion: flowtest.dev/v1alpha1\nkind: FlowTest\nmetadata: {name: t}\nspec:\n  flows: {rate: 10}\n"))
+        let changed = base.applyingMergePatch(.object(["spec": .object(["flows": .object(["rate": 20])])]))
+        for (phase, next) in [(nil, changed), ("Pending", changed), ("Running", changed), ("Running", base), ("Succeeded", changed)] as [(String?, JSONValue)] {
+            let old = phase.map { base.applyingMergePatch(.object(["status": .object(["phase": .string($0)])])) } ?? base
+            for rule in FlowTest.schema.rules where rule.holdsOnUpdate != nil {
+                cases.append(.object(["cel": .string(rule.cel), "self": next, "oldSelf": old, "swift": .bool(rule.holdsOnUpdate!(old, next))]))
             }
         }
         // Both outcomes occur for every rule, so agreement means something.

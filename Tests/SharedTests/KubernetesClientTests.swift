@@ -33,14 +33,14 @@ struct KubernetesClientTests {
             // A spec change bumps the generation; a status patch does not, and cannot change the spec.
             let patched: FlowTest = try await client.mergePatch(.flowTests, namespace: "team", name: "ft-a", .object(["spec": .object(["flows": .object(["rate": 20])])]))
             #expect(patched.spec.flows.rate == 20 && patched.metadata.generation == 2)
-            let statusPatch: JSONValue = .object(["status": .object(["phase": "Running", "observedGeneration": 2]), "spec": .object(["flows": .object(["rate": 99])])])
+            let statusPatch: JSONValue = .object(["status": .object(["phase": "Pending", "observedGeneration": 2]), "spec": .object(["flows": .object(["rate": 99])])])
             let withStatus: FlowTest = try await client.mergePatch(.flowTests, namespace: "team", name: "ft-a", statusPatch, subresource: "status")
-            #expect(withStatus.status?.phase == .running)
+            #expect(withStatus.status?.phase == .pending)
             #expect(withStatus.spec.flows.rate == 20 && withStatus.metadata.generation == 2)
 
             // The main resource ignores status.
             let ignored: FlowTest = try await client.mergePatch(.flowTests, namespace: "team", name: "ft-a", .object(["status": .object(["phase": "Failed"])]))
-            #expect(ignored.status?.phase == .running)
+            #expect(ignored.status?.phase == .pending)
 
             // PUT with a stale resourceVersion: Conflict; with the current one: accepted.
             var stale = created
@@ -63,6 +63,24 @@ struct KubernetesClientTests {
             await #expect(throws: KubernetesError.notFound(message: #"flowtests.flowtest.dev "ft-a" not found"#)) {
                 try await client.delete(.flowTests, namespace: "team", name: "ft-a")
             }
+        }
+    }
+
+    @Test func theSpecCannotChangeOnceTheTestHasStarted() async throws {
+        try await withServer { _, client in
+            _ = try await client.create(.flowTests, namespace: "team", Self.flowTest("started"))
+            let running: JSONValue = .object(["status": .object(["phase": "Running"])])
+            let _: FlowTest = try await client.mergePatch(.flowTests, namespace: "team", name: "started", running, subresource: "status")
+            do {
+                let _: FlowTest = try await client.mergePatch(.flowTests, namespace: "team", name: "started", .object(["spec": .object(["flows": .object(["rate": 50])])]))
+                Issue.record("a started test's spec changed")
+            } catch {
+                guard case KubernetesError.invalid(let message, let causes) = error else { throw error }
+                #expect(causes.map(\.field) == ["spec"])
+                #expect(message.contains("spec cannot change once the test has started; delete the FlowTest and create it again"))
+            }
+            // Labels and the status may still change.
+            let _: FlowTest = try await client.mergePatch(.flowTests, namespace: "team", name: "started", .object(["metadata": .object(["labels": .object(["team": "net"])])]))
         }
     }
 

@@ -4,6 +4,17 @@ extension FlowTest {
     /// The `openAPIV3Schema` of the CRD.
     public static let schema = Schema.object(
         "FlowTest generates real TCP/UDP flows between echo and generator agents and measures them: round trips, loss, failures, bytes.",
+        rules: [
+            // Agents run with the flags of the spec they started with; a changed spec would make
+            // the status describe a test nobody ran. To change a test, delete and recreate it.
+            .transition(
+                cel: "!has(oldSelf.status) || !has(oldSelf.status.phase) || oldSelf.status.phase == 'Pending' || self.spec == oldSelf.spec",
+                message: "spec cannot change once the test has started; delete the FlowTest and create it again", fieldPath: ".spec"
+            ) { old, new in
+                let phase = old["status"]?["phase"]?.string
+                return phase == nil || phase == "Pending" || old["spec"] == new["spec"]
+            }
+        ],
         [
             "apiVersion": .string("APIVersion defines the versioned schema of this representation of an object."),
             "kind": .string("Kind is a string value representing the REST resource this object represents."),

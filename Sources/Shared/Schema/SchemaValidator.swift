@@ -22,6 +22,15 @@ public struct SchemaValidator {
         parent.isEmpty ? name : parent + "." + name
     }
 
+    /// The transition rules of `schema`'s root violated by changing `old` into `new`, as the API
+    /// server checks them on updates.
+    public static func validateUpdate(from old: JSONValue, to new: JSONValue, against schema: Schema) -> [FieldError] {
+        schema.rules.compactMap { rule in
+            guard let holds = rule.holdsOnUpdate, !holds(old, new) else { return nil }
+            return FieldError(field: rule.fieldPath.map { String($0.dropFirst()) } ?? "<root>", message: "Invalid value: \(rule.message)")
+        }
+    }
+
     private mutating func fail(_ path: String, _ message: String) {
         errors.append(FieldError(field: path, message: message))
     }
