@@ -44,6 +44,11 @@ struct ControllerLifecycleTests {
             #expect(harness.store.object(.roles, namespace: "team", name: "flowtest-agent-status")?["rules"]?.array?.first?["resources"] == ["flowtests/status"])
             #expect(harness.store.object(.roleBindings, namespace: "team", name: "flowtest-agent-status") != nil)
             try await Self.waitUntil { harness.events().contains("GeneratorsStarted") && harness.events().contains("ThresholdsMet") }
+            // The controller's own metrics counted the work.
+            let metrics = PrometheusText(harness.registry.emitToString())
+            #expect(try #require(metrics.value("flowtest_controller_reconciles_total", ["result": "success"])) >= 3)
+            #expect(try #require(metrics.value("flowtest_controller_watch_restarts_total", ["kind": "relisted"])) >= 2, "FlowTests and pods listed")
+            #expect(metrics.value("flowtest_controller_reconcile_duration_seconds_count") ?? 0 > 0)
         }
     }
 

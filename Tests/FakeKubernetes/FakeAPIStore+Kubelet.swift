@@ -18,15 +18,7 @@ extension FakeAPIStore {
             state.revision += 1
             pod = .object(members).applyingMergePatch(.object(["metadata": .object(["resourceVersion": .string(String(state.revision))])]))
             state.objects[key] = pod
-            let line = Self.encode(.object(["type": "MODIFIED", "object": pod])) + Data("\n".utf8)
-            let labels = Self.labels(of: pod)
-            state.events.append(Event(revision: state.revision, key: key, line: line, labels: labels))
-            for sink in state.watches.values
-            where sink.route.resource == key.resource && (sink.route.namespace == nil || sink.route.namespace == key.namespace)
-                && Self.matches(sink.labelSelector, labels)
-            {
-                sink.send(line)
-            }
+            record(&state, "MODIFIED", key, pod)
         }
     }
 
@@ -41,11 +33,7 @@ extension FakeAPIStore {
                 "resourceVersion": .string(String(state.revision)), "creationTimestamp": .string(Self.now()),
             ])]))
             state.objects[key] = stored
-            let line = Self.encode(.object(["type": "ADDED", "object": stored])) + Data("\n".utf8)
-            state.events.append(Event(revision: state.revision, key: key, line: line, labels: Self.labels(of: stored)))
-            for sink in state.watches.values where sink.route.resource == key.resource && (sink.route.namespace == nil || sink.route.namespace == namespace) {
-                sink.send(line)
-            }
+            record(&state, "ADDED", key, stored)
         }
     }
 }

@@ -182,7 +182,7 @@ extension FakeAPIStore {
     }
 
     /// Appends a watch event to history and sends it to matching live watches.
-    private func record(_ state: inout State, _ type: String, _ key: Key, _ object: JSONValue) {
+    func record(_ state: inout State, _ type: String, _ key: Key, _ object: JSONValue) {
         let line = Self.encode(.object(["type": .string(type), "object": object])) + Data("\n".utf8)
         let labels = Self.labels(of: object)
         state.events.append(Event(revision: state.revision, key: key, line: line, labels: labels))

@@ -41,14 +41,14 @@ final class FlowTestReconciler: Sendable {
         let flowTest: FlowTest
         switch FlowTest.validated(object.withoutStatus) {
         case .success(var decoded):
-            decoded.metadata = (try? JSONDecoder().decode(ObjectMeta.self, from: JSONEncoder().encode(object["metadata"]))) ?? decoded.metadata
+            // Validation looked at everything but the status, which is the agents' and ours.
             decoded.status = try? JSONDecoder().decode(FlowTestStatus.self, from: JSONEncoder().encode(object["status"] ?? .null))
             flowTest = decoded
         case .failure(let invalid):
             return try await reportInvalid(object, invalid)
         }
         let generation = flowTest.metadata.generation ?? 1
-        var status = flowTest.status ?? FlowTestStatus()
+        let status = flowTest.status ?? FlowTestStatus()
         var conditions = ConditionList(status.conditions)
 
         let phase = status.phase ?? .pending

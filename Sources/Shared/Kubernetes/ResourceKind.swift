@@ -36,7 +36,4 @@ public struct ResourceKind: Sendable, Hashable {
         if let subresource { path += "/\(subresource)" }
         return path
     }
-
-    /// The `kind` field of a Status about this resource (the API server uses the plural).
-    var statusKind: String { plural }
 }

@@ -2,6 +2,7 @@ import FakeKubernetes
 import FlowTestShared
 import Foundation
 import Logging
+import Prometheus
 import Synchronization
 @testable import FlowTestController
 
@@ -13,6 +14,8 @@ import Glibc
 struct ControllerHarness: Sendable {
     let server: FakeAPIServer
     let client: KubernetesClient
+    /// The controller's metrics.
+    let registry: PrometheusCollectorRegistry
 
     var store: FakeAPIStore { server.store }
 
@@ -27,10 +30,11 @@ struct ControllerHarness: Sendable {
         let reconciler = FlowTestReconciler(
             client: client, settings: AgentPodSettings(), events: EventRecorder(client: client, instance: "test", logger: logger), logger: logger,
             overrun: overrun)
+        let registry = PrometheusCollectorRegistry()
         let controller = ControllerService(
-            client: client, reconciler: reconciler, namespaces: namespaces, workers: 2, metrics: ControllerMetrics(registry: .init()), logger: logger)
+            client: client, reconciler: reconciler, namespaces: namespaces, workers: 2, metrics: ControllerMetrics(registry: registry), logger: logger)
         let kubelet = FakeKubelet(store: server.store, container: try makeContainer(server, client))
-        let harness = ControllerHarness(server: server, client: client)
+        let harness = ControllerHarness(server: server, client: client, registry: registry)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await controller.run() }
             group.addTask { await kubelet.run() }
