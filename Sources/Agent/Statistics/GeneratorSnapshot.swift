@@ -11,6 +11,7 @@ struct GeneratorSnapshot: Sendable {
     var flowsSkipped: UInt64 = 0
 
     /// Several generators' snapshots as one (local mode runs every replica in one process).
+    /// The peak of open flows is left out: the replicas' peaks need not coincide.
     static func merging(_ snapshots: [GeneratorSnapshot]) -> GeneratorSnapshot {
         var merged = GeneratorSnapshot()
         for snapshot in snapshots {
@@ -19,7 +20,6 @@ struct GeneratorSnapshot: Sendable {
                 merged.roundTrips[transport].add(snapshot.roundTrips[transport])
                 merged.activeFlows[transport] += snapshot.activeFlows[transport]
             }
-            merged.peakActiveFlows += snapshot.peakActiveFlows
             merged.flowsSkipped += snapshot.flowsSkipped
         }
         return merged
