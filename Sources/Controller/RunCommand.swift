@@ -55,7 +55,8 @@ struct RunCommand: AsyncParsableCommand {
         let readiness = ReadinessState()
         let metrics = ControllerMetrics(registry: registry)
         let reconciler = FlowTestReconciler(
-            client: client, settings: settings.agentPods, events: EventRecorder(client: client, instance: settings.identity, logger: logger), logger: logger)
+            client: client, settings: settings.agentPods, events: EventRecorder(client: client, instance: settings.identity, logger: logger), logger: logger,
+            metrics: metrics)
         let controller = ControllerService(
             client: client, reconciler: reconciler, namespaces: settings.namespaces, workers: settings.workers, metrics: metrics, logger: logger)
         let election = settings.leaderElect

@@ -49,6 +49,14 @@ struct ControllerLifecycleTests {
             #expect(try #require(metrics.value("flowtest_controller_reconciles_total", ["result": "success"])) >= 3)
             #expect(try #require(metrics.value("flowtest_controller_watch_restarts_total", ["kind": "relisted"])) >= 2, "FlowTests and pods listed")
             #expect(metrics.value("flowtest_controller_reconcile_duration_seconds_count") ?? 0 > 0)
+            #expect(metrics.value("flowtest_controller_flowtests_finished_total", ["phase": "Succeeded"]) == 1)
+            #expect(metrics.value("flowtest_controller_flowtests_finished_total", ["phase": "Failed"]) == 0)
+            // The agents asked only for what the Role the controller gave them allows.
+            let agentRole = try #require(harness.store.object(.roles, namespace: "team", name: "flowtest-agent-status")?["rules"])
+            let agentRequests = harness.store.requests.filter { !["Bearer \(ControllerHarness.controllerToken)", "Bearer user"].contains($0.authorization) }
+            #expect(agentRequests.contains { $0.verb == "patch" && $0.resource == "flowtests/status" })
+            let denied = try ChartRBAC(rules: JSONDecoder().decode([ChartRBAC.Rule].self, from: JSONEncoder().encode(agentRole))).forbidden(agentRequests)
+            #expect(denied.isEmpty, "the agents' Role does not allow: \(denied.sorted())")
         }
     }
 
@@ -88,6 +96,10 @@ struct ControllerBehaviourTests {
             // OnSuccess keeps a failed test's pods for `kubectl logs`.
             #expect(harness.pods("strict").count == 3)
             try await ControllerLifecycleTests.waitUntil { harness.events().contains("TooFewFlowsCompleted") }
+            // Counted once, for the FlowTestFailed alert, however often the test is reconciled after.
+            let metrics = PrometheusText(harness.registry.emitToString())
+            #expect(metrics.value("flowtest_controller_flowtests_finished_total", ["phase": "Failed"]) == 1)
+            #expect(metrics.value("flowtest_controller_flowtests_finished_total", ["phase": "Succeeded"]) == 0)
         }
     }
 

@@ -57,6 +57,9 @@ struct LeaderElectionTests {
         second.cancel()
         await second.value
         await server.stop()
+        // Taking, renewing and releasing the Lease needs only what the chart's leader Role grants.
+        let denied = try ChartRBAC(define: "flowtest.leaderElectionRules").forbidden(server.store.requests)
+        #expect(denied.isEmpty, "the chart's leader-election Role does not allow: \(denied.sorted())")
     }
 
     @Test func aLeaseNotRenewedExpiresAndIsTakenOver() async throws {

@@ -1,3 +1,4 @@
+import FakeKubernetes
 import FlowTestShared
 import Foundation
 import Testing
@@ -10,7 +11,7 @@ import Glibc
 /// `flowtest-agent run`: whole FlowTests on this machine, as a user runs them.
 @Suite("Local mode: FlowTest files run on one machine", .serialized, .timeLimit(.minutes(3)))
 struct LocalRunTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = RepositoryFile.root
 
     static func examples() throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: repository.appendingPathComponent("examples").path)

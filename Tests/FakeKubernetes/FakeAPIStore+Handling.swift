@@ -5,8 +5,10 @@ extension FakeAPIStore {
     /// Answers one request.
     func handle(method: String, path: String, query: [String: String], headers: [String: String], body: Data) -> FakeAPIResponse {
         let authorization = headers["authorization"]
+        let isWatch = query["watch"] == "1" || query["watch"] == "true"
         let fault = state.withLock { state -> (status: Int, retryAfter: Int?)? in
-            state.requests.append((method, path, authorization))
+            state.requests.append(
+                FakeAPIRequest(method: method, path: path, authorization: authorization, isWatch: isWatch))
             guard let index = state.faults.firstIndex(where: { $0.method == nil || $0.method == method }) else { return nil }
             let fault = state.faults.remove(at: index)
             return (fault.status, fault.retryAfter)
@@ -27,7 +29,7 @@ extension FakeAPIStore {
         }
         let selector = Self.parseSelector(query["labelSelector"])
         switch (method, route.name) {
-        case ("GET", nil) where query["watch"] == "1" || query["watch"] == "true":
+        case ("GET", nil) where isWatch:
             return watch(route, query: query, selector: selector)
         case ("GET", nil): return list(route, query: query, selector: selector)
         case ("GET", let name?): return get(route, name: name)

@@ -31,7 +31,7 @@ public final class FakeAPIStore: Sendable {
         var compactedBelow = 0
         var faults: [(method: String?, status: Int, retryAfter: Int?)] = []
         var validTokens: Set<String>?
-        var requests: [(method: String, path: String, authorization: String?)] = []
+        var requests: [FakeAPIRequest] = []
         var watches: [UUID: FakeWatchSink] = [:]
     }
 
@@ -73,7 +73,7 @@ public final class FakeAPIStore: Sendable {
     }
 
     /// Requests received, oldest first.
-    public var requests: [(method: String, path: String, authorization: String?)] {
+    public var requests: [FakeAPIRequest] {
         state.withLock { $0.requests }
     }
 

@@ -1,3 +1,4 @@
+import FakeKubernetes
 import FlowTestShared
 import Foundation
 import Testing

@@ -1,3 +1,4 @@
+import FakeKubernetes
 import Foundation
 
 /// A recorded kube-apiserver exchange from shared/kube-apiserver-fixtures.

@@ -15,6 +15,8 @@ final class FlowTestReconciler: Sendable {
     let settings: AgentPodSettings
     let events: EventRecorder
     let logger: Logger
+    /// Counts tests as they finish; nil where nobody scrapes (some tests).
+    let metrics: ControllerMetrics?
     /// How long past spec.duration generators may still run before the test fails as timed out.
     let overrun: Duration
 
@@ -23,8 +25,12 @@ final class FlowTestReconciler: Sendable {
         case requeue(after: Duration)
     }
 
-    init(client: KubernetesClient, settings: AgentPodSettings, events: EventRecorder, logger: Logger, overrun: Duration = .seconds(120)) {
+    init(
+        client: KubernetesClient, settings: AgentPodSettings, events: EventRecorder, logger: Logger, metrics: ControllerMetrics? = nil,
+        overrun: Duration = .seconds(120)
+    ) {
         self.client = client
+        self.metrics = metrics
         self.settings = settings
         self.events = events
         self.logger = logger
@@ -271,6 +277,9 @@ final class FlowTestReconciler: Sendable {
         let _: JSONValue = try await client.mergePatch(
             .flowTests, namespace: metadata.namespace, name: metadata.name ?? "", .object(["status": .object(fields)]),
             subresource: "status")
+        // Final phases are written once, on the transition (later reconciles only clean up), so
+        // this counts each finished test once.
+        metrics?.finished(phase: phase)
     }
 }
 

@@ -14,8 +14,8 @@ struct AgentProcess: @unchecked Sendable {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
     }
 
-    init(_ arguments: [String], environment: [String: String] = [:]) throws {
-        process.executableURL = Self.executable
+    init(_ arguments: [String], environment: [String: String] = [:], executable: URL = Self.executable) throws {
+        process.executableURL = executable
         process.arguments = arguments
         var merged = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("FLOWTEST_") }
         merged.merge(environment) { _, new in new }
@@ -41,6 +41,11 @@ struct AgentProcess: @unchecked Sendable {
         let (stdout, stderr) = await (out ?? "", err ?? "")
         _ = try? await blocking { process.waitUntilExit() }
         return (process.terminationStatus, stdout, stderr)
+    }
+
+    /// Runs another program found on PATH (python3, promtool, prometheus) the same way.
+    static func runTool(_ tool: String, _ arguments: [String]) async throws -> (code: Int32, out: String, err: String) {
+        try await AgentProcess([tool] + arguments, executable: URL(fileURLWithPath: "/usr/bin/env")).finish()
     }
 
     func signal(_ signal: Int32) {

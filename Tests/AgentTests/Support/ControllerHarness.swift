@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Prometheus
 import Synchronization
+import Testing
 @testable import FlowTestController
 
 #if canImport(Glibc)
@@ -25,14 +26,19 @@ struct ControllerHarness: Sendable {
         namespaces: [String]? = nil, _ body: @escaping @Sendable (ControllerHarness) async throws -> Void
     ) async throws {
         let server = try await FakeAPIServer.start()
-        let client = KubernetesClient(configuration: server.configuration(), retry: .init(attempts: 3, initialBackoff: .milliseconds(20)))
+        // Tokens of their own tell the controller's requests from the user's and the agents' in
+        // the server's log: the controller's are checked against the chart's RBAC.
+        let retry = KubernetesClient.RetryPolicy(attempts: 3, initialBackoff: .milliseconds(20))
+        let client = KubernetesClient(configuration: server.configuration(token: .fixed("user")), retry: retry)
+        let controllerClient = KubernetesClient(configuration: server.configuration(token: .fixed(controllerToken)), retry: retry)
         let logger = Logger(label: "test.controller")
-        let reconciler = FlowTestReconciler(
-            client: client, settings: AgentPodSettings(), events: EventRecorder(client: client, instance: "test", logger: logger), logger: logger,
-            overrun: overrun)
         let registry = PrometheusCollectorRegistry()
+        let metrics = ControllerMetrics(registry: registry)
+        let reconciler = FlowTestReconciler(
+            client: controllerClient, settings: AgentPodSettings(), events: EventRecorder(client: controllerClient, instance: "test", logger: logger),
+            logger: logger, metrics: metrics, overrun: overrun)
         let controller = ControllerService(
-            client: client, reconciler: reconciler, namespaces: namespaces, workers: 2, metrics: ControllerMetrics(registry: registry), logger: logger)
+            client: controllerClient, reconciler: reconciler, namespaces: namespaces, workers: 2, metrics: metrics, logger: logger)
         let kubelet = FakeKubelet(store: server.store, container: try makeContainer(server, client))
         let harness = ControllerHarness(server: server, client: client, registry: registry)
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -46,7 +52,12 @@ struct ControllerHarness: Sendable {
             group.cancelAll()
         }
         await server.stop()
+        // Whatever the test did, the controller asked only for what the Helm chart grants it.
+        let denied = try ChartRBAC(define: "flowtest.controllerRules").forbidden(server.store.requests.filter { $0.authorization == "Bearer \(controllerToken)" })
+        #expect(denied.isEmpty, "the chart's ClusterRole does not allow: \(denied.sorted())")
     }
+
+    static let controllerToken = "controller"
 
     func create(_ yaml: String, namespace: String = "team") async throws -> FlowTest {
         let flowTest = try FlowTest.validated(try JSONValue(yaml: yaml)).get()

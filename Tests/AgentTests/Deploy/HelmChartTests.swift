@@ -1,0 +1,57 @@
+import FakeKubernetes
+import FlowTestShared
+import Foundation
+import Testing
+
+/// The Helm chart, checked by the real Helm library (helm-sdkpy) and Prometheus's promtool.
+@Suite("Helm chart: lint, alert rules, CRD", .serialized)
+struct HelmChartTests {
+    static let chart = RepositoryFile.root.appendingPathComponent("deploy/helm/flowtest").path
+
+    /// Every switch on, the values a careful user would set.
+    static let everything = """
+        {"controller": {"replicas": 2, "watchNamespaces": ["team-a", "team-b"], "tolerations": [{"key": "k", "operator": "Exists"}]},
+         "agent": {"tolerations": [{"key": "dedicated", "operator": "Equal", "value": "net", "effect": "NoSchedule"}]},
+         "serviceMonitor": {"enabled": true}, "podMonitor": {"enabled": true}, "prometheusRule": {"enabled": true},
+         "dashboards": {"enabled": true, "namespace": "monitoring"}}
+        """
+
+    static func lint(_ values: String? = nil) async throws -> (code: Int32, out: String, err: String) {
+        try await AgentProcess.runTool("python3", [RepositoryFile.root.appendingPathComponent("scripts/helm-lint.py").path, chart] + (values.map { [$0] } ?? []))
+    }
+
+    @Test func defaultValuesPassHelmLint() async throws {
+        let result = try await Self.lint()
+        #expect(result.code == 0, "helm lint: \(result.out) \(result.err)")
+    }
+
+    @Test func everySwitchOnPassesHelmLint() async throws {
+        let result = try await Self.lint(Self.everything)
+        #expect(result.code == 0, "helm lint: \(result.out) \(result.err)")
+    }
+
+    /// values.schema.json is enforced: lint fails on a wrong value and on a misspelt key.
+    @Test(arguments: [#"{"controller": {"logFormat": "xml"}}"#, #"{"controller": {"replicas": 0}}"#, #"{"podMonitor": {"enable": true}}"#,
+        #"{"agent": {"resources": {"requests": {"memory": "lots"}}}}"#])
+    func badValuesFailHelmLint(values: String) async throws {
+        let result = try await Self.lint(values)
+        #expect(result.code == 1, "helm lint accepted \(values): \(result.out) \(result.err)")
+        #expect(result.out.contains("ERROR: values.yaml"))
+    }
+
+    /// The chart ships the generated CRD itself (a link), never a copy that could drift.
+    @Test func chartCRDIsTheGeneratedOne() throws {
+        let link = Self.chart + "/crds/flowtest.dev_flowtests.yaml"
+        let target = try FileManager.default.destinationOfSymbolicLink(atPath: link)
+        #expect(target == "../../../crds/flowtest.dev_flowtests.yaml")
+        #expect(try String(contentsOfFile: link, encoding: .utf8) == RepositoryFile.text("deploy/crds/flowtest.dev_flowtests.yaml"))
+    }
+
+    @Test func alertRulesAreValidAndTheirUnitTestsPass() async throws {
+        let rules = Self.chart + "/rules"
+        let check = try await AgentProcess.runTool("promtool", ["check", "rules", rules + "/flowtest.rules.yaml"])
+        #expect(check.code == 0, "promtool check rules: \(check.out) \(check.err)")
+        let test = try await AgentProcess.runTool("promtool", ["test", "rules", rules + "/flowtest.rules.test.yaml"])
+        #expect(test.code == 0, "promtool test rules: \(test.out) \(test.err)")
+    }
+}
