@@ -27,6 +27,23 @@ struct EchoTests {
         await echo.stop()
     }
 
+    /// A peer that sends but never reads its echoes is not buffered without bound: the echo stops
+    /// reading once its writes back are not taken, and resumes when they are.
+    @Test func aPeerThatDoesNotReadIsHeldBackNotBuffered() async throws {
+        let echo = try await EchoFixture.start()
+        let socket = try TestSocket.tcp(echo.tcpPort)
+        let limit = 512 << 20
+        let sent = try await blocking { socket.sendUntilBlocked(maximum: limit) }
+        // Kernel buffers on both sides of both directions hold a few MiB; without back-pressure
+        // the echo would read on and queue every byte in its own memory.
+        #expect(sent < 64 << 20, "the echo kept reading \(sent) bytes its peer never read back")
+        #expect(echo.statistics(.tcp).bytesReceived < 64 << 20)
+        // Once the peer reads, every byte comes back.
+        let echoed = try await blocking { try socket.receive(exactly: sent) }
+        #expect(echoed.count == sent)
+        await echo.stop()
+    }
+
     @Test(arguments: ["127.0.0.1", "::1"])
     func udpEchoesEveryDatagramUnchanged(host: String) async throws {
         let echo = try await EchoFixture.start()

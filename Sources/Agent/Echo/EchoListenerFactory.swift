@@ -28,9 +28,9 @@ enum EchoListenerFactory {
                         ConnectionAdmissionHandler(registry: registry, counters: counters))
                 }
             }
+            .childChannelOption(.recvAllocator, value: TCPReceiveAllocator.adaptive)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(BackPressureHandler())
                     try channel.pipeline.syncOperations.addHandler(TCPEchoHandler(counters: counters, sweeper: sweeper))
                 }
             }

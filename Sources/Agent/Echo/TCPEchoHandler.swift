@@ -4,9 +4,11 @@ import NIOCore
 ///
 /// A plain `ChannelHandler` rather than async code: echoing is pure wire work, and staying on the
 /// event loop keeps the per-connection cost to a few hundred bytes. Writes are flushed once per read
-/// burst; `BackPressureHandler` in front stops reading while the peer is not reading its echoes.
-final class TCPEchoHandler: ChannelInboundHandler {
+/// burst. Reading stops while the peer is not reading its echoes (what NIO's `BackPressureHandler`
+/// does, done here because a second handler cost every open connection another few hundred bytes).
+final class TCPEchoHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     private let counters: EchoListenerCounters
@@ -14,6 +16,8 @@ final class TCPEchoHandler: ChannelInboundHandler {
     private var context: ChannelHandlerContext?
     /// When bytes last arrived; the idle sweeper reads it on this connection's event loop.
     private(set) var lastActivity = NIODeadline.now()
+    /// A read was asked for while the channel was not writable; it is issued once it is again.
+    private var readPending = false
 
     init(counters: EchoListenerCounters, sweeper: IdleConnectionSweeper? = nil) {
         self.counters = counters
@@ -43,6 +47,22 @@ final class TCPEchoHandler: ChannelInboundHandler {
 
     func channelReadComplete(context: ChannelHandlerContext) {
         context.flush()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            context.read()
+        } else {
+            readPending = true
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable, readPending {
+            readPending = false
+            context.read()
+        }
+        context.fireChannelWritabilityChanged()
     }
 
     /// Closes the connection for having been idle longer than the idle timeout.

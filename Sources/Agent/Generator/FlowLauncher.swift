@@ -85,6 +85,7 @@ final class FlowLauncher: Sendable {
             lifetimeEnd: lifetimeEnd)
         var bootstrap = ClientBootstrap(group: loops[slot])
             .connectTimeout(connectTimeout)
+            .channelOption(.recvAllocator, value: TCPReceiveAllocator.adaptive)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(

@@ -15,8 +15,11 @@ public struct PerTransport<Value> {
 
     public subscript(transport: Transport) -> Value {
         get { transport == .tcp ? tcp : udp }
-        set {
-            if transport == .tcp { tcp = newValue } else { udp = newValue }
+        // In place, not get-then-set: a get/set pair copies the value out, so mutating a histogram
+        // through it copied the histogram's whole counts array on every record (29 % of a
+        // generator's CPU in the round-trip benchmark).
+        _modify {
+            if transport == .tcp { yield &tcp } else { yield &udp }
         }
     }
 }

@@ -54,6 +54,27 @@ final class TestSocket: Sendable {
         }
     }
 
+    /// Sends without blocking until the peer has stopped taking bytes for `patience` (or
+    /// `maximum` bytes went out); returns how many were sent.
+    func sendUntilBlocked(maximum: Int, patience: Duration = .milliseconds(300)) -> Int {
+        let chunk = [UInt8](repeating: 0x5A, count: 65_536)
+        var total = 0
+        var blockedSince: ContinuousClock.Instant?
+        while total < maximum {
+            let written = chunk.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+            if written > 0 {
+                total += written
+                blockedSince = nil
+            } else {
+                let now = ContinuousClock.now
+                if let since = blockedSince, now - since > patience { break }
+                if blockedSince == nil { blockedSince = now }
+                usleep(1_000)
+            }
+        }
+        return total
+    }
+
     /// Reads exactly `count` bytes (TCP), or fails on timeout or close.
     func receive(exactly count: Int) throws -> [UInt8] {
         var result = [UInt8](repeating: 0, count: count)
