@@ -41,6 +41,43 @@ struct GrafanaDashboardTests {
         _ = await prometheus.stop()
     }
 
+    /// What Grafana needs to load a dashboard as intended: unique uid and panel ids, panels
+    /// inside the 24-column grid and not overlapping, every target with a refId and the data
+    /// source variable, and every variable a query uses defined.
+    @Test func dashboardsAreWellFormed() throws {
+        var uids = Set<String>()
+        for (file, dashboard) in try Self.dashboards() {
+            let uid = try #require(dashboard["uid"]?.string, "\(file): no uid")
+            #expect(uids.insert(uid).inserted, "\(file): uid \(uid) used twice")
+            #expect(dashboard["title"]?.string?.isEmpty == false)
+            let variables = Set((dashboard["templating"]?["list"]?.array ?? []).compactMap { $0["name"]?.string })
+            #expect(variables.isSuperset(of: ["datasource", "namespace", "flowtest"]), "\(file): variables \(variables)")
+            var ids = Set<Double>()
+            var cells = Set<Int>()
+            for panel in dashboard["panels"]?.array ?? [] {
+                let title = panel["title"]?.string ?? "?"
+                let id = try #require(panel["id"]?.number, "\(file), \(title): no id")
+                #expect(ids.insert(id).inserted, "\(file), \(title): id \(id) used twice")
+                let grid = try #require(panel["gridPos"], "\(file), \(title): no gridPos")
+                let (x, y, w, h) = (Int(grid["x"]?.number ?? -1), Int(grid["y"]?.number ?? -1), Int(grid["w"]?.number ?? 0), Int(grid["h"]?.number ?? 0))
+                #expect(x >= 0 && y >= 0 && w > 0 && h > 0 && x + w <= 24, "\(file), \(title): gridPos \(x),\(y) \(w)×\(h)")
+                let area = (y..<(y + h)).flatMap { row in (x..<(x + w)).map { row * 24 + $0 } }
+                #expect(cells.isDisjoint(with: area), "\(file), \(title): overlaps another panel")
+                cells.formUnion(area)
+                guard panel["type"]?.string != "row" else { continue }
+                #expect(panel["datasource"]?["uid"]?.string == "${datasource}", "\(file), \(title): not on the datasource variable")
+                let targets = panel["targets"]?.array ?? []
+                #expect(!targets.isEmpty, "\(file), \(title): no query")
+                #expect(Set(targets.compactMap { $0["refId"]?.string }).count == targets.count, "\(file), \(title): refIds missing or repeated")
+                for expression in targets.compactMap({ $0["expr"]?.string }) {
+                    for used in ["namespace", "flowtest", "pod"] where expression.contains("$\(used)") {
+                        #expect(variables.contains(used), "\(file), \(title): $\(used) is not a variable")
+                    }
+                }
+            }
+        }
+    }
+
     /// Waits for enough scrapes, then runs every panel target and variable query.
     static func evaluate(_ dashboards: [(String, JSONValue)], api: String) async throws {
         // rate() needs two samples and the flows a few seconds: wait for enough scrapes of both.
