@@ -66,7 +66,7 @@ final class FakeAPIHandler: ChannelInboundHandler {
             route: request.route, labelSelector: request.labelSelector,
             send: { line in loop.execute { bound.value.0.write(line, bound.value.1) } },
             end: { loop.execute { bound.value.0.endWatch(bound.value.1) } })
-        watchID = store.register(sink)
+        watchID = store.register(sink, after: request.coveredRevision)
         // A BOOKMARK a second before the server ends the watch, as the real one sends (fixture 12).
         if request.timeout > .seconds(1) {
             loop.assumeIsolated().scheduleTask(in: TimeAmount(request.timeout - .seconds(1))) { [self] in

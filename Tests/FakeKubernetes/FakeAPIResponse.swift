@@ -41,6 +41,8 @@ struct FakeWatchRequest: Sendable {
     /// If set, the stream is a single ERROR event with this body, then ends (410 Expired).
     var expired: Data?
     var startRevision: Int
+    /// The store's revision when the backlog was taken; later events reach the watch live.
+    var coveredRevision: Int
     var timeout: Duration
     var bookmarks: Bool
 }

@@ -10,7 +10,7 @@ extension FakeAPIStore {
             let requested = query["resourceVersion"].flatMap(Int.init)
             var request = FakeWatchRequest(
                 route: route, labelSelector: selector, backlog: [], expired: nil, startRevision: state.revision,
-                timeout: timeout, bookmarks: bookmarks)
+                coveredRevision: state.revision, timeout: timeout, bookmarks: bookmarks)
             if let requested, requested < state.compactedBelow {
                 // Fixture 14: HTTP 200, then one ERROR event carrying a 410 Status, then the end.
                 let status: JSONValue = .object([
@@ -20,10 +20,7 @@ extension FakeAPIStore {
                 request.expired = Self.encode(.object(["type": "ERROR", "object": status])) + Data("\n".utf8)
                 return .watch(request)
             }
-            let matching = { (key: Key, labels: [String: String]) in
-                key.resource == route.resource && (route.namespace == nil || key.namespace == route.namespace)
-                    && Self.matches(selector, labels)
-            }
+            let matching = { (key: Key, labels: [String: String]) in Self.watch(route, selector, sees: key, labels) }
             if let requested {
                 request.startRevision = requested
                 request.backlog = state.events.filter { $0.revision > requested && matching($0.key, $0.labels) }.map(\.line)
@@ -37,10 +34,26 @@ extension FakeAPIStore {
         }
     }
 
-    /// Registers a live watch; returns its id, to remove it when the stream ends.
-    func register(_ sink: FakeWatchSink) -> UUID {
+    /// Whether an event on `key`, whose object carries `labels`, belongs on a watch of `route`.
+    static func watch(_ route: FakeAPIRoute, _ selector: [String: String], sees key: Key, _ labels: [String: String]) -> Bool {
+        key.resource == route.resource && (route.namespace == nil || key.namespace == route.namespace) && matches(selector, labels)
+    }
+
+    /// Registers a live watch whose backlog covered history up to `revision`; returns its id, to
+    /// remove it when the stream ends.
+    ///
+    /// Writes that landed between taking the backlog and this registration are sent first, under
+    /// the same lock that `record` sends under, so they arrive in order: a real server's watch
+    /// never misses an event after its start (losing one here once left a controller test waiting
+    /// for a FlowTest it was never told about).
+    func register(_ sink: FakeWatchSink, after revision: Int) -> UUID {
         let id = UUID()
-        state.withLock { $0.watches[id] = sink }
+        state.withLock { state in
+            for event in state.events where event.revision > revision && Self.watch(sink.route, sink.labelSelector, sees: event.key, event.labels) {
+                sink.send(event.line)
+            }
+            state.watches[id] = sink
+        }
         return id
     }
 
