@@ -53,7 +53,7 @@ struct ControllerLifecycleTests {
             #expect(metrics.value("flowtest_controller_flowtests_finished_total", ["phase": "Failed"]) == 0)
             // The agents asked only for what the Role the controller gave them allows.
             let agentRole = try #require(harness.store.object(.roles, namespace: "team", name: "flowtest-agent-status")?["rules"])
-            let agentRequests = harness.store.requests.filter { !["Bearer \(ControllerHarness.controllerToken)", "Bearer user"].contains($0.authorization) }
+            let agentRequests = harness.store.requests.filter { ![ControllerHarness.controllerToken, ControllerHarness.userToken].map { "Bearer \($0)" }.contains($0.authorization) }
             #expect(agentRequests.contains { $0.verb == "patch" && $0.resource == "flowtests/status" })
             let denied = try ChartRBAC(rules: JSONDecoder().decode([ChartRBAC.Rule].self, from: JSONEncoder().encode(agentRole))).forbidden(agentRequests)
             #expect(denied.isEmpty, "the agents' Role does not allow: \(denied.sorted())")

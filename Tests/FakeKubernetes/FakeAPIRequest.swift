@@ -5,10 +5,20 @@ public struct FakeAPIRequest: Sendable {
     public let authorization: String?
     /// A GET with `watch=1`: RBAC's `watch`, not `list`.
     public let isWatch: Bool
+    /// The path taken apart once; nil for paths outside the resource API.
+    private let route: FakeAPIRoute?
+
+    init(method: String, path: String, authorization: String?, isWatch: Bool) {
+        self.method = method
+        self.path = path
+        self.authorization = authorization
+        self.isWatch = isWatch
+        self.route = FakeAPIRoute(path: path)
+    }
 
     /// The RBAC verb kube-apiserver derives from the method and path.
     public var verb: String {
-        let named = FakeAPIRoute(path: path)?.name != nil
+        let named = route?.name != nil
         switch method {
         case "GET": return named ? "get" : (isWatch ? "watch" : "list")
         case "POST": return "create"
@@ -20,11 +30,11 @@ public struct FakeAPIRequest: Sendable {
     }
 
     /// The API group ("" for core), nil for paths outside the resource API.
-    public var group: String? { FakeAPIRoute(path: path)?.group }
+    public var group: String? { route?.group }
 
     /// The RBAC resource: the plural, with the subresource after a slash (`flowtests/status`).
     public var resource: String? {
-        guard let route = FakeAPIRoute(path: path) else { return nil }
+        guard let route else { return nil }
         return route.subresource.map { "\(route.plural)/\($0)" } ?? route.plural
     }
 }

@@ -29,7 +29,7 @@ struct ControllerHarness: Sendable {
         // Tokens of their own tell the controller's requests from the user's and the agents' in
         // the server's log: the controller's are checked against the chart's RBAC.
         let retry = KubernetesClient.RetryPolicy(attempts: 3, initialBackoff: .milliseconds(20))
-        let client = KubernetesClient(configuration: server.configuration(token: .fixed("user")), retry: retry)
+        let client = KubernetesClient(configuration: server.configuration(token: .fixed(userToken)), retry: retry)
         let controllerClient = KubernetesClient(configuration: server.configuration(token: .fixed(controllerToken)), retry: retry)
         let logger = Logger(label: "test.controller")
         let registry = PrometheusCollectorRegistry()
@@ -57,7 +57,9 @@ struct ControllerHarness: Sendable {
         #expect(denied.isEmpty, "the chart's ClusterRole does not allow: \(denied.sorted())")
     }
 
+    /// Bearer tokens that tell the controller's requests from the test's own (the user's).
     static let controllerToken = "controller"
+    static let userToken = "user"
 
     func create(_ yaml: String, namespace: String = "team") async throws -> FlowTest {
         let flowTest = try FlowTest.validated(try JSONValue(yaml: yaml)).get()
