@@ -13,25 +13,18 @@ enum EchoListenerFactory {
     /// On `::`, accept IPv4 too (v4-mapped), whatever the host's `bindv6only` default is.
     private static let dualStack = ChannelOptions.socket(SocketOptionLevel(IPPROTO_IPV6), SocketOptionName(IPV6_V6ONLY))
 
-    /// A TCP echo listener on `host:port`, with admission control, idle sweeping and back-pressure.
+    /// A TCP echo listener on `host:port`; `table` admits, tracks and sweeps its connections.
     static func tcp(
-        host: String, port: Int, registry: EchoConnectionRegistry, sweeper: IdleConnectionSweeper?,
-        group: MultiThreadedEventLoopGroup
+        host: String, port: Int, table: EchoConnectionTable, group: MultiThreadedEventLoopGroup
     ) async throws -> (channel: any Channel, counters: EchoListenerCounters) {
         let counters = EchoListenerCounters(transport: .tcp)
         var bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 4096)
-            .serverChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(
-                        ConnectionAdmissionHandler(registry: registry, counters: counters))
-                }
-            }
             .childChannelOption(.recvAllocator, value: TCPReceiveAllocator.adaptive)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(TCPEchoHandler(counters: counters, sweeper: sweeper))
+                    try channel.pipeline.syncOperations.addHandler(TCPEchoHandler(counters: counters, table: table))
                 }
             }
         if host.contains(":") { bootstrap = bootstrap.serverChannelOption(dualStack, value: 0) }

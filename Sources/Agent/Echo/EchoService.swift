@@ -19,20 +19,18 @@ import Musl
 final class EchoService: Service, Sendable {
     let listeners: [EchoListenerCounters]
     private let channels: [(transport: Transport, channel: any Channel)]
-    private let registry: EchoConnectionRegistry
-    private let sweeper: IdleConnectionSweeper?
+    private let connections: EchoConnectionTable
     private let gracePeriod: Duration
     private let readiness: ReadinessState
     private let logger: Logger
 
     private init(
-        listeners: [EchoListenerCounters], channels: [(Transport, any Channel)], registry: EchoConnectionRegistry,
-        sweeper: IdleConnectionSweeper?, gracePeriod: Duration, readiness: ReadinessState, logger: Logger
+        listeners: [EchoListenerCounters], channels: [(Transport, any Channel)], connections: EchoConnectionTable,
+        gracePeriod: Duration, readiness: ReadinessState, logger: Logger
     ) {
-        self.sweeper = sweeper
         self.listeners = listeners
         self.channels = channels.map { (transport: $0.0, channel: $0.1) }
-        self.registry = registry
+        self.connections = connections
         self.gracePeriod = gracePeriod
         self.readiness = readiness
         self.logger = logger
@@ -43,8 +41,9 @@ final class EchoService: Service, Sendable {
         _ configuration: EchoConfiguration, connectionLimit: Int, readiness: ReadinessState,
         group: MultiThreadedEventLoopGroup, logger: Logger
     ) async throws -> EchoService {
-        let registry = EchoConnectionRegistry(limit: configuration.maxConnections ?? connectionLimit)
-        let sweeper = configuration.idleTimeout.map { IdleConnectionSweeper(group: group, idleTimeout: TimeAmount($0)) }
+        let connections = EchoConnectionTable(
+            group: group, limit: configuration.maxConnections ?? connectionLimit,
+            idleTimeout: configuration.idleTimeout.map { TimeAmount($0) })
         var listeners: [EchoListenerCounters] = []
         var channels: [(Transport, any Channel)] = []
         do {
@@ -52,7 +51,7 @@ final class EchoService: Service, Sendable {
             for port in configuration.tcpPorts {
                 let channel = try await describingFailure(.tcp, host, port) {
                     try await EchoListenerFactory.tcp(
-                        host: host, port: port, registry: registry, sweeper: sweeper, group: group)
+                        host: host, port: port, table: connections, group: group)
                 }
                 listeners.append(channel.counters)
                 channels.append((.tcp, channel.channel))
@@ -66,14 +65,14 @@ final class EchoService: Service, Sendable {
             }
         } catch {
             for (_, channel) in channels { try? await channel.close() }
-            sweeper?.stop()
+            connections.stop()
             throw error
         }
         for listener in listeners {
             logger.info("echo listening", metadata: ["protocol": "\(listener.transport.rawValue)", "port": "\(listener.port)"])
         }
         return EchoService(
-            listeners: listeners, channels: channels, registry: registry, sweeper: sweeper,
+            listeners: listeners, channels: channels, connections: connections,
             gracePeriod: configuration.gracePeriod,
             readiness: readiness, logger: logger)
     }
@@ -110,19 +109,19 @@ final class EchoService: Service, Sendable {
         }
         readiness.markNotReady("shutting down")
         for (transport, channel) in channels where transport == .tcp { try? await channel.close() }
-        logger.info("stopped accepting; waiting for open connections", metadata: ["open": "\(registry.count)", "grace": "\(gracePeriod)"])
+        logger.info("stopped accepting; waiting for open connections", metadata: ["open": "\(connections.count)", "grace": "\(gracePeriod)"])
         let deadline = ContinuousClock.now + gracePeriod
-        while registry.count > 0, ContinuousClock.now < deadline {
+        while connections.count > 0, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        if registry.count > 0 { logger.info("grace period over; closing connections", metadata: ["open": "\(registry.count)"]) }
+        if connections.count > 0 { logger.info("grace period over; closing connections", metadata: ["open": "\(connections.count)"]) }
         await shutdownNow()
     }
 
     /// Closes every listener and connection at once, skipping the grace period.
     func shutdownNow() async {
-        sweeper?.stop()
-        registry.closeAll()
+        connections.stop()
+        connections.closeAll()
         for (_, channel) in channels { try? await channel.close() }
     }
 }

@@ -12,34 +12,50 @@ final class TCPEchoHandler: ChannelDuplexHandler {
     typealias OutboundOut = ByteBuffer
 
     private let counters: EchoListenerCounters
-    private let sweeper: IdleConnectionSweeper?
+    private let table: EchoConnectionTable
     private var context: ChannelHandlerContext?
-    /// When bytes last arrived; the idle sweeper reads it on this connection's event loop.
+    /// When bytes last arrived, if the table closes idle connections; its sweep reads it on this
+    /// connection's event loop.
     private(set) var lastActivity = NIODeadline.now()
+    /// Whether the table admitted this connection (a refused one is closed at once, uncounted).
+    private var admitted = false
     /// A read was asked for while the channel was not writable; it is issued once it is again.
     private var readPending = false
 
-    init(counters: EchoListenerCounters, sweeper: IdleConnectionSweeper? = nil) {
+    init(counters: EchoListenerCounters, table: EchoConnectionTable) {
         self.counters = counters
-        self.sweeper = sweeper
+        self.table = table
     }
 
     func channelActive(context: ChannelHandlerContext) {
+        // Past the cap a connection is closed as soon as it is up and counted as refused: the
+        // client learns at once instead of waiting in the backlog, and the server never runs out
+        // of descriptors for its metrics endpoint.
+        guard table.admit(self, on: context.eventLoop) else {
+            counters.connectionsRefused.wrappingAdd(1, ordering: .relaxed)
+            context.close(promise: nil)
+            return
+        }
+        admitted = true
         self.context = context
-        lastActivity = .now()
-        sweeper?.watch(self, on: context.eventLoop)
+        counters.connectionsAccepted.wrappingAdd(1, ordering: .relaxed)
+        counters.connectionsActive.wrappingAdd(1, ordering: .relaxed)
         context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        sweeper?.forget(self, on: context.eventLoop)
+        if admitted {
+            admitted = false
+            table.remove(self, on: context.eventLoop)
+            counters.connectionsActive.wrappingSubtract(1, ordering: .relaxed)
+        }
         self.context = nil
         context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let bytes = UInt64(unwrapInboundIn(data).readableBytes)
-        if sweeper != nil { lastActivity = .now() }
+        if table.idleTimeout != nil { lastActivity = .now() }
         counters.bytesReceived.wrappingAdd(bytes, ordering: .relaxed)
         counters.bytesSent.wrappingAdd(bytes, ordering: .relaxed)
         context.write(data, promise: nil)
@@ -65,11 +81,16 @@ final class TCPEchoHandler: ChannelDuplexHandler {
         context.fireChannelWritabilityChanged()
     }
 
-    /// Closes the connection for having been idle longer than the idle timeout.
+    /// Closes the connection for having been idle longer than the table's idle timeout.
     func closeForIdleness() {
         guard let context else { return }
         counters.connectionsTimedOut.wrappingAdd(1, ordering: .relaxed)
         context.close(promise: nil)
+    }
+
+    /// Closes the connection (shutdown).
+    func close() {
+        context?.close(promise: nil)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

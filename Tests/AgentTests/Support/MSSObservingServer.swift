@@ -22,13 +22,14 @@ struct MSSObservingServer: Sendable {
     static func start() async throws -> MSSObservingServer {
         let observed = Observed()
         let counters = EchoListenerCounters(transport: .tcp)
+        let table = EchoConnectionTable(group: MultiThreadedEventLoopGroup.singleton, limit: 100, idleTimeout: nil)
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let option = ChannelOptions.socket(SocketOptionLevel(IPPROTO_TCP), SocketOptionName(TCP_MAXSEG))
                     let size = try channel.syncOptions!.getOption(option)
                     observed.sizes.withLock { $0.append(Int(size)) }
-                    try channel.pipeline.syncOperations.addHandler(TCPEchoHandler(counters: counters))
+                    try channel.pipeline.syncOperations.addHandler(TCPEchoHandler(counters: counters, table: table))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
