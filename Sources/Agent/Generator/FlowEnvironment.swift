@@ -2,7 +2,9 @@ import FlowTestShared
 import NIOCore
 
 /// What every flow of a run shares: settings, statistics, metrics and the payload bytes.
-struct FlowEnvironment: Sendable {
+///
+/// A class, so each open flow's handler holds one reference to it rather than its own 80-byte copy.
+final class FlowEnvironment: Sendable {
     let statistics: GeneratorStatistics
     let metrics: GeneratorMetrics
     let payload: PayloadSize

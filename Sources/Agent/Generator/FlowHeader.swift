@@ -23,6 +23,23 @@ struct FlowHeader: Equatable, Sendable {
         buffer.writeInteger(sendTimeNanoseconds)
     }
 
+    /// Whether the readable bytes of `buffer`, taken as this header's bytes from `offset` on, equal
+    /// them; bytes past the header's end are not compared. Builds the header on the stack: a TCP
+    /// flow checks its echo against it without keeping the sent header alive in a buffer.
+    func matches(_ buffer: ByteBuffer, fromHeaderOffset offset: Int) -> Bool {
+        let count = min(Self.size - offset, buffer.readableBytes)
+        guard count > 0 else { return true }
+        return withUnsafeTemporaryAllocation(byteCount: Self.size, alignment: 8) { expected in
+            expected.storeBytes(of: Self.magic.bigEndian, toByteOffset: 0, as: UInt32.self)
+            expected.storeBytes(of: sequence.bigEndian, toByteOffset: 4, as: UInt32.self)
+            expected.storeBytes(of: flowID.bigEndian, toByteOffset: 8, as: UInt64.self)
+            expected.storeBytes(of: sendTimeNanoseconds.bigEndian, toByteOffset: 16, as: UInt64.self)
+            return buffer.withUnsafeReadableBytes { received in
+                received.prefix(count).elementsEqual(expected[offset..<offset + count])
+            }
+        }
+    }
+
     /// Reads a header from the start of `buffer` without moving its reader index; nil when the
     /// bytes are too few or do not start with the magic number.
     init?(peekingAt buffer: ByteBuffer) {

@@ -11,7 +11,7 @@ final class TCPFlowHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    private let flow: ScheduledFlow
+    private let flowID: UInt64
     private let environment: FlowEnvironment
     private let shard: FlowStatisticsShard
     private let wheel: FlowTimerWheel
@@ -24,7 +24,6 @@ final class TCPFlowHandler: ChannelInboundHandler {
     private var awaitedBytes = 0
     private var messageSize = 0
     private var echoedBytes = 0
-    private var sentHeader: ByteBuffer?
     private var sentAt = NIODeadline.uptimeNanoseconds(0)
     private var nextSendDue = NIODeadline.distantFuture
     private var finished = false
@@ -32,7 +31,7 @@ final class TCPFlowHandler: ChannelInboundHandler {
     private var wakeUp = FlowWakeUp()
 
     init(_ setup: FlowSetup) {
-        (flow, environment, shard, wheel, lifetimeEnd) = (setup.flow, setup.environment, setup.shard, setup.wheel, setup.lifetimeEnd)
+        (flowID, environment, shard, wheel, lifetimeEnd) = (setup.flow.index, setup.environment, setup.shard, setup.wheel, setup.lifetimeEnd)
         random = setup.makeRandom()
     }
 
@@ -55,12 +54,10 @@ final class TCPFlowHandler: ChannelInboundHandler {
         sentAt = .now()
         if messageSize >= FlowHeader.size {
             var header = context.channel.allocator.buffer(capacity: FlowHeader.size)
-            FlowHeader(sequence: sequence, flowID: flow.index, sendTimeNanoseconds: sentAt.uptimeNanoseconds).write(to: &header)
-            sentHeader = header
+            sentHeader.write(to: &header)
             context.write(wrapOutboundOut(header), promise: nil)
             context.writeAndFlush(wrapOutboundOut(environment.fillerSlice(messageSize - FlowHeader.size)), promise: nil)
         } else {
-            sentHeader = nil
             context.writeAndFlush(wrapOutboundOut(environment.fillerSlice(messageSize)), promise: nil)
         }
         shard.recordSend(.tcp, bytes: messageSize)
@@ -106,12 +103,15 @@ final class TCPFlowHandler: ChannelInboundHandler {
         if awaitedBytes == 0 { echoCompleted() }
     }
 
+    /// The header of the message in flight, rebuilt from the flow's state rather than kept.
+    private var sentHeader: FlowHeader {
+        FlowHeader(sequence: sequence, flowID: flowID, sendTimeNanoseconds: sentAt.uptimeNanoseconds)
+    }
+
     /// Whether the bytes of `buffer` that overlap the header equal the header that was sent.
     private func echoMatchesHeader(_ buffer: ByteBuffer) -> Bool {
-        guard let sentHeader, echoedBytes < FlowHeader.size else { return true }
-        let overlap = min(FlowHeader.size - echoedBytes, buffer.readableBytes)
-        return buffer.getSlice(at: buffer.readerIndex, length: overlap)
-            == sentHeader.getSlice(at: sentHeader.readerIndex + echoedBytes, length: overlap)
+        guard messageSize >= FlowHeader.size, echoedBytes < FlowHeader.size else { return true }
+        return sentHeader.matches(buffer, fromHeaderOffset: echoedBytes)
     }
 
     private func echoCompleted() {

@@ -11,7 +11,7 @@ final class UDPFlowHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
     typealias OutboundOut = ByteBuffer
 
-    private let flow: ScheduledFlow
+    private let flowID: UInt64
     private let environment: FlowEnvironment
     private let shard: FlowStatisticsShard
     private let wheel: FlowTimerWheel
@@ -32,7 +32,7 @@ final class UDPFlowHandler: ChannelInboundHandler {
     private var wakeUp = FlowWakeUp()
 
     init(_ setup: FlowSetup) {
-        (flow, environment, shard, wheel, lifetimeEnd) = (setup.flow, setup.environment, setup.shard, setup.wheel, setup.lifetimeEnd)
+        (flowID, environment, shard, wheel, lifetimeEnd) = (setup.flow.index, setup.environment, setup.shard, setup.wheel, setup.lifetimeEnd)
         random = setup.makeRandom()
     }
 
@@ -53,7 +53,7 @@ final class UDPFlowHandler: ChannelInboundHandler {
         let now = NIODeadline.now()
         var datagram = context.channel.allocator.buffer(capacity: size)
         // Sequence numbers start at 0 so the tracker's bitmap starts at its first word.
-        FlowHeader(sequence: UInt32(truncatingIfNeeded: sent), flowID: flow.index, sendTimeNanoseconds: now.uptimeNanoseconds)
+        FlowHeader(sequence: UInt32(truncatingIfNeeded: sent), flowID: flowID, sendTimeNanoseconds: now.uptimeNanoseconds)
             .write(to: &datagram)
         var body = environment.fillerSlice(size - FlowHeader.size)
         datagram.writeBuffer(&body)
@@ -89,7 +89,7 @@ final class UDPFlowHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
         // Anything without our header, or for another flow, is not an echo of this flow.
-        guard !finished, let header = FlowHeader(peekingAt: envelope.data), header.flowID == flow.index else { return }
+        guard !finished, let header = FlowHeader(peekingAt: envelope.data), header.flowID == flowID else { return }
         let now = NIODeadline.now().uptimeNanoseconds
         let roundTrip = now > header.sendTimeNanoseconds ? now - header.sendTimeNanoseconds : 0
         switch tracker.record(sequence: header.sequence, roundTripNanoseconds: roundTrip) {
