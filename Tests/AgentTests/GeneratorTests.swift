@@ -152,6 +152,32 @@ struct GeneratorTests {
         #expect(report.total.counters.flowsCompleted == 0)
     }
 
+    /// An answer that differs from what was sent, in the header or after it, fails the flow as
+    /// `corrupted`: whatever answered is not a pure echo.
+    @Test(arguments: [3, 20, 60])
+    func anEchoThatChangesAByteFailsTheFlowAsCorrupted(offset: Int) async throws {
+        let server = try await ByteFlippingEchoServer.start(flippingByteAt: offset)
+        let runner = GeneratorRunner(port: server.port) {
+            $0.flowProtocol = .tcp
+            $0.rate = 100
+            $0.flowCount = 4
+            $0.payload = .fixed(100)
+            $0.minDuration = .milliseconds(200)
+            $0.maxDuration = .milliseconds(200)
+            $0.messageInterval = .milliseconds(20)
+        }
+        let report = try await runner.run()
+        await server.stop()
+        if offset < FlowHeader.size {
+            #expect(report.tcp!.counters.failures == ["corrupted": 4])
+            #expect(report.tcp!.counters.flowsCompleted == 0)
+        } else {
+            // Past the header the filler is not compared: only the header identifies the echo.
+            #expect(report.tcp!.counters.failures.isEmpty)
+            #expect(report.tcp!.counters.flowsCompleted == 4)
+        }
+    }
+
     /// Beyond its descriptor budget the generator fails flows as `local` instead of running out of
     /// descriptors (where the runtime itself would trap).
     @Test func flowsBeyondTheDescriptorBudgetFailAsLocal() async throws {
