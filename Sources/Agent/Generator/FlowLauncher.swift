@@ -1,7 +1,6 @@
 import FlowTestShared
 import NIOCore
 import NIOPosix
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -22,10 +21,10 @@ final class FlowLauncher: Sendable {
     private let receiveBufferSize: Int
     /// Sockets the generator may hold at once: its descriptor limit less a reserve.
     private let socketBudget: Int
-    /// Open flow channels, and whether `stopAll` has run (flows connecting after it stop at once).
-    private let open = Mutex<(channels: [ObjectIdentifier: any Channel], stopped: Bool)>(([:], false))
-    /// One timing wheel per event loop, same index as `loops` and the statistics shards.
+    /// One timing wheel and one table of open flows per event loop, same index as `loops` and the
+    /// statistics shards.
     private let wheels: [FlowTimerWheel]
+    private let openFlows: [OpenFlows]
 
     init(
         group: MultiThreadedEventLoopGroup, configuration: GeneratorConfiguration, environment: FlowEnvironment,
@@ -34,6 +33,7 @@ final class FlowLauncher: Sendable {
         self.socketBudget = max(1, descriptorLimit - FileDescriptorLimit.reserve)
         self.loops = Array(group.makeIterator())
         self.wheels = loops.map { FlowTimerWheel(loop: $0) }
+        self.openFlows = loops.map { OpenFlows(loop: $0) }
         precondition(loops.count == environment.statistics.shards.count, "one statistics shard per event loop")
         self.environment = environment
         self.mss = configuration.mss
@@ -60,20 +60,9 @@ final class FlowLauncher: Sendable {
             case .tcp: connectTCP(flow, to: address, slot: slot, lifetimeEnd: lifetimeEnd)
             case .udp: connectUDP(flow, to: address, slot: slot, lifetimeEnd: lifetimeEnd)
             }
-        connected.whenComplete { [self] result in
-            switch result {
-            case .success(let channel):
-                let key = ObjectIdentifier(channel)
-                let stopped = open.withLock { open in
-                    if !open.stopped { open.channels[key] = channel }
-                    return open.stopped
-                }
-                // Connected after a stop: end it now, so it is counted in the final statistics.
-                if stopped { return channel.pipeline.fireUserInboundEventTriggered(FlowStopEvent()) }
-                channel.closeFuture.whenComplete { [self] _ in _ = open.withLock { $0.channels.removeValue(forKey: key) } }
-            case .failure(let error):
-                recordLaunchFailure(flow, shard: shard, reason: FlowFailureReason(classifying: error))
-            }
+        // Once connected, the flow's handler enters its loop's open flows and takes it from there.
+        connected.whenFailure { [self] error in
+            recordLaunchFailure(flow, shard: shard, reason: FlowFailureReason(classifying: error))
         }
     }
 
@@ -82,7 +71,7 @@ final class FlowLauncher: Sendable {
     ) -> EventLoopFuture<any Channel> {
         let setup = FlowSetup(
             flow: flow, environment: environment, shard: environment.statistics.shards[slot], wheel: wheels[slot],
-            lifetimeEnd: lifetimeEnd)
+            openFlows: openFlows[slot], lifetimeEnd: lifetimeEnd)
         var bootstrap = ClientBootstrap(group: loops[slot])
             .connectTimeout(connectTimeout)
             .channelOption(.recvAllocator, value: TCPReceiveAllocator.adaptive)
@@ -104,7 +93,7 @@ final class FlowLauncher: Sendable {
     ) -> EventLoopFuture<any Channel> {
         let setup = FlowSetup(
             flow: flow, environment: environment, shard: environment.statistics.shards[slot], wheel: wheels[slot],
-            lifetimeEnd: lifetimeEnd)
+            openFlows: openFlows[slot], lifetimeEnd: lifetimeEnd)
         var bootstrap = DatagramBootstrap(group: loops[slot])
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: receiveBufferSize))
             .channelInitializer { channel in
@@ -142,14 +131,9 @@ final class FlowLauncher: Sendable {
         for wheel in wheels { wheel.stop() }
     }
 
-    /// Ends every open flow now (shutdown, or flows outliving the run), counting them completed.
+    /// Ends every open flow now (shutdown, or flows outliving the run), counting them completed;
+    /// flows still connecting end as soon as they connect.
     func stopAll() {
-        let channels = open.withLock { open in
-            open.stopped = true
-            return Array(open.channels.values)
-        }
-        for channel in channels {
-            channel.pipeline.fireUserInboundEventTriggered(FlowStopEvent())
-        }
+        for table in openFlows { table.stopAll() }
     }
 }

@@ -8,6 +8,8 @@ struct FlowSetup {
     let shard: FlowStatisticsShard
     /// The timing wheel of the flow's event loop.
     let wheel: FlowTimerWheel
+    /// The open flows of the flow's event loop, which the flow enters once connected.
+    let openFlows: OpenFlows
     /// When the flow stops sending: its scheduled start plus lifetime, clipped to the time limit.
     let lifetimeEnd: NIODeadline
 

@@ -7,7 +7,7 @@ import NIOCore
 /// One message is in flight at a time, so a round trip is exactly "last byte written → last byte
 /// of its echo read", and the echo can be checked byte for byte against the header that was sent.
 /// Everything runs on the channel's event loop; the handler is never shared.
-final class TCPFlowHandler: ChannelInboundHandler {
+final class TCPFlowHandler: ChannelInboundHandler, StoppableFlow {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
@@ -15,6 +15,7 @@ final class TCPFlowHandler: ChannelInboundHandler {
     private let environment: FlowEnvironment
     private let shard: FlowStatisticsShard
     private let wheel: FlowTimerWheel
+    private let openFlows: OpenFlows
     private let lifetimeEnd: NIODeadline
     private var random: SeededRandomNumberGenerator
     private var context: ChannelHandlerContext?
@@ -31,7 +32,8 @@ final class TCPFlowHandler: ChannelInboundHandler {
     private var wakeUp = FlowWakeUp()
 
     init(_ setup: FlowSetup) {
-        (flowID, environment, shard, wheel, lifetimeEnd) = (setup.flow.index, setup.environment, setup.shard, setup.wheel, setup.lifetimeEnd)
+        (flowID, environment, shard, wheel, openFlows, lifetimeEnd) =
+            (setup.flow.index, setup.environment, setup.shard, setup.wheel, setup.openFlows, setup.lifetimeEnd)
         random = setup.makeRandom()
     }
 
@@ -41,6 +43,8 @@ final class TCPFlowHandler: ChannelInboundHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         wasActive = true
+        // Connected after a stop: end at once, so the flow is still counted in the final statistics.
+        guard openFlows.enter(self) else { return finish(nil) }
         sendMessage()
         context.fireChannelActive()
     }
@@ -125,8 +129,8 @@ final class TCPFlowHandler: ChannelInboundHandler {
         // Otherwise the wake-up already pending for the next send takes it from here.
     }
 
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is FlowStopEvent { finish(nil) } else { context.fireUserInboundEventTriggered(event) }
+    func stop() {
+        finish(nil)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -142,6 +146,7 @@ final class TCPFlowHandler: ChannelInboundHandler {
     private func finish(_ failure: FlowFailureReason?) {
         guard !finished, wasActive, let context else { return }
         finished = true
+        openFlows.leave(self)
         let retransmits = TCPInfo.totalRetransmits(of: context.channel)
         shard.update { state in
             state.counters.tcp.tcpRetransmits += retransmits

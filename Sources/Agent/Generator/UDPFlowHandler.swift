@@ -7,7 +7,7 @@ import NIOCore
 /// round-trip time, loss, duplicates, reordering and jitter (`UDPSequenceTracker`). With a message
 /// interval datagrams are paced on a fixed grid regardless of replies; with interval 0 the next one
 /// leaves when the echo is back, or when the response timeout declares it lost.
-final class UDPFlowHandler: ChannelInboundHandler {
+final class UDPFlowHandler: ChannelInboundHandler, StoppableFlow {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
     typealias OutboundOut = ByteBuffer
 
@@ -15,6 +15,7 @@ final class UDPFlowHandler: ChannelInboundHandler {
     private let environment: FlowEnvironment
     private let shard: FlowStatisticsShard
     private let wheel: FlowTimerWheel
+    private let openFlows: OpenFlows
     private let lifetimeEnd: NIODeadline
     private var random: SeededRandomNumberGenerator
     private var context: ChannelHandlerContext?
@@ -32,7 +33,8 @@ final class UDPFlowHandler: ChannelInboundHandler {
     private var wakeUp = FlowWakeUp()
 
     init(_ setup: FlowSetup) {
-        (flowID, environment, shard, wheel, lifetimeEnd) = (setup.flow.index, setup.environment, setup.shard, setup.wheel, setup.lifetimeEnd)
+        (flowID, environment, shard, wheel, openFlows, lifetimeEnd) =
+            (setup.flow.index, setup.environment, setup.shard, setup.wheel, setup.openFlows, setup.lifetimeEnd)
         random = setup.makeRandom()
     }
 
@@ -42,6 +44,8 @@ final class UDPFlowHandler: ChannelInboundHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         wasActive = true
+        // Connected after a stop: end at once, so the flow is still counted in the final statistics.
+        guard openFlows.enter(self) else { return finish(nil) }
         firstSend = .now()
         sendDatagram()
         context.fireChannelActive()
@@ -118,8 +122,8 @@ final class UDPFlowHandler: ChannelInboundHandler {
         scheduleWakeUp(now + drain)
     }
 
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is FlowStopEvent { finish(nil) } else { context.fireUserInboundEventTriggered(event) }
+    func stop() {
+        finish(nil)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -136,6 +140,7 @@ final class UDPFlowHandler: ChannelInboundHandler {
     private func finish(_ failure: FlowFailureReason?) {
         guard !finished, wasActive, let context else { return }
         finished = true
+        openFlows.leave(self)
         let lost = tracker.lost(sent: sent)
         let jitterSeconds = tracker.jitterNanoseconds / 1e9
         let measuredJitter = tracker.received > 1
