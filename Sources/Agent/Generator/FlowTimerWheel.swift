@@ -12,13 +12,11 @@ import NIOCore
 /// late, never early. Thread safety: created anywhere, but `schedule` and `tick` run only on
 /// `loop` (checked in debug builds), which is why the class can be `@unchecked Sendable`.
 final class FlowTimerWheel: @unchecked Sendable {
-    typealias Action = () -> Void
-
     private let loop: any EventLoop
     private let resolution = TimeAmount.milliseconds(1)
-    private var slots: [[Action]]
+    private var slots: [[any FlowOnLoop]]
     /// Deadlines beyond the wheel's span, brought in as the wheel turns.
-    private var beyond: [(deadline: NIODeadline, action: Action)] = []
+    private var beyond: [(deadline: NIODeadline, flow: any FlowOnLoop)] = []
     private var cursor = 0
     /// The time of the slot under the cursor.
     private var cursorTime: NIODeadline
@@ -35,21 +33,21 @@ final class FlowTimerWheel: @unchecked Sendable {
         ticker = loop.scheduleRepeatedTask(initialDelay: resolution, delay: resolution) { [self] _ in tick() }
     }
 
-    /// Stops turning; pending actions are dropped (the flows have been stopped by then).
+    /// Stops turning; pending wake-ups are dropped (the flows have been stopped by then).
     func stop() {
         ticker?.cancel()
     }
 
-    /// Runs `action` on the loop at or shortly after `deadline`.
-    func schedule(at deadline: NIODeadline, _ action: @escaping Action) {
+    /// Wakes `flow` on the loop at or shortly after `deadline`.
+    func schedule(at deadline: NIODeadline, _ flow: any FlowOnLoop) {
         loop.assertInEventLoop()
         let ahead = deadline - cursorTime
         // Round up, so nothing fires before its deadline.
         let ticks = ahead <= .zero ? 0 : Int((ahead.nanoseconds + resolution.nanoseconds - 1) / resolution.nanoseconds)
         if ticks >= slots.count {
-            beyond.append((deadline, action))
+            beyond.append((deadline, flow))
         } else {
-            slots[(cursor + ticks) % slots.count].append(action)
+            slots[(cursor + ticks) % slots.count].append(flow)
         }
     }
 
@@ -61,8 +59,8 @@ final class FlowTimerWheel: @unchecked Sendable {
             cursor = (cursor + 1) % slots.count
             cursorTime = cursorTime + resolution
             if cursor == 0 { admitDeadlinesWithinSpan() }
-            // After advancing, so actions that reschedule "now" land in the next slot, not this one.
-            for action in due { action() }
+            // After advancing, so flows that ask again for "now" land in the next slot, not this one.
+            for flow in due { flow.wokeUp() }
         }
     }
 
@@ -70,6 +68,6 @@ final class FlowTimerWheel: @unchecked Sendable {
         guard !beyond.isEmpty else { return }
         let waiting = beyond
         beyond.removeAll(keepingCapacity: true)
-        for (deadline, action) in waiting { schedule(at: deadline, action) }
+        for (deadline, flow) in waiting { schedule(at: deadline, flow) }
     }
 }

@@ -9,10 +9,10 @@ struct FlowWakeUp {
     private var pending: NIODeadline?
 
     /// Ensures the flow is woken no later than `deadline`.
-    mutating func request(_ deadline: NIODeadline, on wheel: FlowTimerWheel, _ wake: @escaping () -> Void) {
+    mutating func request(_ deadline: NIODeadline, on wheel: FlowTimerWheel, for flow: any FlowOnLoop) {
         if let pending, pending <= deadline { return }
         pending = deadline
-        wheel.schedule(at: deadline, wake)
+        wheel.schedule(at: deadline, flow)
     }
 
     /// Called first thing in a wake-up: forgets the pending timer if this is the one that fired.

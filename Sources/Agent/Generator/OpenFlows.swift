@@ -9,7 +9,7 @@ import NIOCore
 /// why the class can be `@unchecked Sendable`.
 final class OpenFlows: @unchecked Sendable {
     private let loop: any EventLoop
-    private var flows: [ObjectIdentifier: any StoppableFlow] = [:]
+    private var flows: [ObjectIdentifier: any FlowOnLoop] = [:]
     private var stopped = false
 
     init(loop: any EventLoop) {
@@ -17,7 +17,7 @@ final class OpenFlows: @unchecked Sendable {
     }
 
     /// Enters `flow`; false once `stopAll` has run, and the flow must then stop at once.
-    func enter(_ flow: any StoppableFlow) -> Bool {
+    func enter(_ flow: any FlowOnLoop) -> Bool {
         loop.assertInEventLoop()
         guard !stopped else { return false }
         flows[ObjectIdentifier(flow)] = flow
@@ -25,7 +25,7 @@ final class OpenFlows: @unchecked Sendable {
     }
 
     /// Removes `flow` once it has ended.
-    func leave(_ flow: any StoppableFlow) {
+    func leave(_ flow: any FlowOnLoop) {
         loop.assertInEventLoop()
         flows.removeValue(forKey: ObjectIdentifier(flow))
     }

@@ -7,7 +7,7 @@ import NIOCore
 /// One message is in flight at a time, so a round trip is exactly "last byte written → last byte
 /// of its echo read", and the echo can be checked byte for byte against the header that was sent.
 /// Everything runs on the channel's event loop; the handler is never shared.
-final class TCPFlowHandler: ChannelInboundHandler, StoppableFlow {
+final class TCPFlowHandler: ChannelInboundHandler, FlowOnLoop {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
@@ -73,11 +73,11 @@ final class TCPFlowHandler: ChannelInboundHandler, StoppableFlow {
     }
 
     private func scheduleWakeUp(_ deadline: NIODeadline) {
-        wakeUp.request(deadline, on: wheel) { [self] in wokeUp() }
+        wakeUp.request(deadline, on: wheel, for: self)
     }
 
     /// Decides what is due now: a late echo, the end of the lifetime, or the next message.
-    private func wokeUp() {
+    func wokeUp() {
         let now = NIODeadline.now()
         wakeUp.fired(at: now)
         guard !finished else { return }

@@ -7,7 +7,7 @@ import NIOCore
 /// round-trip time, loss, duplicates, reordering and jitter (`UDPSequenceTracker`). With a message
 /// interval datagrams are paced on a fixed grid regardless of replies; with interval 0 the next one
 /// leaves when the echo is back, or when the response timeout declares it lost.
-final class UDPFlowHandler: ChannelInboundHandler, StoppableFlow {
+final class UDPFlowHandler: ChannelInboundHandler, FlowOnLoop {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
     typealias OutboundOut = ByteBuffer
 
@@ -73,11 +73,11 @@ final class UDPFlowHandler: ChannelInboundHandler, StoppableFlow {
     }
 
     private func scheduleWakeUp(_ deadline: NIODeadline) {
-        wakeUp.request(deadline, on: wheel) { [self] in wokeUp() }
+        wakeUp.request(deadline, on: wheel, for: self)
     }
 
     /// Decides what is due now: the end of the drain, the end of the lifetime, or the next datagram.
-    private func wokeUp() {
+    func wokeUp() {
         let now = NIODeadline.now()
         wakeUp.fired(at: now)
         guard !finished else { return }
