@@ -44,6 +44,20 @@ struct EchoTests {
         await echo.stop()
     }
 
+    /// An explicit `::` is one dual-stack socket per port that takes IPv4 as v4-mapped addresses;
+    /// by default IPv4 and IPv6 each get their own socket on the same port (as the tests above use).
+    @Test(arguments: ["127.0.0.1", "::1"])
+    func anExplicitIPv6AnyAddressAcceptsBothFamilies(host: String) async throws {
+        let echo = try await EchoFixture.start { $0.bindAddress = "::" }
+        let tcp = try TestSocket.tcp(echo.tcpPort, host: host)
+        try tcp.send([1, 2, 3])
+        #expect(try await blocking { try tcp.receive(exactly: 3) } == [1, 2, 3])
+        let udp = try TestSocket.udp(echo.udpPort, host: host)
+        try udp.send([4, 5, 6])
+        #expect(try await blocking { try udp.receiveOnce() } == [4, 5, 6])
+        await echo.stop()
+    }
+
     @Test(arguments: ["127.0.0.1", "::1"])
     func udpEchoesEveryDatagramUnchanged(host: String) async throws {
         let echo = try await EchoFixture.start()

@@ -8,16 +8,18 @@ import Glibc
 import Musl
 #endif
 
-/// Opens one echo listener and configures its pipeline.
+/// Opens one echo listening socket and configures its pipeline.
+///
+/// An IPv6 address takes IPv4 too (v4-mapped) unless `ipv6Only`, whatever the host's
+/// `bindv6only` default is.
 enum EchoListenerFactory {
-    /// On `::`, accept IPv4 too (v4-mapped), whatever the host's `bindv6only` default is.
-    private static let dualStack = ChannelOptions.socket(SocketOptionLevel(IPPROTO_IPV6), SocketOptionName(IPV6_V6ONLY))
+    private static let v6Only = ChannelOptions.socket(SocketOptionLevel(IPPROTO_IPV6), SocketOptionName(IPV6_V6ONLY))
 
-    /// A TCP echo listener on `host:port`; `table` admits, tracks and sweeps its connections.
+    /// A TCP echo socket on `host:port`; `table` admits, tracks and sweeps its connections.
     static func tcp(
-        host: String, port: Int, table: EchoConnectionTable, group: MultiThreadedEventLoopGroup
-    ) async throws -> (channel: any Channel, counters: EchoListenerCounters) {
-        let counters = EchoListenerCounters(transport: .tcp)
+        host: String, ipv6Only: Bool, port: Int, counters: EchoListenerCounters, table: EchoConnectionTable,
+        group: MultiThreadedEventLoopGroup
+    ) async throws -> any Channel {
         var bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 4096)
@@ -27,17 +29,14 @@ enum EchoListenerFactory {
                     try channel.pipeline.syncOperations.addHandler(TCPEchoHandler(counters: counters, table: table))
                 }
             }
-        if host.contains(":") { bootstrap = bootstrap.serverChannelOption(dualStack, value: 0) }
-        let channel = try await bootstrap.bind(host: host, port: port).get()
-        counters.bound(to: channel.localAddress?.port ?? port)
-        return (channel, counters)
+        if host.contains(":") { bootstrap = bootstrap.serverChannelOption(v6Only, value: ipv6Only ? 1 : 0) }
+        return try await bootstrap.bind(host: host, port: port).get()
     }
 
-    /// A UDP echo listener on `host:port`.
+    /// A UDP echo socket on `host:port`.
     static func udp(
-        host: String, port: Int, group: MultiThreadedEventLoopGroup
-    ) async throws -> (channel: any Channel, counters: EchoListenerCounters) {
-        let counters = EchoListenerCounters(transport: .udp)
+        host: String, ipv6Only: Bool, port: Int, counters: EchoListenerCounters, group: MultiThreadedEventLoopGroup
+    ) async throws -> any Channel {
         var bootstrap = DatagramBootstrap(group: group)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             // The largest datagram, so nothing is ever truncated; NIO's default is 2048 bytes.
@@ -49,9 +48,7 @@ enum EchoListenerFactory {
                     try channel.pipeline.syncOperations.addHandler(UDPEchoHandler(counters: counters))
                 }
             }
-        if host.contains(":") { bootstrap = bootstrap.channelOption(dualStack, value: 0) }
-        let channel = try await bootstrap.bind(host: host, port: port).get()
-        counters.bound(to: channel.localAddress?.port ?? port)
-        return (channel, counters)
+        if host.contains(":") { bootstrap = bootstrap.channelOption(v6Only, value: ipv6Only ? 1 : 0) }
+        return try await bootstrap.bind(host: host, port: port).get()
     }
 }

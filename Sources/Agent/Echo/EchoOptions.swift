@@ -8,7 +8,7 @@ struct EchoOptions: ParsableArguments {
     @Option(help: "Comma-separated UDP ports to echo on; 0 picks a free port (env FLOWTEST_UDP_PORTS, default 8080).")
     var udpPorts: String?
 
-    @Option(help: "Address to listen on; :: also accepts IPv4 (env FLOWTEST_BIND_ADDRESS, default ::, or 0.0.0.0 without IPv6).")
+    @Option(help: "Address to listen on; :: also accepts IPv4 (env FLOWTEST_BIND_ADDRESS, default 0.0.0.0 and, with IPv6, ::).")
     var bindAddress: String?
 
     @Option(help: "Most TCP connections open at once; 0 means as many as the descriptor limit allows (env FLOWTEST_MAX_CONNECTIONS, default 0).")

@@ -47,21 +47,29 @@ final class EchoService: Service, Sendable {
         var listeners: [EchoListenerCounters] = []
         var channels: [(Transport, any Channel)] = []
         do {
-            let host = bindableAddress(configuration.bindAddress)
-            for port in configuration.tcpPorts {
-                let channel = try await describingFailure(.tcp, host, port) {
-                    try await EchoListenerFactory.tcp(
-                        host: host, port: port, table: connections, group: group)
+            let hosts = bindableAddresses(configuration.bindAddress)
+            for (transport, ports) in [(Transport.tcp, configuration.tcpPorts), (.udp, configuration.udpPorts)] {
+                for port in ports {
+                    let counters = EchoListenerCounters(transport: transport)
+                    listeners.append(counters)
+                    for (host, ipv6Only) in hosts {
+                        // Port 0: the first socket's port, so both families answer on the same one.
+                        let requested = counters.port == 0 ? port : counters.port
+                        let channel = try await describingFailure(transport, host, requested) {
+                            switch transport {
+                            case .tcp:
+                                try await EchoListenerFactory.tcp(
+                                    host: host, ipv6Only: ipv6Only, port: requested, counters: counters,
+                                    table: connections, group: group)
+                            case .udp:
+                                try await EchoListenerFactory.udp(
+                                    host: host, ipv6Only: ipv6Only, port: requested, counters: counters, group: group)
+                            }
+                        }
+                        counters.bound(to: channel.localAddress?.port ?? requested)
+                        channels.append((transport, channel))
+                    }
                 }
-                listeners.append(channel.counters)
-                channels.append((.tcp, channel.channel))
-            }
-            for port in configuration.udpPorts {
-                let channel = try await describingFailure(.udp, host, port) {
-                    try await EchoListenerFactory.udp(host: host, port: port, group: group)
-                }
-                listeners.append(channel.counters)
-                channels.append((.udp, channel.channel))
             }
         } catch {
             for (_, channel) in channels { try? await channel.close() }
@@ -86,14 +94,20 @@ final class EchoService: Service, Sendable {
         }
     }
 
-    /// `::` when the host has IPv6 (one dual-stack socket per port), else `0.0.0.0`.
-    private static func bindableAddress(_ requested: String?) -> String {
+    /// Where to listen: the requested address alone (`::` then takes IPv4 too, v4-mapped), or by
+    /// default `0.0.0.0` plus `::` restricted to IPv6 when the host has IPv6.
+    ///
+    /// Two sockets rather than one dual-stack `::`: NIO keeps each connection's addresses as text,
+    /// and a v4-mapped address ("::ffff:10.244.1.23") is too long for Swift's inline strings, so on
+    /// a dual-stack socket every IPv4 connection cost two more heap strings, 145 bytes (malloc
+    /// census in docs/benchmarks.md), and every UDP datagram one more allocation.
+    private static func bindableAddresses(_ requested: String?) -> [(host: String, ipv6Only: Bool)] {
+        if let requested { return [(requested, false)] }
         // Probe with a throw-away socket: creating one fails at once where IPv6 is disabled.
-        if let requested { return requested }
         let probe = socket(AF_INET6, Int32(SOCK_DGRAM.rawValue), 0)
-        guard probe >= 0 else { return "0.0.0.0" }
+        guard probe >= 0 else { return [("0.0.0.0", false)] }
         close(probe)
-        return "::"
+        return [("0.0.0.0", false), ("::", true)]
     }
 
     /// The statistics of every listener now.
