@@ -60,6 +60,45 @@ struct ControllerLifecycleTests {
         }
     }
 
+    /// What the README tells users to run, with the real kubectl: `kubectl wait` gates on the
+    /// verdict while the test runs, and `kubectl get` shows the CRD's columns with the outcome.
+    @Test func kubectlWaitGatesOnTheVerdictAndKubectlGetShowsIt() async throws {
+        try await ControllerHarness.run(container: { server, _ in try Containers.real(server: server) }) { harness in
+            let kubectl = try Kubectl(server: harness.server, token: ControllerHarness.userToken, namespace: "team")
+            defer { kubectl.remove() }
+            _ = try await harness.create(Self.quick)
+            let waiting = try kubectl.start(["wait", "--for=condition=Succeeded", "flowtest/quick", "--timeout=60s"])
+            let early = try await kubectl.run(["get", "flowtests"])
+            #expect(early.code == 0, "\(early.err)")
+            #expect(early.out.split(separator: "\n").first?.split(separator: " ") == ["NAME", "PHASE", "PROTOCOL", "RATE", "COMPLETED", "FAILED", "P99-MS", "AGE"])
+            let waited = await waiting.finish()
+            #expect(waited.code == 0, "\(waited.err)")
+            #expect(waited.out.contains("flowtest.flowtest.dev/quick condition met"))
+            let done = try await harness.waitFor("quick", timeout: .seconds(5)) { $0.status?.phase == .succeeded }
+            let summary = try #require(done.status?.summary)
+
+            let wide = try await kubectl.run(["get", "ft", "-o", "wide"])
+            #expect(wide.code == 0, "\(wide.err)")
+            let lines = wide.out.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+            #expect(lines.first == ["NAME", "PHASE", "PROTOCOL", "RATE", "COMPLETED", "FAILED", "P99-MS", "LOSS-%", "PATTERN", "AGE"])
+            let row = try #require(lines.dropFirst().first)
+            #expect(Array(row.prefix(6)) == ["quick", "Succeeded", "both", "20", String(summary.flowsCompleted), "0"], "\(wide.out)")
+            let p99 = try #require(summary.rttP99Milliseconds)
+            #expect(Double(row[6]).map { abs($0 - p99) < 1e-9 } == true, "\(wide.out)")
+            #expect(row[8] == "constant")
+
+            let phase = try await kubectl.run(["wait", "--for=jsonpath={.status.phase}=Succeeded", "flowtests/quick", "--timeout=5s"])
+            #expect(phase.code == 0, "\(phase.err)")
+            // A verdict that never comes: kubectl wait times out and fails, so CI stops there.
+            let never = try await kubectl.run(["wait", "--for=condition=Succeeded=False", "flowtest/quick", "--timeout=1s"])
+            #expect(never.code != 0)
+            #expect(never.err.contains("timed out"), "\(never.err)")
+            let missing = try await kubectl.run(["get", "flowtest", "nope"])
+            #expect(missing.code == 1)
+            #expect(missing.err.contains(#"flowtests.flowtest.dev "nope" not found"#), "\(missing.err)")
+        }
+    }
+
     static func waitUntil(timeout: Duration = .seconds(10), _ condition: () -> Bool) async throws {
         let deadline = ContinuousClock.now + timeout
         while !condition() {

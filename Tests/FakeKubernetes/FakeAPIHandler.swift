@@ -63,7 +63,7 @@ final class FakeAPIHandler: ChannelInboundHandler {
         let loop = context.eventLoop
         let bound = NIOLoopBound((self, context), eventLoop: loop)
         let sink = FakeWatchSink(
-            route: request.route, labelSelector: request.labelSelector,
+            route: request.route, selector: request.selector,
             send: { line in loop.execute { bound.value.0.write(line, bound.value.1) } },
             end: { loop.execute { bound.value.0.endWatch(bound.value.1) } })
         watchID = store.register(sink, after: request.coveredRevision)

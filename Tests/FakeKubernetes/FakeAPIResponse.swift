@@ -35,7 +35,7 @@ enum FakeAPIResponse: Sendable {
 /// A watch the fake must serve: what to send first and how long to keep the stream open.
 struct FakeWatchRequest: Sendable {
     var route: FakeAPIRoute
-    var labelSelector: [String: String]
+    var selector: FakeSelector
     /// Events from the store's history to send before live ones.
     var backlog: [Data]
     /// If set, the stream is a single ERROR event with this body, then ends (410 Expired).

@@ -24,14 +24,27 @@ extension FakeAPIStore {
             default: return .status(fault.status, reason: "InternalError", message: "Internal error occurred: injected failure")
             }
         }
+        if method == "GET", let document = FakeDiscovery.response(for: path) { return document }
         guard let route = FakeAPIRoute(path: path) else {
             return .status(404, reason: "NotFound", message: "the server could not find the requested resource")
         }
-        let selector = Self.parseSelector(query["labelSelector"])
+        let selector: FakeSelector
+        switch FakeSelector.parse(labelSelector: query["labelSelector"], fieldSelector: query["fieldSelector"]) {
+        case .success(let parsed): selector = parsed
+        case .failure(let error):
+            return .status(400, reason: "BadRequest", message: "field label not supported: \(error.field)")
+        }
+        if route.resource == "/v1/namespaces", route.namespace == nil {
+            return method == "GET" && route.name != nil ? namespace(route, name: route.name!) : .status(
+                405, reason: "MethodNotAllowed", message: "the server does not allow this method on the requested resource")
+        }
         switch (method, route.name) {
         case ("GET", nil) where isWatch:
             return watch(route, query: query, selector: selector)
-        case ("GET", nil): return list(route, query: query, selector: selector)
+        case ("GET", nil):
+            // kubectl get asks for a server-side Table, with plain JSON as the fallback (fixture 62).
+            let asTable = headers["accept"]?.contains("as=Table") == true
+            return list(route, query: query, selector: selector, asTable: asTable)
         case ("GET", let name?): return get(route, name: name)
         case ("POST", nil): return create(route, body: body)
         case ("PUT", let name?): return replace(route, name: name, body: body)
@@ -42,23 +55,9 @@ extension FakeAPIStore {
         }
     }
 
-    static func parseSelector(_ text: String?) -> [String: String] {
-        guard let text, !text.isEmpty else { return [:] }
-        var selector: [String: String] = [:]
-        for term in text.split(separator: ",") {
-            let pair = term.split(separator: "=", maxSplits: 1).map(String.init)
-            if pair.count == 2 { selector[pair[0]] = pair[1] }
-        }
-        return selector
-    }
-
     static func labels(of object: JSONValue) -> [String: String] {
         guard case .object(let labels)? = object["metadata"]?["labels"] else { return [:] }
         return labels.compactMapValues(\.string)
-    }
-
-    static func matches(_ selector: [String: String], _ labels: [String: String]) -> Bool {
-        selector.allSatisfy { labels[$0.key] == $0.value }
     }
 
     func key(_ route: FakeAPIRoute, _ name: String) -> Key {
@@ -69,12 +68,23 @@ extension FakeAPIStore {
         .status(404, reason: "NotFound", message: "\(route.qualifiedName) \"\(name)\" not found", route: route, name: name)
     }
 
+    /// A namespace exists while it holds objects: the fake has no namespace objects of its own,
+    /// but kubectl asks for the namespace when an object is not found, to say which is missing.
+    func namespace(_ route: FakeAPIRoute, name: String) -> FakeAPIResponse {
+        guard state.withLock({ $0.objects.keys.contains { $0.namespace == name } }) else { return notFound(route, name) }
+        return .json(200, .object([
+            "apiVersion": "v1", "kind": "Namespace",
+            "metadata": .object(["name": .string(name), "labels": .object(["kubernetes.io/metadata.name": .string(name)])]),
+            "spec": .object(["finalizers": ["kubernetes"]]), "status": .object(["phase": "Active"]),
+        ]))
+    }
+
     func get(_ route: FakeAPIRoute, name: String) -> FakeAPIResponse {
         guard let object = state.withLock({ $0.objects[key(route, name)] }) else { return notFound(route, name) }
         return .json(200, object)
     }
 
-    func list(_ route: FakeAPIRoute, query: [String: String], selector: [String: String]) -> FakeAPIResponse {
+    func list(_ route: FakeAPIRoute, query: [String: String], selector: FakeSelector, asTable: Bool = false) -> FakeAPIResponse {
         if let requested = query["resourceVersion"].flatMap(Int.init), query["resourceVersionMatch"] == "Exact",
             requested < state.withLock({ $0.compactedBelow })
         {
@@ -84,7 +94,7 @@ extension FakeAPIStore {
             (
                 state.objects.filter {
                     $0.key.resource == route.resource && (route.namespace == nil || $0.key.namespace == route.namespace)
-                        && Self.matches(selector, Self.labels(of: $0.value))
+                        && selector.matches($0.key, labels: Self.labels(of: $0.value))
                 }.sorted { $0.key < $1.key }, state.revision
             )
         }
@@ -99,6 +109,9 @@ extension FakeAPIStore {
             metadata["remainingItemCount"] = .integer(Int64(remaining.count - page.count))
         } else {
             metadata["continue"] = ""
+        }
+        if asTable, route.plural == FlowTest.plural {
+            return .json(200, FakeTable.flowTests(page.map(\.value), metadata: metadata))
         }
         let listKind = route.plural == "flowtests" ? "FlowTestList" : "List"
         let apiVersion = route.group.isEmpty ? "v1" : "\(route.group)/\(route.resource.split(separator: "/")[1])"

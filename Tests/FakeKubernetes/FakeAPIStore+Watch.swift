@@ -3,13 +3,13 @@ import Foundation
 
 extension FakeAPIStore {
     /// Prepares a watch: the backlog after the requested revision, or a 410 if it was compacted.
-    func watch(_ route: FakeAPIRoute, query: [String: String], selector: [String: String]) -> FakeAPIResponse {
+    func watch(_ route: FakeAPIRoute, query: [String: String], selector: FakeSelector) -> FakeAPIResponse {
         let timeout = Duration.seconds(query["timeoutSeconds"].flatMap(Int.init) ?? 1800)
         let bookmarks = query["allowWatchBookmarks"] == "true"
         return state.withLock { state -> FakeAPIResponse in
             let requested = query["resourceVersion"].flatMap(Int.init)
             var request = FakeWatchRequest(
-                route: route, labelSelector: selector, backlog: [], expired: nil, startRevision: state.revision,
+                route: route, selector: selector, backlog: [], expired: nil, startRevision: state.revision,
                 coveredRevision: state.revision, timeout: timeout, bookmarks: bookmarks)
             if let requested, requested < state.compactedBelow {
                 // Fixture 14: HTTP 200, then one ERROR event carrying a 410 Status, then the end.
@@ -35,8 +35,8 @@ extension FakeAPIStore {
     }
 
     /// Whether an event on `key`, whose object carries `labels`, belongs on a watch of `route`.
-    static func watch(_ route: FakeAPIRoute, _ selector: [String: String], sees key: Key, _ labels: [String: String]) -> Bool {
-        key.resource == route.resource && (route.namespace == nil || key.namespace == route.namespace) && matches(selector, labels)
+    static func watch(_ route: FakeAPIRoute, _ selector: FakeSelector, sees key: Key, _ labels: [String: String]) -> Bool {
+        key.resource == route.resource && (route.namespace == nil || key.namespace == route.namespace) && selector.matches(key, labels: labels)
     }
 
     /// Registers a live watch whose backlog covered history up to `revision`; returns its id, to
@@ -49,7 +49,7 @@ extension FakeAPIStore {
     func register(_ sink: FakeWatchSink, after revision: Int) -> UUID {
         let id = UUID()
         state.withLock { state in
-            for event in state.events where event.revision > revision && Self.watch(sink.route, sink.labelSelector, sees: event.key, event.labels) {
+            for event in state.events where event.revision > revision && Self.watch(sink.route, sink.selector, sees: event.key, event.labels) {
                 sink.send(event.line)
             }
             state.watches[id] = sink

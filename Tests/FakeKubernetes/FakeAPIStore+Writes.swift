@@ -186,7 +186,7 @@ extension FakeAPIStore {
         let line = Self.encode(.object(["type": .string(type), "object": object])) + Data("\n".utf8)
         let labels = Self.labels(of: object)
         state.events.append(Event(revision: state.revision, key: key, line: line, labels: labels))
-        for sink in state.watches.values where Self.watch(sink.route, sink.labelSelector, sees: key, labels) {
+        for sink in state.watches.values where Self.watch(sink.route, sink.selector, sees: key, labels) {
             sink.send(line)
         }
     }

@@ -104,7 +104,7 @@ public final class FakeAPIStore: Sendable {
 /// Where a live watch's events go.
 struct FakeWatchSink: Sendable {
     let route: FakeAPIRoute
-    let labelSelector: [String: String]
+    let selector: FakeSelector
     let send: @Sendable (Data) -> Void
     let end: @Sendable () -> Void
 }

@@ -10,7 +10,7 @@ struct FakeWatchOrderingTests {
     @Test func aWriteBetweenBacklogAndRegistrationStillReachesTheWatch() throws {
         let store = FakeAPIStore()
         let route = try #require(FakeAPIRoute(path: "/api/v1/namespaces/team/services"))
-        guard case .watch(let request) = store.watch(route, query: ["watch": "1"], selector: [:]) else {
+        guard case .watch(let request) = store.watch(route, query: ["watch": "1"], selector: FakeSelector()) else {
             Issue.record("not a watch")
             return
         }
@@ -21,7 +21,7 @@ struct FakeWatchOrderingTests {
         let received = Mutex<[String]>([])
         _ = store.register(
             FakeWatchSink(
-                route: route, labelSelector: [:], send: { line in received.withLock { $0.append(String(decoding: line, as: UTF8.self)) } },
+                route: route, selector: FakeSelector(), send: { line in received.withLock { $0.append(String(decoding: line, as: UTF8.self)) } },
                 end: {}),
             after: request.coveredRevision)
         let lines = received.withLock { $0 }
