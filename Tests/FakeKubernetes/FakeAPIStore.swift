@@ -100,11 +100,3 @@ public final class FakeAPIStore: Sendable {
         Date().ISO8601Format()
     }
 }
-
-/// Where a live watch's events go.
-struct FakeWatchSink: Sendable {
-    let route: FakeAPIRoute
-    let selector: FakeSelector
-    let send: @Sendable (Data) -> Void
-    let end: @Sendable () -> Void
-}

@@ -62,7 +62,3 @@ struct AgentProcess: @unchecked Sendable {
         throw AgentProcessError.notReady
     }
 }
-
-enum AgentProcessError: Error {
-    case notReady
-}

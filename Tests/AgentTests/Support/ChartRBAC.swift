@@ -38,7 +38,3 @@ struct ChartRBAC {
         return denied
     }
 }
-
-enum ChartRBACError: Error {
-    case missingDefine(String)
-}

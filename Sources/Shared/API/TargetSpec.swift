@@ -1,0 +1,19 @@
+/// Where generators send their flows.
+public struct TargetSpec: Codable, Sendable, Equatable {
+    public enum Mode: String, Codable, Sendable, CaseIterable {
+        /// The echo Service's cluster IP (through kube-proxy or the CNI's load balancing).
+        case service = "Service"
+        /// The echo pods' own IPs, one generator per echo pod in turn (no load balancing).
+        case pods = "Pods"
+        /// A host outside the test (`host`), with `ports`; no echo servers are started.
+        case external = "External"
+    }
+
+    public var mode: Mode = .service
+    public var host: String?
+
+    public init(mode: Mode = .service, host: String? = nil) {
+        self.mode = mode
+        self.host = host
+    }
+}

@@ -1,0 +1,21 @@
+/// What a test must achieve to succeed; every threshold set must hold.
+public struct ThresholdsSpec: Codable, Sendable, Equatable {
+    /// Most failed flows, as a percentage of flows started.
+    public var maxFailedFlowsPercent: Double?
+    /// Highest acceptable 99th-percentile round-trip time, e.g. `5ms`.
+    public var maxRTTP99: String?
+    /// Most UDP datagrams lost, as a percentage of those sent.
+    public var maxUDPLossPercent: Double?
+    /// Fewest flows that must complete.
+    public var minFlowsCompleted: Int64?
+
+    public init(
+        maxFailedFlowsPercent: Double? = nil, maxRTTP99: String? = nil, maxUDPLossPercent: Double? = nil,
+        minFlowsCompleted: Int64? = nil
+    ) {
+        self.maxFailedFlowsPercent = maxFailedFlowsPercent
+        self.maxRTTP99 = maxRTTP99
+        self.maxUDPLossPercent = maxUDPLossPercent
+        self.minFlowsCompleted = minFlowsCompleted
+    }
+}

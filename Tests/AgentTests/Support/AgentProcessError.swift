@@ -1,0 +1,5 @@
+import Foundation
+
+enum AgentProcessError: Error {
+    case notReady
+}

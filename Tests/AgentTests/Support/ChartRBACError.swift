@@ -1,0 +1,7 @@
+import FakeKubernetes
+import FlowTestShared
+import Foundation
+
+enum ChartRBACError: Error {
+    case missingDefine(String)
+}
