@@ -155,13 +155,7 @@ struct ControllerBehaviourTests {
     }
 
     @Test func anEchoPodThatDiesIsReplaced() async throws {
-        try await ControllerHarness.run(container: { _, _ in
-            { _ in
-                // Every pod idles: generators never finish, so the test stays Running.
-                while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(50)) }
-                return true
-            }
-        }) { harness in
+        try await ControllerHarness.run(container: { _, _ in Containers.idle }) { harness in
             _ = try await harness.create(Self.manifest("steady", duration: "10m"))
             _ = try await harness.waitFor("steady") { $0.status?.phase == .running }
             let original = try #require(harness.store.object(.pods, namespace: "team", name: "steady-echo-0")?["metadata"]?["uid"])
@@ -176,12 +170,7 @@ struct ControllerBehaviourTests {
     }
 
     @Test func deletingAFlowTestRemovesEverythingItCreated() async throws {
-        try await ControllerHarness.run(container: { _, _ in
-            { _ in
-                while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(50)) }
-                return true
-            }
-        }) { harness in
+        try await ControllerHarness.run(container: { _, _ in Containers.idle }) { harness in
             _ = try await harness.create(Self.manifest("short-lived", duration: "10m"))
             _ = try await harness.waitFor("short-lived") { $0.status?.phase == .running }
             #expect(harness.pods("short-lived").count == 3)

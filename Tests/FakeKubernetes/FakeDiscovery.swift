@@ -19,8 +19,9 @@ enum FakeDiscovery {
 
     private static let verbs: [JSONValue] = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
 
-    /// Group versions and their resources; "" is the core group.
-    private static var groups: [(group: String, version: String, resources: [Resource])] {
+    /// Group versions and their resources; "" is the core group. Built once: `FlowTestCRD.definition`
+    /// renders the whole schema.
+    private static let groups: [(group: String, version: String, resources: [Resource])] = {
         let names = FlowTestCRD.definition["spec"]?["names"]
         let flowTests = Resource(
             name: FlowTest.plural, singular: names?["singular"]?.string ?? "", kind: FlowTest.kind,
@@ -42,7 +43,7 @@ enum FakeDiscovery {
                 Resource(name: "roles", singular: "role", kind: "Role"),
             ]),
         ]
-    }
+    }()
 
     /// The document at `path`, or nil when `path` is not a discovery path.
     static func response(for path: String) -> FakeAPIResponse? {
@@ -61,7 +62,7 @@ enum FakeDiscovery {
         return .json(200, resourceList(group: parts[1], version: parts[2]))
     }
 
-    private static var namedGroups: [String] { groups.map(\.group).filter { !$0.isEmpty } }
+    private static let namedGroups: [String] = groups.map(\.group).filter { !$0.isEmpty }
 
     /// Fixture 58.
     private static func group(_ name: String) -> JSONValue {

@@ -9,8 +9,10 @@ enum FakeTable {
     private static let nameDescription =
         "Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names"
 
+    /// The CRD's printer columns, read once: `FlowTestCRD.definition` renders the whole schema.
+    private static let columns = FlowTestCRD.definition["spec"]?["versions"]?.array?.first?["additionalPrinterColumns"]?.array ?? []
+
     static func flowTests(_ objects: [JSONValue], metadata: [String: JSONValue], now: Date = Date()) -> JSONValue {
-        let columns = FlowTestCRD.definition["spec"]?["versions"]?.array?.first?["additionalPrinterColumns"]?.array ?? []
         var definitions: [JSONValue] = [
             .object(["name": "Name", "type": "string", "format": "name", "description": .string(nameDescription), "priority": 0])
         ]

@@ -13,11 +13,22 @@ import Glibc
 
 /// Containers for the fake kubelet.
 enum Containers {
+    /// Every pod idles until deleted: generators never finish, so the test stays Running.
+    static let idle: FakeKubelet.Container = { _ in
+        await idleUntilDeleted()
+        return true
+    }
+
+    /// Waits until the pod is deleted (the kubelet cancels its task).
+    static func idleUntilDeleted() async {
+        while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(50)) }
+    }
+
     /// Echo pods idle until deleted; generator pods report a fixed result as an agent would, then exit.
     static func simulated(client: KubernetesClient, flowsPerGenerator: UInt64 = 10, failing: Set<String> = []) -> FakeKubelet.Container {
         { pod in
             guard pod.role == "generator" else {
-                while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(50)) }
+                await idleUntilDeleted()
                 return true
             }
             var report = AgentReport(role: .generator, reportTime: FlowTestStatus.timestamp(Date()), finished: true)
@@ -50,7 +61,7 @@ enum Containers {
             if pod.role == "echo" {
                 guard let echo = try? await EchoFixture.start() else { return false }
                 echoPorts.withLock { $0 = (echo.tcpPort, echo.udpPort) }
-                while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(50)) }
+                await idleUntilDeleted()
                 await echo.stop()
                 return true
             }
