@@ -15,7 +15,7 @@ struct ControllerLifecycleTests {
           duration: 2s
           flows: {rate: 20, maxConcurrent: 5, pattern: constant, messageInterval: 20ms}
           generators: {replicas: 2}
-          reportInterval: 500ms
+          reportInterval: 1s
           thresholds: {maxFailedFlowsPercent: 1, minFlowsCompleted: 10}
         """
 
@@ -27,15 +27,23 @@ struct ControllerLifecycleTests {
             #expect(status.phase == .succeeded, "\(String(describing: status.conditions))")
             #expect(status.conditions?.first { $0.type == "Succeeded" }?.status == "True")
             #expect(status.conditions?.first { $0.type == "EchoReady" }?.status == "True")
-            // Each generator wrote its own final report; the summary merges them.
-            let generators = (status.agents ?? [:]).filter { $0.value.role == .generator }
+            // Each agent wrote its own final report before the verdict; the summary merges them.
+            let agents = status.agents ?? [:]
+            let generators = agents.filter { $0.value.role == .generator }
             #expect(Set(generators.keys) == ["quick-generator-0", "quick-generator-1"])
-            #expect(generators.values.allSatisfy { $0.finished })
+            #expect(agents.values.allSatisfy { $0.latest?.finished == true }, "\(agents)")
+            #expect(agents["quick-echo-0"]?.role == .echo)
+            let reportsComplete = status.conditions?.first { $0.type == "ReportsComplete" }
+            #expect(reportsComplete?.status == "True" && reportsComplete?.reason == "AllAgentsReported", "\(String(describing: reportsComplete))")
             let summary = try #require(status.summary)
-            #expect(summary.flowsStarted == generators.values.compactMap { report in
-                Int64((report.tcp?.flowsStarted ?? 0) + (report.udp?.flowsStarted ?? 0))
-            }.reduce(0, +))
+            let started = generators.values.compactMap(\.latest).map { Int64(($0.tcp?.flowsStarted ?? 0) + ($0.udp?.flowsStarted ?? 0)) }
+            #expect(summary.flowsStarted == started.reduce(0, +))
             #expect(summary.flowsStarted == 80, "2 generators × 20 flows/s × 2 s")
+            // Every TCP flow reached the echo, and the terminal status says so without arithmetic.
+            let echoTotals = try #require(summary.echo)
+            #expect(summary.tcpFlowsStarted == 40 && echoTotals.tcpConnectionsAccepted == summary.tcpFlowsStarted, "\(summary)")
+            #expect(echoTotals.udpDatagramsReceived == summary.udpDatagramsSent, "\(summary)")
+            #expect(summary.agentsReported == 3 && summary.agentIncarnations == 3)
             #expect(summary.rttP99Milliseconds ?? 0 > 0)
             #expect(status.startTime != nil && status.completionTime != nil && status.observedGeneration == 1)
             // OnSuccess cleanup removed the agents; the agents' access stays for the next test.
@@ -132,8 +140,11 @@ struct ControllerBehaviourTests {
             #expect(failed.status == "True" && failed.reason == "TooFewFlowsCompleted")
             #expect(failed.message == "20 flows completed; spec.thresholds.minFlowsCompleted is 1000")
             #expect(done.status?.conditions?.first { $0.type == "Succeeded" }?.status == "False")
-            // OnSuccess keeps a failed test's pods for `kubectl logs`.
-            #expect(harness.pods("strict").count == 3)
+            // OnSuccess keeps a failed test's generator pods for `kubectl logs`; the echo pod was
+            // stopped when the generators ended, so that its final report is in the verdict.
+            #expect(harness.pods("strict").map { $0["metadata"]?["name"]?.string } == ["strict-generator-0", "strict-generator-1"])
+            #expect(done.status?.summary?.echo?.tcpConnectionsAccepted == 20)
+            #expect(done.status?.conditions?.first { $0.type == "ReportsComplete" }?.status == "True")
             try await ControllerLifecycleTests.waitUntil { harness.events().contains("TooFewFlowsCompleted") }
             // Counted once, for the FlowTestFailed alert, however often the test is reconciled after.
             let metrics = PrometheusText(harness.registry.emitToString())

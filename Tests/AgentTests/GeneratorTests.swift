@@ -198,7 +198,7 @@ struct GeneratorTests {
 
     @Test func anUnresolvableTargetCountsAsDNSFailures() async throws {
         let runner = GeneratorRunner(port: 9) {
-            $0.target = "no-such-host.invalid"
+            $0.targets = ["no-such-host.invalid"]
             $0.rate = 100
             $0.flowCount = 4
         }

@@ -32,6 +32,7 @@ final class FakeAPIHandler: ChannelInboundHandler {
     }
 
     private func respond(to head: HTTPRequestHead, context: ChannelHandlerContext) {
+        guard !store.holdIfAway(context.channel) else { return }
         let components = URLComponents(string: "http://fake" + head.uri)
         var query: [String: String] = [:]
         for item in components?.queryItems ?? [] { query[item.name] = item.value ?? "" }

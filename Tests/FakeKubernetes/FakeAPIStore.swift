@@ -1,5 +1,6 @@
 import FlowTestShared
 import Foundation
+import NIOCore
 import Synchronization
 
 /// The fake API server's state and its REST semantics, faithful to the recorded responses in
@@ -33,6 +34,10 @@ public final class FakeAPIStore: Sendable {
         var validTokens: Set<String>?
         var requests: [FakeAPIRequest] = []
         var watches: [UUID: FakeWatchSink] = [:]
+        /// While false, requests get no answer (an apiserver that is away: killed, partitioned).
+        var answering = true
+        /// Connections whose request arrived while not answering; closed unanswered on resume.
+        var held: [any Channel] = []
     }
 
     let state = Mutex(State())
@@ -46,6 +51,38 @@ public final class FakeAPIStore: Sendable {
     /// Makes the next `count` requests (of `method`, or any) fail with `status` (429 or 5xx).
     public func injectFailures(_ count: Int, status: Int, retryAfter: Int? = nil, method: String? = nil) {
         state.withLock { $0.faults += Array(repeating: (method, status, retryAfter), count: count) }
+    }
+
+    /// Stops answering, as an apiserver that is killed or cut off: open watches end, and every
+    /// request from now on waits unanswered (and is never applied) until `resumeAnswering`.
+    public func stopAnswering() {
+        state.withLock { $0.answering = false }
+        dropWatches()
+    }
+
+    /// Answers again; the requests held meanwhile are dropped with their connections, as a
+    /// client of a restarted apiserver sees them.
+    public func resumeAnswering() {
+        let held = state.withLock { state -> [any Channel] in
+            state.answering = true
+            defer { state.held = [] }
+            return state.held
+        }
+        for channel in held { channel.close(promise: nil) }
+    }
+
+    /// Requests waiting unanswered now.
+    public var heldRequests: Int {
+        state.withLock { $0.held.count }
+    }
+
+    /// Holds `channel` unanswered when the server is not answering; false when it answers.
+    func holdIfAway(_ channel: any Channel) -> Bool {
+        state.withLock { state in
+            guard !state.answering else { return false }
+            state.held.append(channel)
+            return true
+        }
     }
 
     /// Forgets history below the current revision, as an etcd compaction plus restart does.

@@ -58,12 +58,12 @@ struct FlowTestAPITests {
             FlowTestCondition(type: "Running", status: "True", reason: "GeneratorsStarted", message: "3 generators", lastTransitionTime: "2026-11-21T20:00:00Z", observedGeneration: 2)
         ]
         status.summary = FlowTestSummary()
-        var report = AgentReport(role: .generator, reportTime: "2026-11-21T20:00:10Z", finished: false)
+        var report = AgentReport(startTime: "2026-11-21T20:00:00.250Z", reportTime: "2026-11-21T20:00:10.250Z", finished: false)
         report.tcp = TrafficCounters()
         report.udp = TrafficCounters()
         report.rtt = LatencyHistogram()
         report.rtt?.record(nanoseconds: 50_000)
-        status.agents = ["ft-generator-0": report]
+        status.agents = ["ft-generator-0": AgentStatus(role: .generator, incarnations: ["0c958154-mi8x2k3a": report])]
         let flowTest = FlowTest(metadata: ObjectMeta(name: "full", namespace: "default"), spec: spec, status: status)
         let json = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(flowTest))
         #expect(SchemaValidator.validate(json, against: FlowTest.schema, path: "") == [])

@@ -23,12 +23,16 @@ struct AgentRuntime: Sendable {
         return AgentRuntime(logger: logger, registry: PrometheusCollectorRegistry(), readiness: ReadinessState(), descriptorLimit: limit)
     }
 
+    /// The metrics and health endpoint's own thread: with the traffic's event loops saturated, a
+    /// probe or scrape must still be answered (a busy generator is not a dead one).
+    static let telemetryGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+
     /// Binds the metrics and health endpoint, or fails with a line naming the port.
     func bindTelemetry(_ settings: CommonSettings, beforeScrape: @escaping @Sendable () -> Void) async throws -> TelemetryServer {
         do {
             return try await TelemetryServer.bind(
                 host: settings.metricsAddress, port: settings.metricsPort, registry: registry, readiness: readiness,
-                beforeScrape: beforeScrape, logger: logger)
+                beforeScrape: beforeScrape, group: Self.telemetryGroup, logger: logger)
         } catch let error as IOError {
             throw StartupError(
                 "cannot serve metrics on \(settings.metricsAddress) port \(settings.metricsPort): \(String(cString: strerror(error.errnoCode)))")
@@ -37,9 +41,10 @@ struct AgentRuntime: Sendable {
         }
     }
 
-    /// Runs `services` until they finish or SIGTERM/SIGINT, shutting down in reverse order.
+    /// Runs `services` until they finish or SIGTERM/SIGINT, shutting down in reverse order; the
+    /// agent is ready while they run.
     func run(_ services: [ServiceGroupConfiguration.ServiceConfiguration]) async throws {
-        var configuration = ServiceGroupConfiguration(services: services, logger: logger)
+        var configuration = ServiceGroupConfiguration(services: [.init(service: ReadinessService(readiness: readiness))] + services, logger: logger)
         configuration.gracefulShutdownSignals = [.sigterm, .sigint]
         try await ServiceGroup(configuration: configuration).run()
     }

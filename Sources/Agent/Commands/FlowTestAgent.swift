@@ -12,7 +12,7 @@ struct FlowTestAgent: AsyncParsableCommand {
             Every option can also be set with a FLOWTEST_* environment variable named after it
             (--max-concurrent → FLOWTEST_MAX_CONCURRENT); a flag wins over the variable.
             Exit codes: 0 ran (run: Succeeded), 1 could not run (run: a threshold failed),
-            2 invalid FlowTest file, 64 invalid flag or variable, 130 interrupted run.
+            2 invalid FlowTest file, 3 ran but the final report never reached the FlowTest, 64 invalid flag or variable, 130 interrupted run.
             """,
         subcommands: [EchoCommand.self, GenerateCommand.self, RunCommand.self])
 
@@ -30,6 +30,8 @@ struct FlowTestAgent: AsyncParsableCommand {
             CommandLineOutput.fail("error: \(error)", code: ExitCode.validationFailure)
         } catch is ExitCode2 {
             Foundation.exit(2)
+        } catch let error as FinalReportError {
+            CommandLineOutput.fail("error: \(error)", code: ExitCode(3))
         } catch let error as StartupError {
             CommandLineOutput.fail("error: \(error)", code: ExitCode.failure)
         } catch {

@@ -31,16 +31,17 @@ struct EchoCommand: AsyncParsableCommand {
         let metrics = EchoMetrics(registry: runtime.registry, listeners: echo.listeners)
         let telemetry = try await runtime.bindTelemetry(settings) { metrics.publish() }
         let started = ContinuousClock.now
+        let startTime = Date()
         let reporter = try reportingSettings.map { settings in
-            StatusReporter(client: try settings.makeClient(), settings: settings, logger: runtime.logger) { finished in
-                .echo(echo.statistics(), elapsed: .now - started, finished: finished)
+            StatusReporter(client: try settings.makeClient(), settings: settings, role: .echo, logger: runtime.logger) { finished in
+                .echo(echo.statistics(), elapsed: .now - started, finished: finished, started: startTime)
             }
         }
-        runtime.readiness.markReady()
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: telemetry)]
         if let reporter { services.append(.init(service: reporter)) }
         services.append(.init(service: echo, successTerminationBehavior: .gracefullyShutdownGroup))
         try await runtime.run(services)
         CommandLineOutput.result(try EchoReport(listeners: echo.statistics()).json())
+        try reporter?.requireFinalReport()
     }
 }

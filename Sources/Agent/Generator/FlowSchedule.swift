@@ -12,6 +12,7 @@ struct FlowSchedule: Sendable, Sequence, IteratorProtocol {
     private let transports: [Transport]
     private let tcpPorts: [Int]
     private let udpPorts: [Int]
+    private let targetCount: Int
     private var random: SeededRandomNumberGenerator
     private var index: UInt64 = 0
     private var randomClock: Double = 0
@@ -19,7 +20,7 @@ struct FlowSchedule: Sendable, Sequence, IteratorProtocol {
 
     init(
         pattern: FlowPattern, rate: Double, maxConcurrent: Int, minDuration: Duration, maxDuration: Duration,
-        protocol flowProtocol: FlowProtocol, tcpPorts: [Int], udpPorts: [Int], seed: UInt64
+        protocol flowProtocol: FlowProtocol, tcpPorts: [Int], udpPorts: [Int], targetCount: Int = 1, seed: UInt64
     ) {
         self.pattern = pattern
         self.rate = rate
@@ -34,6 +35,7 @@ struct FlowSchedule: Sendable, Sequence, IteratorProtocol {
             }
         self.tcpPorts = tcpPorts
         self.udpPorts = udpPorts
+        self.targetCount = Swift.max(1, targetCount)
         self.random = SeededRandomNumberGenerator(seed: seed)
     }
 
@@ -58,8 +60,10 @@ struct FlowSchedule: Sendable, Sequence, IteratorProtocol {
         let ports = transport == .tcp ? tcpPorts : udpPorts
         let cursor = portCursor[transport, default: 0]
         portCursor[transport] = cursor + 1
+        // Ports turn fastest, then targets: every (target, port) pair gets the same share of each
+        // transport's flows, whatever the counts (a plain index modulo each would leave pairs out).
         return ScheduledFlow(
             index: index, start: start, lifetime: lifetime, transport: transport,
-            port: ports[cursor % ports.count])
+            port: ports[cursor % ports.count], target: (cursor / ports.count) % targetCount)
     }
 }

@@ -29,11 +29,10 @@ struct GenerateCommand: AsyncParsableCommand {
         let telemetry = try await runtime.bindTelemetry(settings) { metrics.publish(statistics.snapshot()) }
         let startTime = Date()
         let reporter = try reportingSettings.map { settings in
-            StatusReporter(client: try settings.makeClient(), settings: settings, logger: runtime.logger) { finished in
-                .generator(statistics.snapshot(), elapsed: generator.runProgress.elapsed, finished: finished)
+            StatusReporter(client: try settings.makeClient(), settings: settings, role: .generator, logger: runtime.logger) { finished in
+                .generator(statistics.snapshot(), elapsed: generator.runProgress.elapsed, finished: finished, started: startTime)
             }
         }
-        runtime.readiness.markReady()
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: telemetry)]
         if let reporter { services.append(.init(service: reporter)) }
         services.append(.init(service: generator, successTerminationBehavior: .gracefullyShutdownGroup))
@@ -41,5 +40,6 @@ struct GenerateCommand: AsyncParsableCommand {
         let report = GeneratorReport(
             configuration: configuration, snapshot: statistics.snapshot(), progress: generator.runProgress, startTime: startTime)
         CommandLineOutput.result(try report.json())
+        try reporter?.requireFinalReport()
     }
 }

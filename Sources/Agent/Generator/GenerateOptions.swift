@@ -5,7 +5,7 @@ import ArgumentParser
 /// They mirror the seed flow generator's options (renamed to kebab-case), plus the message
 /// interval, the seed, and timeouts. Each also reads `FLOWTEST_<NAME>` from the environment.
 struct GenerateOptions: ParsableArguments {
-    @Option(help: "Host name or address of the echo server (env FLOWTEST_TARGET, default localhost).")
+    @Option(help: "Host name or address of the echo server, or several separated by commas: flows go to every target and port in turn (env FLOWTEST_TARGET, default localhost).")
     var target: String?
 
     @Option(help: "New flows per second (env FLOWTEST_RATE, default 10).")
@@ -35,7 +35,7 @@ struct GenerateOptions: ParsableArguments {
     @Option(help: "Stop after this long; 0 runs until stopped (env FLOWTEST_TIME_LIMIT, default 0).")
     var timeLimit: String?
 
-    @Option(help: "Stop after starting this many flows; 0 means no limit (env FLOWTEST_FLOW_COUNT, default 0).")
+    @Option(help: "Stop after starting this many flows (arrivals skipped at --max-concurrent do not count); 0 means no limit (env FLOWTEST_FLOW_COUNT, default 0).")
     var flowCount: String?
 
     @Option(help: "Fixed message size in bytes (env FLOWTEST_PAYLOAD_SIZE, default 64).")

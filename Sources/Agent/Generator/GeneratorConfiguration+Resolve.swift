@@ -6,9 +6,12 @@ extension GeneratorConfiguration {
     static func resolve(_ options: GenerateOptions, _ resolver: SettingResolver) throws(ConfigurationError) -> Self {
         var config = GeneratorConfiguration()
         let durationText = "a duration such as 500ms, 2s or 1m"
-        config.target = try resolver.resolve(
-            "--target", options.target, default: config.target, expected: "a host name or IP address",
-            parse: ValueParsers.host)
+        config.targets = try resolver.resolve(
+            "--target", options.target, default: config.targets, expected: "a host name or IP address, or several separated by commas",
+            parse: { text in
+                let hosts = text.split(separator: ",", omittingEmptySubsequences: false).map { String($0) }
+                return hosts.allSatisfy({ ValueParsers.host($0) != nil }) && Set(hosts).count == hosts.count ? hosts : nil
+            })
         config.rate = try resolver.resolve(
             "--rate", options.rate, default: config.rate, expected: "flows per second, a number 0.001...1000000",
             parse: ValueParsers.number(in: 0.001...1_000_000))
@@ -45,7 +48,7 @@ extension GeneratorConfiguration {
         config.mtu = try resolver.resolve(
             "--mtu", options.mtu, default: config.mtu, expected: "a whole number 68...65535",
             parse: ValueParsers.integer(in: 68...65535))
-        let ipv6Target = config.target.contains(":")
+        let ipv6Target = config.targets.contains { $0.contains(":") }
         config.mss = try resolver.resolveOptional(
             "--mss", options.mss, expected: "a whole number 88...65495 (the kernel's TCP_MAXSEG range)",
             parse: ValueParsers.integer(in: 88...65495))

@@ -3,7 +3,8 @@ import FlowTestShared
 /// Everything a generator run needs, validated: built from flags and environment by `resolve`,
 /// and by local mode from a FlowTest spec.
 struct GeneratorConfiguration: Equatable, Sendable {
-    var target = "localhost"
+    /// One or more hosts; flows are spread over every target and every port (a full mesh).
+    var targets = ["localhost"]
     var rate = 10.0
     var maxConcurrent = 100
     var flowProtocol = FlowProtocol.both
@@ -26,6 +27,9 @@ struct GeneratorConfiguration: Equatable, Sendable {
     var connectTimeout = Duration.seconds(5)
     var responseTimeout = Duration.seconds(2)
     var monitor = false
+
+    /// The targets as given: `host` or `host1,host2`.
+    var target: String { targets.joined(separator: ",") }
 
     /// Largest UDP payload that fits the MTU without fragmentation: MTU − IP header − 8-byte UDP
     /// header, with a 20-byte IPv4 or 40-byte IPv6 header.

@@ -66,17 +66,22 @@ final class GeneratorService: Service, Sendable {
     }
 
     private func startFlows(clock: ContinuousClock, start: ContinuousClock.Instant, startDeadline: NIODeadline) async {
-        let resolver = TargetResolver(host: configuration.target)
-        var address = await resolver.resolve(logger: logger)
-        var nextResolve = clock.now + resolver.refreshInterval
+        let resolvers = configuration.targets.map { TargetResolver(host: $0) }
+        var addresses: [SocketAddress?] = []
+        for resolver in resolvers { addresses.append(await resolver.resolve(logger: logger)) }
+        let refreshInterval = resolvers[0].refreshInterval
+        let needsResolving = resolvers.contains { !$0.isLiteral }
+        var nextResolve = clock.now + refreshInterval
         let schedule = FlowSchedule(
             pattern: configuration.pattern, rate: configuration.rate, maxConcurrent: configuration.maxConcurrent,
             minDuration: configuration.minDuration, maxDuration: configuration.maxDuration,
             protocol: configuration.flowProtocol, tcpPorts: configuration.tcpPorts, udpPorts: configuration.udpPorts,
-            seed: configuration.seed)
+            targetCount: resolvers.count, seed: configuration.seed)
         let runEnd = configuration.timeLimit.map { startDeadline + TimeAmount($0) }
+        // flowCount counts flows started: an arrival skipped at maxConcurrent is not a flow.
+        var launched: UInt64 = 0
         for flow in schedule {
-            if let count = configuration.flowCount, flow.index >= count { break }
+            if let count = configuration.flowCount, launched >= count { break }
             if let limit = configuration.timeLimit, flow.start >= limit { break }
             let due = start + flow.start
             // Sleeping for less than this costs more in wake-up latency than it saves.
@@ -84,9 +89,11 @@ final class GeneratorService: Service, Sendable {
                 do { try await Task.sleep(until: due, tolerance: .microseconds(100), clock: clock) } catch { return }
             }
             if Task.isCancelled { return }
-            if clock.now >= nextResolve, !resolver.isLiteral {
-                address = await resolver.resolve(logger: logger)
-                nextResolve = clock.now + resolver.refreshInterval
+            if clock.now >= nextResolve, needsResolving {
+                for (position, resolver) in resolvers.enumerated() where !resolver.isLiteral {
+                    addresses[position] = await resolver.resolve(logger: logger)
+                }
+                nextResolve = clock.now + refreshInterval
             }
             progress.recordStart(at: clock.now - start)
             if configuration.pattern == .random, statistics.activeFlows >= configuration.maxConcurrent {
@@ -95,7 +102,8 @@ final class GeneratorService: Service, Sendable {
             }
             var lifetimeEnd = startDeadline + TimeAmount(flow.start + flow.lifetime)
             if let runEnd { lifetimeEnd = min(lifetimeEnd, runEnd) }
-            launcher.launch(flow, to: address, lifetimeEnd: lifetimeEnd)
+            launcher.launch(flow, to: addresses[flow.target], lifetimeEnd: lifetimeEnd)
+            launched += 1
         }
     }
 

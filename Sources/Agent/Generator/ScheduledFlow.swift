@@ -10,5 +10,7 @@ struct ScheduledFlow: Equatable, Sendable {
     var lifetime: Duration
     var transport: Transport
     var port: Int
+    /// Which of the generator's targets, by position.
+    var target: Int = 0
 }
 

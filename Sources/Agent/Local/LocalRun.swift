@@ -60,20 +60,25 @@ struct LocalRun {
             echoMetrics?.publish()
             metrics.publish(runner.snapshot())
         }
-        runtime.readiness.markReady()
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: telemetry)]
         if let echo { services.append(.init(service: echo)) }
         services.append(.init(service: runner, successTerminationBehavior: .gracefullyShutdownGroup))
         try await runtime.run(services)
 
         let elapsed = ContinuousClock.now - clock
-        var reports: [String: AgentReport] = [:]
+        // One process, one incarnation of each agent: the same layout the cluster's status has.
+        let incarnation = AgentIncarnation(podUID: nil, startTime: started).id
+        var agents: [String: AgentStatus] = [:]
         for (replica, generator) in generators.enumerated() {
-            reports["\(name)-generator-\(replica)"] = .generator(generator.statistics.snapshot(), elapsed: generator.runProgress.elapsed, finished: true)
+            let report = AgentReport.generator(generator.statistics.snapshot(), elapsed: generator.runProgress.elapsed, finished: true, started: started)
+            agents["\(name)-generator-\(replica)"] = AgentStatus(role: .generator, incarnations: [incarnation: report])
         }
-        if let echo { reports["\(name)-echo-0"] = .echo(echo.statistics(), elapsed: elapsed, finished: true) }
+        if let echo {
+            let report = AgentReport.echo(echo.statistics(), elapsed: elapsed, finished: true, started: started)
+            agents["\(name)-echo-0"] = AgentStatus(role: .echo, incarnations: [incarnation: report])
+        }
         var status = FlowTestStatus.completed(
-            spec: spec, generation: flowTest.metadata.generation ?? 1, reports: reports, startTime: started, completionTime: Date())
+            spec: spec, generation: flowTest.metadata.generation ?? 1, agents: agents, startTime: started, completionTime: Date())
         if runner.wasInterrupted { status.markInterrupted() }
         let outcome = Outcome(status: status, interrupted: runner.wasInterrupted)
         try LocalRunPrinter(name: name, format: options.output).print(outcome)

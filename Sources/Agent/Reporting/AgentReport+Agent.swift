@@ -3,18 +3,21 @@ import Foundation
 
 extension AgentReport {
     /// A generator's report: its cumulative counters per protocol and its round trips.
-    static func generator(_ snapshot: GeneratorSnapshot, elapsed: Duration, finished: Bool, at time: Date = Date()) -> AgentReport {
-        var report = AgentReport(role: .generator, reportTime: FlowTestStatus.timestamp(time), finished: finished)
+    static func generator(_ snapshot: GeneratorSnapshot, elapsed: Duration, finished: Bool, started: Date, at time: Date = Date()) -> AgentReport {
+        var report = AgentReport(
+            startTime: FlowTestStatus.preciseTimestamp(started), reportTime: FlowTestStatus.preciseTimestamp(time), finished: finished)
         report.elapsedSeconds = elapsed.seconds
         report.tcp = snapshot.counters.tcp
         report.udp = snapshot.counters.udp
+        report.flowsSkipped = snapshot.flowsSkipped
         report.rtt = LatencyHistogram(snapshot.allRoundTrips)
         return report
     }
 
     /// An echo server's report: one entry per listener.
-    static func echo(_ listeners: [EchoListenerStatistics], elapsed: Duration, finished: Bool, at time: Date = Date()) -> AgentReport {
-        var report = AgentReport(role: .echo, reportTime: FlowTestStatus.timestamp(time), finished: finished)
+    static func echo(_ listeners: [EchoListenerStatistics], elapsed: Duration, finished: Bool, started: Date, at time: Date = Date()) -> AgentReport {
+        var report = AgentReport(
+            startTime: FlowTestStatus.preciseTimestamp(started), reportTime: FlowTestStatus.preciseTimestamp(time), finished: finished)
         report.elapsedSeconds = elapsed.seconds
         report.listeners = listeners
         return report

@@ -8,8 +8,14 @@ struct ReportingOptions: ParsableArguments {
     @Option(help: "This agent's key under status.agents, usually its pod name (env FLOWTEST_AGENT_NAME, default: host name).")
     var agentName: String?
 
+    @Option(help: "This agent's pod UID, which tells a replaced pod's reports from its predecessor's (env FLOWTEST_POD_UID).")
+    var podUid: String?
+
     @Option(help: "How often to report (env FLOWTEST_REPORT_INTERVAL, default 10s).")
     var reportInterval: String?
+
+    @Option(help: "How long to keep retrying the final report before exiting with code 3 (env FLOWTEST_FINAL_REPORT_TIMEOUT, default 20s).")
+    var finalReportTimeout: String?
 
     @Option(help: "kubeconfig to report through; default: the pod's service account (env FLOWTEST_KUBECONFIG).")
     var kubeconfig: String?

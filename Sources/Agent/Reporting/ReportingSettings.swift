@@ -6,7 +6,11 @@ struct ReportingSettings: Sendable {
     var namespace: String
     var flowTest: String
     var agentName: String
+    var incarnation: AgentIncarnation
     var interval: Duration
+    /// How long the final report is retried; below the pods' 30 s termination grace period, so
+    /// the process always gets to exit on its own, with a code that says whether it landed.
+    var finalReportTimeout: Duration = .seconds(20)
     var kubeconfig: String?
 
     static func resolve(_ options: ReportingOptions, _ resolver: SettingResolver) throws(ConfigurationError) -> ReportingSettings? {
@@ -19,19 +23,32 @@ struct ReportingSettings: Sendable {
         let agentName = try resolver.resolve(
             "--agent-name", options.agentName, default: ProcessInfo.processInfo.hostName,
             expected: "a name of letters, digits, '-' and '.'", parse: ValueParsers.host)
+        let podUID = try resolver.resolveOptional("--pod-uid", options.podUid, expected: "a pod UID of letters, digits and '-'") { text in
+            !text.isEmpty && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") } ? text : nil
+        }
         let interval = try resolver.resolve(
             "--report-interval", options.reportInterval, default: .seconds(10), expected: "a duration such as 10s, at least 100ms",
             parse: { ValueParsers.duration($0).flatMap { $0 >= .milliseconds(100) ? $0 : nil } })
+        let finalReportTimeout = try resolver.resolve(
+            "--final-report-timeout", options.finalReportTimeout, default: .seconds(20), expected: "a duration such as 20s, at least 1s",
+            parse: { ValueParsers.duration($0).flatMap { $0 >= .seconds(1) ? $0 : nil } })
         let kubeconfig = try resolver.resolveOptional("--kubeconfig", options.kubeconfig, expected: "a file path") { $0.isEmpty ? nil : $0 }
-        return ReportingSettings(namespace: namespace, flowTest: flowTest, agentName: agentName, interval: interval, kubeconfig: kubeconfig)
+        return ReportingSettings(
+            namespace: namespace, flowTest: flowTest, agentName: agentName, incarnation: AgentIncarnation(podUID: podUID),
+            interval: interval, finalReportTimeout: finalReportTimeout, kubeconfig: kubeconfig)
     }
 
+    /// How long one report request may wait for an answer: an apiserver that is away must not
+    /// hold a report (or the agent's shutdown) for URLSession's default of minutes.
+    static let requestTimeout: Duration = .seconds(5)
+
     /// The client to report with: the kubeconfig if given, else the pod's service account.
+    /// It does not retry on its own: the reporter decides how long to keep trying.
     func makeClient() throws -> KubernetesClient {
         do {
             let configuration = try kubeconfig.map { path throws(KubernetesConfigurationError) in try KubeconfigLoader.load(path: path) }
                 ?? KubernetesConfiguration.inCluster()
-            return KubernetesClient(configuration: configuration)
+            return KubernetesClient(configuration: configuration, retry: .init(attempts: 1), requestTimeout: Self.requestTimeout)
         } catch {
             throw StartupError("cannot report to FlowTest \(namespace)/\(flowTest): \(error)")
         }

@@ -1,49 +1,116 @@
 import FlowTestShared
+import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 
-/// Writes this agent's cumulative statistics into `status.agents[<agent name>]` of its FlowTest,
-/// every interval and once more, marked finished, when the agent stops.
+/// Writes this process's cumulative statistics into
+/// `status.agents[<agent name>].incarnations[<incarnation>]` of its FlowTest, every interval and
+/// once more, marked finished, when the agent stops.
 ///
-/// A JSON merge patch on the `/status` subresource that names only this agent's key: concurrent
-/// agents never overwrite each other (DESIGN.md, decision 3), and because the figures are
-/// absolute, a retried or repeated report cannot count twice.
+/// A JSON merge patch on the `/status` subresource that names only this process's key:
+/// concurrent agents never overwrite each other, a restarted process never overwrites the one
+/// before it (DESIGN.md, decisions 3 and 6), and because the figures are absolute, a retried or
+/// repeated report cannot count twice.
 final class StatusReporter: Service, Sendable {
     private let client: KubernetesClient
     private let settings: ReportingSettings
+    private let role: AgentReport.Role
     private let makeReport: @Sendable (_ finished: Bool) -> AgentReport
     private let logger: Logger
+    private let finalOutcome = Mutex<FinalReportOutcome?>(nil)
 
-    init(client: KubernetesClient, settings: ReportingSettings, logger: Logger, makeReport: @escaping @Sendable (_ finished: Bool) -> AgentReport) {
+    /// What became of the final report.
+    enum FinalReportOutcome: Sendable, Equatable {
+        case landed(attempts: Int)
+        case abandoned(attempts: Int, lastError: String)
+    }
+
+    init(
+        client: KubernetesClient, settings: ReportingSettings, role: AgentReport.Role, logger: Logger,
+        makeReport: @escaping @Sendable (_ finished: Bool) -> AgentReport
+    ) {
         self.client = client
         self.settings = settings
+        self.role = role
         self.makeReport = makeReport
         self.logger = logger
+    }
+
+    /// Set once the final report has landed or its retries ran out; nil before.
+    var finalReport: FinalReportOutcome? { finalOutcome.withLock { $0 } }
+
+    /// Throws when the final report was abandoned, so the command exits with code 3.
+    func requireFinalReport() throws(FinalReportError) {
+        if case .abandoned(let attempts, let lastError) = finalReport {
+            throw FinalReportError(flowTest: "\(settings.namespace)/\(settings.flowTest)", attempts: attempts, lastError: lastError)
+        }
     }
 
     func run() async throws {
         while true {
             do { try await Task.sleep(for: settings.interval) } catch { break }
             if Task.isShuttingDownGracefully { break }
-            await report(finished: false)
+            // A periodic report that fails is only logged: the next one carries everything again.
+            if let error = await report(finished: false) {
+                logger.warning("report failed", metadata: metadata(["error": "\(error)"]))
+            }
             if Task.isShuttingDownGracefully { break }
         }
         // Listed before the traffic service, this one is shut down after it: the final figures are in.
-        await report(finished: true)
+        let outcome = await sendFinalReport()
+        finalOutcome.withLock { $0 = outcome }
     }
 
-    /// Sends one report; failures are logged, never fatal: the next report carries everything again.
-    func report(finished: Bool) async {
+    /// Sends the final report until it lands or `finalReportTimeout` has passed, backing off
+    /// between attempts; each attempt is bounded by the client's request timeout.
+    func sendFinalReport() async -> FinalReportOutcome {
+        let clock = ContinuousClock()
+        let deadline = clock.now + settings.finalReportTimeout
+        var backoff = Duration.milliseconds(200)
+        var attempts = 0
+        while true {
+            attempts += 1
+            guard let error = await report(finished: true) else {
+                if attempts > 1 { logger.notice("final report landed", metadata: metadata(["attempts": "\(attempts)"])) }
+                return .landed(attempts: attempts)
+            }
+            let remaining = deadline - clock.now
+            // A FlowTest that is gone, or a Role that forbids it, will not change its mind.
+            guard remaining > .zero, error.isRetryable else {
+                logger.error(
+                    "final report never landed; its figures are only in this process's output",
+                    metadata: metadata(["attempts": "\(attempts)", "timeout": "\(settings.finalReportTimeout.flowTestText)", "error": "\(error)"]))
+                return .abandoned(attempts: attempts, lastError: "\(error)")
+            }
+            logger.warning("final report failed; retrying", metadata: metadata(["error": "\(error)", "attempt": "\(attempts)"]))
+            // Not cancellable on purpose: shutdown is what sent us here, and the report must go on.
+            try? await Task.sleep(for: min(backoff, remaining))
+            backoff = min(backoff * 2, .seconds(2))
+        }
+    }
+
+    /// Sends one report; returns the error when it did not land.
+    func report(finished: Bool) async -> KubernetesError? {
         let report = makeReport(finished)
         do {
-            let entry = try JSONValue(encoding: report)
+            let entry: JSONValue = .object([
+                "role": .string(role.rawValue),
+                "incarnations": .object([settings.incarnation.id: try JSONValue(encoding: report)]),
+            ])
             let patch: JSONValue = .object(["status": .object(["agents": .object([settings.agentName: entry])])])
             let _: JSONValue = try await client.mergePatch(
                 .flowTests, namespace: settings.namespace, name: settings.flowTest, patch, subresource: "status")
-            logger.debug("reported", metadata: ["flowtest": "\(settings.namespace)/\(settings.flowTest)", "finished": "\(finished)"])
+            logger.debug("reported", metadata: metadata(["finished": "\(finished)"]))
+            return nil
+        } catch let error as KubernetesError {
+            return error
         } catch {
-            logger.warning(
-                "report failed", metadata: ["flowtest": "\(settings.namespace)/\(settings.flowTest)", "error": "\(error)"])
+            return .malformedResponse(message: "cannot encode the report: \(error)")
         }
+    }
+
+    private func metadata(_ extra: Logger.Metadata) -> Logger.Metadata {
+        extra.merging(["flowtest": "\(settings.namespace)/\(settings.flowTest)", "incarnation": "\(settings.incarnation.id)"]) { $1 }
     }
 }

@@ -68,15 +68,15 @@ final class FlowTestReconciler: Sendable {
         let pods: ListPage<JSONValue> = try await client.listAll(.pods, namespace: namespace, labelSelector: "flowtest.dev/name=\(name)")
         let states = Dictionary(pods.items.map(PodState.init).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
 
-        let echoReady = try await ensureEcho(flowTest, children: children, pods: states)
         if phase == .pending {
+            let echoReady = try await ensureEcho(flowTest, children: children, pods: states)
             return try await startGeneratorsWhenReady(flowTest, echoReady: echoReady, children: children, pods: states, conditions: conditions)
         }
         return try await followRun(flowTest, status: status, children: children, pods: states, conditions: conditions)
     }
 
     /// The FlowTest as stored, or nil when it no longer exists.
-    private func fetch(namespace: String, name: String) async throws(KubernetesError) -> JSONValue? {
+    func fetch(namespace: String, name: String) async throws(KubernetesError) -> JSONValue? {
         do { return try await client.get(.flowTests, namespace: namespace, name: name) } catch {
             if case .notFound = error { return nil }
             throw error
@@ -111,92 +111,70 @@ final class FlowTestReconciler: Sendable {
             FlowTestCondition.Kind.echoReady, allReady, reason: allReady ? "EchoReady" : "WaitingForEcho",
             message: "\(echoReady.ready)/\(echoReady.of) echo pods ready", generation: generation)
         guard allReady else {
+            // Bounded: echo pods that crash-loop, cannot be scheduled or pulled would otherwise
+            // leave the test Pending forever. The clock starts when the FlowTest was created.
+            let limit = ValueParsers.duration(flowTest.spec.echo.readyTimeout) ?? .seconds(300)
+            let created = flowTest.metadata.creationTimestamp.flatMap(FlowTestStatus.date) ?? Date()
+            let waited = Date().timeIntervalSince(created)
+            if waited > limit.seconds {
+                return try await failEchoNotReady(flowTest, echoReady: echoReady, children: children, pods: pods, conditions: conditions)
+            }
             try await writeStatus(flowTest, phase: .pending, conditions: conditions, generation: generation)
-            // Pod changes requeue this test at once; this is only a safety net.
-            return .requeue(after: .seconds(10))
+            // Pod changes requeue this test at once; this is only a safety net (and the timeout's clock).
+            return .requeue(after: min(.seconds(10), .seconds(max(1, limit.seconds - waited + 0.5))))
         }
+        // Every generator gets every target: in Pods mode, each spreads its flows over every echo
+        // pod (DESIGN.md, decision 7), so the test covers every generator-to-echo path.
         let targets = generatorTargets(flowTest, children: children, pods: pods)
         for index in 0..<Int(flowTest.spec.generators.replicas) {
-            try await createIfMissing(.pods, children.generatorPod(index, target: targets[index % targets.count]))
+            try await createIfMissing(.pods, children.generatorPod(index, target: targets.joined(separator: ",")))
         }
         conditions.set(
             FlowTestCondition.Kind.running, true, reason: "GeneratorsStarted",
-            message: "\(flowTest.spec.generators.replicas) generators started against \(Set(targets).sorted().joined(separator: ", "))", generation: generation)
+            message: "\(flowTest.spec.generators.replicas) generators started against \(targets.joined(separator: ", "))", generation: generation)
         try await writeStatus(flowTest, phase: .running, conditions: conditions, generation: generation, startTime: Date())
         await events.record(flowTest, .normal, reason: "GeneratorsStarted", note: "started \(flowTest.spec.generators.replicas) generator pods")
         return .requeue(after: .seconds(5))
     }
 
-    /// Service mode: the Service's DNS name. Pods mode: each echo pod's IP in turn. External: the host.
+    /// Ends a test whose echo pods did not become ready in time, quoting what each unready pod's
+    /// status says (CrashLoopBackOff, Unschedulable, ImagePullBackOff, its last exit).
+    private func failEchoNotReady(
+        _ flowTest: FlowTest, echoReady: (ready: Int, of: Int), children: ChildObjects, pods: [String: PodState], conditions: ConditionList
+    ) async throws -> Outcome {
+        var conditions = conditions
+        let generation = flowTest.metadata.generation ?? 1
+        let unready = (0..<echoReady.of).map(children.names.echoPod).compactMap { name -> String? in
+            guard let pod = pods[name] else { return "\(name): not created" }
+            return pod.ready ? nil : pod.description
+        }
+        let message =
+            "\(echoReady.ready)/\(echoReady.of) echo pods ready after spec.echo.readyTimeout (\(flowTest.spec.echo.readyTimeout)): "
+            + unready.joined(separator: "; ")
+        conditions.set(FlowTestCondition.Kind.echoReady, false, reason: "EchoNotReady", message: message, generation: generation)
+        conditions.set(FlowTestCondition.Kind.succeeded, false, reason: "EchoNotReady", message: message, generation: generation)
+        conditions.set(FlowTestCondition.Kind.failed, true, reason: "EchoNotReady", message: message, generation: generation)
+        try await writeStatus(flowTest, phase: .failed, conditions: conditions, generation: generation, completionTime: Date())
+        await events.record(flowTest, .warning, reason: "EchoNotReady", note: message)
+        try await cleanUp(flowTest, succeeded: false)
+        return .done
+    }
+
+    /// Service mode: the Service's DNS name. Pods mode: every echo pod's IP. External: the host.
     private func generatorTargets(_ flowTest: FlowTest, children: ChildObjects, pods: [String: PodState]) -> [String] {
         switch flowTest.spec.target.mode {
         case .external: return [flowTest.spec.target.host ?? ""]
         case .service: return ["\(children.names.echoService).\(flowTest.metadata.namespace ?? "default").svc"]
         case .pods:
             let ips = (0..<Int(flowTest.spec.echo.replicas)).compactMap { pods[children.names.echoPod($0)]?.ip }
-            return ips.isEmpty ? ["\(children.names.echoService).\(flowTest.metadata.namespace ?? "default").svc"] : ips
+            return ips.isEmpty ? ["\(children.names.echoService).\(flowTest.metadata.namespace ?? "default").svc"] : Array(Set(ips)).sorted()
         }
-    }
-
-    // MARK: Running
-
-    private func followRun(
-        _ flowTest: FlowTest, status: FlowTestStatus, children: ChildObjects, pods: [String: PodState], conditions: ConditionList
-    ) async throws -> Outcome {
-        var conditions = conditions
-        let generation = flowTest.metadata.generation ?? 1
-        let generatorNames = (0..<Int(flowTest.spec.generators.replicas)).map(children.names.generatorPod)
-        // A generator pod that is gone ended too: it will never report again.
-        let ended = generatorNames.filter { pods[$0]?.isTerminal ?? true }
-        let failed = generatorNames.filter { pods[$0].map { $0.phase == "Failed" } ?? true }
-        let reports = status.agents ?? [:]
-        let startTime = status.startTime.flatMap { try? Date($0, strategy: .iso8601) } ?? Date()
-
-        if ended.count == generatorNames.count {
-            // Re-read the reports: the pods were listed after the FlowTest was read, and an agent
-            // writes its final report before its pod ends, so only a read from now on has them all.
-            let fresh = try await fetch(namespace: flowTest.metadata.namespace ?? "default", name: flowTest.metadata.name ?? "")
-            let finalReports = (try? JSONDecoder().decode([String: AgentReport].self, from: JSONEncoder().encode(fresh?["status"]?["agents"] ?? .object([:])))) ?? reports
-            var outcome = FlowTestStatus.completed(
-                spec: flowTest.spec, generation: generation, reports: finalReports, startTime: startTime, completionTime: Date())
-            for condition in outcome.conditions ?? [] where condition.type != FlowTestCondition.Kind.accepted {
-                conditions.set(condition.type, condition.status == "True", reason: condition.reason, message: condition.message, generation: generation)
-            }
-            if !failed.isEmpty {
-                let message = "\(failed.count) of \(generatorNames.count) generator pods failed: \(failed.joined(separator: ", "))"
-                outcome.phase = .failed
-                conditions.set(FlowTestCondition.Kind.succeeded, false, reason: "GeneratorFailed", message: message, generation: generation)
-                conditions.set(FlowTestCondition.Kind.failed, true, reason: "GeneratorFailed", message: message, generation: generation)
-            }
-            let phase = outcome.phase ?? .failed
-            try await writeStatus(flowTest, phase: phase, conditions: conditions, generation: generation, summary: outcome.summary, completionTime: Date())
-            let verdict = conditions.conditions.first { $0.type == FlowTestCondition.Kind.succeeded }
-            await events.record(flowTest, phase == .succeeded ? .normal : .warning, reason: verdict?.reason ?? phase.rawValue, note: verdict?.message ?? "")
-            try await cleanUp(flowTest, succeeded: phase == .succeeded)
-            return .done
-        }
-        let duration = ValueParsers.duration(flowTest.spec.duration) ?? .seconds(60)
-        if Date().timeIntervalSince(startTime) > (duration + overrun).seconds {
-            let message = "generators still running \(overrun.flowTestText) after spec.duration (\(flowTest.spec.duration)) ended"
-            conditions.set(FlowTestCondition.Kind.succeeded, false, reason: "Timeout", message: message, generation: generation)
-            conditions.set(FlowTestCondition.Kind.failed, true, reason: "Timeout", message: message, generation: generation)
-            try await writeStatus(flowTest, phase: .failed, conditions: conditions, generation: generation, summary: FlowTestSummary(reports: reports), completionTime: Date())
-            await events.record(flowTest, .warning, reason: "Timeout", note: message)
-            try await cleanUp(flowTest, succeeded: false)
-            return .done
-        }
-        // Still running: keep the summary (and so `kubectl get`) current as reports arrive.
-        let summary = FlowTestSummary(reports: reports)
-        if summary != status.summary {
-            try await writeStatus(flowTest, phase: .running, conditions: conditions, generation: generation, summary: summary)
-        }
-        return .requeue(after: min(ValueParsers.duration(flowTest.spec.reportInterval) ?? .seconds(10), .seconds(10)))
     }
 
     // MARK: Children
 
     /// Ensures the Service and echo pods; replaces echo pods that died. Returns how many are ready.
-    private func ensureEcho(_ flowTest: FlowTest, children: ChildObjects, pods: [String: PodState]) async throws -> (ready: Int, of: Int) {
+    func ensureEcho(_ flowTest: FlowTest, children: ChildObjects, pods: [String: PodState]) async throws -> (ready: Int, of: Int) {
         guard flowTest.spec.target.mode != .external else { return (0, 0) }
         try await createIfMissing(.services, children.echoService)
         var ready = 0
@@ -223,18 +201,18 @@ final class FlowTestReconciler: Sendable {
         try await createIfMissing(.roleBindings, AgentAccess.roleBinding(namespace: namespace))
     }
 
-    private func createIfMissing(_ kind: ResourceKind, _ object: JSONValue) async throws {
+    func createIfMissing(_ kind: ResourceKind, _ object: JSONValue) async throws {
         do { _ = try await client.create(kind, namespace: object["metadata"]?["namespace"]?.string, object) } catch .alreadyExists {
             // Deterministic names: it is there from an earlier pass.
         }
     }
 
-    private func deleteIfPresent(_ kind: ResourceKind, namespace: String?, name: String) async throws {
+    func deleteIfPresent(_ kind: ResourceKind, namespace: String?, name: String) async throws {
         do { try await client.delete(kind, namespace: namespace, name: name) } catch .notFound {}
     }
 
     /// Deletes the agent pods and the Service when the policy says so; safe to repeat.
-    private func cleanUp(_ flowTest: FlowTest, succeeded: Bool) async throws {
+    func cleanUp(_ flowTest: FlowTest, succeeded: Bool) async throws {
         switch flowTest.spec.cleanupPolicy {
         case .never: return
         case .onSuccess where !succeeded: return
@@ -254,7 +232,7 @@ final class FlowTestReconciler: Sendable {
     // MARK: Status
 
     /// Merge-patches the controller's part of the status through the /status subresource.
-    private func writeStatus(
+    func writeStatus(
         _ flowTest: FlowTest, phase: FlowTestPhase, conditions: ConditionList, generation: Int64, summary: FlowTestSummary? = nil,
         startTime: Date? = nil, completionTime: Date? = nil
     ) async throws {

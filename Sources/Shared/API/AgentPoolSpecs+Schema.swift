@@ -25,6 +25,9 @@ extension EchoSpec {
         [
             "replicas": .integer("Number of echo pods.", minimum: 1, maximum: 1000, default: 1, format: "int32"),
             "placement": PlacementSpec.schema,
+            "readyTimeout": .duration(
+                "How long the echo pods may take to become ready (scheduling, image pull, start) before the test fails with reason EchoNotReady.",
+                default: "5m"),
         ])
 }
 

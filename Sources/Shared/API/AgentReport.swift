@@ -1,28 +1,34 @@
-/// One agent's cumulative statistics, written by the agent into `status.agents[<its name>]`.
+/// The cumulative statistics of one agent process (one incarnation of an agent), written by that
+/// process into `status.agents[<agent>].incarnations[<incarnation>]`.
 ///
-/// Always absolute, never deltas, so a repeated report cannot count twice.
+/// Always absolute, never deltas, so a repeated report cannot count twice; and each process
+/// writes only its own incarnation, so a restarted container or a replaced pod never overwrites
+/// the figures of the process before it (DESIGN.md, decision 6).
 public struct AgentReport: Codable, Sendable, Equatable {
     public enum Role: String, Codable, Sendable {
         case echo, generator
     }
 
-    public var role: Role
-    /// When the agent wrote this report (RFC 3339).
+    /// When this process started (RFC 3339 with milliseconds): orders the incarnations of an agent.
+    public var startTime: String
+    /// When the process wrote this report (RFC 3339 with milliseconds).
     public var reportTime: String
-    /// True in the report an agent writes when it has stopped.
+    /// True in the report a process writes when it has stopped.
     public var finished: Bool
     public var elapsedSeconds: Double?
     /// Generators: their TCP traffic.
     public var tcp: TrafficCounters?
     /// Generators: their UDP traffic.
     public var udp: TrafficCounters?
+    /// Generators: flow starts the random pattern skipped because `maxConcurrent` were open.
+    public var flowsSkipped: UInt64?
     /// Generators: their round trips, in a form that merges exactly across agents.
     public var rtt: LatencyHistogram?
     /// Echo servers: one entry per listener.
     public var listeners: [EchoListenerStatistics]?
 
-    public init(role: Role, reportTime: String, finished: Bool) {
-        self.role = role
+    public init(startTime: String, reportTime: String, finished: Bool) {
+        self.startTime = startTime
         self.reportTime = reportTime
         self.finished = finished
     }

@@ -5,6 +5,8 @@ public struct FlowTestCondition: Codable, Sendable, Equatable {
         public static let accepted = "Accepted"
         public static let echoReady = "EchoReady"
         public static let running = "Running"
+        /// True once every agent's final report is in; False with the agents that never reported.
+        public static let reportsComplete = "ReportsComplete"
         public static let succeeded = "Succeeded"
         public static let failed = "Failed"
     }

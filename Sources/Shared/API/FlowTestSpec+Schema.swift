@@ -28,6 +28,16 @@ extension FlowTestSpec {
                 guard spec["flows"]?["protocol"]?.string != "tcp", spec["flows"]?["allowFragmentation"]?.bool != true else { return true }
                 return Self.payloadBounds(spec).largest <= (spec["flows"]?["mtu"]?.number ?? 1500) - 28
             },
+            // Every agent writes one status patch per interval: at 100 agents, 1 s is already
+            // 100 writes a second to the apiserver. Shorter is never sane in a cluster.
+            ValidationRule(
+                cel: "duration(self.reportInterval) >= duration('1s')",
+                message: "reportInterval must be at least 1s", fieldPath: ".reportInterval"
+            ) { spec in (spec["reportInterval"]?.string.flatMap(ValueParsers.duration) ?? .seconds(10)) >= .seconds(1) },
+            ValidationRule(
+                cel: "duration(self.echo.readyTimeout) > duration('0s')",
+                message: "echo.readyTimeout must be greater than 0", fieldPath: ".echo.readyTimeout"
+            ) { spec in (spec["echo"]?["readyTimeout"]?.string.flatMap(ValueParsers.duration) ?? .seconds(1)) > .zero },
             ValidationRule(
                 cel: "self.target.mode != 'External' || has(self.target.host)",
                 message: "target.host is required when target.mode is External", fieldPath: ".target.host"
@@ -42,7 +52,7 @@ extension FlowTestSpec {
             "echo": EchoSpec.schema.defaulting(to: .object([:])),
             "generators": GeneratorsSpec.schema.defaulting(to: .object([:])),
             "thresholds": ThresholdsSpec.schema,
-            "reportInterval": .duration("How often each agent writes its statistics into status.agents.", default: "10s"),
+            "reportInterval": .duration("How often each agent writes its statistics into status.agents; at least 1s.", default: "10s"),
             "cleanupPolicy": .string(
                 "What happens to the agent pods when the test ends: Always deletes them, OnSuccess keeps them after a failure for inspection, Never keeps them.",
                 enum: CleanupPolicy.allCases.map(\.rawValue), default: CleanupPolicy.onSuccess.rawValue),
@@ -75,7 +85,7 @@ extension TargetSpec {
         "Where generators send flows: the echo Service (default), the echo pods directly, or an external host.",
         [
             "mode": .string(
-                "Service: the echo Service's cluster IP. Pods: each echo pod's IP in turn, bypassing Service load balancing. External: host, with no echo servers started.",
+                "Service: the echo Service's cluster IP. Pods: every generator spreads its flows over every echo pod's IP (a full mesh), bypassing Service load balancing. External: host, with no echo servers started.",
                 enum: TargetSpec.Mode.allCases.map(\.rawValue), default: TargetSpec.Mode.service.rawValue),
             "host": .string("Host name or IP address of an external echo server (mode External)."),
         ])

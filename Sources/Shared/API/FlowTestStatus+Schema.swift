@@ -8,7 +8,7 @@ extension FlowTestStatus {
             "completionTime": dateTime("When the test ended."),
             "conditions": conditions,
             "summary": summary,
-            "agents": .map("Each agent's cumulative statistics, keyed by agent pod name.", values: agentReport),
+            "agents": .map("Each agent's statistics, keyed by agent pod name, one report per process that ran under that name.", values: agentStatus),
         ])
 
     static func dateTime(_ description: String) -> Schema {
@@ -42,27 +42,54 @@ extension FlowTestStatus {
             "flowsStarted": .integer("Flows started."),
             "flowsCompleted": .integer("Flows that ran their whole lifetime."),
             "flowsFailed": .integer("Flows that failed."),
+            "flowsSkipped": .integer("Random-pattern arrivals not started because maxConcurrent flows were open."),
             "failures": .map("Failed flows by reason.", values: .integer("Flows.")),
             "failedFlowsPercent": .number("Failed flows in percent of flows started."),
+            "tcpFlowsStarted": .integer("TCP flows (connections) started; compare with echo.tcpConnectionsAccepted."),
+            "udpDatagramsSent": .integer("UDP datagrams sent by generators; compare with echo.udpDatagramsReceived."),
             "bytesSent": .integer("Payload bytes sent by generators."),
             "bytesReceived": .integer("Payload bytes echoed back to generators."),
             "rttP50Milliseconds": .number("Median round-trip time in milliseconds."),
             "rttP99Milliseconds": .number("99th-percentile round-trip time in milliseconds."),
             "udpLossPercent": .number("UDP datagrams lost, in percent of those sent."),
             "throughputBitsPerSecond": .number("Payload bits per second, both directions, over the run."),
+            "echo": .object(
+                "What the echo servers saw, over every listener of every echo process.",
+                [
+                    "tcpConnectionsAccepted": .integer("TCP connections accepted."),
+                    "tcpConnectionsRefused": .integer("TCP connections closed at once because an echo's connection cap was reached."),
+                    "tcpConnectionsTimedOut": .integer("TCP connections closed for idling past the echo's idle timeout."),
+                    "udpDatagramsReceived": .integer("UDP datagrams received."),
+                    "udpDatagramsSent": .integer("UDP datagrams echoed."),
+                    "bytesReceived": .integer("Bytes received, TCP and UDP."),
+                    "bytesSent": .integer("Bytes echoed, TCP and UDP."),
+                ]),
+            "agentsReported": .integer("Agents with at least one report."),
+            "agentIncarnations": .integer("Agent processes that reported; more than agentsReported after restarts or replacements."),
+        ])
+
+    static let agentStatus = Schema.object(
+        "One agent's reports: one per process (container start) that ran under this pod name.",
+        required: ["role", "incarnations"],
+        [
+            "role": .string("echo or generator.", enum: ["echo", "generator"]),
+            "incarnations": .map(
+                "Reports keyed by incarnation (pod UID prefix and process start); the summary sums them all.", values: agentReport),
         ])
 
     static let agentReport = Schema.object(
-        "One agent's cumulative statistics; absolute values, so a repeated report never counts twice.",
-        required: ["role", "reportTime", "finished"],
+        "One agent process's cumulative statistics; absolute values, so a repeated report never counts twice.",
+        required: ["startTime", "reportTime", "finished"],
         [
-            "role": .string("echo or generator.", enum: ["echo", "generator"]),
+            "startTime": dateTime("When the agent process started."),
             "reportTime": dateTime("When the agent wrote this report."),
             "finished": .boolean("True in the report an agent writes when it stops."),
+            "flowsSkipped": .integer("Generators: random-pattern arrivals not started because maxConcurrent flows were open."),
             "elapsedSeconds": .number("Seconds the agent has been running its role."),
             "tcp": .passThrough("Generator TCP counters: flows, bytes, messages, failures by reason, retransmits."),
             "udp": .passThrough("Generator UDP counters: flows, bytes, datagrams, failures by reason, loss, duplicates, reordering, jitter."),
-            "rtt": .passThrough("Generator round-trip histogram: log buckets of about 2 %, merged across agents for percentiles."),
+            "rtt": .passThrough(
+                "Generator round-trip histogram: count, max, p50/p99 for reading, and buckets as \"index:count\" (a bare count is the next index), log buckets of about 2 % merged across agents for percentiles."),
             "listeners": .array("Echo listener counters.", of: .passThrough("One listener's counters."), maxItems: 64),
         ])
 }

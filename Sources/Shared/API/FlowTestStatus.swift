@@ -7,8 +7,9 @@ public struct FlowTestStatus: Codable, Sendable, Equatable {
     public var completionTime: String?
     public var conditions: [FlowTestCondition]?
     public var summary: FlowTestSummary?
-    /// One entry per agent, keyed by agent (pod) name, so concurrent merge patches never collide.
-    public var agents: [String: AgentReport]?
+    /// One entry per agent, keyed by agent (pod) name, with one report per process under that
+    /// name, so concurrent merge patches never collide and restarts never overwrite.
+    public var agents: [String: AgentStatus]?
 
     public init() {}
 }

@@ -3,7 +3,8 @@ public struct TargetSpec: Codable, Sendable, Equatable {
     public enum Mode: String, Codable, Sendable, CaseIterable {
         /// The echo Service's cluster IP (through kube-proxy or the CNI's load balancing).
         case service = "Service"
-        /// The echo pods' own IPs, one generator per echo pod in turn (no load balancing).
+        /// The echo pods' own IPs: every generator spreads its flows over every echo pod (a full
+        /// mesh of pod-to-pod paths, no load balancing).
         case pods = "Pods"
         /// A host outside the test (`host`), with `ports`; no echo servers are started.
         case external = "External"

@@ -28,13 +28,18 @@ public final class KubernetesClient: Sendable {
         }
     }
 
-    public init(configuration: KubernetesConfiguration, retry: RetryPolicy = RetryPolicy(), logger: Logger = Logger(label: "flowtest.kubernetes")) {
+    /// `requestTimeout` is how long one request may see no bytes before it fails (URLSession's idle
+    /// timer, not a deadline); it also bounds connecting to an apiserver that does not answer.
+    public init(
+        configuration: KubernetesConfiguration, retry: RetryPolicy = RetryPolicy(), requestTimeout: Duration = .seconds(30),
+        logger: Logger = Logger(label: "flowtest.kubernetes")
+    ) {
         self.configuration = configuration
         self.retry = retry
         self.logger = logger
         let sessionConfiguration = URLSessionConfiguration.ephemeral
-        // An idle timer, not a deadline (URLSession's semantics); watches use their own session.
-        sessionConfiguration.timeoutIntervalForRequest = 30
+        // Watches use their own session.
+        sessionConfiguration.timeoutIntervalForRequest = requestTimeout.seconds
         sessionConfiguration.httpAdditionalHeaders = ["User-Agent": configuration.userAgent, "Accept": "application/json"]
         self.session = URLSession(configuration: sessionConfiguration)
     }

@@ -4,10 +4,10 @@ extension FlowTestStatus {
     /// The status of a test whose generators have all finished: summary, verdict, phase and
     /// conditions, exactly as the controller writes it and local mode prints it.
     public static func completed(
-        spec: FlowTestSpec, generation: Int64, reports: [String: AgentReport], startTime: Date, completionTime: Date
+        spec: FlowTestSpec, generation: Int64, agents: [String: AgentStatus], startTime: Date, completionTime: Date
     ) -> FlowTestStatus {
         var status = FlowTestStatus()
-        let summary = FlowTestSummary(reports: reports)
+        let summary = FlowTestSummary(agents: agents)
         let verdict = ThresholdVerdict(thresholds: spec.thresholds, summary: summary)
         let now = Self.timestamp(completionTime)
         status.phase = verdict.passed ? .succeeded : .failed
@@ -15,7 +15,7 @@ extension FlowTestStatus {
         status.startTime = Self.timestamp(startTime)
         status.completionTime = now
         status.summary = summary
-        status.agents = reports
+        status.agents = agents
         let reason = verdict.misses.map(\.reason).first ?? "ThresholdsMet"
         let message =
             verdict.passed
@@ -33,5 +33,16 @@ extension FlowTestStatus {
     /// RFC 3339 with seconds, as Kubernetes writes times.
     public static func timestamp(_ date: Date) -> String {
         date.ISO8601Format()
+    }
+
+    /// RFC 3339 with milliseconds, for the agents' report times: reports a second apart or less
+    /// must still be ordered (the controller waits for reports written after the generators ended).
+    public static func preciseTimestamp(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+
+    /// Parses either form.
+    public static func date(_ text: String) -> Date? {
+        (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))) ?? (try? Date(text, strategy: .iso8601))
     }
 }

@@ -60,30 +60,68 @@ public struct LatencyHistogram: Codable, Sendable, Equatable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case buckets, count, maxNanoseconds
+        case buckets, count, maxNanoseconds, p50Milliseconds, p99Milliseconds
     }
 
-    // Buckets travel as a JSON object with string keys ("812": 40), which merge patches and
-    // every JSON tool handle; Swift would otherwise encode an Int-keyed dictionary as an array.
+    // Buckets travel as one string, `"812:40,12,3,830:1"`: index:count, and a bare count for the
+    // bucket after the previous one. A map or list would put one line per bucket in
+    // `kubectl get -o yaml` (several hundred per agent) and cost 3-4 times the bytes.
+    // p50/p99 are written for people reading the status; they are derived, never read back.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        let encoded = try container.decode([String: UInt64].self, forKey: .buckets)
-        buckets = [:]
-        for (key, value) in encoded {
-            guard let index = Int(key) else {
-                throw DecodingError.dataCorruptedError(
-                    forKey: .buckets, in: container, debugDescription: "bucket index \"\(key)\" is not a whole number")
-            }
-            buckets[index] = value
+        let text = try container.decode(String.self, forKey: .buckets)
+        guard let parsed = Self.parseBuckets(text) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .buckets, in: container,
+                debugDescription: "buckets \"\(text.prefix(80))\" is not a list of index:count or count entries separated by commas")
         }
+        buckets = parsed
         count = try container.decode(UInt64.self, forKey: .count)
         maxNanoseconds = try container.decode(UInt64.self, forKey: .maxNanoseconds)
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(Dictionary(uniqueKeysWithValues: buckets.map { (String($0.key), $0.value) }), forKey: .buckets)
         try container.encode(count, forKey: .count)
         try container.encode(maxNanoseconds, forKey: .maxNanoseconds)
+        try container.encodeIfPresent(percentileMilliseconds(50), forKey: .p50Milliseconds)
+        try container.encodeIfPresent(percentileMilliseconds(99), forKey: .p99Milliseconds)
+        try container.encode(bucketText, forKey: .buckets)
+    }
+
+    /// The buckets in their compact text form.
+    var bucketText: String {
+        var parts: [String] = []
+        var previous: Int?
+        for index in buckets.keys.sorted() {
+            let count = buckets[index]!
+            parts.append(previous.map { $0 + 1 == index } == true ? String(count) : "\(index):\(count)")
+            previous = index
+        }
+        return parts.joined(separator: ",")
+    }
+
+    static func parseBuckets(_ text: String) -> [Int: UInt64]? {
+        var result: [Int: UInt64] = [:]
+        guard !text.isEmpty else { return result }
+        var next: Int?
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let fields = part.split(separator: ":", omittingEmptySubsequences: false)
+            let index: Int
+            let countText: Substring
+            switch fields.count {
+            case 1:
+                guard let following = next else { return nil }
+                (index, countText) = (following, fields[0])
+            case 2:
+                guard let given = Int(fields[0]), given >= 0 else { return nil }
+                (index, countText) = (given, fields[1])
+            default: return nil
+            }
+            guard let count = UInt64(countText), result[index] == nil else { return nil }
+            result[index] = count
+            next = index + 1
+        }
+        return result
     }
 }

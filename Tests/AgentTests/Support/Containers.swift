@@ -24,14 +24,22 @@ enum Containers {
         while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(50)) }
     }
 
-    /// Echo pods idle until deleted; generator pods report a fixed result as an agent would, then exit.
+    /// Echo pods idle until deleted, then write a final report as a stopped echo agent does;
+    /// generator pods report a fixed result as an agent would, then exit.
     static func simulated(client: KubernetesClient, flowsPerGenerator: UInt64 = 10, failing: Set<String> = []) -> FakeKubelet.Container {
         { pod in
+            let flowTest = pod.name.components(separatedBy: "-\(pod.role)-").first ?? ""
             guard pod.role == "generator" else {
                 await idleUntilDeleted()
+                let now = FlowTestStatus.preciseTimestamp(Date())
+                var report = AgentReport(startTime: now, reportTime: now, finished: true)
+                report.listeners = [EchoListenerStatistics(
+                    protocol: .tcp, port: 8080, connectionsAccepted: flowsPerGenerator * 2, connectionsActive: 0, connectionsRefused: 0,
+                    connectionsTimedOut: 0, bytesReceived: 0, bytesSent: 0, datagramsReceived: 0, datagramsSent: 0)]
+                await write(report, role: "echo", pod: pod, flowTest: flowTest, client: client)
                 return true
             }
-            var report = AgentReport(role: .generator, reportTime: FlowTestStatus.timestamp(Date()), finished: true)
+            var report = AgentReport(startTime: FlowTestStatus.preciseTimestamp(Date()), reportTime: FlowTestStatus.preciseTimestamp(Date()), finished: true)
             var counters = TrafficCounters()
             counters.flowsStarted = flowsPerGenerator
             counters.flowsCompleted = flowsPerGenerator
@@ -39,31 +47,47 @@ enum Containers {
             report.rtt = LatencyHistogram()
             report.rtt?.record(nanoseconds: 100_000, count: flowsPerGenerator)
             report.elapsedSeconds = 1
-            let flowTest = pod.name.components(separatedBy: "-generator-").first ?? ""
-            let patch: JSONValue = .object(["status": .object(["agents": .object([pod.name: (try? JSONValue(encoding: report)) ?? .null])])])
-            // Like a real agent, a report that fails is sent again (real ones: every interval).
-            for _ in 0..<10 {
-                let written: JSONValue? = try? await client.mergePatch(.flowTests, namespace: pod.namespace, name: flowTest, patch, subresource: "status")
-                if written != nil { break }
-                try? await Task.sleep(for: .milliseconds(50))
-            }
+            await write(report, role: "generator", pod: pod, flowTest: flowTest, client: client)
             return !failing.contains(pod.name)
         }
     }
 
-    /// Real agents: echo pods run an echo server in this process, generator pods run the
-    /// flowtest-agent binary with the pod's own arguments, pointed at that echo server and at the
-    /// fake API server to report into. Make it once per test: the pods share its echo ports.
+    /// Writes a pod's report as its agent does: under its own incarnation, retried if it fails.
+    private static func write(_ report: AgentReport, role: String, pod: FakeKubelet.Pod, flowTest: String, client: KubernetesClient) async {
+        let entry: JSONValue = .object(["role": .string(role), "incarnations": .object([pod.uid: (try? JSONValue(encoding: report)) ?? .null])])
+        let patch: JSONValue = .object(["status": .object(["agents": .object([pod.name: entry])])])
+        for _ in 0..<10 {
+            let written: JSONValue? = try? await client.mergePatch(.flowTests, namespace: pod.namespace, name: flowTest, patch, subresource: "status")
+            if written != nil { break }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// Real agents: every pod runs the flowtest-agent binary with the pod's own arguments,
+    /// pointed at loopback ports and at the fake API server to report into; echo pods report
+    /// too, and a deleted pod's process gets SIGTERM as the kubelet sends it. Make it once per
+    /// test: generators send to the echo that started last.
     static func real(server: FakeAPIServer) throws -> FakeKubelet.Container {
         let kubeconfig = try StatusReporterTests.kubeconfig(for: server)
         let echoPorts = Mutex<(tcp: Int, udp: Int)?>(nil)
         return { pod in
             if pod.role == "echo" {
-                guard let echo = try? await EchoFixture.start() else { return false }
-                echoPorts.withLock { $0 = (echo.tcpPort, echo.udpPort) }
-                await idleUntilDeleted()
-                await echo.stop()
-                return true
+                guard let port = try? await FreePort.tcp(), let metricsPort = try? await FreePort.tcp() else { return false }
+                var arguments = pod.arguments
+                for (flag, value) in [("--tcp-ports", String(port)), ("--udp-ports", String(port)), ("--metrics-port", String(metricsPort))] {
+                    if let index = arguments.firstIndex(of: flag) { arguments[index + 1] = value }
+                }
+                arguments += ["--kubeconfig", kubeconfig]
+                let environment = ["FLOWTEST_AGENT_NAME": pod.name, "FLOWTEST_POD_UID": pod.uid]
+                guard let echo = try? AgentProcess(arguments, environment: environment) else { return false }
+                return await withTaskCancellationHandler {
+                    if (try? await AgentProcess.waitUntilReady(metricsPort: metricsPort)) != nil {
+                        echoPorts.withLock { $0 = (port, port) }
+                    }
+                    return await echo.finish().code == 0
+                } onCancel: {
+                    echo.signal(SIGTERM)
+                }
             }
             while echoPorts.withLock({ $0 == nil }) {
                 guard !Task.isCancelled else { return false }
@@ -76,7 +100,7 @@ enum Containers {
                 if let index = arguments.firstIndex(of: flag) { arguments[index + 1] = value }
             }
             arguments += ["--kubeconfig", kubeconfig]
-            guard let agent = try? AgentProcess(arguments, environment: ["FLOWTEST_AGENT_NAME": pod.name]) else { return false }
+            guard let agent = try? AgentProcess(arguments, environment: ["FLOWTEST_AGENT_NAME": pod.name, "FLOWTEST_POD_UID": pod.uid]) else { return false }
             let result = await withTaskCancellationHandler {
                 await agent.finish()
             } onCancel: {

@@ -14,7 +14,7 @@ struct GeneratorRunner {
     /// A short, quiet configuration aimed at `port` on 127.0.0.1 for both protocols.
     init(port: Int, _ adjust: (inout GeneratorConfiguration) -> Void = { _ in }) {
         var configuration = GeneratorConfiguration()
-        configuration.target = "127.0.0.1"
+        configuration.targets = ["127.0.0.1"]
         configuration.tcpPorts = [port]
         configuration.udpPorts = [port]
         configuration.seed = 42
