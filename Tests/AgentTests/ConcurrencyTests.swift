@@ -10,9 +10,12 @@ import Glibc
 /// machines, so a generator process and an echo process each hold 18,500 (the rest is reserve).
 @Suite("Many concurrent flows", .serialized)
 struct ConcurrencyTests {
-    @Test func echoAndGeneratorHoldEighteenThousandFiveHundredConnections() async throws {
-        // 18,500 of the 19,744 the descriptor budget allows (20,000 less the reserve), leaving room
-        // for the flows that are ending at any moment.
+    /// Asserts what holds however slow the machine is: every one of the 18,500 flows connects and
+    /// is held open at once, and none fails. Flows live far longer than it can take to open them
+    /// all; the test stops the generator (SIGTERM ends open flows as completed) once the echo
+    /// holds every connection, so on a quiet machine it takes about 19 s and on a busy one longer,
+    /// never a different answer. How fast connections open is a benchmark's business.
+    @Test(.timeLimit(.minutes(5))) func echoAndGeneratorHoldEighteenThousandFiveHundredConnections() async throws {
         let flows = 18_500
         let port = try await FreePort.tcp()
         let metricsPort = try await FreePort.tcp()
@@ -21,18 +24,20 @@ struct ConcurrencyTests {
         ])
         try await AgentProcess.waitUntilReady(metricsPort: metricsPort)
         let baselineRSS = try ResidentMemory.kibibytes(of: echo.process.processIdentifier)
-        // Constant pattern: 18,500 flows open once the first has lived 18,500 / 1,000 = 18.5 s. The
-        // rates suit a debug build on two cores shared by both processes; few flows end before the
-        // limit, so ephemeral ports are not churned (the benchmarks push rates, not this test).
+        // Random pattern with every lifetime 10 minutes: nothing ends before the test stops it,
+        // and flowCount stops the starts at exactly 18,500. Timeouts are generous: a busy machine
+        // may take seconds to accept a connection or answer one echo, which is not a failure.
         let generator = try AgentProcess([
             "generate", "--target", "127.0.0.1", "--tcp-ports", String(port), "--protocol", "tcp", "--metrics-port", "0",
-            "--pattern", "constant", "--rate", "1000", "--max-concurrent", String(flows), "--message-interval", "10s",
-            "--response-timeout", "10s", "--time-limit", "19s", "--connect-timeout", "10s",
+            "--pattern", "random", "--rate", "1000", "--max-concurrent", String(flows), "--flow-count", String(flows),
+            "--min-duration", "10m", "--max-duration", "10m", "--message-interval", "30s",
+            "--response-timeout", "60s", "--connect-timeout", "60s",
         ])
         var peak = 0.0
         var rssAtPeak = 0
-        let deadline = ContinuousClock.now + .seconds(20)
-        while ContinuousClock.now < deadline {
+        // Bounded: a machine that cannot open 18,500 connections in 4 minutes fails with what it held.
+        let deadline = ContinuousClock.now + .seconds(240)
+        while ContinuousClock.now < deadline, peak < Double(flows) {
             try await Task.sleep(for: .milliseconds(250))
             guard let body = try? await HTTPGet.fetch("http://127.0.0.1:\(metricsPort)/metrics").body,
                 let active = PrometheusText(body).value("flowtest_echo_connections_active", ["protocol": "tcp"])
@@ -42,17 +47,17 @@ struct ConcurrencyTests {
                 rssAtPeak = (try? ResidentMemory.kibibytes(of: echo.process.processIdentifier)) ?? 0
             }
         }
+        generator.signal(SIGTERM)
         let result = await generator.finish()
         echo.signal(SIGTERM)
         _ = await echo.finish()
+        #expect(peak == Double(flows), "the echo held \(peak) connections at most")
         #expect(result.code == 0, "\(result.err.suffix(2000))")
         let summary = try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as! [String: Any]
         let counters = (summary["total"] as! [String: Any])["counters"] as! [String: Any]
+        #expect(counters["flowsStarted"] as? Int == flows, "\(counters)")
         #expect(counters["flowsFailed"] as? Int == 0, "\(counters)\n\(result.err.suffix(1500))")
-        #expect((summary["peakActiveFlows"] as! Int) >= flows)
-        // Sampled 4 times a second while 1,000 connections a second open and close: a few may be
-        // mid-handshake at the sampled instant.
-        #expect(peak >= Double(flows) * 0.995, "the echo held \(peak) connections at most")
+        #expect((summary["peakActiveFlows"] as! Int) == flows)
         let perConnection = Double(rssAtPeak - baselineRSS) * 1024 / max(peak, 1)
         print("echo held \(Int(peak)) connections; resident memory \(baselineRSS) KiB → \(rssAtPeak) KiB, \(Int(perConnection)) bytes per connection")
     }

@@ -92,7 +92,7 @@ struct ConfigurationTests {
         (["--message-interval", "fast"], [:], #"invalid value "fast" for --message-interval: expected a duration such as 500ms, 2s or 1m (0 = back-to-back)"#),
         (["--seed=-1"], [:], #"invalid value "-1" for --seed: expected a whole number 0...18446744073709551615"#),
         (["--connect-timeout", "0"], [:], #"invalid value "0" for --connect-timeout: expected a duration such as 500ms, 2s or 1m greater than 0"#),
-        (["--target", "http://x"], [:], #"invalid value "http://x" for --target: expected a host name or IP address"#),
+        (["--target", "http://x"], [:], #"invalid value "http://x" for --target: expected a host name or IP address, or several separated by commas"#),
         ([], ["FLOWTEST_MONITOR": "maybe"], #"invalid value "maybe" for FLOWTEST_MONITOR: expected true or false"#),
     ] as [([String], [String: String], String)])
     func invalidGeneratorInputIsRejected(arguments: [String], environment: [String: String], message: String) {

@@ -44,4 +44,22 @@ struct FlowScheduleTests {
         #expect(flows.map(\.transport) == [.tcp, .udp, .tcp, .udp, .tcp, .udp])
         #expect(flows.map(\.port) == [80, 53, 81, 53, 80, 53])
     }
+
+    /// Pods mode's full mesh: with several targets, every (target, port) pair gets the same share
+    /// of each transport's flows, also when the counts share a factor (2 targets, 2 TCP ports).
+    @Test(arguments: [1, 2, 3])
+    func severalTargetsGetEveryPortInTurn(targets: Int) {
+        let schedule = FlowSchedule(
+            pattern: .constant, rate: 100, maxConcurrent: 10, minDuration: .seconds(1), maxDuration: .seconds(1),
+            protocol: .both, tcpPorts: [80, 81], udpPorts: [53], targetCount: targets, seed: 1)
+        let flows = Array(schedule.prefix(120 * targets))
+        for transport in Transport.allCases {
+            let ofTransport = flows.filter { $0.transport == transport }
+            var pairs: [String: Int] = [:]
+            for flow in ofTransport { pairs["\(flow.target)/\(flow.port)", default: 0] += 1 }
+            let ports = transport == .tcp ? 2 : 1
+            #expect(pairs.count == targets * ports, "\(transport): \(pairs)")
+            #expect(Set(pairs.values).count == 1, "\(transport): \(pairs)")
+        }
+    }
 }

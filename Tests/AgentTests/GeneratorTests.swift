@@ -51,8 +51,9 @@ struct GeneratorTests {
         }
         let report = try await runner.run()
         let counters = report.total.counters
-        // Loopback round trips take tens of microseconds; half a second allows thousands even in a debug build.
-        #expect(counters.messagesReceived > 1000, "\(counters.messagesReceived) exchanges in one 0.5 s flow")
+        // Back-to-back, not paced: an interval would allow a handful in 0.5 s. How many more is a
+        // benchmark's business (thousands here on a quiet machine; a busy one may manage far fewer).
+        #expect(counters.messagesReceived > 20, "\(counters.messagesReceived) exchanges in one 0.5 s flow")
         #expect(counters.messagesReceived == counters.messagesSent)
         #expect(counters.flowsCompleted == 1)
         await echo.stop()

@@ -3,7 +3,7 @@ import Foundation
 import Synchronization
 
 /// Plays the kubelet for the fake API server: every new pod is started (phase Running, ready,
-/// pod IP 127.0.0.1), its "container" is the test's function, and when that returns the pod's
+/// a pod IP of its own on 127.0.0.0/8), its "container" is the test's function, and when that returns the pod's
 /// phase becomes Succeeded or Failed (restartPolicy Never) or the function runs again (Always).
 /// A pod deleted meanwhile has its function cancelled.
 public final class FakeKubelet: Sendable {
@@ -20,13 +20,20 @@ public final class FakeKubelet: Sendable {
     /// Runs a pod's container; returns true when it exited successfully.
     public typealias Container = @Sendable (Pod) async -> Bool
 
+    /// A status for pods that never start (unschedulable, crash-looping, image not found), or nil to run them.
+    public typealias StuckStatus = @Sendable (Pod) -> JSONValue?
+
     private let store: FakeAPIStore
     private let container: Container
+    private let stuck: StuckStatus
     private let started = Mutex<Set<String>>([])
+    /// Pod IPs by pod UID: each pod gets its own, as on a cluster (Pods mode targets them all).
+    private let addresses = Mutex<[String: String]>([:])
 
-    public init(store: FakeAPIStore, container: @escaping Container) {
+    public init(store: FakeAPIStore, container: @escaping Container, stuck: @escaping StuckStatus = { _ in nil }) {
         self.store = store
         self.container = container
+        self.stuck = stuck
     }
 
     /// Runs until cancelled, starting pods as they appear.
@@ -52,7 +59,13 @@ public final class FakeKubelet: Sendable {
     }
 
     private func runPod(_ pod: Pod) async {
-        store.setPodStatus(namespace: pod.namespace, name: pod.name, Self.status(phase: "Running", ready: true))
+        if let status = stuck(pod) { return store.setPodStatus(namespace: pod.namespace, name: pod.name, status) }
+        let ip = addresses.withLock { addresses in
+            let next = "127.0.\(addresses.count / 250).\(addresses.count % 250 + 2)"
+            return addresses[pod.uid, default: next]
+        }
+        addresses.withLock { $0[pod.uid] = ip }
+        store.setPodStatus(namespace: pod.namespace, name: pod.name, Self.status(phase: "Running", ready: true, ip: ip))
         // Run the container while the pod exists; a deleted pod's container is cancelled.
         let succeeded = await withTaskGroup(of: Bool?.self) { group in
             group.addTask { await self.container(pod) }
@@ -65,7 +78,7 @@ public final class FakeKubelet: Sendable {
             return first
         }
         guard let succeeded, exists(pod) else { return }
-        store.setPodStatus(namespace: pod.namespace, name: pod.name, Self.status(phase: succeeded ? "Succeeded" : "Failed", ready: false))
+        store.setPodStatus(namespace: pod.namespace, name: pod.name, Self.status(phase: succeeded ? "Succeeded" : "Failed", ready: false, ip: ip))
     }
 
     /// Marks a pod as crashed (phase Failed), as if its node had lost it.
@@ -73,9 +86,9 @@ public final class FakeKubelet: Sendable {
         store.setPodStatus(namespace: namespace, name: name, Self.status(phase: "Failed", ready: false))
     }
 
-    static func status(phase: String, ready: Bool) -> JSONValue {
+    static func status(phase: String, ready: Bool, ip: String = "127.0.0.1") -> JSONValue {
         .object([
-            "phase": .string(phase), "podIP": "127.0.0.1",
+            "phase": .string(phase), "podIP": .string(ip),
             "conditions": [.object(["type": "Ready", "status": ready ? "True" : "False"])],
         ])
     }

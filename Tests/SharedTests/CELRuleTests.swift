@@ -32,6 +32,9 @@ struct CELRuleTests {
         "flows: {rate: 10, pattern: random, maxDuration: 0s, minDuration: 0s}",
         "flows: {rate: 10, pattern: constant, maxDuration: 0s, minDuration: 0s}",
         "flows: {rate: 10, connectTimeout: 0s}",
+        "flows: {rate: 10}\nreportInterval: 500ms",
+        "flows: {rate: 10}\nreportInterval: 1s",
+        "flows: {rate: 10}\necho: {readyTimeout: 0s}",
     ]
 
     /// Every (rule, value of the object it applies to) pair in `value`.

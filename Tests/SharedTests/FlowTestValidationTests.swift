@@ -36,6 +36,10 @@ struct FlowTestValidationTests {
         ("  flows: {rate: 10, minDuration: 0s, maxDuration: 0s}", ["spec.flows.maxDuration: Invalid value: maxDuration must be greater than 0 for the random pattern"]),
         ("  flows: {rate: 10, responseTimeout: 0s}", ["spec.flows: Invalid value: connectTimeout and responseTimeout must be greater than 0"]),
         ("  flows: {rate: 10}\n  echo: {replicas: 0}", ["spec.echo.replicas: Invalid value: 0: spec.echo.replicas in body should be greater than or equal to 1"]),
+        // A real cluster accepted 0s (every agent would report in a tight loop).
+        ("  flows: {rate: 10}\n  reportInterval: 0s", ["spec.reportInterval: Invalid value: reportInterval must be at least 1s"]),
+        ("  flows: {rate: 10}\n  reportInterval: 500ms", ["spec.reportInterval: Invalid value: reportInterval must be at least 1s"]),
+        ("  flows: {rate: 10}\n  echo: {readyTimeout: 0s}", ["spec.echo.readyTimeout: Invalid value: echo.readyTimeout must be greater than 0"]),
     ] as [(String, [String])])
     func invalidSpecsNameTheFieldAndWhatWasExpected(spec: String, expected: [String]) throws {
         let actual = try errors(spec)
@@ -51,6 +55,9 @@ struct FlowTestValidationTests {
         "  flows: {rate: 10, protocol: tcp, payload: {size: 1}}\n  ports: {udp: []}",
         "  flows: {rate: 10}\n  target: {mode: External, host: echo.example.com}",
         "  flows: {rate: 10}\n  echo:\n    placement:\n      affinity: {anything: {goes: [1, 2]}}",
+        "  flows: {rate: 10}\n  reportInterval: 1s\n  echo: {readyTimeout: 30s}",
+        // The agents' metrics port moves out of the way (ChildObjects.metricsPort).
+        "  flows: {rate: 10}\n  ports: {tcp: [9090], udp: [9090]}",
     ])
     func validSpecsPass(spec: String) throws {
         let actual = try errors(spec)

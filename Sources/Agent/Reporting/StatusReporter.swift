@@ -49,7 +49,8 @@ final class StatusReporter: Service, Sendable {
 
     func run() async throws {
         while true {
-            do { try await Task.sleep(for: settings.interval) } catch { break }
+            // Shutdown ends the wait at once: the final report must not wait out an interval.
+            do { try await cancelWhenGracefulShutdown { [settings] in try await Task.sleep(for: settings.interval) } } catch { break }
             if Task.isShuttingDownGracefully { break }
             // A periodic report that fails is only logged: the next one carries everything again.
             if let error = await report(finished: false) {

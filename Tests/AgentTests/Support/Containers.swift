@@ -19,6 +19,13 @@ enum Containers {
         return true
     }
 
+    /// A pause that cancellation does not cut short.
+    private static func blockingPause(_ duration: Duration) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().asyncAfter(deadline: .now() + duration.seconds) { continuation.resume() }
+        }
+    }
+
     /// Waits until the pod is deleted (the kubelet cancels its task).
     static func idleUntilDeleted() async {
         while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(50)) }
@@ -56,10 +63,13 @@ enum Containers {
     private static func write(_ report: AgentReport, role: String, pod: FakeKubelet.Pod, flowTest: String, client: KubernetesClient) async {
         let entry: JSONValue = .object(["role": .string(role), "incarnations": .object([pod.uid: (try? JSONValue(encoding: report)) ?? .null])])
         let patch: JSONValue = .object(["status": .object(["agents": .object([pod.name: entry])])])
-        for _ in 0..<10 {
+        // Like the agents' final report: retried for a while (the apiserver may be away).
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
             let written: JSONValue? = try? await client.mergePatch(.flowTests, namespace: pod.namespace, name: flowTest, patch, subresource: "status")
             if written != nil { break }
-            try? await Task.sleep(for: .milliseconds(50))
+            // Not Task.sleep: a deleted echo pod's task is cancelled, and it must still report.
+            await blockingPause(.milliseconds(100))
         }
     }
 

@@ -23,7 +23,7 @@ struct ControllerHarness: Sendable {
     /// Runs `body` while the controller and the kubelet run; stops them afterwards.
     static func run(
         container makeContainer: (FakeAPIServer, KubernetesClient) throws -> FakeKubelet.Container, overrun: Duration = .seconds(120),
-        namespaces: [String]? = nil, _ body: @escaping @Sendable (ControllerHarness) async throws -> Void
+        namespaces: [String]? = nil, stuck: @escaping FakeKubelet.StuckStatus = { _ in nil }, _ body: @escaping @Sendable (ControllerHarness) async throws -> Void
     ) async throws {
         let server = try await FakeAPIServer.start()
         // Tokens of their own tell the controller's requests from the user's and the agents' in
@@ -39,7 +39,7 @@ struct ControllerHarness: Sendable {
             logger: logger, metrics: metrics, overrun: overrun)
         let controller = ControllerService(
             client: controllerClient, reconciler: reconciler, namespaces: namespaces, workers: 2, metrics: metrics, logger: logger)
-        let kubelet = FakeKubelet(store: server.store, container: try makeContainer(server, client))
+        let kubelet = FakeKubelet(store: server.store, container: try makeContainer(server, client), stuck: stuck)
         let harness = ControllerHarness(server: server, client: client, registry: registry)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await controller.run() }

@@ -1,0 +1,123 @@
+import FakeKubernetes
+import FlowTestShared
+import Foundation
+import Testing
+@testable import FlowTestController
+
+/// What a real cluster showed: echo pods that never become ready, an apiserver that goes away
+/// mid-test with many agents reporting, and the pods the controller writes.
+@Suite("Controller: bounded waits, apiserver outages, pod specs", .serialized, .timeLimit(.minutes(3)))
+struct ControllerFaultTests {
+    @Test func echoPodsThatNeverBecomeReadyEndTheTestWithTheirState() async throws {
+        let crashLooping: FakeKubelet.StuckStatus = { pod in
+            guard pod.role == "echo" else { return nil }
+            return .object([
+                "phase": "Running",
+                "conditions": [.object(["type": "Ready", "status": "False"]), .object(["type": "PodScheduled", "status": "True"])],
+                "containerStatuses": [.object([
+                    "name": "agent", "ready": false, "restartCount": 4,
+                    "state": .object(["waiting": .object(["reason": "CrashLoopBackOff", "message": "back-off 1m20s restarting failed container=agent"])]),
+                    "lastState": .object(["terminated": .object(["exitCode": 1, "reason": "Error", "message": "cannot listen on TCP port 9090: address in use"])]),
+                ])],
+            ])
+        }
+        try await ControllerHarness.run(container: { _, _ in Containers.idle }, stuck: crashLooping) { harness in
+            _ = try await harness.create("""
+                apiVersion: flowtest.dev/v1alpha1
+                kind: FlowTest
+                metadata: {name: stuck}
+                spec:
+                  flows: {rate: 10}
+                  echo: {readyTimeout: 2s}
+                """)
+            let done = try await harness.waitFor("stuck", timeout: .seconds(30)) { $0.status?.phase == .failed }
+            let failed = try #require(done.status?.conditions?.first { $0.type == "Failed" })
+            #expect(failed.reason == "EchoNotReady")
+            #expect(failed.message.contains("0/1 echo pods ready after spec.echo.readyTimeout (2s)"), "\(failed.message)")
+            #expect(failed.message.contains("stuck-echo-0: phase Running, CrashLoopBackOff: back-off 1m20s"), "\(failed.message)")
+            #expect(failed.message.contains("last exit 1 Error: cannot listen on TCP port 9090"), "\(failed.message)")
+            #expect(harness.pods("stuck").allSatisfy { $0["metadata"]?["labels"]?["flowtest.dev/role"]?.string == "echo" }, "no generator started")
+            try await ControllerLifecycleTests.waitUntil { harness.events().contains("EchoNotReady") }
+        }
+    }
+
+    /// Twenty generators report while the apiserver is away for a few seconds: watches relist,
+    /// reports and status writes retry, and the summary counts every flow exactly once.
+    @Test func anAPIServerOutageWithTwentyGeneratorsLosesAndDoublesNothing() async throws {
+        try await ControllerHarness.run(container: { _, client in Containers.simulated(client: client, flowsPerGenerator: 7) }) { harness in
+            _ = try await harness.create("""
+                apiVersion: flowtest.dev/v1alpha1
+                kind: FlowTest
+                metadata: {name: crowd}
+                spec:
+                  duration: 1s
+                  flows: {rate: 10}
+                  generators: {replicas: 20}
+                """)
+            _ = try await harness.waitFor("crowd") { $0.status?.phase == .running }
+            harness.store.stopAnswering()
+            try await Task.sleep(for: .seconds(3))
+            harness.store.resumeAnswering()
+            let done = try await harness.waitFor("crowd", timeout: .seconds(60)) { $0.status?.phase == .succeeded || $0.status?.phase == .failed }
+            let status = try #require(done.status)
+            #expect(status.phase == .succeeded, "\(String(describing: status.conditions))")
+            let summary = try #require(status.summary)
+            #expect(summary.flowsStarted == 140 && summary.flowsCompleted == 140, "20 × 7, once each: \(summary)")
+            #expect(summary.agentsReported == 21 && summary.agentIncarnations == 21)
+            #expect(summary.echo?.tcpConnectionsAccepted == 14)
+            #expect(status.conditions?.first { $0.type == "ReportsComplete" }?.status == "True")
+        }
+    }
+
+    @Test func podsModeGivesEveryGeneratorEveryEchoPod() async throws {
+        try await ControllerHarness.run(container: { _, _ in Containers.idle }) { harness in
+            _ = try await harness.create("""
+                apiVersion: flowtest.dev/v1alpha1
+                kind: FlowTest
+                metadata: {name: mesh}
+                spec:
+                  duration: 10m
+                  flows: {rate: 10}
+                  target: {mode: Pods}
+                  echo: {replicas: 2}
+                  generators: {replicas: 3}
+                """)
+            _ = try await harness.waitFor("mesh") { $0.status?.phase == .running }
+            let echoIPs = Set((0..<2).compactMap { harness.store.object(.pods, namespace: "team", name: "mesh-echo-\($0)")?["status"]?["podIP"]?.string })
+            #expect(echoIPs.count == 2)
+            for index in 0..<3 {
+                let arguments = harness.store.object(.pods, namespace: "team", name: "mesh-generator-\(index)")?["spec"]?["containers"]?.array?.first?["args"]?.array?.compactMap(\.string) ?? []
+                let target = try #require(arguments.firstIndex(of: "--target").map { arguments[$0 + 1] })
+                #expect(Set(target.split(separator: ",").map(String.init)) == echoIPs, "generator \(index) sends to \(target)")
+            }
+        }
+    }
+
+    /// Generators have no probes (nothing waits for them, and a liveness kill lost a busy one's
+    /// figures); echo probes start after the agent listens; ports of the spec that collide with
+    /// the agents' metrics port move the metrics port, not the echo (it crash-looped on 9090).
+    @Test func podsHaveProbesOnlyWhereTheyHelpAndTheirMetricsPortNeverCollides() throws {
+        let flowTest = try FlowTest.validated(try JSONValue(yaml: """
+            apiVersion: flowtest.dev/v1alpha1
+            kind: FlowTest
+            metadata: {name: ports, namespace: team, uid: 0c958154-729f-40f6-a0bd-46f1490d39e2}
+            spec:
+              flows: {rate: 10}
+              ports: {tcp: [9090, 9091], udp: [9092]}
+            """)).get()
+        let children = ChildObjects(flowTest: flowTest, settings: AgentPodSettings())
+        #expect(children.metricsPort == 9093)
+        let generator = try #require(children.generatorPod(0, target: "ports-echo.team.svc")["spec"]?["containers"]?.array?.first)
+        #expect(generator["livenessProbe"] == nil && generator["readinessProbe"] == nil && generator["startupProbe"] == nil)
+        let echo = try #require(children.echoPod(0)["spec"]?["containers"]?.array?.first)
+        #expect(echo["readinessProbe"]?["initialDelaySeconds"]?.number ?? 0 >= 1)
+        #expect(echo["livenessProbe"]?["failureThreshold"]?.number ?? 0 >= 6)
+        #expect(echo["livenessProbe"]?["timeoutSeconds"]?.number ?? 0 >= 5)
+        let ports = echo["ports"]?.array?.compactMap { port in port["containerPort"]?.number.map { "\(port["protocol"]?.string ?? "")/\(Int($0))" } } ?? []
+        #expect(ports.sorted() == ["TCP/9090", "TCP/9091", "TCP/9093", "UDP/9092"])
+        let arguments = echo["args"]?.array?.compactMap(\.string) ?? []
+        #expect(arguments.firstIndex(of: "--metrics-port").map { arguments[$0 + 1] } == "9093")
+        let environment = echo["env"]?.array?.compactMap { $0["name"]?.string } ?? []
+        #expect(environment == ["FLOWTEST_AGENT_NAME", "FLOWTEST_POD_UID"])
+    }
+}
