@@ -197,6 +197,26 @@ struct GeneratorTests {
         await echo.stop()
     }
 
+    /// flowCount counts flows started, not arrivals: a real run asked for 60 and got 39 because
+    /// 21 arrivals were skipped at maxConcurrent and still counted.
+    @Test func flowCountCountsFlowsStartedNotSkippedArrivals() async throws {
+        let echo = try await EchoFixture.start()
+        let runner = GeneratorRunner(port: echo.tcpPort) {
+            $0.udpPorts = [echo.udpPort]
+            $0.pattern = .random
+            $0.rate = 200
+            $0.maxConcurrent = 5
+            $0.minDuration = .milliseconds(200)
+            $0.maxDuration = .milliseconds(300)
+            $0.flowCount = 30
+        }
+        let report = try await runner.run()
+        #expect(report.total.counters.flowsStarted == 30)
+        // 200 arrivals a second against room for about 20 flows a second: most are skipped.
+        #expect(report.flowsSkipped > 0)
+        await echo.stop()
+    }
+
     @Test func anUnresolvableTargetCountsAsDNSFailures() async throws {
         let runner = GeneratorRunner(port: 9) {
             $0.targets = ["no-such-host.invalid"]

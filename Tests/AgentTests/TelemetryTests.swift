@@ -1,6 +1,8 @@
 import FlowTestShared
 import Foundation
 import Logging
+import NIOPosix
+import Prometheus
 import Testing
 @testable import FlowTestAgent
 
@@ -76,6 +78,19 @@ struct TelemetryTests {
         #expect(try await HTTPGet.fetch(base + "/nope").status == 404)
         await telemetry.close()
     }
-}
 
-import Prometheus
+    /// A busy agent is not a dead one: with every traffic event loop blocked, the health endpoint
+    /// (on its own thread) still answers, so a liveness probe cannot kill a saturated agent.
+    @Test func healthAnswersWhileEveryTrafficLoopIsBlocked() async throws {
+        let telemetry = try await TelemetryServer.bind(
+            host: "127.0.0.1", port: 0, registry: PrometheusCollectorRegistry(), readiness: ReadinessState(),
+            group: AgentRuntime.telemetryGroup, logger: Logger(label: "test"))
+        let release = DispatchSemaphore(value: 0)
+        let loops = Array(MultiThreadedEventLoopGroup.singleton.makeIterator())
+        for loop in loops { loop.execute { release.wait() } }
+        defer { for _ in loops { release.signal() } }
+        let (status, body) = try await HTTPGet.fetch("http://127.0.0.1:\(telemetry.port)/healthz")
+        #expect(status == 200, "\(body)")
+        await telemetry.close()
+    }
+}

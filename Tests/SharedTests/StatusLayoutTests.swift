@@ -1,0 +1,80 @@
+import FlowTestShared
+import Foundation
+import Testing
+
+/// `kubectl get flowtest -o yaml` must stay readable and far below the apiserver's limit
+/// (etcd's 1.5 MiB request) with 100 agents, and what is compact must still merge exactly.
+@Suite("Status layout: compact, exact, small with 100 agents")
+struct StatusLayoutTests {
+    /// A generator report with a wide spread of round trips: about 600 non-empty buckets.
+    static func busyGenerator(seed: UInt64) -> AgentReport {
+        var report = AgentReport(startTime: "2026-12-01T09:00:00.000Z", reportTime: "2026-12-01T09:10:00.000Z", finished: true)
+        var rtt = LatencyHistogram()
+        var value = 20_000.0 + Double(seed)
+        while value < 3_000_000_000 {
+            rtt.record(nanoseconds: UInt64(value), count: 1 + seed % 7)
+            value *= 1.021
+        }
+        report.rtt = rtt
+        var tcp = TrafficCounters()
+        tcp.flowsStarted = 1_000_000 + seed
+        tcp.flowsCompleted = 999_000
+        tcp.recordFailure(.timeout)
+        tcp.bytesSent = 123_456_789_012
+        report.tcp = tcp
+        report.udp = TrafficCounters()
+        report.elapsedSeconds = 600
+        return report
+    }
+
+    @Test func aHundredAgentsWithRestartsFitFarBelowTheAPIServersLimit() throws {
+        var status = FlowTestStatus()
+        var agents: [String: AgentStatus] = [:]
+        for index in 0..<100 {
+            // Every tenth agent restarted once: two incarnations.
+            let incarnations = index % 10 == 0 ? 2 : 1
+            var agent = AgentStatus(role: .generator)
+            for incarnation in 0..<incarnations {
+                agent.incarnations["0c958154-mi8x2k\(incarnation)"] = Self.busyGenerator(seed: UInt64(index * 10 + incarnation))
+            }
+            agents["big-generator-\(index)"] = agent
+        }
+        status.agents = agents
+        status.summary = FlowTestSummary(agents: agents)
+        let bytes = try JSONEncoder().encode(status).count
+        #expect(bytes < 1_048_576, "\(bytes) bytes for 110 reports")
+        #expect(status.summary?.agentIncarnations == 110)
+    }
+
+    @Test func histogramsTravelAsOneLineAndComeBackExactly() throws {
+        let report = Self.busyGenerator(seed: 3)
+        let json = try JSONValue(encoding: report)
+        let text = try #require(json["rtt"]?["buckets"]?.string)
+        #expect(!text.contains(" ") && !text.contains("\n"), "one plain scalar: one YAML line")
+        #expect(json["rtt"]?["p99Milliseconds"]?.number != nil, "a person reads the percentiles, not the buckets")
+        let decoded = try JSONDecoder().decode(AgentReport.self, from: JSONEncoder().encode(report))
+        #expect(decoded == report)
+        #expect(decoded.rtt?.percentileMilliseconds(99) == report.rtt?.percentileMilliseconds(99))
+    }
+
+    @Test(arguments: ["812:x", "1,2", "5:1,5:2", ":3", "-1:4", "7:1,,2"])
+    func malformedBucketsAreRejectedNamingTheField(text: String) {
+        let json = #"{"count": 1, "maxNanoseconds": 1, "buckets": "\#(text)"}"#
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(LatencyHistogram.self, from: Data(json.utf8)) }
+    }
+
+    /// TCP counters carry no UDP fields and UDP listeners no connection fields.
+    @Test func countersCarryOnlyTheFieldsOfTheirProtocol() throws {
+        var tcp = TrafficCounters()
+        tcp.flowsStarted = 3
+        let encoded = try JSONValue(encoding: tcp)
+        guard case .object(let members) = encoded else { Issue.record("not an object"); return }
+        #expect(members.keys.filter { $0.hasPrefix("udp") || $0 == "failures" || $0 == "tcpRetransmits" }.isEmpty, "\(members.keys.sorted())")
+        let listener = EchoListenerStatistics(
+            protocol: .udp, port: 53, connectionsAccepted: 0, connectionsActive: 0, connectionsRefused: 0, connectionsTimedOut: 0,
+            bytesReceived: 10, bytesSent: 10, datagramsReceived: 1, datagramsSent: 1)
+        guard case .object(let fields) = try JSONValue(encoding: listener) else { Issue.record("not an object"); return }
+        #expect(fields.keys.filter { $0.hasPrefix("connections") }.isEmpty, "\(fields.keys.sorted())")
+        #expect(try JSONDecoder().decode(EchoListenerStatistics.self, from: JSONEncoder().encode(listener)) == listener)
+    }
+}
