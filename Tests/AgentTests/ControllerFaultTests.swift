@@ -120,4 +120,40 @@ struct ControllerFaultTests {
         let environment = echo["env"]?.array?.compactMap { $0["name"]?.string } ?? []
         #expect(environment == ["FLOWTEST_AGENT_NAME", "FLOWTEST_POD_UID"])
     }
+
+    /// The apiserver goes away the moment the controller stops the echo pod: the echo's final
+    /// report retries until it is back, and the verdict waits for it, so the terminal status
+    /// holds the echo's figures (on a real cluster they landed 3 s after the verdict).
+    @Test func anEchosFinalReportThatMeetsAnOutageIsInTheTerminalStatus() async throws {
+        try await ControllerHarness.run(container: { server, _ in try Containers.real(server: server) }) { harness in
+            harness.store.stopAnswering(after: "DELETE", "/api/v1/namespaces/team/pods/quick-echo-0")
+            _ = try await harness.create(ControllerLifecycleTests.quick)
+            try await ControllerLifecycleTests.waitUntil(timeout: .seconds(60)) { harness.store.heldRequests > 0 }
+            try await Task.sleep(for: .seconds(2))
+            harness.store.resumeAnswering()
+            let done = try await harness.waitFor("quick", timeout: .seconds(60)) { $0.status?.phase == .succeeded || $0.status?.phase == .failed }
+            let status = try #require(done.status)
+            #expect(status.phase == .succeeded, "\(String(describing: status.conditions))")
+            #expect(status.agents?["quick-echo-0"]?.latest?.finished == true)
+            #expect(status.conditions?.first { $0.type == "ReportsComplete" }?.reason == "AllAgentsReported")
+            let summary = try #require(status.summary)
+            #expect(summary.echo?.tcpConnectionsAccepted == summary.tcpFlowsStarted && summary.tcpFlowsStarted > 0, "\(summary)")
+        }
+    }
+
+    /// A generator killed mid-test (liveness, OOM, eviction) leaves the figures of its last
+    /// report in the status and the summary, and the verdict names it.
+    @Test func aKilledGeneratorsLastReportStaysInTheStatus() async throws {
+        try await ControllerHarness.run(container: { _, client in Containers.simulated(client: client, killed: ["killed-generator-1"]) }) { harness in
+            _ = try await harness.create(ControllerBehaviourTests.manifest("killed"))
+            let done = try await harness.waitFor("killed") { $0.status?.phase == .failed }
+            let status = try #require(done.status)
+            #expect(status.conditions?.first { $0.type == "Failed" }?.reason == "GeneratorFailed")
+            #expect(status.agents?["killed-generator-1"]?.latest?.finished == false)
+            #expect(status.summary?.flowsStarted == 20, "the killed generator's 10 flows still count")
+            let reports = try #require(status.conditions?.first { $0.type == "ReportsComplete" })
+            #expect(reports.status == "False" && reports.reason == "AgentsNotReported")
+            #expect(reports.message.hasPrefix("no final report from: killed-generator-1 (killed-generator-1: phase Failed"), "\(reports.message)")
+        }
+    }
 }

@@ -2,8 +2,20 @@ import FlowTestShared
 import Foundation
 
 extension FakeAPIStore {
-    /// Answers one request.
+    /// Answers one request; an outage set for after it begins once it is answered.
     func handle(method: String, path: String, query: [String: String], headers: [String: String], body: Data) -> FakeAPIResponse {
+        let response = answer(method: method, path: path, query: query, headers: headers, body: body)
+        let away = state.withLock { state -> Bool in
+            guard let trigger = state.awayAfter, trigger.method == method, trigger.path == path else { return false }
+            state.awayAfter = nil
+            state.answering = false
+            return true
+        }
+        if away { dropWatches() }
+        return response
+    }
+
+    private func answer(method: String, path: String, query: [String: String], headers: [String: String], body: Data) -> FakeAPIResponse {
         let authorization = headers["authorization"]
         let isWatch = query["watch"] == "1" || query["watch"] == "true"
         let fault = state.withLock { state -> (status: Int, retryAfter: Int?)? in

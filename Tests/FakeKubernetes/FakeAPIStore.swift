@@ -38,6 +38,8 @@ public final class FakeAPIStore: Sendable {
         var answering = true
         /// Connections whose request arrived while not answering; closed unanswered on resume.
         var held: [any Channel] = []
+        /// Stop answering once a request with this method and path has been answered.
+        var awayAfter: (method: String, path: String)?
     }
 
     let state = Mutex(State())
@@ -58,6 +60,12 @@ public final class FakeAPIStore: Sendable {
     public func stopAnswering() {
         state.withLock { $0.answering = false }
         dropWatches()
+    }
+
+    /// Stops answering right after answering `method path`: an outage at an exact moment, such
+    /// as the controller's stopping an echo pod, whose final report then meets it.
+    public func stopAnswering(after method: String, _ path: String) {
+        state.withLock { $0.awayAfter = (method, path) }
     }
 
     /// Answers again; the requests held meanwhile are dropped with their connections, as a

@@ -32,8 +32,11 @@ enum Containers {
     }
 
     /// Echo pods idle until deleted, then write a final report as a stopped echo agent does;
-    /// generator pods report a fixed result as an agent would, then exit.
-    static func simulated(client: KubernetesClient, flowsPerGenerator: UInt64 = 10, failing: Set<String> = []) -> FakeKubelet.Container {
+    /// generator pods report a fixed result as an agent would, then exit. `killed` generators
+    /// write only a periodic (unfinished) report and fail, as one killed mid-test leaves it.
+    static func simulated(
+        client: KubernetesClient, flowsPerGenerator: UInt64 = 10, failing: Set<String> = [], killed: Set<String> = []
+    ) -> FakeKubelet.Container {
         { pod in
             let flowTest = pod.name.components(separatedBy: "-\(pod.role)-").first ?? ""
             guard pod.role == "generator" else {
@@ -46,7 +49,8 @@ enum Containers {
                 await write(report, role: "echo", pod: pod, flowTest: flowTest, client: client)
                 return true
             }
-            var report = AgentReport(startTime: FlowTestStatus.preciseTimestamp(Date()), reportTime: FlowTestStatus.preciseTimestamp(Date()), finished: true)
+            var report = AgentReport(
+                startTime: FlowTestStatus.preciseTimestamp(Date()), reportTime: FlowTestStatus.preciseTimestamp(Date()), finished: !killed.contains(pod.name))
             var counters = TrafficCounters()
             counters.flowsStarted = flowsPerGenerator
             counters.flowsCompleted = flowsPerGenerator
@@ -55,7 +59,7 @@ enum Containers {
             report.rtt?.record(nanoseconds: 100_000, count: flowsPerGenerator)
             report.elapsedSeconds = 1
             await write(report, role: "generator", pod: pod, flowTest: flowTest, client: client)
-            return !failing.contains(pod.name)
+            return !failing.contains(pod.name) && !killed.contains(pod.name)
         }
     }
 
