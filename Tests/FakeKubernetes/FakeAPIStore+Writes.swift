@@ -25,6 +25,12 @@ extension FakeAPIStore {
         return .object(object)
     }
 
+    /// 400 when the body names another namespace than the URL (`EnsureObjectNamespaceMatchesRequestNamespace`).
+    private static func namespaceMismatch(_ route: FakeAPIRoute, _ object: JSONValue) -> FakeAPIResponse? {
+        guard let namespace = route.namespace, let given = object["metadata"]?["namespace"]?.string, !given.isEmpty, given != namespace else { return nil }
+        return .status(400, reason: "BadRequest", message: "the namespace of the provided object does not match the namespace sent on the request")
+    }
+
     /// The API server applies the CRD's defaults and validates the schema and CEL rules.
     private func admit(_ route: FakeAPIRoute, _ object: JSONValue, name: String) -> Result<JSONValue, FakeAPIResponseBox> {
         guard route.plural == "flowtests" else { return .success(object) }
@@ -44,17 +50,33 @@ extension FakeAPIStore {
 
     func create(_ route: FakeAPIRoute, body: Data) -> FakeAPIResponse {
         guard var object = Self.decode(body) else { return .status(400, reason: "BadRequest", message: "the body is not JSON") }
+        if let mismatch = Self.namespaceMismatch(route, object) { return mismatch }
+        let builtin = FakeBuiltinKind(route)
+        if let builtin, let failure = FakeBuiltinDecoding.failure(in: object, kind: builtin) {
+            return FakeBuiltinDecoding.badRequest(failure, object: object, kind: builtin)
+        }
         var name = object["metadata"]?["name"]?.string ?? ""
-        if name.isEmpty, let prefix = object["metadata"]?["generateName"]?.string {
-            name = prefix + String(UUID().uuidString.lowercased().prefix(5))
+        if name.isEmpty, let prefix = object["metadata"]?["generateName"]?.string, !prefix.isEmpty {
+            name = Self.generatedName(prefix)
         }
         guard !name.isEmpty else {
             return .status(422, reason: "Invalid", message: "\(route.qualifiedName) is invalid: metadata.name: Required value: name or generateName is required")
         }
         if Self.hasStatusSubresource(route) { object = Self.setting(object, "status", to: nil) }
-        switch admit(route, object, name: name) {
-        case .failure(let box): return box.response
-        case .success(let admitted): object = admitted
+        if let builtin {
+            object = Self.setting(object, metadata: "name", to: .string(name))
+            object = Self.setting(object, metadata: "namespace", to: route.namespace.map(JSONValue.string))
+            let namespace = route.namespace ?? ""
+            let lookup = { (account: String) in self.state.withLock { $0.objects[Key(resource: "/v1/serviceaccounts", namespace: namespace, name: account)] } }
+            switch Self.admitBuiltin(builtin, route, object, name: name, serviceAccount: lookup) {
+            case .failure(let box): return box.response
+            case .success(let admitted): object = admitted
+            }
+        } else {
+            switch admit(route, object, name: name) {
+            case .failure(let box): return box.response
+            case .success(let admitted): object = admitted
+            }
         }
         let key = key(route, name)
         return state.withLock { state -> FakeAPIResponse in
@@ -82,12 +104,23 @@ extension FakeAPIStore {
 
     func replace(_ route: FakeAPIRoute, name: String, body: Data) -> FakeAPIResponse {
         guard let object = Self.decode(body) else { return .status(400, reason: "BadRequest", message: "the body is not JSON") }
+        if let mismatch = Self.namespaceMismatch(route, object) { return mismatch }
+        if let given = object["metadata"]?["name"]?.string, !given.isEmpty, given != name {
+            return .status(400, reason: "BadRequest", message: "the name of the object (\(given)) does not match the name on the URL (\(name))")
+        }
+        if let builtin = FakeBuiltinKind(route) {
+            if let failure = FakeBuiltinDecoding.failure(in: object, kind: builtin) { return FakeBuiltinDecoding.badRequest(failure, object: object, kind: builtin) }
+            // Built-in kinds allow an unconditional update (their strategies'
+            // AllowUnconditionalUpdate); a custom resource needs the resourceVersion (fixture 19).
+            let version = object["metadata"]?["resourceVersion"]?.string
+            return update(route, name: name, expectedVersion: version?.isEmpty == false ? version : nil, isPatch: false) { _ in object }
+        }
         guard let version = object["metadata"]?["resourceVersion"]?.string, !version.isEmpty else {
             return .status(
                 422, reason: "Invalid", message: "\(route.qualifiedName) \"\(name)\" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update",
                 route: route, name: name, causes: [.object(["reason": "FieldValueInvalid", "message": "Invalid value: 0x0: must be specified for an update", "field": "metadata.resourceVersion"])])
         }
-        return update(route, name: name, expectedVersion: version) { _ in object }
+        return update(route, name: name, expectedVersion: version, isPatch: false) { _ in object }
     }
 
     func patch(_ route: FakeAPIRoute, name: String, body: Data, contentType: String) -> FakeAPIResponse {
@@ -96,13 +129,15 @@ extension FakeAPIStore {
         }
         guard let patch = Self.decode(body) else { return .status(400, reason: "BadRequest", message: "the body is not JSON") }
         let version = patch["metadata"]?["resourceVersion"]?.string
-        return update(route, name: name, expectedVersion: version) { $0.applyingMergePatch(patch) }
+        return update(route, name: name, expectedVersion: version, isPatch: true) { $0.applyingMergePatch(patch) }
     }
 
     /// PUT and PATCH: the main resource ignores status, `/status` ignores everything but status.
     /// Read, change and write happen under one lock, as the API server applies each patch to the
     /// latest object: concurrent patches to different keys never lose each other.
-    private func update(_ route: FakeAPIRoute, name: String, expectedVersion: String?, change: (JSONValue) -> JSONValue) -> FakeAPIResponse {
+    private func update(
+        _ route: FakeAPIRoute, name: String, expectedVersion: String?, isPatch: Bool, change: (JSONValue) -> JSONValue
+    ) -> FakeAPIResponse {
         let key = key(route, name)
         return state.withLock { state -> FakeAPIResponse in
             guard let current = state.objects[key] else { return notFound(route, name) }
@@ -124,9 +159,18 @@ extension FakeAPIStore {
             for field in ["uid", "creationTimestamp", "namespace", "name", "generation", "resourceVersion"] {
                 proposed = Self.setting(proposed, metadata: field, to: current["metadata"]?[field])
             }
-            // Validation ratcheting (GA since Kubernetes 1.33): a spec that did not change is not
-            // re-validated, so the status of an object stored under an older schema can be written.
-            if proposed["spec"] != current["spec"] {
+            if let builtin = FakeBuiltinKind(route) {
+                // A patched built-in is decoded again, then defaulted and validated in full.
+                if isPatch, let failure = FakeBuiltinDecoding.failure(in: proposed, kind: builtin) {
+                    return Self.undecodablePatch(failure, patched: proposed)
+                }
+                switch Self.admitBuiltin(builtin, route, proposed, name: name, serviceAccount: nil) {
+                case .failure(let box): return box.response
+                case .success(let admitted): proposed = admitted
+                }
+            } else if proposed["spec"] != current["spec"] {
+                // Validation ratcheting (GA since Kubernetes 1.33): a spec that did not change is not
+                // re-validated, so the status of an object stored under an older schema can be written.
                 switch admit(route, proposed, name: name) {
                 case .failure(let box): return box.response
                 case .success(let admitted): proposed = admitted

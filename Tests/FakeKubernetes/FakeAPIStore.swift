@@ -8,6 +8,9 @@ import Synchronization
 /// all kinds, generation bumped only by spec changes, status only through `/status`, merge patch
 /// semantics, 409 AlreadyExists vs Conflict, 410 after compaction, owner-reference garbage
 /// collection, and schema defaulting and validation of FlowTests with the CRD's own schema.
+/// Built-in kinds (pods, services, events, leases, RBAC) are decoded, defaulted and validated
+/// as kube-apiserver does them (`FakeBuiltinValidation`): what the real server refuses, the
+/// fake refuses too, with the same status and words.
 public final class FakeAPIStore: Sendable {
     struct Key: Hashable, Comparable {
         var resource: String

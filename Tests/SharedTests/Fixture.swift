@@ -6,6 +6,11 @@ struct Fixture {
     var statusCode: Int
     var headers: [String: String]
     var body: Data
+    /// The request line's method and path: `POST`, `/api/v1/namespaces/fixtures/pods`.
+    var requestMethod: String
+    var requestPath: String
+    /// The request's body (the `> ` lines after the lone `>`); empty for a request without one.
+    var requestBody: Data
 
     static let directory = RepositoryFile.root.deletingLastPathComponent().appendingPathComponent("shared/kube-apiserver-fixtures")
 
@@ -13,6 +18,10 @@ struct Fixture {
         let name = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path).first { $0.hasPrefix(prefix + "-") }!
         let text = try String(contentsOf: Self.directory.appendingPathComponent(name), encoding: .utf8)
         var lines = text.components(separatedBy: "\n")
+        let requestLine = lines.first { $0.hasPrefix("> ") }!.dropFirst(2).split(separator: " ")
+        (requestMethod, requestPath) = (String(requestLine[0]), String(requestLine[1]))
+        let requestLines = lines.drop { $0 != ">" }.dropFirst().prefix { $0.hasPrefix("> ") }
+        requestBody = Data(requestLines.map { String($0.dropFirst(2)) }.joined(separator: "\n").utf8)
         let statusLine = lines.first { $0.hasPrefix("< HTTP/") }!
         statusCode = Int(statusLine.split(separator: " ")[2])!
         headers = [:]

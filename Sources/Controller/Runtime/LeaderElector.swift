@@ -61,12 +61,12 @@ struct LeaderElector: Sendable {
             }
             let spec = lease["spec"] ?? .object([:])
             let holder = spec["holderIdentity"]?.string ?? ""
-            let renewed = spec["renewTime"]?.string.flatMap(Self.parse) ?? .distantPast
+            let renewed = spec["renewTime"]?.string.flatMap(MicroTime.date) ?? .distantPast
             let duration = spec["leaseDurationSeconds"]?.number ?? leaseDuration.seconds
             let expired = now.timeIntervalSince(renewed) > duration
             guard holder == identity || holder.isEmpty || expired else { return false }
             let transitions = Int64(spec["leaseTransitions"]?.number ?? 0) + (holder == identity ? 0 : 1)
-            let acquired = holder == identity ? (spec["acquireTime"]?.string.flatMap(Self.parse) ?? now) : now
+            let acquired = holder == identity ? (spec["acquireTime"]?.string.flatMap(MicroTime.date) ?? now) : now
             _ = try await client.replace(
                 .leases, namespace: namespace, name: name,
                 makeLease(holder: identity, acquired: acquired, renewed: now, transitions: transitions, version: lease["metadata"]?["resourceVersion"]?.string))
@@ -96,21 +96,9 @@ struct LeaderElector: Sendable {
             "apiVersion": "coordination.k8s.io/v1", "kind": "Lease", "metadata": .object(metadata),
             "spec": .object([
                 "holderIdentity": .string(holder), "leaseDurationSeconds": .integer(Int64(leaseDuration.seconds)),
-                "acquireTime": .string(Self.microTime(acquired)), "renewTime": .string(Self.microTime(renewed)),
+                "acquireTime": .string(MicroTime.string(acquired)), "renewTime": .string(MicroTime.string(renewed)),
                 "leaseTransitions": .integer(transitions),
             ]),
         ])
-    }
-
-    /// Kubernetes MicroTime: RFC 3339 with six decimals (fixture 47).
-    static func microTime(_ date: Date) -> String {
-        let seconds = date.timeIntervalSince1970
-        let whole = Date(timeIntervalSince1970: seconds.rounded(.down)).ISO8601Format().dropLast()
-        return whole + String(format: ".%06dZ", Int((seconds - seconds.rounded(.down)) * 1e6))
-    }
-
-    static func parse(_ text: String) -> Date? {
-        let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-        return (try? fractional.parse(text)) ?? (try? Date.ISO8601FormatStyle().parse(text))
     }
 }

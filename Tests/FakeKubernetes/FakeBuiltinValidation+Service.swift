@@ -1,0 +1,44 @@
+import FlowTestShared
+
+extension FakeBuiltinValidation {
+    /// `ValidateService`: ports (required unless headless or ExternalName; named when there are
+    /// several, names unique DNS labels; numbers 1-65535; protocol; target port; no repeated
+    /// port/protocol pair), selector labels, session affinity and type.
+    static func service(_ service: JSONValue) -> [FakeFieldError] {
+        let spec = service["spec"] ?? .object([:])
+        let ports = spec["ports"]?.array ?? []
+        let type = spec["type"]?.string ?? ""
+        var errors: [FakeFieldError] = []
+        if ports.isEmpty, spec["clusterIP"]?.string != "None", type != "ExternalName" { errors.append(.required("spec.ports")) }
+        var names = Set<String>()
+        for (index, port) in ports.enumerated() {
+            let path = "spec.ports[\(index)]"
+            let name = port["name"]?.string ?? ""
+            if ports.count > 1, name.isEmpty {
+                errors.append(.required("\(path).name"))
+            } else if !name.isEmpty {
+                errors += FakeNameRules.isDNS1123Label(name).map { .invalid("\(path).name", .string(name), $0) }
+                if !names.insert(name).inserted { errors.append(.duplicate("\(path).name", .string(name))) }
+            }
+            let number = Int64(port["port"]?.number ?? 0)
+            errors += FakeNameRules.isValidPortNumber(number).map { .invalid("\(path).port", .integer(number), $0) }
+            errors += protocolErrors(port["protocol"], path: "\(path).protocol")
+            errors += portNumberOrName(port["targetPort"], path: "\(path).targetPort")
+        }
+        errors += labels(spec["selector"], path: "spec.selector")
+        errors += choice(spec["sessionAffinity"], "spec.sessionAffinity", ["ClientIP", "None"])
+        errors += choice(spec["type"], "spec.type", ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"])
+        var pairs = Set<String>()
+        for (index, port) in ports.enumerated() {
+            let number = Int64(port["port"]?.number ?? 0)
+            let proto = port["protocol"]?.string ?? ""
+            if !pairs.insert("\(proto)/\(number)").inserted {
+                // Go prints the key, a ServicePort with only protocol and port set, with %#v.
+                errors.append(.duplicate(
+                    "spec.ports[\(index)]",
+                    goValue: "core.ServicePort{Name:\"\", Protocol:\"\(proto)\", AppProtocol:(*string)(nil), Port:\(number), TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}, NodePort:0}"))
+            }
+        }
+        return errors
+    }
+}
