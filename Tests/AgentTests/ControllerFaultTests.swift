@@ -156,4 +156,17 @@ struct ControllerFaultTests {
             #expect(reports.message.hasPrefix("no final report from: killed-generator-1 (killed-generator-1: phase Failed"), "\(reports.message)")
         }
     }
+
+    /// A name the apiserver accepts for a FlowTest but not for its echo Service (`web.v2-echo`)
+    /// would make every reconcile fail forever; it ends the test with the field and the rule.
+    @Test func aNameNoChildCanCarryEndsTheTestInsteadOfRetryingForever() async throws {
+        try await ControllerHarness.run(container: { _, _ in Containers.idle }) { harness in
+            _ = try await harness.create(ControllerBehaviourTests.manifest("web.v2"))
+            let done = try await harness.waitFor("web.v2") { $0.status?.phase == .failed }
+            let accepted = try #require(done.status?.conditions?.first { $0.type == "Accepted" })
+            #expect(accepted.reason == "InvalidSpec")
+            #expect(accepted.message.hasPrefix(#"metadata.name: Invalid value: "web.v2": a FlowTest's name must be at most 58"#), "\(accepted.message)")
+            #expect(harness.pods("web.v2").isEmpty)
+        }
+    }
 }

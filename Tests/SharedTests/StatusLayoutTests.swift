@@ -77,4 +77,18 @@ struct StatusLayoutTests {
         #expect(fields.keys.filter { $0.hasPrefix("connections") }.isEmpty, "\(fields.keys.sorted())")
         #expect(try JSONDecoder().decode(EchoListenerStatistics.self, from: JSONEncoder().encode(listener)) == listener)
     }
+
+    /// An agent entry is another process's bytes: one that does not decode is left out and named,
+    /// and the rest of the status (the phase above all) still reads.
+    @Test func anUnreadableAgentEntryDoesNotMakeTheStatusUnreadable() throws {
+        let good = try JSONValue(encoding: AgentStatus(role: .echo, incarnations: ["a-1": Self.busyGenerator(seed: 1)]))
+        let status: JSONValue = .object([
+            "phase": "Running",
+            "agents": .object(["good-echo-0": good, "old-generator-0": .object(["role": "generator", "reportTime": "2026-11-21T00:00:00Z", "finished": true])]),
+        ])
+        let (decoded, unreadable) = FlowTestStatus.lenient(status)
+        #expect(decoded?.phase == .running)
+        #expect(decoded?.agents?.keys.sorted() == ["good-echo-0"])
+        #expect(unreadable == ["old-generator-0"])
+    }
 }

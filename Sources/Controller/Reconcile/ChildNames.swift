@@ -1,3 +1,5 @@
+import FlowTestShared
+
 /// Deterministic names and labels of everything the controller creates for a FlowTest, so a
 /// repeated reconcile finds what an earlier one made (a create's 409 means "already there").
 struct ChildNames: Sendable {
@@ -13,6 +15,20 @@ struct ChildNames: Sendable {
             "app.kubernetes.io/name": "flowtest-agent", "app.kubernetes.io/managed-by": Self.managedBy,
             "flowtest.dev/name": flowTest, "flowtest.dev/role": role,
         ]
+    }
+
+    /// Why children cannot be named after this FlowTest, or nil: the Service `<name>-echo` must
+    /// be a DNS-1035 label (at most 63 characters, starting with a letter) and the name is a label
+    /// value. The CRD cannot check metadata.name, and the apiserver would refuse every child.
+    static func problem(with name: String) -> FieldError? {
+        let characters = Array(name.utf8)
+        let lowerOrDigit = { (c: UInt8) in (c >= 97 && c <= 122) || (c >= 48 && c <= 57) }
+        let valid = !characters.isEmpty && characters.count <= 58 && (characters.first.map { $0 >= 97 && $0 <= 122 } ?? false)
+            && lowerOrDigit(characters.last!) && characters.allSatisfy { lowerOrDigit($0) || $0 == 45 }
+        guard !valid else { return nil }
+        return FieldError(
+            field: "metadata.name",
+            message: "Invalid value: \"\(name)\": a FlowTest's name must be at most 58 lower-case letters, digits and '-', starting with a letter and ending with a letter or digit (its echo Service is named \(name)-echo, a DNS-1035 label)")
     }
 
     static let managedBy = "flowtest-controller"

@@ -66,16 +66,15 @@ extension FlowTestReconciler {
                 message: "generators finished; waiting up to \(timeout.flowTestText) for the final reports of \(echoNames.isEmpty ? "the generators" : echoNames.joined(separator: ", "))",
                 generation: generation)
             try await writeStatus(flowTest, phase: .running, conditions: conditions, generation: generation)
-            if flowTest.spec.cleanupPolicy != .never {
-                // Their work is done; SIGTERM makes each write its final report and exit.
-                for name in echoNames { try await deleteIfPresent(.pods, namespace: namespace, name: name) }
-            }
+            try await stopEcho(flowTest, echoNames: echoNames, pods: pods)
             return .requeue(after: .milliseconds(500))
         }
+        // Again on every pass: a delete that failed on the first one is not left undone.
+        try await stopEcho(flowTest, echoNames: echoNames, pods: pods)
         // Read the reports now: the pods were listed after the FlowTest was read, and an agent
         // writes its final report before its pod ends, so only a read from now on has them all.
         let fresh = try await fetch(namespace: namespace, name: flowTest.metadata.name ?? "")
-        let agents = (try? JSONDecoder().decode([String: AgentStatus].self, from: JSONEncoder().encode(fresh?["status"]?["agents"] ?? .object([:])))) ?? (status.agents ?? [:])
+        let agents = fresh.map { FlowTestStatus.lenientAgents($0["status"]?["agents"]).agents } ?? (status.agents ?? [:])
         // An echo left running has reported everything once it reports a second after the
         // generators ended (accepts are counted when they happen, and every flow is over).
         let fresher = since.addingTimeInterval(1)
@@ -100,6 +99,15 @@ extension FlowTestReconciler {
                 message: "no final report from: " + missing.joined(separator: "; "), generation: generation)
         }
         return try await finish(flowTest, agents: agents, pods: pods, generatorNames: generatorNames, conditions: conditions)
+    }
+
+    /// Deletes the echo pods still running, unless cleanupPolicy Never keeps them: their work is
+    /// done, and the SIGTERM makes each write its final report and exit.
+    private func stopEcho(_ flowTest: FlowTest, echoNames: [String], pods: [String: PodState]) async throws {
+        guard flowTest.spec.cleanupPolicy != .never else { return }
+        for name in echoNames where pods[name].map({ !$0.deleting }) ?? false {
+            try await deleteIfPresent(.pods, namespace: flowTest.metadata.namespace, name: name)
+        }
     }
 
     /// Writes the verdict from the collected reports: thresholds, then failed generator pods.

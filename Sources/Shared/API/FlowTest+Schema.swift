@@ -57,6 +57,10 @@ extension FlowTest {
 public struct FlowTestValidationError: Error, Sendable, CustomStringConvertible {
     public var errors: [FieldError]
 
+    public init(errors: [FieldError]) {
+        self.errors = errors
+    }
+
     public var description: String {
         errors.map(\.description).joined(separator: "\n")
     }

@@ -29,7 +29,7 @@ struct ControllerHarness: Sendable {
         // Tokens of their own tell the controller's requests from the user's and the agents' in
         // the server's log: the controller's are checked against the chart's RBAC.
         let retry = KubernetesClient.RetryPolicy(attempts: 3, initialBackoff: .milliseconds(20))
-        let client = KubernetesClient(configuration: server.configuration(token: .fixed(userToken)), retry: retry)
+        let client = KubernetesClient(configuration: server.configuration(token: .fixed(userToken)), retry: retry, requestTimeout: .seconds(7))
         let controllerClient = KubernetesClient(configuration: server.configuration(token: .fixed(controllerToken)), retry: retry)
         let logger = Logger(label: "test.controller")
         let registry = PrometheusCollectorRegistry()
