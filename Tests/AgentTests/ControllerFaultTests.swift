@@ -169,4 +169,17 @@ struct ControllerFaultTests {
             #expect(harness.pods("web.v2").isEmpty)
         }
     }
+
+    /// Generators that never end are bounded too: the test fails with Timeout, and the message
+    /// says what each unfinished generator's pod is doing.
+    @Test func generatorsThatNeverEndFailTheTestWithTimeout() async throws {
+        try await ControllerHarness.run(container: { _, _ in Containers.idle }, overrun: .seconds(1)) { harness in
+            _ = try await harness.create(ControllerBehaviourTests.manifest("endless"))
+            let done = try await harness.waitFor("endless") { $0.status?.phase == .failed }
+            let failed = try #require(done.status?.conditions?.first { $0.type == "Failed" })
+            #expect(failed.reason == "Timeout")
+            #expect(failed.message.hasPrefix("generators still running 1s after spec.duration (1s) ended: endless-generator-0: phase Running"), "\(failed.message)")
+            #expect(failed.message.contains("endless-generator-1: phase Running"), "\(failed.message)")
+        }
+    }
 }

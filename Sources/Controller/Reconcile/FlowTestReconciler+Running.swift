@@ -20,7 +20,11 @@ extension FlowTestReconciler {
         let startTime = status.startTime.flatMap(FlowTestStatus.date) ?? Date()
         let duration = ValueParsers.duration(flowTest.spec.duration) ?? .seconds(60)
         if Date().timeIntervalSince(startTime) > (duration + overrun).seconds {
-            let message = "generators still running \(overrun.flowTestText) after spec.duration (\(flowTest.spec.duration)) ended"
+            // Say what the unfinished generators' pods are doing: stuck Pending, Unschedulable or
+            // ImagePullBackOff reads differently from running long.
+            let unfinished = generatorNames.filter { !ended.contains($0) }.map { pods[$0]?.description ?? "\($0): gone" }
+            let message = "generators still running \(overrun.flowTestText) after spec.duration (\(flowTest.spec.duration)) ended: "
+                + unfinished.joined(separator: "; ")
             conditions.set(FlowTestCondition.Kind.succeeded, false, reason: "Timeout", message: message, generation: generation)
             conditions.set(FlowTestCondition.Kind.failed, true, reason: "Timeout", message: message, generation: generation)
             try await writeStatus(flowTest, phase: .failed, conditions: conditions, generation: generation, summary: FlowTestSummary(agents: agents), completionTime: Date())
