@@ -77,8 +77,9 @@ final class StatusReporter: Service, Sendable {
                 return .landed(attempts: attempts)
             }
             let remaining = deadline - clock.now
-            // A FlowTest that is gone, or a Role that forbids it, will not change its mind.
-            guard remaining > .zero, error.isRetryable else {
+            // A FlowTest that is gone, or a Role that forbids it, will not change its mind; and a
+            // cancelled task (a second signal) wants out now, not after the bound.
+            guard remaining > .zero, error.isRetryable, !Task.isCancelled else {
                 logger.error(
                     "final report never landed; its figures are only in this process's output",
                     metadata: metadata(["attempts": "\(attempts)", "timeout": "\(settings.finalReportTimeout.flowTestText)", "error": "\(error)"]))
