@@ -52,6 +52,10 @@ struct ControllerLifecycleTests {
             #expect(harness.store.object(.roles, namespace: "team", name: "flowtest-agent-status")?["rules"]?.array?.first?["resources"] == ["flowtests/status"])
             #expect(harness.store.object(.roleBindings, namespace: "team", name: "flowtest-agent-status") != nil)
             try await Self.waitUntil { harness.events().contains("GeneratorsStarted") && harness.events().contains("ThresholdsMet") }
+            // A healthy test shows no warnings: no probe failed (the fake kubelet probes as the
+            // kubelet does), and the controller recorded none.
+            let warnings = harness.store.objects(.events, namespace: "team").filter { $0["type"]?.string == "Warning" }
+            #expect(warnings.isEmpty, "\(warnings.map { "\($0["reason"]?.string ?? ""): \($0["note"]?.string ?? "")" })")
             // The controller's own metrics counted the work.
             let metrics = PrometheusText(harness.registry.emitToString())
             #expect(try #require(metrics.value("flowtest_controller_reconciles_total", ["result": "success"])) >= 3)
@@ -61,7 +65,7 @@ struct ControllerLifecycleTests {
             #expect(metrics.value("flowtest_controller_flowtests_finished_total", ["phase": "Failed"]) == 0)
             // The agents asked only for what the Role the controller gave them allows.
             let agentRole = try #require(harness.store.object(.roles, namespace: "team", name: "flowtest-agent-status")?["rules"])
-            let agentRequests = harness.store.requests.filter { ![ControllerHarness.controllerToken, ControllerHarness.userToken].map { "Bearer \($0)" }.contains($0.authorization) }
+            let agentRequests = harness.store.requests.filter { ![ControllerHarness.controllerToken, ControllerHarness.userToken, "kubelet"].map { "Bearer \($0)" }.contains($0.authorization) }
             #expect(agentRequests.contains { $0.verb == "patch" && $0.resource == "flowtests/status" })
             let denied = try ChartRBAC(rules: JSONDecoder().decode([ChartRBAC.Rule].self, from: JSONEncoder().encode(agentRole))).forbidden(agentRequests)
             #expect(denied.isEmpty, "the agents' Role does not allow: \(denied.sorted())")

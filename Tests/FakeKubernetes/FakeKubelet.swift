@@ -15,6 +15,8 @@ public final class FakeKubelet: Sendable {
         public var role: String
         public var arguments: [String]
         public var restartPolicy: String
+        /// The container's probes as in its spec, by kind: readinessProbe, livenessProbe, startupProbe.
+        public var probes: [String: JSONValue]
     }
 
     /// Runs a pod's container; returns true when it exited successfully.
@@ -46,7 +48,8 @@ public final class FakeKubelet: Sendable {
                         namespace: pod["metadata"]?["namespace"]?.string ?? "", name: pod["metadata"]?["name"]?.string ?? "", uid: uid,
                         role: pod["metadata"]?["labels"]?["flowtest.dev/role"]?.string ?? "",
                         arguments: pod["spec"]?["containers"]?.array?.first?["args"]?.array?.compactMap(\.string) ?? [],
-                        restartPolicy: pod["spec"]?["restartPolicy"]?.string ?? "Always")
+                        restartPolicy: pod["spec"]?["restartPolicy"]?.string ?? "Always",
+                        probes: Self.probes(of: pod))
                     group.addTask { [self] in await runPod(described) }
                 }
                 try? await Task.sleep(for: .milliseconds(25))
@@ -79,6 +82,13 @@ public final class FakeKubelet: Sendable {
         }
         guard let succeeded, exists(pod) else { return }
         store.setPodStatus(namespace: pod.namespace, name: pod.name, Self.status(phase: succeeded ? "Succeeded" : "Failed", ready: false, ip: ip))
+    }
+
+    private static func probes(of pod: JSONValue) -> [String: JSONValue] {
+        let container = pod["spec"]?["containers"]?.array?.first
+        var probes: [String: JSONValue] = [:]
+        for kind in ["startupProbe", "readinessProbe", "livenessProbe"] { probes[kind] = container?[kind] }
+        return probes
     }
 
     /// Marks a pod as crashed (phase Failed), as if its node had lost it.

@@ -84,6 +84,7 @@ enum Containers {
     static func real(server: FakeAPIServer) throws -> FakeKubelet.Container {
         let kubeconfig = try StatusReporterTests.kubeconfig(for: server)
         let echoPorts = Mutex<(tcp: Int, udp: Int)?>(nil)
+        let kubelet = KubernetesClient(configuration: server.configuration(token: .fixed("kubelet")))
         return { pod in
             if pod.role == "echo" {
                 guard let port = try? await FreePort.tcp(), let metricsPort = try? await FreePort.tcp() else { return false }
@@ -94,11 +95,14 @@ enum Containers {
                 arguments += ["--kubeconfig", kubeconfig]
                 let environment = ["FLOWTEST_AGENT_NAME": pod.name, "FLOWTEST_POD_UID": pod.uid]
                 guard let echo = try? AgentProcess(arguments, environment: environment) else { return false }
+                let prober = KubeletProber(client: kubelet, pod: pod, metricsPort: metricsPort)
                 return await withTaskCancellationHandler {
-                    if (try? await AgentProcess.waitUntilReady(metricsPort: metricsPort)) != nil {
-                        echoPorts.withLock { $0 = (port, port) }
+                    await whileProbed(by: prober) {
+                        if (try? await AgentProcess.waitUntilReady(metricsPort: metricsPort)) != nil {
+                            echoPorts.withLock { $0 = (port, port) }
+                        }
+                        return await echo.finish().code == 0
                     }
-                    return await echo.finish().code == 0
                 } onCancel: {
                     echo.signal(SIGTERM)
                 }
@@ -108,19 +112,40 @@ enum Containers {
                 try? await Task.sleep(for: .milliseconds(20))
             }
             let (tcp, udp) = echoPorts.withLock { $0! }
+            guard let metricsPort = try? await FreePort.tcp() else { return false }
             // Cluster DNS and ports are the kubelet's business: point the pod's flags at loopback.
             var arguments = pod.arguments
-            for (flag, value) in [("--target", "127.0.0.1"), ("--tcp-ports", String(tcp)), ("--udp-ports", String(udp)), ("--metrics-port", "0")] {
+            for (flag, value) in [("--target", "127.0.0.1"), ("--tcp-ports", String(tcp)), ("--udp-ports", String(udp)), ("--metrics-port", String(metricsPort))] {
                 if let index = arguments.firstIndex(of: flag) { arguments[index + 1] = value }
             }
             arguments += ["--kubeconfig", kubeconfig]
             guard let agent = try? AgentProcess(arguments, environment: ["FLOWTEST_AGENT_NAME": pod.name, "FLOWTEST_POD_UID": pod.uid]) else { return false }
+            let prober = KubeletProber(client: kubelet, pod: pod, metricsPort: metricsPort)
             let result = await withTaskCancellationHandler {
-                await agent.finish()
+                await whileProbed(by: prober) { await agent.finish() }
             } onCancel: {
                 agent.signal(SIGTERM)
             }
             return result.code == 0
+        }
+    }
+
+    /// Runs `body` while `prober` probes, as the kubelet probes a running container; probing
+    /// stops when `body` returns.
+    private static func whileProbed<Result: Sendable>(by prober: KubeletProber, _ body: @escaping @Sendable () async -> Result) async -> Result {
+        await withTaskGroup(of: Result?.self) { group in
+            group.addTask {
+                await prober.run()
+                return nil
+            }
+            group.addTask { await body() }
+            var result: Result?
+            while let next = await group.next() {
+                guard let next else { continue }
+                result = next
+                group.cancelAll()
+            }
+            return result!
         }
     }
 }

@@ -1,3 +1,4 @@
+import FlowTestShared
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -5,8 +6,9 @@ import FoundationNetworking
 
 /// A plain HTTP GET against a local endpoint.
 enum HTTPGet {
-    static func fetch(_ url: String) async throws -> (status: Int, body: String) {
-        let (data, response) = try await URLSession.shared.data(from: URL(string: url)!)
+    static func fetch(_ url: String, timeout: Duration = .seconds(60)) async throws -> (status: Int, body: String) {
+        let request = URLRequest(url: URL(string: url)!, timeoutInterval: timeout.seconds)
+        let (data, response) = try await URLSession.shared.data(for: request)
         return ((response as! HTTPURLResponse).statusCode, String(decoding: data, as: UTF8.self))
     }
 }
