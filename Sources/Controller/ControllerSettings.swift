@@ -39,10 +39,16 @@ struct ControllerSettings: Sendable {
         settings.agentPods.cpuRequest = try resolver.resolve("--agent-cpu-request", command.agentCpuRequest, default: settings.agentPods.cpuRequest, expected: "a quantity such as 100m", parse: quantity)
         settings.agentPods.memoryRequest = try resolver.resolve("--agent-memory-request", command.agentMemoryRequest, default: settings.agentPods.memoryRequest, expected: "a quantity such as 64Mi", parse: quantity)
         settings.agentPods.memoryLimit = try resolver.resolve("--agent-memory-limit", command.agentMemoryLimit, default: settings.agentPods.memoryLimit, expected: "a quantity such as 512Mi", parse: quantity)
+        // The apiserver refuses every pod whose memory request is above its limit.
+        if let request = ResourceQuantity.value(settings.agentPods.memoryRequest), let limit = ResourceQuantity.value(settings.agentPods.memoryLimit), request > limit {
+            throw ConfigurationError(
+                setting: resolver.raw("--agent-memory-request", command.agentMemoryRequest)?.source ?? "--agent-memory-request",
+                value: settings.agentPods.memoryRequest, expected: "at most --agent-memory-limit (\(settings.agentPods.memoryLimit))")
+        }
         settings.agentPods.defaultTolerations = try resolver.resolve(
-            "--agent-tolerations", command.agentTolerations, default: [], expected: "a JSON array of tolerations") { text in
-                (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)))?.array
-            }
+            "--agent-tolerations", command.agentTolerations, default: [],
+            expected: #"a JSON array of tolerations such as [{"key": "dedicated", "operator": "Equal", "value": "net", "effect": "NoSchedule"}]"#,
+            parse: Self.tolerations)
         settings.leaderElect = try resolver.resolveSwitch("--leader-elect", command.leaderElect)
         settings.leaseNamespace = try resolver.resolveOptional("--lease-namespace", command.leaseNamespace, expected: name, parse: isName)
         settings.leaseName = try resolver.resolve("--lease-name", command.leaseName, default: settings.leaseName, expected: name, parse: isName)
@@ -56,5 +62,20 @@ struct ControllerSettings: Sendable {
         settings.metricsPort = try resolver.resolve("--metrics-port", command.common.metricsPort, default: settings.metricsPort, expected: "a port number 0...65535", parse: ValueParsers.portOrZero)
         settings.metricsAddress = try resolver.resolve("--metrics-address", command.common.metricsAddress, default: settings.metricsAddress, expected: "an IPv4 or IPv6 address", parse: ValueParsers.ipAddress)
         return settings
+    }
+
+    /// Tolerations the apiserver accepts on a pod: objects with a known operator and effect, a
+    /// key unless the operator is Exists, and no value with Exists.
+    static func tolerations(_ text: String) -> [JSONValue]? {
+        guard let entries = (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)))?.array else { return nil }
+        for entry in entries {
+            guard let toleration = try? JSONDecoder().decode(Toleration.self, from: JSONEncoder().encode(entry)) else { return nil }
+            let operation = toleration.operator ?? "Equal"
+            guard ["Equal", "Exists"].contains(operation),
+                toleration.effect.map({ ["", "NoSchedule", "PreferNoSchedule", "NoExecute"].contains($0) }) ?? true,
+                operation == "Exists" ? (toleration.value ?? "").isEmpty : !(toleration.key ?? "").isEmpty
+            else { return nil }
+        }
+        return entries
     }
 }
