@@ -17,6 +17,12 @@ struct ControllerSettings: Sendable {
     var metricsPort = 8080
     var metricsAddress = "0.0.0.0"
 
+    /// How long one apiserver request may see no bytes. URLSession on Linux does not fail a write
+    /// whose connection the server closes before answering (an apiserver that restarts): it
+    /// waits out this timer (measured against the fake: 30 s with the default). Every write the
+    /// controller makes is safe to repeat, so a shorter bound only ends such a stall sooner.
+    static let requestTimeout: Duration = .seconds(15)
+
     static func resolve(_ command: RunCommand, _ resolver: SettingResolver) throws(ConfigurationError) -> ControllerSettings {
         var settings = ControllerSettings()
         let name = "a Kubernetes name (lowercase letters, digits, '-')"

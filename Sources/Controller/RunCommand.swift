@@ -50,7 +50,7 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("cannot reach the Kubernetes API: \(error)")
         }
-        let client = KubernetesClient(configuration: configuration, logger: logger)
+        let client = KubernetesClient(configuration: configuration, requestTimeout: ControllerSettings.requestTimeout, logger: logger)
         let registry = PrometheusCollectorRegistry()
         let readiness = ReadinessState()
         let metrics = ControllerMetrics(registry: registry)

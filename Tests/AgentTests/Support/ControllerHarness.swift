@@ -30,7 +30,8 @@ struct ControllerHarness: Sendable {
         // the server's log: the controller's are checked against the chart's RBAC.
         let retry = KubernetesClient.RetryPolicy(attempts: 3, initialBackoff: .milliseconds(20))
         let client = KubernetesClient(configuration: server.configuration(token: .fixed(userToken)), retry: retry, requestTimeout: .seconds(7))
-        let controllerClient = KubernetesClient(configuration: server.configuration(token: .fixed(controllerToken)), retry: retry)
+        let controllerClient = KubernetesClient(
+            configuration: server.configuration(token: .fixed(controllerToken)), retry: retry, requestTimeout: ControllerSettings.requestTimeout)
         let logger = Logger(label: "test.controller")
         let registry = PrometheusCollectorRegistry()
         let metrics = ControllerMetrics(registry: registry)
