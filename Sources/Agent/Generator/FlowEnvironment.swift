@@ -12,6 +12,9 @@ final class FlowEnvironment: Sendable {
     /// Zero means the next message leaves as soon as the echo of the previous one is back.
     let messageInterval: TimeAmount
     let responseTimeout: TimeAmount
+    /// The continuous pattern: flows reconnect, and record outages instead of failing.
+    let continuous: Bool
+    let stallTimeout: TimeAmount
     /// Filler bytes for message bodies, allocated once: each message sends a slice of it, so no
     /// payload is ever copied or built per message.
     let filler: ByteBuffer
@@ -23,6 +26,8 @@ final class FlowEnvironment: Sendable {
         self.seed = configuration.seed
         self.messageInterval = TimeAmount(configuration.messageInterval)
         self.responseTimeout = TimeAmount(configuration.responseTimeout)
+        self.continuous = configuration.pattern == .continuous
+        self.stallTimeout = TimeAmount(configuration.stallTimeout)
         // A recognisable, non-zero pattern: an echo that zeroes or shifts bytes shows up in a capture.
         self.filler = ByteBuffer(bytes: (0..<configuration.payload.maximum).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
     }

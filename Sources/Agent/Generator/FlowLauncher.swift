@@ -2,12 +2,6 @@ import FlowTestShared
 import NIOCore
 import NIOPosix
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 /// Opens the socket of each scheduled flow on an event loop and hands it to its flow handler.
 ///
 /// Flows are spread round-robin over the event loops, and each loop has its own statistics shard,
@@ -15,10 +9,8 @@ import Musl
 final class FlowLauncher: Sendable {
     private let loops: [any EventLoop]
     private let environment: FlowEnvironment
-    private let mss: Int?
-    private let allowFragmentation: Bool
+    private let opener: ChannelOpener
     private let connectTimeout: TimeAmount
-    private let receiveBufferSize: Int
     /// Sockets the generator may hold at once: its descriptor limit less a reserve.
     private let socketBudget: Int
     /// One timing wheel and one table of open flows per event loop, same index as `loops` and the
@@ -36,11 +28,8 @@ final class FlowLauncher: Sendable {
         self.openFlows = loops.map { OpenFlows(loop: $0) }
         precondition(loops.count == environment.statistics.shards.count, "one statistics shard per event loop")
         self.environment = environment
-        self.mss = configuration.mss
-        self.allowFragmentation = configuration.allowFragmentation
+        self.opener = ChannelOpener(configuration: configuration)
         self.connectTimeout = TimeAmount(configuration.connectTimeout)
-        // Big enough for the largest echo, so a datagram is never truncated.
-        self.receiveBufferSize = max(2048, configuration.payload.maximum)
     }
 
     /// Starts `flow` towards `address`; a nil address means the target name did not resolve.
@@ -55,64 +44,42 @@ final class FlowLauncher: Sendable {
             return recordLaunchFailure(flow, shard: shard, reason: .local)
         }
         address.port = flow.port
-        let connected: EventLoopFuture<any Channel> =
-            switch flow.transport {
-            case .tcp: connectTCP(flow, to: address, slot: slot, lifetimeEnd: lifetimeEnd)
-            case .udp: connectUDP(flow, to: address, slot: slot, lifetimeEnd: lifetimeEnd)
-            }
+        if environment.continuous { return startContinuous(flow, to: address, slot: slot, lifetimeEnd: lifetimeEnd) }
+        let connected = connect(flow, to: address, slot: slot, lifetimeEnd: lifetimeEnd)
         // Once connected, the flow's handler enters its loop's open flows and takes it from there.
         connected.whenFailure { [self] error in
             recordLaunchFailure(flow, shard: shard, reason: FlowFailureReason(classifying: error))
         }
     }
 
-    private func connectTCP(
-        _ flow: ScheduledFlow, to address: SocketAddress, slot: Int, lifetimeEnd: NIODeadline
-    ) -> EventLoopFuture<any Channel> {
-        let setup = FlowSetup(
+    private func setup(_ flow: ScheduledFlow, slot: Int, lifetimeEnd: NIODeadline) -> FlowSetup {
+        FlowSetup(
             flow: flow, environment: environment, shard: environment.statistics.shards[slot], wheel: wheels[slot],
             openFlows: openFlows[slot], lifetimeEnd: lifetimeEnd)
-        var bootstrap = ClientBootstrap(group: loops[slot])
-            .connectTimeout(connectTimeout)
-            .channelOption(.recvAllocator, value: TCPReceiveAllocator.adaptive)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(
-                        TCPFlowHandler(setup))
-                }
-            }
-        if let mss {
-            // Set before connect, so the SYN already advertises it.
-            bootstrap = bootstrap.channelOption(.socket(SocketOptionLevel(IPPROTO_TCP), SocketOptionName(TCP_MAXSEG)), value: SocketOptionValue(mss))
-        }
-        return bootstrap.connect(to: address)
     }
 
-    private func connectUDP(
-        _ flow: ScheduledFlow, to address: SocketAddress, slot: Int, lifetimeEnd: NIODeadline
-    ) -> EventLoopFuture<any Channel> {
-        let setup = FlowSetup(
-            flow: flow, environment: environment, shard: environment.statistics.shards[slot], wheel: wheels[slot],
-            openFlows: openFlows[slot], lifetimeEnd: lifetimeEnd)
-        var bootstrap = DatagramBootstrap(group: loops[slot])
-            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: receiveBufferSize))
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(
-                        UDPFlowHandler(setup))
-                }
+    /// A flow of the constant or random pattern: one socket, one handler, for its lifetime.
+    private func connect(_ flow: ScheduledFlow, to address: SocketAddress, slot: Int, lifetimeEnd: NIODeadline) -> EventLoopFuture<any Channel> {
+        let setup = setup(flow, slot: slot, lifetimeEnd: lifetimeEnd)
+        return opener.open(flow.transport, on: loops[slot], to: address, connectTimeout: connectTimeout) {
+            switch flow.transport {
+            case .tcp: TCPFlowHandler(setup)
+            case .udp: UDPFlowHandler(setup)
             }
-        if !allowFragmentation {
-            // Don't-fragment: a datagram larger than the path MTU fails with EMSGSIZE instead of
-            // being split, so MTU problems show up as failures rather than hidden fragmentation.
-            bootstrap =
-                if address.protocol == .inet6 {
-                    bootstrap.channelOption(.socket(SocketOptionLevel(IPPROTO_IPV6), 23 /* IPV6_MTU_DISCOVER */), value: 2 /* IPV6_PMTUDISC_DO */)
-                } else {
-                    bootstrap.channelOption(.socket(SocketOptionLevel(IPPROTO_IP), SocketOptionName(IP_MTU_DISCOVER)), value: SocketOptionValue(IP_PMTUDISC_DO))
-                }
         }
-        return bootstrap.connect(to: address)
+    }
+
+    /// A flow of the continuous pattern: a logical flow that outlives its sockets.
+    private func startContinuous(_ flow: ScheduledFlow, to address: SocketAddress, slot: Int, lifetimeEnd: NIODeadline) {
+        let context = ContinuousFlowContext(
+            setup: setup(flow, slot: slot, lifetimeEnd: lifetimeEnd), loop: loops[slot], address: address, opener: opener,
+            connectTimeout: connectTimeout)
+        let continuous: any ContinuousFlow =
+            switch flow.transport {
+            case .tcp: ContinuousTCPFlow(context)
+            case .udp: ContinuousUDPFlow(context)
+            }
+        loops[slot].execute { continuous.start() }
     }
 
     private func recordLaunchFailure(_ flow: ScheduledFlow, shard: FlowStatisticsShard, reason: FlowFailureReason) {

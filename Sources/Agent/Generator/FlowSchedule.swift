@@ -13,6 +13,9 @@ struct FlowSchedule: Sendable, Sequence, IteratorProtocol {
     private let tcpPorts: [Int]
     private let udpPorts: [Int]
     private let targetCount: Int
+    /// Continuous pattern: how many flows there are, and how long the run is.
+    private let flowLimit: UInt64?
+    private let runLength: Duration
     private var random: SeededRandomNumberGenerator
     private var index: UInt64 = 0
     private var randomClock: Double = 0
@@ -20,8 +23,11 @@ struct FlowSchedule: Sendable, Sequence, IteratorProtocol {
 
     init(
         pattern: FlowPattern, rate: Double, maxConcurrent: Int, minDuration: Duration, maxDuration: Duration,
-        protocol flowProtocol: FlowProtocol, tcpPorts: [Int], udpPorts: [Int], targetCount: Int = 1, seed: UInt64
+        protocol flowProtocol: FlowProtocol, tcpPorts: [Int], udpPorts: [Int], targetCount: Int = 1, seed: UInt64,
+        runLength: Duration? = nil
     ) {
+        self.flowLimit = pattern == .continuous ? UInt64(maxConcurrent) : nil
+        self.runLength = runLength ?? .seconds(3600)
         self.pattern = pattern
         self.rate = rate
         // Decision 2: a constant flow lives maxConcurrent/rate, so exactly maxConcurrent overlap.
@@ -40,6 +46,7 @@ struct FlowSchedule: Sendable, Sequence, IteratorProtocol {
     }
 
     mutating func next() -> ScheduledFlow? {
+        if let flowLimit, index >= flowLimit { return nil }
         defer { index += 1 }
         let start: Duration
         let lifetime: Duration
@@ -48,6 +55,11 @@ struct FlowSchedule: Sendable, Sequence, IteratorProtocol {
             // Computed from the index, never accumulated, so rounding cannot drift the rate.
             start = .seconds(Double(index) / rate)
             lifetime = constantLifetime
+        case .continuous:
+            // Opened at `rate` per second (so a thousand flows do not all connect in one
+            // instant), then each lives until the end of the run.
+            start = .seconds(Double(index) / rate)
+            lifetime = Swift.max(.zero, runLength - start)
         case .random:
             // Poisson arrivals: exponential gaps with mean 1/rate.
             let uniform = Double.random(in: Double.ulpOfOne..<1, using: &random)

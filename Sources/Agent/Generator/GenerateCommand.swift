@@ -21,7 +21,7 @@ struct GenerateCommand: AsyncParsableCommand {
         let reportingSettings = try ReportingSettings.resolve(reporting, resolver)
         let runtime = AgentRuntime.start(role: "generator", settings: settings)
         let group = MultiThreadedEventLoopGroup.singleton
-        let statistics = GeneratorStatistics(shardCount: Array(group.makeIterator()).count)
+        let statistics = GeneratorStatistics(shardCount: Array(group.makeIterator()).count, measuresOutages: configuration.pattern == .continuous)
         let metrics = GeneratorMetrics(registry: runtime.registry)
         let generator = GeneratorService(
             configuration: configuration, group: group, statistics: statistics, metrics: metrics,

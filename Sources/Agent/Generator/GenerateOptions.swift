@@ -29,7 +29,7 @@ struct GenerateOptions: ParsableArguments {
     @Option(help: "Longest flow lifetime in the random pattern (env FLOWTEST_MAX_DURATION, default 10s).")
     var maxDuration: String?
 
-    @Option(help: "constant or random (env FLOWTEST_PATTERN, default random).")
+    @Option(help: "constant, random, or continuous (long-lived flows that measure every outage) (env FLOWTEST_PATTERN, default random).")
     var pattern: String?
 
     @Option(help: "Stop after this long; 0 runs until stopped (env FLOWTEST_TIME_LIMIT, default 0).")
@@ -53,7 +53,7 @@ struct GenerateOptions: ParsableArguments {
     @Option(help: "TCP maximum segment size applied with TCP_MAXSEG (env FLOWTEST_MSS, default: the kernel's).")
     var mss: String?
 
-    @Option(help: "Pause between messages in a flow; 0 sends the next as soon as the echo is back (env FLOWTEST_MESSAGE_INTERVAL, default 100ms).")
+    @Option(help: "Pause between messages in a flow; 0 sends the next as soon as the echo is back (env FLOWTEST_MESSAGE_INTERVAL, default 10ms for --pattern continuous, else 100ms).")
     var messageInterval: String?
 
     @Option(help: "Seed of the random pattern and payload sizes, for a reproducible run (env FLOWTEST_SEED, default random).")
@@ -64,6 +64,9 @@ struct GenerateOptions: ParsableArguments {
 
     @Option(help: "How long to wait for an echo before a TCP flow fails or a UDP datagram counts as lost (env FLOWTEST_RESPONSE_TIMEOUT, default 2s).")
     var responseTimeout: String?
+
+    @Option(help: "Continuous pattern: how long a TCP flow waits for an overdue echo before it reconnects (env FLOWTEST_STALL_TIMEOUT, default 1s).")
+    var stallTimeout: String?
 
     @Flag(help: "Allow UDP payloads larger than the MTU (sent fragmented) (env FLOWTEST_ALLOW_FRAGMENTATION).")
     var allowFragmentation = false

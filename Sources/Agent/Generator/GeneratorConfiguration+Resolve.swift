@@ -53,7 +53,8 @@ extension GeneratorConfiguration {
             "--mss", options.mss, expected: "a whole number 88...65495 (the kernel's TCP_MAXSEG range)",
             parse: ValueParsers.integer(in: 88...65495))
         config.messageInterval = try resolver.resolve(
-            "--message-interval", options.messageInterval, default: config.messageInterval,
+            "--message-interval", options.messageInterval,
+            default: config.pattern == .continuous ? .milliseconds(10) : config.messageInterval,
             expected: durationText + " (0 = back-to-back)", parse: ValueParsers.duration)
         var systemRandom = SystemRandomNumberGenerator()
         config.seed = try resolver.resolve(
@@ -64,6 +65,9 @@ extension GeneratorConfiguration {
             expected: durationText + " greater than 0", parse: { ValueParsers.duration($0).flatMap { $0 > .zero ? $0 : nil } })
         config.responseTimeout = try resolver.resolve(
             "--response-timeout", options.responseTimeout, default: config.responseTimeout,
+            expected: durationText + " greater than 0", parse: { ValueParsers.duration($0).flatMap { $0 > .zero ? $0 : nil } })
+        config.stallTimeout = try resolver.resolve(
+            "--stall-timeout", options.stallTimeout, default: config.stallTimeout,
             expected: durationText + " greater than 0", parse: { ValueParsers.duration($0).flatMap { $0 > .zero ? $0 : nil } })
         config.allowFragmentation = try resolver.resolveSwitch("--allow-fragmentation", options.allowFragmentation)
         config.monitor = try resolver.resolveSwitch("--monitor", options.monitor)
@@ -109,6 +113,20 @@ extension GeneratorConfiguration {
         if minDuration > maxDuration {
             throw ConfigurationError(
                 setting: "--min-duration", value: minDuration.flowTestText, expected: "at most --max-duration (\(maxDuration.flowTestText))")
+        }
+        if pattern == .continuous {
+            // Outages are measured between paced exchanges, over a run with an end.
+            if timeLimit == nil {
+                throw ConfigurationError(setting: "--time-limit", value: "0", expected: "a duration greater than 0 for --pattern continuous, whose flows live the whole run")
+            }
+            if messageInterval == .zero {
+                throw ConfigurationError(setting: "--message-interval", value: "0", expected: "a duration greater than 0 for --pattern continuous")
+            }
+            if let flowCount {
+                throw ConfigurationError(
+                    setting: "--flow-count", value: String(flowCount),
+                    expected: "no flow count for --pattern continuous, which holds --max-concurrent flows for the whole run")
+            }
         }
         if pattern == .random, maxDuration == .zero {
             throw ConfigurationError(setting: "--max-duration", value: "0", expected: "a duration greater than 0 for --pattern random")

@@ -26,6 +26,8 @@ struct GeneratorConfiguration: Equatable, Sendable {
     var allowFragmentation = false
     var connectTimeout = Duration.seconds(5)
     var responseTimeout = Duration.seconds(2)
+    /// Continuous pattern: an overdue echo after this long means the connection is given up.
+    var stallTimeout = Duration.seconds(1)
     var monitor = false
 
     /// The targets as given: `host` or `host1,host2`.

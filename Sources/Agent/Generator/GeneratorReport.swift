@@ -38,10 +38,12 @@ struct GeneratorReport: Codable, Sendable {
     var total: Figures
     var tcp: Figures?
     var udp: Figures?
+    /// Continuous pattern: every outage, joined into intervals.
+    var disruption: DisruptionSummary?
 
     enum CodingKeys: String, CodingKey {
         case role, target, pattern, seed, startTime, elapsedSeconds, startRate, maxConcurrent, peakActiveFlows
-        case flowsSkipped, total, tcp, udp
+        case flowsSkipped, total, tcp, udp, disruption
         case flowProtocol = "protocol"
     }
 
@@ -67,6 +69,7 @@ struct GeneratorReport: Codable, Sendable {
         total = figures(snapshot.total, snapshot.allRoundTrips)
         tcp = configuration.flowProtocol.includesTCP ? figures(snapshot.counters.tcp, snapshot.roundTrips.tcp) : nil
         udp = configuration.flowProtocol.includesUDP ? figures(snapshot.counters.udp, snapshot.roundTrips.udp) : nil
+        disruption = snapshot.disruption
         let started = snapshot.total.flowsStarted + snapshot.flowsSkipped
         let span = progress.lastStart.seconds
         // Whole seconds only: the last second is partial, the first fully inside the run.

@@ -76,7 +76,7 @@ final class GeneratorService: Service, Sendable {
             pattern: configuration.pattern, rate: configuration.rate, maxConcurrent: configuration.maxConcurrent,
             minDuration: configuration.minDuration, maxDuration: configuration.maxDuration,
             protocol: configuration.flowProtocol, tcpPorts: configuration.tcpPorts, udpPorts: configuration.udpPorts,
-            targetCount: resolvers.count, seed: configuration.seed)
+            targetCount: resolvers.count, seed: configuration.seed, runLength: configuration.timeLimit)
         let runEnd = configuration.timeLimit.map { startDeadline + TimeAmount($0) }
         // flowCount counts flows started: an arrival skipped at maxConcurrent is not a flow.
         var launched: UInt64 = 0

@@ -51,7 +51,7 @@ struct LocalRun {
             logger[metadataKey: "agent"] = "\(name)-generator-\(replica)"
             generators.append(GeneratorService(
                 configuration: configuration, group: group,
-                statistics: GeneratorStatistics(shardCount: Array(group.makeIterator()).count), metrics: metrics,
+                statistics: GeneratorStatistics(shardCount: Array(group.makeIterator()).count, measuresOutages: configuration.pattern == .continuous), metrics: metrics,
                 descriptorLimit: perGenerator, logger: logger))
         }
         let runner = LocalGeneratorsService(generators: generators, showProgress: !options.quiet)

@@ -11,6 +11,7 @@ extension AgentReport {
         report.udp = snapshot.counters.udp
         report.flowsSkipped = snapshot.flowsSkipped
         report.rtt = LatencyHistogram(snapshot.allRoundTrips)
+        report.disruption = snapshot.disruption
         return report
     }
 

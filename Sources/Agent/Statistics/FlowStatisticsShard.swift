@@ -10,6 +10,8 @@ final class FlowStatisticsShard: Sendable {
     struct State: Sendable {
         var counters = PerTransport(repeating: TrafficCounters())
         var roundTrips = PerTransport(repeating: Histogram<UInt64>.roundTripNanoseconds())
+        /// Continuous pattern only: the outages of the loop's flows.
+        var disruption = DisruptionLog()
     }
 
     private let state = Mutex(State())

@@ -23,8 +23,17 @@ final class GeneratorMetrics: Sendable {
         .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5),
     ]
 
+    /// Outages last from a few milliseconds (a lost datagram) to minutes (a node drain).
+    static let outageBuckets: [Duration] = [
+        .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
+        .seconds(1), .seconds(2.5), .seconds(5), .seconds(10), .seconds(30), .seconds(60), .seconds(300),
+    ]
+
     private let series: PerTransport<TransportSeries>
     private let skipped: PublishedCounter
+    private let outageDuration: DurationHistogram
+    private let activeOutages: Gauge
+    private let connectionsLost, reconnects, messagesLost: PublishedCounter
 
     init(registry: PrometheusCollectorRegistry) {
         func make(_ transport: Transport) -> TransportSeries {
@@ -61,6 +70,22 @@ final class GeneratorMetrics: Sendable {
                 descriptor: .flowTest(
                     "flowtest_flows_skipped_total", help: "Random-pattern arrivals not started because max concurrent flows were open."),
                 labels: [("role", "generator")]))
+        let generator = [("role", "generator")]
+        outageDuration = registry.makeDurationHistogram(
+            descriptor: .flowTest("flowtest_outage_duration_seconds", help: "Continuous pattern: duration of each flow outage, from the first unanswered exchange to the next answered one."),
+            labels: generator, buckets: Self.outageBuckets)
+        activeOutages = registry.makeGauge(descriptor: .flowTest("flowtest_active_outages", help: "Continuous pattern: flows in an outage now."), labels: generator)
+        connectionsLost = PublishedCounter(registry.makeCounter(
+            descriptor: .flowTest("flowtest_connections_lost_total", help: "Continuous pattern: TCP connections that broke or stalled."), labels: generator))
+        reconnects = PublishedCounter(registry.makeCounter(
+            descriptor: .flowTest("flowtest_reconnects_total", help: "Continuous pattern: TCP connections re-established after a break."), labels: generator))
+        messagesLost = PublishedCounter(registry.makeCounter(
+            descriptor: .flowTest("flowtest_outage_messages_lost_total", help: "Continuous pattern: exchanges not answered within the response timeout."), labels: generator))
+    }
+
+    /// Records one ended flow outage; called on the loop, once per outage (never per packet).
+    func recordOutage(nanoseconds: Int64) {
+        outageDuration.record(.nanoseconds(nanoseconds))
     }
 
     /// Records one round trip; called on the packet path.
@@ -90,5 +115,11 @@ final class GeneratorMetrics: Sendable {
             metrics.jitter.set(counters.udpMeanJitterSeconds)
         }
         skipped.publish(snapshot.flowsSkipped)
+        if let disruption = snapshot.disruption {
+            activeOutages.set(Double(disruption.activeOutages))
+            connectionsLost.publish(UInt64(disruption.connectionsLost))
+            reconnects.publish(UInt64(disruption.connectionsReestablished))
+            messagesLost.publish(UInt64(disruption.messagesLost))
+        }
     }
 }

@@ -9,6 +9,8 @@ struct GeneratorSnapshot: Sendable {
     var peakActiveFlows = 0
     /// Flows the random pattern did not start because `maxConcurrent` were already open.
     var flowsSkipped: UInt64 = 0
+    /// Continuous pattern: the outages so far, joined into intervals.
+    var disruption: DisruptionSummary?
 
     /// Several generators' snapshots as one (local mode runs every replica in one process).
     /// The peak of open flows is left out: the replicas' peaks need not coincide.
@@ -22,6 +24,7 @@ struct GeneratorSnapshot: Sendable {
             }
             merged.flowsSkipped += snapshot.flowsSkipped
         }
+        merged.disruption = DisruptionSummary.merging(snapshots.compactMap(\.disruption), limit: DisruptionSummary.agentIntervalLimit)
         return merged
     }
 

@@ -4,13 +4,18 @@ import Synchronization
 /// All statistics of a generator run: one shard per event loop plus the open-flow gauges.
 final class GeneratorStatistics: Sendable {
     let shards: [FlowStatisticsShard]
+    /// Whether the flows measure outages (the continuous pattern); snapshots then carry them.
+    let measuresOutages: Bool
+    /// The run's one reading of both clocks, for outage times.
+    let clock = WallClockAnchor()
     private let activeTCP = Atomic<Int>(0)
     private let activeUDP = Atomic<Int>(0)
     private let peakActive = Atomic<Int>(0)
     private let skipped = Atomic<UInt64>(0)
     private let unsettled = Atomic<Int>(0)
 
-    init(shardCount: Int) {
+    init(shardCount: Int, measuresOutages: Bool = false) {
+        self.measuresOutages = measuresOutages
         shards = (0..<max(1, shardCount)).map { _ in FlowStatisticsShard() }
     }
 
@@ -55,8 +60,10 @@ final class GeneratorStatistics: Sendable {
     /// Merges every shard into one snapshot.
     func snapshot() -> GeneratorSnapshot {
         var snapshot = GeneratorSnapshot()
+        var logs: [DisruptionLog] = []
         for shard in shards {
             let state = shard.read()
+            logs.append(state.disruption)
             for transport in Transport.allCases {
                 snapshot.counters[transport] += state.counters[transport]
                 snapshot.roundTrips[transport].add(state.roundTrips[transport])
@@ -65,6 +72,7 @@ final class GeneratorStatistics: Sendable {
         snapshot.activeFlows = PerTransport(tcp: activeTCP.load(ordering: .relaxed), udp: activeUDP.load(ordering: .relaxed))
         snapshot.peakActiveFlows = peakActive.load(ordering: .relaxed)
         snapshot.flowsSkipped = skipped.load(ordering: .relaxed)
+        if measuresOutages { snapshot.disruption = DisruptionLog.summary(logs, now: clock.unixNanoseconds(.now())) }
         return snapshot
     }
 }

@@ -51,6 +51,10 @@ extension ThresholdsSpec {
             "maxRTTP99": .duration("Highest acceptable 99th-percentile round-trip time, e.g. 5ms."),
             "maxUDPLossPercent": .number("Most UDP datagrams lost, in percent of those sent.", minimum: 0, maximum: 100),
             "minFlowsCompleted": .integer("Fewest flows that must complete, over all generators.", minimum: 0),
+            "maxOutage": .duration(
+                "Continuous pattern: the longest outage one flow may see (status.disruption.longestOutageMilliseconds), e.g. 500ms."),
+            "maxDisruptedSeconds": .number(
+                "Continuous pattern: most seconds during which any flow was in an outage (status.disruption.disruptedSeconds).", minimum: 0),
         ])
 }
 

@@ -24,6 +24,8 @@ public struct AgentReport: Codable, Sendable, Equatable {
     public var flowsSkipped: UInt64?
     /// Generators: their round trips, in a form that merges exactly across agents.
     public var rtt: LatencyHistogram?
+    /// Generators in the continuous pattern: their outages, merged into intervals.
+    public var disruption: DisruptionSummary?
     /// Echo servers: one entry per listener.
     public var listeners: [EchoListenerStatistics]?
 

@@ -35,6 +35,7 @@ public enum FlowTestCRD {
         column("Completed", "integer", ".status.summary.flowsCompleted", "Flows that ran their whole lifetime."),
         column("Failed", "integer", ".status.summary.flowsFailed", "Flows that failed."),
         column("P99-ms", "number", ".status.summary.rttP99Milliseconds", "99th-percentile round trip in milliseconds."),
+        column("Outage-ms", "number", ".status.disruption.longestOutageMilliseconds", "Continuous pattern: the longest outage of one flow, in milliseconds."),
         column("Loss-%", "number", ".status.summary.udpLossPercent", "UDP datagrams lost, in percent.", priority: 1),
         column("Pattern", "string", ".spec.flows.pattern", "constant or random.", priority: 1),
         column("Age", "date", ".metadata.creationTimestamp", "Time since creation."),

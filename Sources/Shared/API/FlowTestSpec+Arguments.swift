@@ -14,12 +14,13 @@ extension FlowTestSpec {
             "--udp-ports", list(udpPorts ?? ports.udp),
             "--min-duration", flows.minDuration,
             "--max-duration", flows.maxDuration,
-            "--message-interval", flows.messageInterval,
             "--time-limit", duration,
             "--mtu", String(flows.mtu),
             "--connect-timeout", flows.connectTimeout,
             "--response-timeout", flows.responseTimeout,
+            "--stall-timeout", flows.stallTimeout,
         ]
+        if let interval = flows.messageInterval { arguments += ["--message-interval", interval] }
         if let flowCount { arguments += ["--flow-count", String(flowCount)] }
         if let size = flows.payload.size {
             arguments += ["--payload-size", String(size)]

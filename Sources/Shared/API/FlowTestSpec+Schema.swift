@@ -39,6 +39,19 @@ extension FlowTestSpec {
                 message: "echo.readyTimeout must be greater than 0", fieldPath: ".echo.readyTimeout"
             ) { spec in (spec["echo"]?["readyTimeout"]?.string.flatMap(ValueParsers.duration) ?? .seconds(1)) > .zero },
             ValidationRule(
+                cel: "self.flows.pattern != 'continuous' || !has(self.flowCount)",
+                message: "flowCount does not apply to the continuous pattern, which holds maxConcurrent flows for the whole duration",
+                fieldPath: ".flowCount"
+            ) { spec in spec["flows"]?["pattern"]?.string != "continuous" || spec["flowCount"] == nil },
+            ValidationRule(
+                cel: "self.flows.pattern == 'continuous' || !has(self.thresholds) || (!has(self.thresholds.maxOutage) && !has(self.thresholds.maxDisruptedSeconds))",
+                message: "thresholds.maxOutage and maxDisruptedSeconds need flows.pattern continuous, the pattern that measures outages",
+                fieldPath: ".thresholds"
+            ) { spec in
+                spec["flows"]?["pattern"]?.string == "continuous"
+                    || (spec["thresholds"]?["maxOutage"] == nil && spec["thresholds"]?["maxDisruptedSeconds"] == nil)
+            },
+            ValidationRule(
                 cel: "self.target.mode != 'External' || has(self.target.host)",
                 message: "target.host is required when target.mode is External", fieldPath: ".target.host"
             ) { spec in spec["target"]?["mode"]?.string != "External" || spec["target"]?["host"] != nil },

@@ -8,6 +8,8 @@ extension FlowTestStatus {
             "completionTime": dateTime("When the test ended."),
             "conditions": conditions,
             "summary": summary,
+            "disruption": disruption(
+                "Continuous pattern: every outage the generators saw, as one timeline; overlapping outages of different flows join into one interval."),
             "agents": .map("Each agent's statistics, keyed by agent pod name, one report per process that ran under that name.", values: agentStatus),
         ])
 
@@ -68,6 +70,40 @@ extension FlowTestStatus {
             "agentIncarnations": .integer("Agent processes that reported; more than agentsReported after restarts or replacements."),
         ])
 
+    static func disruption(_ description: String) -> Schema {
+        .object(
+            description,
+            [
+                "disruptedSeconds": .number("Seconds during which at least one flow was in an outage."),
+                "longestOutageMilliseconds": .number("The longest outage of one flow, in milliseconds; thresholds.maxOutage limits it."),
+                "outages": .integer("Flow outages: runs of unanswered exchanges, or broken connections, until the next answer."),
+                "activeOutages": .integer("Outages still open when this was written."),
+                "intervalCount": .integer("Disruption intervals, including those left out of intervals."),
+                "connectionsLost": .integer("TCP connections that broke or stalled."),
+                "connectionsReestablished": .integer("TCP connections re-established after a break."),
+                "messagesLost": .integer("Exchanges not answered within responseTimeout."),
+                "intervals": .array(
+                    "The longest intervals, ordered by start.",
+                    of: .object(
+                        "Overlapping outages of one or more flows.",
+                        required: ["start", "end", "durationMilliseconds", "outages"],
+                        [
+                            "start": dateTime("Send time of the first unanswered exchange, or when a connection broke (microseconds)."),
+                            "end": dateTime("Send time of the next answered exchange (microseconds)."),
+                            "durationMilliseconds": .number("end - start in milliseconds."),
+                            "outages": .integer("Flow outages joined in this interval."),
+                            "longestOutageMilliseconds": .number("The longest single-flow outage in it."),
+                            "causes": .map("Outages by what started them: timeout, refused, reset, closed, unreachable, ...", values: .integer("Outages.")),
+                            "peers": .array("Destinations of the flows hit (at most 8).", of: .string("address:port", maxLength: 64), maxItems: 8),
+                            "reconnects": .integer("TCP connections re-established."),
+                            "connectAttempts": .integer("Connection attempts those took."),
+                            "longestReconnectMilliseconds": .number("Longest time from a break to its new connection."),
+                            "ongoing": .boolean("Still open when written."),
+                        ]),
+                    maxItems: 100),
+            ])
+    }
+
     static let agentStatus = Schema.object(
         "One agent's reports: one per process (container start) that ran under this pod name.",
         required: ["role", "incarnations"],
@@ -90,6 +126,7 @@ extension FlowTestStatus {
             "udp": .passThrough("Generator UDP counters: flows, bytes, datagrams, failures by reason, loss, duplicates, reordering, jitter."),
             "rtt": .passThrough(
                 "Generator round-trip histogram: count, max, p50/p99 for reading, and buckets as \"index:count\" (a bare count is the next index), log buckets of about 2 % merged across agents for percentiles."),
+            "disruption": disruption("Generators in the continuous pattern: their outages, joined into intervals."),
             "listeners": .array("Echo listener counters.", of: .passThrough("One listener's counters."), maxItems: 64),
         ])
 }

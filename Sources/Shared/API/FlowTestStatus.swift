@@ -7,6 +7,8 @@ public struct FlowTestStatus: Codable, Sendable, Equatable {
     public var completionTime: String?
     public var conditions: [FlowTestCondition]?
     public var summary: FlowTestSummary?
+    /// Continuous pattern: every outage the generators saw, merged into one timeline.
+    public var disruption: DisruptionSummary?
     /// One entry per agent, keyed by agent (pod) name, with one report per process under that
     /// name, so concurrent merge patches never collide and restarts never overwrite.
     public var agents: [String: AgentStatus]?

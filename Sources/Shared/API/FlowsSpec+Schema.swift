@@ -20,26 +20,32 @@ extension FlowsSpec {
                 flows["pattern"]?.string != "random" || (flows["maxDuration"]?.string.flatMap(ValueParsers.duration) ?? .seconds(1)) > .zero
             },
             ValidationRule(
-                cel: "duration(self.connectTimeout) > duration('0s') && duration(self.responseTimeout) > duration('0s')",
-                message: "connectTimeout and responseTimeout must be greater than 0"
+                cel: "duration(self.connectTimeout) > duration('0s') && duration(self.responseTimeout) > duration('0s') && duration(self.stallTimeout) > duration('0s')",
+                message: "connectTimeout, responseTimeout and stallTimeout must be greater than 0"
             ) { flows in
-                ["connectTimeout", "responseTimeout"].allSatisfy {
+                ["connectTimeout", "responseTimeout", "stallTimeout"].allSatisfy {
                     (flows[$0]?.string.flatMap(ValueParsers.duration) ?? .seconds(1)) > .zero
                 }
+            },
+            ValidationRule(
+                cel: "self.pattern != 'continuous' || !has(self.messageInterval) || duration(self.messageInterval) > duration('0s')",
+                message: "messageInterval must be greater than 0 for the continuous pattern: outages are measured between paced exchanges",
+                fieldPath: ".messageInterval"
+            ) { flows in
+                flows["pattern"]?.string != "continuous" || (flows["messageInterval"]?.string.flatMap(ValueParsers.duration) ?? .seconds(1)) > .zero
             },
         ],
         [
             "protocol": .string("Transport of the flows: tcp, udp, or both (flows alternate).", enum: ["tcp", "udp", "both"], default: "both"),
             "pattern": .string(
-                "constant: exactly rate flows start each second and each lives maxConcurrent/rate, so maxConcurrent are open in steady state. random: Poisson arrivals at rate, lifetimes uniform in [minDuration, maxDuration].",
-                enum: ["constant", "random"], default: "random"),
+                "constant: exactly rate flows start each second and each lives maxConcurrent/rate, so maxConcurrent are open in steady state. random: Poisson arrivals at rate, lifetimes uniform in [minDuration, maxDuration]. continuous: maxConcurrent flows, opened at rate per second, live the whole duration and reconnect when broken; every outage goes into status.disruption.",
+                enum: FlowPattern.allCases.map(\.rawValue), default: "random"),
             "rate": .integer("New flows per second, per generator.", minimum: 1, maximum: 1_000_000),
             "maxConcurrent": .integer("Most flows open at once, per generator.", minimum: 1, maximum: 10_000_000, default: 100),
             "minDuration": .duration("Shortest flow lifetime in the random pattern, e.g. 1s.", default: "1s"),
             "maxDuration": .duration("Longest flow lifetime in the random pattern, e.g. 10s.", default: "10s"),
             "messageInterval": .duration(
-                "Pause between the messages of a flow; 0 sends the next one as soon as the echo of the previous is back.",
-                default: "100ms"),
+                "Pause between the messages of a flow; 0 sends the next one as soon as the echo of the previous is back. Default: 10ms for the continuous pattern (an outage is measured to within one interval), 100ms for the others."),
             "payload": PayloadSpec.schema.defaulting(to: .object([:])),
             "mtu": .integer(
                 "Path MTU in bytes. UDP payloads must fit it (MTU - 28 over IPv4) unless allowFragmentation is set.",
@@ -49,7 +55,11 @@ extension FlowsSpec {
             "seed": .integer("Seed of the random pattern and payload sizes, for a reproducible run. Default: random, reported in the agent logs.", minimum: 0),
             "connectTimeout": .duration("How long a TCP connect may take before the flow fails with reason timeout.", default: "5s"),
             "responseTimeout": .duration(
-                "How long to wait for an echo before a TCP flow fails or a UDP datagram counts as lost.", default: "2s"),
+                "How long to wait for an echo before a TCP flow fails or a UDP datagram counts as lost; in the continuous pattern, before an outage starts (e.g. 50ms).",
+                default: "2s"),
+            "stallTimeout": .duration(
+                "Continuous pattern: how long a TCP flow waits for an overdue echo before it gives up on the connection and reconnects, as an application with a read deadline would.",
+                default: "1s"),
         ])
 }
 

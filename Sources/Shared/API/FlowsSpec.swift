@@ -7,7 +7,8 @@ public struct FlowsSpec: Codable, Sendable, Equatable {
     public var maxConcurrent: Int64 = 100
     public var minDuration: String = "1s"
     public var maxDuration: String = "10s"
-    public var messageInterval: String = "100ms"
+    /// Nil: 10ms for the continuous pattern, 100ms for the others.
+    public var messageInterval: String?
     public var payload = PayloadSpec()
     public var mtu: Int64 = 1500
     public var mss: Int64?
@@ -15,6 +16,8 @@ public struct FlowsSpec: Codable, Sendable, Equatable {
     public var seed: Int64?
     public var connectTimeout: String = "5s"
     public var responseTimeout: String = "2s"
+    /// Continuous pattern: how long a TCP flow waits for an overdue echo before it reconnects.
+    public var stallTimeout: String = "1s"
 
     public init(rate: Int64) {
         self.rate = rate

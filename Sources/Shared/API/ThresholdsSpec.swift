@@ -8,11 +8,17 @@ public struct ThresholdsSpec: Codable, Sendable, Equatable {
     public var maxUDPLossPercent: Double?
     /// Fewest flows that must complete.
     public var minFlowsCompleted: Int64?
+    /// Continuous pattern: the longest outage any one flow may see, e.g. `500ms`.
+    public var maxOutage: String?
+    /// Continuous pattern: most time, in seconds, during which any flow may be in an outage.
+    public var maxDisruptedSeconds: Double?
 
     public init(
         maxFailedFlowsPercent: Double? = nil, maxRTTP99: String? = nil, maxUDPLossPercent: Double? = nil,
-        minFlowsCompleted: Int64? = nil
+        minFlowsCompleted: Int64? = nil, maxOutage: String? = nil, maxDisruptedSeconds: Double? = nil
     ) {
+        self.maxOutage = maxOutage
+        self.maxDisruptedSeconds = maxDisruptedSeconds
         self.maxFailedFlowsPercent = maxFailedFlowsPercent
         self.maxRTTP99 = maxRTTP99
         self.maxUDPLossPercent = maxUDPLossPercent

@@ -5,4 +5,8 @@ public enum FlowPattern: String, CaseIterable, Codable, Sendable {
     case constant
     /// Poisson arrivals at `rate` per second, lifetimes uniform in `[minDuration, maxDuration]`.
     case random
+    /// Disruption mode: `maxConcurrent` long-lived flows (opened at `rate` per second) exchange a
+    /// message every `messageInterval` for the whole run; a broken TCP connection reconnects and
+    /// goes on as the same flow, and every outage is recorded with its start, end and cause.
+    case continuous
 }

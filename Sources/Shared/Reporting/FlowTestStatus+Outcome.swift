@@ -8,13 +8,15 @@ extension FlowTestStatus {
     ) -> FlowTestStatus {
         var status = FlowTestStatus()
         let summary = FlowTestSummary(agents: agents)
-        let verdict = ThresholdVerdict(thresholds: spec.thresholds, summary: summary)
+        let disruption = DisruptionSummary(agents: agents)
+        let verdict = ThresholdVerdict(thresholds: spec.thresholds, summary: summary, disruption: disruption)
         let now = Self.timestamp(completionTime)
         status.phase = verdict.passed ? .succeeded : .failed
         status.observedGeneration = generation
         status.startTime = Self.timestamp(startTime)
         status.completionTime = now
         status.summary = summary
+        status.disruption = disruption
         status.agents = agents
         let reason = verdict.misses.map(\.reason).first ?? "ThresholdsMet"
         let message =

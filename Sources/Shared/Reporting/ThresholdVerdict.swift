@@ -15,9 +15,10 @@ public struct ThresholdVerdict: Sendable, Equatable {
     public var passed: Bool { misses.isEmpty }
 
     /// Evaluates every threshold that is set against the merged summary.
-    public init(thresholds: ThresholdsSpec?, summary: FlowTestSummary) {
+    public init(thresholds: ThresholdsSpec?, summary: FlowTestSummary, disruption: DisruptionSummary? = nil) {
         misses = []
         guard let thresholds else { return }
+        misses += Self.disruptionMisses(thresholds, disruption)
         if let limit = thresholds.maxFailedFlowsPercent, summary.failedFlowsPercent > limit {
             misses.append(Miss(
                 reason: "FailedFlowsAboveThreshold",
@@ -43,6 +44,29 @@ public struct ThresholdVerdict: Sendable, Equatable {
                 reason: "TooFewFlowsCompleted",
                 message: "\(summary.flowsCompleted) flows completed; spec.thresholds.minFlowsCompleted is \(minimum)"))
         }
+    }
+
+    /// The continuous pattern's thresholds: the longest single-flow outage, the disrupted time.
+    private static func disruptionMisses(_ thresholds: ThresholdsSpec, _ disruption: DisruptionSummary?) -> [Miss] {
+        guard thresholds.maxOutage != nil || thresholds.maxDisruptedSeconds != nil else { return [] }
+        guard let disruption else {
+            return [Miss(reason: "NoDisruptionMeasured", message: "no generator reported outages (the continuous pattern measures them); spec.thresholds.maxOutage and maxDisruptedSeconds need it")]
+        }
+        var misses: [Miss] = []
+        if let text = thresholds.maxOutage, let limit = ValueParsers.duration(text) {
+            let limitMilliseconds = limit.seconds * 1000
+            if disruption.longestOutageMilliseconds > limitMilliseconds {
+                misses.append(Miss(
+                    reason: "OutageAboveThreshold",
+                    message: "longest outage \(format(disruption.longestOutageMilliseconds)) ms (\(disruption.outages) outages in \(disruption.intervalCount) intervals); spec.thresholds.maxOutage is \(text)"))
+            }
+        }
+        if let limit = thresholds.maxDisruptedSeconds, disruption.disruptedSeconds > limit {
+            misses.append(Miss(
+                reason: "DisruptionAboveThreshold",
+                message: "flows were disrupted for \(format(disruption.disruptedSeconds)) s; spec.thresholds.maxDisruptedSeconds is \(format(limit))"))
+        }
+        return misses
     }
 
     private static func format(_ value: Double) -> String {

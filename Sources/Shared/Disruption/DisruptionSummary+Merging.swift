@@ -1,0 +1,25 @@
+extension DisruptionSummary {
+    /// Several agents' summaries as one: their intervals joined where they overlap (outages of
+    /// different generators at the same time are one disruption), counters summed.
+    ///
+    /// Exact while no agent left intervals out. An agent's omitted intervals cannot be joined
+    /// with anyone's, so their time and count are added as they are: then `disruptedSeconds`
+    /// and `intervalCount` are upper bounds.
+    public static func merging(_ summaries: [DisruptionSummary], limit: Int = statusIntervalLimit) -> DisruptionSummary? {
+        guard !summaries.isEmpty else { return nil }
+        let joined = OutageInterval.union(summaries.flatMap(\.intervals))
+        var merged = DisruptionSummary(union: joined, limit: limit)
+        for summary in summaries {
+            let keptSeconds = Double(OutageInterval.union(summary.intervals).reduce(0) { $0 + $1.duration }) / 1e9
+            merged.disruptedSeconds += max(0, summary.disruptedSeconds - keptSeconds)
+            merged.intervalCount += max(0, summary.intervalCount - Int64(summary.intervals.count))
+            merged.longestOutageMilliseconds = max(merged.longestOutageMilliseconds, summary.longestOutageMilliseconds)
+            merged.activeOutages += summary.activeOutages
+            merged.connectionsLost += summary.connectionsLost
+            merged.connectionsReestablished += summary.connectionsReestablished
+            merged.messagesLost += summary.messagesLost
+        }
+        merged.outages = summaries.reduce(0) { $0 + $1.outages }
+        return merged
+    }
+}

@@ -1,0 +1,48 @@
+/// What the continuous pattern saw break: in one agent's report, and merged over all agents in
+/// `status.disruption`. Every figure is absolute, so a repeated report never counts twice.
+///
+/// Only the longest intervals are kept (`intervalLimit`), so that the object stays small however
+/// long the test; `intervalCount` and `disruptedSeconds` still count the ones left out.
+public struct DisruptionSummary: Codable, Sendable, Equatable {
+    /// Time during which at least one flow was in an outage (the union of every interval).
+    public var disruptedSeconds: Double = 0
+    /// The longest outage of a single flow, in milliseconds; what `thresholds.maxOutage` limits.
+    public var longestOutageMilliseconds: Double = 0
+    /// Flow outages, over all flows.
+    public var outages: Int64 = 0
+    /// Outages still open at the time of the report.
+    public var activeOutages: Int64 = 0
+    /// Disruption intervals, the ones left out of `intervals` included.
+    public var intervalCount: Int64 = 0
+    /// TCP connections that broke (reset, closed, or given up after `stallTimeout`).
+    public var connectionsLost: Int64 = 0
+    /// TCP connections re-established after a break.
+    public var connectionsReestablished: Int64 = 0
+    /// Exchanges not answered within `responseTimeout`.
+    public var messagesLost: Int64 = 0
+    /// The longest intervals, ordered by start.
+    public var intervals: [OutageInterval] = []
+
+    /// Intervals an agent reports.
+    public static let agentIntervalLimit = 100
+    /// Intervals the status keeps, over all agents.
+    public static let statusIntervalLimit = 20
+
+    public init() {}
+
+    /// The summary of `intervals` (already a union), keeping the longest `limit` of them.
+    public init(union intervals: [OutageInterval], limit: Int) {
+        self.init()
+        intervalCount = Int64(intervals.count)
+        disruptedSeconds = Double(intervals.reduce(0) { $0 + $1.duration }) / 1e9
+        longestOutageMilliseconds = OutageInterval.milliseconds(intervals.map(\.longestOutage).max() ?? 0)
+        outages = intervals.reduce(0) { $0 + $1.outages }
+        self.intervals = Self.longest(intervals, limit: limit)
+    }
+
+    /// The longest `limit` intervals, back in order of start.
+    static func longest(_ intervals: [OutageInterval], limit: Int) -> [OutageInterval] {
+        guard intervals.count > limit else { return intervals }
+        return intervals.sorted { $0.duration > $1.duration }.prefix(limit).sorted { $0.start < $1.start }
+    }
+}
