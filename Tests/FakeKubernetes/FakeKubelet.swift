@@ -4,8 +4,9 @@ import Synchronization
 
 /// Plays the kubelet for the fake API server: every new pod is started (phase Running, ready,
 /// a pod IP of its own on 127.0.0.0/8), its "container" is the test's function, and when that returns the pod's
-/// phase becomes Succeeded or Failed (restartPolicy Never) or the function runs again (Always).
-/// A pod deleted meanwhile has its function cancelled.
+/// phase becomes Succeeded or Failed (restartPolicy Never), or, with restartPolicy Always, the
+/// kubelet restarts the container in place: same pod, same IP, not ready until it runs again
+/// (`restartDelay` plays the kubelet's back-off). A pod deleted meanwhile has its function cancelled.
 public final class FakeKubelet: Sendable {
     /// What a test's container function is given.
     public struct Pod: Sendable {
@@ -17,6 +18,10 @@ public final class FakeKubelet: Sendable {
         public var restartPolicy: String
         /// The container's probes as in its spec, by kind: readinessProbe, livenessProbe, startupProbe.
         public var probes: [String: JSONValue]
+        /// The pod's IP, on 127.0.0.0/8, its own.
+        public var ip = ""
+        /// 0 for the first run of the container, then one more per restart.
+        public var restartCount = 0
     }
 
     /// Runs a pod's container; returns true when it exited successfully.
@@ -32,7 +37,12 @@ public final class FakeKubelet: Sendable {
     /// Pod IPs by pod UID: each pod gets its own, as on a cluster (Pods mode targets them all).
     private let addresses = Mutex<[String: String]>([:])
 
-    public init(store: FakeAPIStore, container: @escaping Container, stuck: @escaping StuckStatus = { _ in nil }) {
+    private let restartDelay: Duration
+
+    public init(
+        store: FakeAPIStore, container: @escaping Container, stuck: @escaping StuckStatus = { _ in nil }, restartDelay: Duration = .milliseconds(300)
+    ) {
+        self.restartDelay = restartDelay
         self.store = store
         self.container = container
         self.stuck = stuck
@@ -62,25 +72,38 @@ public final class FakeKubelet: Sendable {
     }
 
     private func runPod(_ pod: Pod) async {
+        var pod = pod
         if let status = stuck(pod) { return store.setPodStatus(namespace: pod.namespace, name: pod.name, status) }
         let ip = addresses.withLock { addresses in
             let next = "127.0.\(addresses.count / 250).\(addresses.count % 250 + 2)"
             return addresses[pod.uid, default: next]
         }
         addresses.withLock { $0[pod.uid] = ip }
-        store.setPodStatus(namespace: pod.namespace, name: pod.name, Self.status(phase: "Running", ready: true, ip: ip))
-        // Run the container while the pod exists; a deleted pod's container is cancelled.
-        let succeeded = await withTaskGroup(of: Bool?.self) { group in
-            group.addTask { await self.container(pod) }
-            group.addTask {
-                while !Task.isCancelled, self.exists(pod) { try? await Task.sleep(for: .milliseconds(25)) }
-                return nil
+        pod.ip = ip
+        while true {
+            store.setPodStatus(namespace: pod.namespace, name: pod.name, Self.status(phase: "Running", ready: true, ip: ip))
+            // Run the container while the pod exists; a deleted pod's container is cancelled.
+            let started = pod
+            let outcome = await withTaskGroup(of: Bool?.self) { group in
+                group.addTask { await self.container(started) }
+                group.addTask {
+                    while !Task.isCancelled, self.exists(started) { try? await Task.sleep(for: .milliseconds(25)) }
+                    return nil
+                }
+                let first = await group.next() ?? nil
+                group.cancelAll()
+                return first
             }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
+            guard let succeeded = outcome, exists(pod) else { return }
+            guard pod.restartPolicy == "Always", !Task.isCancelled else { return finished(pod, succeeded: succeeded, ip: ip) }
+            store.setPodStatus(namespace: pod.namespace, name: pod.name, Self.status(phase: "Running", ready: false, ip: ip))
+            try? await Task.sleep(for: restartDelay)
+            guard exists(pod), !Task.isCancelled else { return }
+            pod.restartCount += 1
         }
-        guard let succeeded, exists(pod) else { return }
+    }
+
+    private func finished(_ pod: Pod, succeeded: Bool, ip: String) {
         store.setPodStatus(namespace: pod.namespace, name: pod.name, Self.status(phase: succeeded ? "Succeeded" : "Failed", ready: false, ip: ip))
     }
 

@@ -34,7 +34,13 @@ struct FlowTestValidationTests {
         ("  flows: {rate: 10}\n  cleanupPolicy: Sometimes", [#"spec.cleanupPolicy: Unsupported value: "Sometimes": supported values: "Always", "OnSuccess", "Never""#]),
         ("  flows: {rate: 10}\n  duration: 0s", ["spec.duration: Invalid value: duration must be greater than 0"]),
         ("  flows: {rate: 10, minDuration: 0s, maxDuration: 0s}", ["spec.flows.maxDuration: Invalid value: maxDuration must be greater than 0 for the random pattern"]),
-        ("  flows: {rate: 10, responseTimeout: 0s}", ["spec.flows: Invalid value: connectTimeout and responseTimeout must be greater than 0"]),
+        ("  flows: {rate: 10, responseTimeout: 0s}", ["spec.flows: Invalid value: connectTimeout, responseTimeout and stallTimeout must be greater than 0"]),
+        ("  flows: {rate: 10, pattern: continuous, messageInterval: 0s}", ["spec.flows.messageInterval: Invalid value: messageInterval must be greater than 0 for the continuous pattern: outages are measured between paced exchanges"]),
+        ("  flows: {rate: 10, pattern: continuous}\n  flowCount: 100", ["spec.flowCount: Invalid value: flowCount does not apply to the continuous pattern, which holds maxConcurrent flows for the whole duration"]),
+        ("  flows: {rate: 10, pattern: continuous}\n  thresholds: {maxOutage: soon}", [#"spec.thresholds.maxOutage: Invalid value: "soon": spec.thresholds.maxOutage in body should match '^(0|[0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))$' (a duration such as 500ms, 10s or 5m)"#]),
+        ("  flows: {rate: 10}\n  thresholds: {maxOutage: 1s}", ["spec.thresholds: Invalid value: thresholds.maxOutage and maxDisruptedSeconds need flows.pattern continuous, the pattern that measures outages"]),
+        ("  flows: {rate: 10, pattern: continuous}\n  thresholds: {maxDisruptedSeconds: -1}", ["spec.thresholds.maxDisruptedSeconds: Invalid value: -1: spec.thresholds.maxDisruptedSeconds in body should be greater than or equal to 0"]),
+        ("  flows: {rate: 10, pattern: sometimes}", [#"spec.flows.pattern: Unsupported value: "sometimes": supported values: "constant", "random", "continuous""#]),
         ("  flows: {rate: 10}\n  echo: {replicas: 0}", ["spec.echo.replicas: Invalid value: 0: spec.echo.replicas in body should be greater than or equal to 1"]),
         // A real cluster accepted 0s (every agent would report in a tight loop).
         ("  flows: {rate: 10}\n  reportInterval: 0s", ["spec.reportInterval: Invalid value: reportInterval must be at least 1s"]),
@@ -56,6 +62,7 @@ struct FlowTestValidationTests {
         "  flows: {rate: 10}\n  target: {mode: External, host: echo.example.com}",
         "  flows: {rate: 10}\n  echo:\n    placement:\n      affinity: {anything: {goes: [1, 2]}}",
         "  flows: {rate: 10}\n  reportInterval: 1s\n  echo: {readyTimeout: 30s}",
+        "  flows: {rate: 10, pattern: continuous, responseTimeout: 50ms, stallTimeout: 200ms}\n  thresholds: {maxOutage: 500ms, maxDisruptedSeconds: 2.5}",
         // The agents' metrics port moves out of the way (ChildObjects.metricsPort).
         "  flows: {rate: 10}\n  ports: {tcp: [9090], udp: [9090]}",
     ])

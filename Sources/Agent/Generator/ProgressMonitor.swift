@@ -10,6 +10,8 @@ struct ProgressMonitor: Sendable {
 
     func run() async {
         var previousStarted: UInt64 = 0
+        // Continuous pattern: each interval is printed once, when it has ended.
+        var printedUntil = Int64.min
         while !Task.isCancelled {
             do { try await Task.sleep(for: .seconds(1)) } catch { return }
             let snapshot = snapshot()
@@ -22,7 +24,17 @@ struct ProgressMonitor: Sendable {
                 total.flowsCompleted, total.flowsFailed, total.messagesReceived, total.messagesSent, roundTrips.p50, roundTrips.p99,
                 total.udpLost)
             previousStarted = total.flowsStarted
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+            var lines = [line]
+            if let disruption = snapshot.disruption {
+                lines[0] += String(
+                    format: " | outages %lld (active %lld) longest %.1f ms", disruption.outages, disruption.activeOutages,
+                    disruption.longestOutageMilliseconds)
+                for interval in disruption.intervals where !interval.ongoing && interval.start > printedUntil {
+                    lines.append("       outage " + interval.description)
+                    printedUntil = interval.end
+                }
+            }
+            FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
     }
 }

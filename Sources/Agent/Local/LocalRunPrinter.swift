@@ -31,6 +31,18 @@ struct LocalRunPrinter {
         ]
         if let loss = summary.udpLossPercent { rows.append(("UDP loss", String(format: "%.3f %%", loss))) }
         if let failures = summary.failures { rows.append(("Failures", failures.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))) }
+        if let disruption = status.disruption {
+            rows.append((
+                "Disruption",
+                String(
+                    format: "%.3f s disrupted, %lld outages in %lld intervals, longest %.1f ms; %lld connections lost, %lld re-established, %lld messages lost",
+                    disruption.disruptedSeconds, disruption.outages, disruption.intervalCount, disruption.longestOutageMilliseconds,
+                    disruption.connectionsLost, disruption.connectionsReestablished, disruption.messagesLost)))
+            for interval in disruption.intervals { rows.append(("  outage", interval.description)) }
+            if disruption.intervalCount > Int64(disruption.intervals.count) {
+                rows.append(("  outage", "… \(disruption.intervalCount - Int64(disruption.intervals.count)) shorter intervals not listed"))
+            }
+        }
         if let verdict { rows.append(("Verdict", "\(verdict.reason): \(verdict.message)")) }
         let width = rows.map(\.0.count).max() ?? 0
         return rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(separator: "\n")

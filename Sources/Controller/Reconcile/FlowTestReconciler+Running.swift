@@ -27,15 +27,17 @@ extension FlowTestReconciler {
                 + unfinished.joined(separator: "; ")
             conditions.set(FlowTestCondition.Kind.succeeded, false, reason: "Timeout", message: message, generation: generation)
             conditions.set(FlowTestCondition.Kind.failed, true, reason: "Timeout", message: message, generation: generation)
-            try await writeStatus(flowTest, phase: .failed, conditions: conditions, generation: generation, summary: FlowTestSummary(agents: agents), completionTime: Date())
+            try await writeStatus(flowTest, phase: .failed, conditions: conditions, generation: generation, summary: FlowTestSummary(agents: agents),
+                disruption: DisruptionSummary(agents: agents), completionTime: Date())
             await events.record(flowTest, .warning, reason: "Timeout", note: message)
             try await cleanUp(flowTest, succeeded: false)
             return .done
         }
         // Still running: keep the summary (and so `kubectl get`) current as reports arrive.
         let summary = FlowTestSummary(agents: agents)
-        if summary != status.summary {
-            try await writeStatus(flowTest, phase: .running, conditions: conditions, generation: generation, summary: summary)
+        let disruption = DisruptionSummary(agents: agents)
+        if summary != status.summary || disruption != status.disruption {
+            try await writeStatus(flowTest, phase: .running, conditions: conditions, generation: generation, summary: summary, disruption: disruption)
         }
         return .requeue(after: min(ValueParsers.duration(flowTest.spec.reportInterval) ?? .seconds(10), .seconds(10)))
     }
@@ -134,7 +136,8 @@ extension FlowTestReconciler {
             conditions.set(FlowTestCondition.Kind.failed, true, reason: "GeneratorFailed", message: message, generation: generation)
         }
         let phase = outcome.phase ?? .failed
-        try await writeStatus(flowTest, phase: phase, conditions: conditions, generation: generation, summary: outcome.summary, completionTime: Date())
+        try await writeStatus(flowTest, phase: phase, conditions: conditions, generation: generation, summary: outcome.summary,
+            disruption: outcome.disruption, completionTime: Date())
         let verdict = conditions.conditions.first { $0.type == FlowTestCondition.Kind.succeeded }
         await events.record(flowTest, phase == .succeeded ? .normal : .warning, reason: verdict?.reason ?? phase.rawValue, note: verdict?.message ?? "")
         try await cleanUp(flowTest, succeeded: phase == .succeeded)

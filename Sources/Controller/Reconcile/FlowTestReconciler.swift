@@ -239,22 +239,23 @@ final class FlowTestReconciler: Sendable {
     /// Merge-patches the controller's part of the status through the /status subresource.
     func writeStatus(
         _ flowTest: FlowTest, phase: FlowTestPhase, conditions: ConditionList, generation: Int64, summary: FlowTestSummary? = nil,
-        startTime: Date? = nil, completionTime: Date? = nil
+        disruption: DisruptionSummary? = nil, startTime: Date? = nil, completionTime: Date? = nil
     ) async throws {
         try await writeStatus(
-            flowTest.metadata, phase: phase, conditions: conditions, generation: generation, summary: summary, startTime: startTime,
-            completionTime: completionTime)
+            flowTest.metadata, phase: phase, conditions: conditions, generation: generation, summary: summary, disruption: disruption,
+            startTime: startTime, completionTime: completionTime)
     }
 
     private func writeStatus(
         _ metadata: ObjectMeta, phase: FlowTestPhase, conditions: ConditionList, generation: Int64, summary: FlowTestSummary? = nil,
-        startTime: Date? = nil, completionTime: Date? = nil
+        disruption: DisruptionSummary? = nil, startTime: Date? = nil, completionTime: Date? = nil
     ) async throws {
         var fields: [String: JSONValue] = [
             "phase": .string(phase.rawValue), "observedGeneration": .integer(generation),
             "conditions": try JSONValue(encoding: conditions.conditions),
         ]
         if let summary { fields["summary"] = try JSONValue(encoding: summary) }
+        if let disruption { fields["disruption"] = try JSONValue(encoding: disruption) }
         if let startTime { fields["startTime"] = .string(FlowTestStatus.timestamp(startTime)) }
         if let completionTime { fields["completionTime"] = .string(FlowTestStatus.timestamp(completionTime)) }
         let _: JSONValue = try await client.mergePatch(

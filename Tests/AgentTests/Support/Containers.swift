@@ -81,20 +81,31 @@ enum Containers {
     /// pointed at loopback ports and at the fake API server to report into; echo pods report
     /// too, and a deleted pod's process gets SIGTERM as the kubelet sends it. Make it once per
     /// test: generators send to the echo that started last.
-    static func real(server: FakeAPIServer) throws -> FakeKubelet.Container {
+    ///
+    /// With `podAddresses`, each echo listens on its own pod IP (all on one port, as in a
+    /// cluster) and generators keep the targets the controller gave them: Pods mode then runs a
+    /// real full mesh, and a killed echo's container restarts at the same address. `agents`
+    /// learns every process, for a test that kills one.
+    static func real(server: FakeAPIServer, podAddresses: Bool = false, agents: RunningAgents? = nil) throws -> FakeKubelet.Container {
         let kubeconfig = try StatusReporterTests.kubeconfig(for: server)
         let echoPorts = Mutex<(tcp: Int, udp: Int)?>(nil)
+        let sharedPort = Mutex<Int?>(nil)
         let kubelet = KubernetesClient(configuration: server.configuration(token: .fixed("kubelet")))
         return { pod in
             if pod.role == "echo" {
-                guard let port = try? await FreePort.tcp(), let metricsPort = try? await FreePort.tcp() else { return false }
+                let port: Int? =
+                    if podAddresses, let shared = sharedPort.withLock({ $0 }) { shared } else { try? await FreePort.tcp() }
+                guard let port, let metricsPort = try? await FreePort.tcp() else { return false }
+                if podAddresses { sharedPort.withLock { $0 = $0 ?? port } }
                 var arguments = pod.arguments
                 for (flag, value) in [("--tcp-ports", String(port)), ("--udp-ports", String(port)), ("--metrics-port", String(metricsPort))] {
                     if let index = arguments.firstIndex(of: flag) { arguments[index + 1] = value }
                 }
                 arguments += ["--kubeconfig", kubeconfig]
+                if podAddresses { arguments += ["--bind-address", pod.ip] }
                 let environment = ["FLOWTEST_AGENT_NAME": pod.name, "FLOWTEST_POD_UID": pod.uid]
                 guard let echo = try? AgentProcess(arguments, environment: environment) else { return false }
+                agents?.started(pod.name, pid: echo.process.processIdentifier)
                 let prober = KubeletProber(client: kubelet, pod: pod, metricsPort: metricsPort)
                 return await withTaskCancellationHandler {
                     await whileProbed(by: prober) {
@@ -115,11 +126,14 @@ enum Containers {
             guard let metricsPort = try? await FreePort.tcp() else { return false }
             // Cluster DNS and ports are the kubelet's business: point the pod's flags at loopback.
             var arguments = pod.arguments
-            for (flag, value) in [("--target", "127.0.0.1"), ("--tcp-ports", String(tcp)), ("--udp-ports", String(udp)), ("--metrics-port", String(metricsPort))] {
+            var replaced = [("--tcp-ports", String(tcp)), ("--udp-ports", String(udp)), ("--metrics-port", String(metricsPort))]
+            if !podAddresses { replaced.append(("--target", "127.0.0.1")) }
+            for (flag, value) in replaced {
                 if let index = arguments.firstIndex(of: flag) { arguments[index + 1] = value }
             }
             arguments += ["--kubeconfig", kubeconfig]
             guard let agent = try? AgentProcess(arguments, environment: ["FLOWTEST_AGENT_NAME": pod.name, "FLOWTEST_POD_UID": pod.uid]) else { return false }
+            agents?.started(pod.name, pid: agent.process.processIdentifier)
             let prober = KubeletProber(client: kubelet, pod: pod, metricsPort: metricsPort)
             let result = await withTaskCancellationHandler {
                 await whileProbed(by: prober) { await agent.finish() }
