@@ -73,7 +73,7 @@ struct ConfigurationTests {
         ([], ["FLOWTEST_RATE": "-3"], #"invalid value "-3" for FLOWTEST_RATE: expected flows per second, a number 0.001...1000000"#),
         (["--max-concurrent", "0"], [:], #"invalid value "0" for --max-concurrent: expected a whole number 1...10000000"#),
         (["--protocol", "icmp"], [:], #"invalid value "icmp" for --protocol: expected one of tcp, udp, both"#),
-        (["--pattern", "bursty"], [:], #"invalid value "bursty" for --pattern: expected one of constant, random"#),
+        (["--pattern", "bursty"], [:], #"invalid value "bursty" for --pattern: expected one of constant, random, continuous"#),
         (["--tcp-ports", "80,80"], [:], #"invalid value "80,80" for --tcp-ports: expected comma-separated distinct ports 1...65535"#),
         (["--udp-ports", "70000"], [:], #"invalid value "70000" for --udp-ports: expected comma-separated distinct ports 1...65535"#),
         (["--protocol", "udp", "--udp-ports", ""], [:], #"invalid value "" for --udp-ports: expected at least one port for --protocol udp"#),

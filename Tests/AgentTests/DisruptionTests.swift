@@ -63,7 +63,8 @@ struct DisruptionTests {
         // TCP saw its connections close; UDP, the port unreachable (or, at worst, silence).
         #expect(Set(interval.causes.keys).isSubset(of: [.closed, .reset, .refused, .timeout]), "\(interval.causes)")
         #expect(interval.causes[.closed, default: 0] + interval.causes[.reset, default: 0] >= 1, "\(interval.causes)")
-        #expect(interval.reconnects == 2 && disruption.connectionsLost == 2 && disruption.connectionsReestablished == 2)
+        // At least once each; twice when a reconnect reached the closing listener in between.
+        #expect(interval.reconnects >= 2 && disruption.connectionsLost == disruption.connectionsReestablished, "\(interval.description)")
         #expect(interval.connectAttempts >= 2)
         let reconnect = try #require(interval.longestReconnect)
         #expect(reconnect >= restartBegan - stopEnded && reconnect <= restartEnded - stopBegan + 1_000_000_000)

@@ -35,6 +35,13 @@ struct CELRuleTests {
         "flows: {rate: 10}\nreportInterval: 500ms",
         "flows: {rate: 10}\nreportInterval: 1s",
         "flows: {rate: 10}\necho: {readyTimeout: 0s}",
+        "flows: {rate: 10, pattern: continuous, messageInterval: 0s}",
+        "flows: {rate: 10, pattern: continuous, messageInterval: 10ms, stallTimeout: 0s}",
+        "flows: {rate: 10, pattern: continuous}\nflowCount: 10",
+        "flows: {rate: 10, pattern: continuous}\nthresholds: {maxOutage: 1s, maxDisruptedSeconds: 2}",
+        "flows: {rate: 10, pattern: constant}\nthresholds: {maxOutage: 1s}",
+        "flows: {rate: 10}\nthresholds: {maxDisruptedSeconds: 2}",
+        "flows: {rate: 10}\nthresholds: {maxFailedFlowsPercent: 1}",
     ]
 
     /// Every (rule, value of the object it applies to) pair in `value`.

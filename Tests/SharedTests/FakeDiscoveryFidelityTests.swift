@@ -64,7 +64,7 @@ struct FakeDiscoveryFidelityTests {
             let mine = try #require(columns.first { $0["name"] == recordedColumn["name"] })
             #expect(mine == recordedColumn)
         }
-        #expect(columns.map { $0["name"]?.string ?? "" } == ["Name", "Phase", "Protocol", "Rate", "Completed", "Failed", "P99-ms", "Loss-%", "Pattern", "Age"])
+        #expect(columns.map { $0["name"]?.string ?? "" } == ["Name", "Phase", "Protocol", "Rate", "Completed", "Failed", "P99-ms", "Outage-ms", "Loss-%", "Pattern", "Age"])
         let row = try #require(table["rows"]?.array?.first)
         let recordedRow = try #require(recorded["rows"]?.array?.last)
         #expect(recordedRow["cells"]?.array?[1] == .null, "the recorded ft-e has no phase yet")

@@ -80,7 +80,7 @@ struct FlowTestAPITests {
         #expect(crd["spec"]?["names"]?["shortNames"] == ["ft"])
         #expect(version?["subresources"]?["status"] == .object([:]))
         let columns = version?["additionalPrinterColumns"]?.array?.compactMap { $0["name"]?.string } ?? []
-        #expect(columns == ["Phase", "Protocol", "Rate", "Completed", "Failed", "P99-ms", "Loss-%", "Pattern", "Age"])
+        #expect(columns == ["Phase", "Protocol", "Rate", "Completed", "Failed", "P99-ms", "Outage-ms", "Loss-%", "Pattern", "Age"])
         // Every field has a description, so `kubectl explain` reads well.
         func undescribed(_ node: JSONValue, _ path: String) -> [String] {
             guard case .object(let members) = node else { return [] }
