@@ -57,10 +57,14 @@ final class ContinuousTCPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
         generation += 1
         tracker.connecting()
         let attempt = generation
-        context.opener.open(.tcp, on: context.loop, to: context.address, connectTimeout: context.attemptTimeout) { [self] in
-            ContinuousConnectionHandler(owner: self, generation: attempt)
-        }
-        .hop(to: context.loop)
+        context.opener.tcp(on: context.loop, connectTimeout: context.attemptTimeout)
+            .channelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ContinuousConnectionHandler(owner: self, generation: attempt))
+                }
+            }
+            .connect(to: context.address)
+            .hop(to: context.loop)
         .whenFailure { [self] error in connectFailed(FlowFailureReason(classifying: error), generation: attempt, startedAt: now) }
     }
 
@@ -69,6 +73,7 @@ final class ContinuousTCPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
         // The first connect failing starts the flow in an outage, from the attempt on.
         if tracker.open == nil, tracker.broke(at: startedAt, cause: cause, inFlightSince: nil) {
             context.outageStarted(at: startedAt, cause: cause)
+            tracker.connecting()  // the attempt that just failed
         }
         let now = NIODeadline.now()
         if now >= lifetimeEnd { return end() }

@@ -47,10 +47,14 @@ final class ContinuousUDPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
         generation += 1
         let attempt = generation
         let startedAt = NIODeadline.now()
-        context.opener.open(.udp, on: context.loop, to: context.address, connectTimeout: context.attemptTimeout) { [self] in
-            ContinuousConnectionHandler(owner: self, generation: attempt)
-        }
-        .hop(to: context.loop)
+        context.opener.udp(on: context.loop, to: context.address)
+            .channelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ContinuousConnectionHandler(owner: self, generation: attempt))
+                }
+            }
+            .connect(to: context.address)
+            .hop(to: context.loop)
         .whenFailure { [self] error in openFailed(FlowFailureReason(classifying: error), generation: attempt, startedAt: startedAt) }
     }
 
@@ -99,8 +103,11 @@ final class ContinuousUDPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
     private func scheduleNextWakeUp() {
         var deadline = window.oldestDeadline(responseTimeout: environment.responseTimeout) ?? .distantFuture
         if let reopenAt { deadline = min(deadline, reopenAt) }
-        if channel != nil {
-            deadline = min(deadline, nextSendDue < lifetimeEnd ? nextSendDue : lifetimeEnd)
+        // After the lifetime only the judging of the last datagrams is left to wake for.
+        if channel != nil, nextSendDue < lifetimeEnd {
+            deadline = min(deadline, nextSendDue)
+        } else if NIODeadline.now() < lifetimeEnd {
+            deadline = min(deadline, lifetimeEnd)
         }
         scheduleWakeUp(deadline)
     }

@@ -58,14 +58,23 @@ final class FlowLauncher: Sendable {
             openFlows: openFlows[slot], lifetimeEnd: lifetimeEnd)
     }
 
-    /// A flow of the constant or random pattern: one socket, one handler, for its lifetime.
+    /// A flow of the constant or random pattern: one socket, one handler, for its lifetime. The
+    /// handler is made in the initializer itself: one closure per flow, nothing more.
     private func connect(_ flow: ScheduledFlow, to address: SocketAddress, slot: Int, lifetimeEnd: NIODeadline) -> EventLoopFuture<any Channel> {
         let setup = setup(flow, slot: slot, lifetimeEnd: lifetimeEnd)
-        return opener.open(flow.transport, on: loops[slot], to: address, connectTimeout: connectTimeout) {
-            switch flow.transport {
-            case .tcp: TCPFlowHandler(setup)
-            case .udp: UDPFlowHandler(setup)
-            }
+        switch flow.transport {
+        case .tcp:
+            return opener.tcp(on: loops[slot], connectTimeout: connectTimeout)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(TCPFlowHandler(setup)) }
+                }
+                .connect(to: address)
+        case .udp:
+            return opener.udp(on: loops[slot], to: address)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(UDPFlowHandler(setup)) }
+                }
+                .connect(to: address)
         }
     }
 
