@@ -157,5 +157,7 @@ Notes on method:
   flows; kernel socket buffers are not in RSS.
 MD
 cat bench/analysis.md >>"$OUT"
+# The disruption accuracy figures come from bench/disruption.py (root, nftables); keep the last ones.
+if [ -f bench/disruption.md ]; then { echo; cat bench/disruption.md; } >>"$OUT"; fi
 echo "wrote $OUT" >&2
 cat "$OUT"

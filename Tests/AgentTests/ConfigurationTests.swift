@@ -94,6 +94,10 @@ struct ConfigurationTests {
         (["--connect-timeout", "0"], [:], #"invalid value "0" for --connect-timeout: expected a duration such as 500ms, 2s or 1m greater than 0"#),
         (["--target", "http://x"], [:], #"invalid value "http://x" for --target: expected a host name or IP address, or several separated by commas"#),
         ([], ["FLOWTEST_MONITOR": "maybe"], #"invalid value "maybe" for FLOWTEST_MONITOR: expected true or false"#),
+        (["--pattern", "continuous"], [:], #"invalid value "0" for --time-limit: expected a duration greater than 0 for --pattern continuous, whose flows live the whole run"#),
+        (["--pattern", "continuous", "--time-limit", "1m", "--message-interval", "0"], [:], #"invalid value "0" for --message-interval: expected a duration greater than 0 for --pattern continuous"#),
+        (["--pattern", "continuous", "--time-limit", "1m", "--flow-count", "5"], [:], #"invalid value "5" for --flow-count: expected no flow count for --pattern continuous, which holds --max-concurrent flows for the whole run"#),
+        (["--stall-timeout", "0s"], [:], #"invalid value "0s" for --stall-timeout: expected a duration such as 500ms, 2s or 1m greater than 0"#),
     ] as [([String], [String: String], String)])
     func invalidGeneratorInputIsRejected(arguments: [String], environment: [String: String], message: String) {
         #expect(throws: ConfigurationError.self) {

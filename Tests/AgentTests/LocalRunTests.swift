@@ -82,6 +82,9 @@ struct LocalRunTests {
         ("spec:\n  flows: {rate: 10}\n  target: {mode: External}", "spec.target.host: Invalid value: target.host is required"),
         ("spec:\n  flows: {rate: 10, rat: 3}", "spec.flows.rat: Unknown field"),
         ("spec: [not, a, mapping", "not valid YAML"),
+        ("spec:\n  flows: {rate: 10, pattern: continuous}\n  thresholds: {maxOutage: soon}", #"spec.thresholds.maxOutage: Invalid value: "soon""#),
+        ("spec:\n  flows: {rate: 10, pattern: continuous}\n  flowCount: 5", "spec.flowCount: Invalid value: flowCount does not apply to the continuous pattern"),
+        ("spec:\n  flows: {rate: 10}\n  thresholds: {maxDisruptedSeconds: 1}", "spec.thresholds: Invalid value: thresholds.maxOutage and maxDisruptedSeconds need flows.pattern continuous"),
     ])
     func invalidFilesExitWith2NamingTheField(body: String, expected: String) async throws {
         let path = try temporaryManifest("apiVersion: flowtest.dev/v1alpha1\nkind: FlowTest\nmetadata: {name: bad}\n" + body)
@@ -89,6 +92,55 @@ struct LocalRunTests {
         #expect(result.code == 2)
         #expect(result.err.contains("\(path): \(expected)"), "\(result.err)")
         #expect(result.out.isEmpty)
+    }
+
+    /// Local mode against an echo of its own (External target), killed and restarted half a
+    /// second later: the outage is on the progress lines as it ends, in the final table and in
+    /// the status, and a maxOutage shorter than it fails the run.
+    @Test func aContinuousRunRecordsAnEchoOutageAndItsVerdictFollowsMaxOutage() async throws {
+        let port = try await FreePort.tcp()
+        let echoArguments = ["echo", "--bind-address", "127.0.0.1", "--tcp-ports", String(port), "--udp-ports", String(port)]
+        let (firstMetrics, secondMetrics) = (try await FreePort.tcp(), try await FreePort.tcp())
+        var echo = try AgentProcess(echoArguments + ["--metrics-port", String(firstMetrics)])
+        try await AgentProcess.waitUntilReady(metricsPort: firstMetrics)
+        let path = try temporaryManifest("""
+            apiVersion: flowtest.dev/v1alpha1
+            kind: FlowTest
+            metadata: {name: outage}
+            spec:
+              duration: 5s
+              flows: {protocol: both, pattern: continuous, rate: 100, maxConcurrent: 6, messageInterval: 10ms, responseTimeout: 1s}
+              ports: {tcp: [\(port)], udp: [\(port)]}
+              target: {mode: External, host: 127.0.0.1}
+              thresholds: {maxOutage: 100ms}
+            """)
+        let run = try AgentProcess(["run", path, "-o", "json", "--metrics-port", "0"])
+        try await Task.sleep(for: .milliseconds(1500))
+        let killedAt = Int64(Date().timeIntervalSince1970 * 1e9)
+        echo.signal(SIGKILL)
+        _ = await echo.finish()
+        try await Task.sleep(for: .milliseconds(500))
+        echo = try AgentProcess(echoArguments + ["--metrics-port", String(secondMetrics)])
+        try await AgentProcess.waitUntilReady(metricsPort: secondMetrics)
+        let readyAt = Int64(Date().timeIntervalSince1970 * 1e9)
+        let result = await run.finish()
+        echo.signal(SIGTERM)
+        _ = await echo.finish()
+        #expect(result.code == 1, "\(result.err.suffix(2000))")
+        let status = try status(result.out)
+        #expect(status.phase == .failed)
+        #expect(status.conditions?.first { $0.type == "Failed" }?.reason == "OutageAboveThreshold")
+        let disruption = try #require(status.disruption)
+        #expect(disruption.intervals.count == 1, "\(disruption.intervals.map(\.description))")
+        let interval = try #require(disruption.intervals.first)
+        #expect(interval.outages == 6 && interval.peers == ["127.0.0.1:\(port)"])
+        #expect(interval.start >= killedAt - 1_000_000_000 && interval.start <= killedAt + 100_000_000)
+        #expect(interval.end >= killedAt + 500_000_000 && interval.end <= readyAt + 1_000_000_000)
+        #expect(interval.reconnects >= 3, "the 3 TCP flows reconnected")
+        // As it happened, and at the end, for people.
+        let startClock = OutageInterval.timeText(interval.start).dropFirst(11).dropLast()
+        #expect(result.err.contains("       outage \(startClock) → "), "a progress line as it ended: \(result.err.suffix(3000))")
+        #expect(result.err.contains("Disruption  "))
     }
 
     @Test func sigintStopsTheRunAndStillPrintsThePartialStatus() async throws {

@@ -11,14 +11,14 @@ final class ContinuousTCPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
     typealias Inbound = ByteBuffer
 
     private enum Phase {
-        case connecting(since: NIODeadline)
+        case connecting
         case connected(ChannelHandlerContext)
         case waitingToReconnect(until: NIODeadline)
         case ended
     }
 
     private let context: ContinuousFlowContext
-    private var phase = Phase.connecting(since: .now())
+    private var phase = Phase.connecting
     /// Bumped for every new socket: events of a replaced one are ignored.
     private var generation = 0
     private var everConnected = false
@@ -53,7 +53,7 @@ final class ContinuousTCPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
 
     private func connect() {
         let now = NIODeadline.now()
-        phase = .connecting(since: now)
+        phase = .connecting
         generation += 1
         tracker.connecting()
         let attempt = generation
@@ -65,7 +65,7 @@ final class ContinuousTCPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
             }
             .connect(to: context.address)
             .hop(to: context.loop)
-        .whenFailure { [self] error in connectFailed(FlowFailureReason(classifying: error), generation: attempt, startedAt: now) }
+            .whenFailure { [self] error in connectFailed(FlowFailureReason(classifying: error), generation: attempt, startedAt: now) }
     }
 
     private func connectFailed(_ cause: FlowFailureReason, generation attempt: Int, startedAt: NIODeadline) {

@@ -55,7 +55,7 @@ final class ContinuousUDPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
             }
             .connect(to: context.address)
             .hop(to: context.loop)
-        .whenFailure { [self] error in openFailed(FlowFailureReason(classifying: error), generation: attempt, startedAt: startedAt) }
+            .whenFailure { [self] error in openFailed(FlowFailureReason(classifying: error), generation: attempt, startedAt: startedAt) }
     }
 
     private func openFailed(_ cause: FlowFailureReason, generation attempt: Int, startedAt: NIODeadline) {
