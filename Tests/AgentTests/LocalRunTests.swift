@@ -108,7 +108,7 @@ struct LocalRunTests {
             kind: FlowTest
             metadata: {name: outage}
             spec:
-              duration: 5s
+              duration: 7s
               flows: {protocol: both, pattern: continuous, rate: 100, maxConcurrent: 6, messageInterval: 10ms, responseTimeout: 1s}
               ports: {tcp: [\(port)], udp: [\(port)]}
               target: {mode: External, host: 127.0.0.1}

@@ -48,8 +48,11 @@ final class GeneratorService: Service, Sendable {
         defer { launcher.stop() }
         await withDiscardingTaskGroup { group in
             if configuration.monitor {
-                group.addTask { [statistics, progress] in
-                    await ProgressMonitor(snapshot: { statistics.snapshot() }, elapsed: { progress.figures.elapsed }).run()
+                group.addTask { [statistics, progress, settleTime = configuration.responseTimeout] in
+                    await ProgressMonitor(
+                        snapshot: { statistics.snapshot() }, elapsed: { progress.figures.elapsed },
+                        settleTime: settleTime
+                    ).run()
                 }
             }
             // Shutdown (SIGTERM/SIGINT) cancels pacing; flows still open are then stopped below.

@@ -7,6 +7,9 @@ struct ProgressMonitor: Sendable {
     /// The figures to show: one generator's, or several merged (local mode).
     let snapshot: @Sendable () -> GeneratorSnapshot
     let elapsed: @Sendable () -> Duration
+    /// How long after its end an interval can still grow: a flow learns of an outage that began
+    /// at a send time only a response timeout later. Intervals are printed once settled.
+    var settleTime = Duration.zero
 
     func run() async {
         var previousStarted: UInt64 = 0
@@ -29,7 +32,8 @@ struct ProgressMonitor: Sendable {
                 lines[0] += String(
                     format: " | outages %lld (active %lld) longest %.1f ms", disruption.outages, disruption.activeOutages,
                     disruption.longestOutageMilliseconds)
-                for interval in disruption.intervals where !interval.ongoing && interval.start > printedUntil {
+                let settled = Int64(Date().timeIntervalSince1970 * 1e9) - Int64(settleTime.seconds * 1e9) - 100_000_000
+                for interval in disruption.intervals where !interval.ongoing && interval.start > printedUntil && interval.end < settled {
                     lines.append("       outage " + interval.description)
                     printedUntil = interval.end
                 }

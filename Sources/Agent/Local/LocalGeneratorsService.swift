@@ -26,7 +26,10 @@ final class LocalGeneratorsService: Service, Sendable {
         let start = ContinuousClock.now
         await withDiscardingTaskGroup { group in
             if showProgress {
-                group.addTask { [self] in await ProgressMonitor(snapshot: { self.snapshot() }, elapsed: { .now - start }).run() }
+                group.addTask { [self] in await ProgressMonitor(
+                        snapshot: { self.snapshot() }, elapsed: { .now - start },
+                        settleTime: generators.map(\.configuration.responseTimeout).max() ?? .zero
+                    ).run() }
             }
             await withDiscardingTaskGroup { runs in
                 for generator in generators { runs.addTask { try? await generator.run() } }
