@@ -57,7 +57,10 @@ struct ResourceWatcherTests {
         server.store.dropWatches()
         try await client.delete(.flowTests, namespace: "ns", name: "before")
         try await recorder.waitFor("listed after-compaction,during-cut")
-        #expect(restarts.withLock { $0 }.filter { $0 }.count == 2)
+        // At least one relist after the first list. More when the relist came before the delete:
+        // the fake compacts the current revision too, so a watch from it is also 410 until the
+        // next write (a busy machine showed 4).
+        #expect(restarts.withLock { $0 }.filter { $0 }.count >= 2)
 
         running.cancel()
         await running.value
