@@ -12,12 +12,14 @@ struct EchoCommand: AsyncParsableCommand {
     @OptionGroup var common: CommonOptions
     @OptionGroup var options: EchoOptions
     @OptionGroup var reporting: ReportingOptions
+    @OptionGroup var export: InfluxDBOptions
 
     func run() async throws {
         let resolver = SettingResolver(environment: ProcessInfo.processInfo.environment)
         let settings = try CommonSettings.resolve(common, resolver)
         let configuration = try EchoConfiguration.resolve(options, resolver)
         let reportingSettings = try ReportingSettings.resolve(reporting, resolver)
+        let exportSettings = try InfluxDBSettings.resolve(export, resolver)
         let runtime = AgentRuntime.start(role: "echo", settings: settings)
         let connectionLimit = max(1, runtime.descriptorLimit - FileDescriptorLimit.reserve)
         if let cap = configuration.maxConnections, cap > connectionLimit {
@@ -37,8 +39,15 @@ struct EchoCommand: AsyncParsableCommand {
                 .echo(echo.statistics(), elapsed: .now - started, finished: finished, started: startTime)
             }
         }
+        let exporter = exportSettings.map { exportSettings in
+            let identity = ExportIdentity(reporting: reportingSettings, role: "echo")
+            return InfluxDBExportService(writer: InfluxDBWriter(settings: exportSettings, logger: runtime.logger)) { finished in
+                InfluxDBExportService.points(.echo(echo.statistics(), elapsed: .now - started, finished: finished, started: startTime), identity)
+            }
+        }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: telemetry)]
         if let reporter { services.append(.init(service: reporter)) }
+        if let exporter { services.append(.init(service: exporter)) }
         services.append(.init(service: echo, successTerminationBehavior: .gracefullyShutdownGroup))
         try await runtime.run(services)
         CommandLineOutput.result(try EchoReport(listeners: echo.statistics()).json())

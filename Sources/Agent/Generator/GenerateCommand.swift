@@ -13,12 +13,14 @@ struct GenerateCommand: AsyncParsableCommand {
     @OptionGroup var common: CommonOptions
     @OptionGroup var options: GenerateOptions
     @OptionGroup var reporting: ReportingOptions
+    @OptionGroup var export: InfluxDBOptions
 
     func run() async throws {
         let resolver = SettingResolver(environment: ProcessInfo.processInfo.environment)
         let settings = try CommonSettings.resolve(common, resolver)
         let configuration = try GeneratorConfiguration.resolve(options, resolver)
         let reportingSettings = try ReportingSettings.resolve(reporting, resolver)
+        let exportSettings = try InfluxDBSettings.resolve(export, resolver)
         let runtime = AgentRuntime.start(role: "generator", settings: settings)
         let group = MultiThreadedEventLoopGroup.singleton
         let statistics = GeneratorStatistics(shardCount: Array(group.makeIterator()).count, measuresOutages: configuration.pattern == .continuous)
@@ -33,8 +35,15 @@ struct GenerateCommand: AsyncParsableCommand {
                 .generator(statistics.snapshot(), elapsed: generator.runProgress.elapsed, finished: finished, started: startTime)
             }
         }
+        let exporter = exportSettings.map { exportSettings in
+            let identity = ExportIdentity(reporting: reportingSettings, role: "generator", pattern: configuration.pattern.rawValue)
+            return InfluxDBExportService(writer: InfluxDBWriter(settings: exportSettings, logger: runtime.logger)) { finished in
+                InfluxDBExportService.points(.generator(statistics.snapshot(), elapsed: generator.runProgress.elapsed, finished: finished, started: startTime), identity)
+            }
+        }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: telemetry)]
         if let reporter { services.append(.init(service: reporter)) }
+        if let exporter { services.append(.init(service: exporter)) }
         services.append(.init(service: generator, successTerminationBehavior: .gracefullyShutdownGroup))
         try await runtime.run(services)
         let report = GeneratorReport(

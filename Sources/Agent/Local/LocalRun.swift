@@ -61,6 +61,9 @@ struct LocalRun {
             metrics.publish(runner.snapshot())
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: telemetry)]
+        if let exporter = exporter(name: name, namespace: flowTest.metadata.namespace ?? "default", spec: spec, generators: generators, echo: echo, started: started, runtime: runtime) {
+            services.append(.init(service: exporter))
+        }
         if let echo { services.append(.init(service: echo)) }
         services.append(.init(service: runner, successTerminationBehavior: .gracefullyShutdownGroup))
         try await runtime.run(services)
@@ -83,6 +86,29 @@ struct LocalRun {
         let outcome = Outcome(status: status, interrupted: runner.wasInterrupted)
         try LocalRunPrinter(name: name, format: options.output).print(outcome)
         return outcome
+    }
+
+    /// Every agent of the run as the cluster would export it, each under its own agent name.
+    private func exporter(
+        name: String, namespace: String, spec: FlowTestSpec, generators: [GeneratorService], echo: EchoService?, started: Date,
+        runtime: AgentRuntime
+    ) -> InfluxDBExportService? {
+        guard let settings = options.influxDB else { return nil }
+        let clock = ContinuousClock.now
+        return InfluxDBExportService(writer: InfluxDBWriter(settings: settings, logger: runtime.logger)) { finished in
+            var points: [LinePoint] = []
+            for (replica, generator) in generators.enumerated() {
+                let identity = ExportIdentity(
+                    flowTest: name, namespace: namespace, agent: "\(name)-generator-\(replica)", role: "generator", pattern: spec.flows.pattern.rawValue)
+                let report = AgentReport.generator(generator.statistics.snapshot(), elapsed: generator.runProgress.elapsed, finished: finished, started: started)
+                points += InfluxDBExportService.points(report, identity)
+            }
+            if let echo {
+                let identity = ExportIdentity(flowTest: name, namespace: namespace, agent: "\(name)-echo-0", role: "echo")
+                points += InfluxDBExportService.points(.echo(echo.statistics(), elapsed: .now - clock, finished: finished, started: started), identity)
+            }
+            return points
+        }
     }
 
     private func startEcho(_ spec: FlowTestSpec, runtime: AgentRuntime, group: MultiThreadedEventLoopGroup) async throws -> EchoService {

@@ -11,4 +11,6 @@ struct LocalRunOptions: Sendable {
     /// Bind free ports rather than spec.ports.
     var anyPorts: Bool
     var quiet: Bool
+    /// Where to export every agent's figures as line protocol, if anywhere.
+    var influxDB: InfluxDBSettings?
 }

@@ -29,6 +29,7 @@ struct RunCommand: AsyncParsableCommand {
     var quiet = false
 
     @OptionGroup var common: CommonOptions
+    @OptionGroup var export: InfluxDBOptions
 
     func run() async throws {
         let resolver = SettingResolver(environment: ProcessInfo.processInfo.environment)
@@ -44,7 +45,8 @@ struct RunCommand: AsyncParsableCommand {
                 "--duration", duration, expected: "a duration such as 5s or 2m",
                 parse: { ValueParsers.duration($0) != nil && $0.range(of: Schema.durationPattern, options: .regularExpression) != nil ? $0 : nil }),
             anyPorts: try resolver.resolveSwitch("--any-ports", anyPorts),
-            quiet: try resolver.resolveSwitch("--quiet", quiet))
+            quiet: try resolver.resolveSwitch("--quiet", quiet),
+            influxDB: try InfluxDBSettings.resolve(export, resolver))
         let outcome = try await LocalRun(options: options, settings: settings).run()
         throw ExitCode(outcome.exitCode)
     }

@@ -54,7 +54,7 @@ public final class KubernetesClient: Sendable {
     /// cancelled) can make FoundationNetworking on Linux trap in its task registry when the
     /// cancellation races the transfer's end. Requests are short and bounded by the session's
     /// idle timer, so letting them finish costs little and can never bring the process down.
-    static func perform(_ request: URLRequest, on session: URLSession) async throws -> (Data, URLResponse) {
+    public static func perform(_ request: URLRequest, on session: URLSession) async throws -> (Data, URLResponse) {
         try await withCheckedThrowingContinuation { continuation in
             session.dataTask(with: request) { data, response, error in
                 if let error {

@@ -1,0 +1,65 @@
+import FlowTestShared
+
+extension AgentReport {
+    /// The report as line-protocol points at `time` (ns since the epoch), tagged with `identity`:
+    /// the same absolute, cumulative figures the status holds (README, "InfluxDB export").
+    func linePoints(_ identity: ExportIdentity, time: Int64) -> [LinePoint] {
+        var points: [LinePoint] = []
+        func point(_ measurement: String, _ extra: [String: String] = [:], _ fields: [(String, LinePoint.Value)]) {
+            points.append(LinePoint(
+                measurement: measurement, tags: identity.tags.merging(extra) { $1 }, fields: fields.map { (key: $0.0, value: $0.1) },
+                time: time))
+        }
+        func integer(_ value: UInt64) -> LinePoint.Value { .integer(Int64(clamping: value)) }
+        for (transport, counters) in [(Transport.tcp, tcp), (.udp, udp)] {
+            guard let counters else { continue }
+            let protocolTag = ["protocol": transport.rawValue]
+            point("flowtest_flows", protocolTag, [
+                ("started", integer(counters.flowsStarted)), ("completed", integer(counters.flowsCompleted)),
+                ("failed", integer(counters.flowsFailed)),
+            ])
+            for (reason, count) in counters.failures.sorted(by: { $0.key < $1.key }) {
+                point("flowtest_flow_failures", protocolTag.merging(["reason": reason]) { $1 }, [("count", integer(count))])
+            }
+            var traffic: [(String, LinePoint.Value)] = [
+                ("bytes_sent", integer(counters.bytesSent)), ("bytes_received", integer(counters.bytesReceived)),
+                ("messages_sent", integer(counters.messagesSent)), ("messages_received", integer(counters.messagesReceived)),
+            ]
+            if transport == .tcp { traffic.append(("retransmits", integer(counters.tcpRetransmits))) }
+            point("flowtest_traffic", protocolTag, traffic)
+            if transport == .udp {
+                point("flowtest_udp", protocolTag, [
+                    ("lost", integer(counters.udpLost)), ("duplicates", integer(counters.udpDuplicates)),
+                    ("reordered", integer(counters.udpReordered)), ("jitter_ms", .float(counters.udpMeanJitterSeconds * 1000)),
+                ])
+            }
+        }
+        if let rtt, rtt.count > 0 {
+            point("flowtest_rtt", [:], [
+                ("count", integer(rtt.count)),
+                ("p50_ms", .float(rtt.percentileMilliseconds(50) ?? 0)), ("p90_ms", .float(rtt.percentileMilliseconds(90) ?? 0)),
+                ("p99_ms", .float(rtt.percentileMilliseconds(99) ?? 0)), ("max_ms", .float(Double(rtt.maxNanoseconds) / 1e6)),
+            ])
+        }
+        if tcp != nil || udp != nil {
+            point("flowtest_generator", [:], [("flows_skipped", integer(flowsSkipped ?? 0)), ("elapsed_seconds", .float(elapsedSeconds ?? 0))])
+        }
+        for listener in listeners ?? [] {
+            point("flowtest_echo", ["protocol": listener.protocol.rawValue, "port": String(listener.port)], [
+                ("connections_accepted", integer(listener.connectionsAccepted)), ("connections_active", .integer(Int64(listener.connectionsActive))),
+                ("connections_refused", integer(listener.connectionsRefused)), ("connections_timed_out", integer(listener.connectionsTimedOut)),
+                ("bytes_received", integer(listener.bytesReceived)), ("bytes_sent", integer(listener.bytesSent)),
+                ("datagrams_received", integer(listener.datagramsReceived)), ("datagrams_sent", integer(listener.datagramsSent)),
+            ])
+        }
+        if let disruption {
+            point("flowtest_disruption", [:], [
+                ("outages", .integer(disruption.outages)), ("active_outages", .integer(disruption.activeOutages)),
+                ("disrupted_seconds", .float(disruption.disruptedSeconds)), ("longest_outage_ms", .float(disruption.longestOutageMilliseconds)),
+                ("intervals", .integer(disruption.intervalCount)), ("connections_lost", .integer(disruption.connectionsLost)),
+                ("connections_reestablished", .integer(disruption.connectionsReestablished)), ("messages_lost", .integer(disruption.messagesLost)),
+            ])
+        }
+        return points
+    }
+}
