@@ -1,5 +1,7 @@
 import FlowTestShared
 import Foundation
+import Logging
+import Prometheus
 import Testing
 @testable import FlowTestAgent
 
@@ -67,6 +69,28 @@ struct InfluxDBExportTests {
             SettingResolver(environment: ["FLOWTEST_INFLUXDB_TOKEN": "secret"])))
         #expect(v2.writeURL.absoluteString == "https://db/influx/api/v2/write?org=o&bucket=b&precision=ns")
         #expect(v2.token == "secret")
+    }
+
+    /// A server that is not there: points wait in the buffer, the oldest are dropped and
+    /// counted when it overflows, and the metrics say so; nothing blocks or throws.
+    @Test func aFullBufferDropsTheOldestAndCountsThem() async throws {
+        let closedPort = try await FreePort.tcp()
+        var settings = try #require(try InfluxDBSettings.resolve(
+            InfluxDBOptions.parse(["--influxdb-url", "http://127.0.0.1:\(closedPort)", "--influxdb-database", "d"]), SettingResolver(environment: [:])))
+        settings.bufferLimit = 10
+        let registry = PrometheusCollectorRegistry()
+        let writer = InfluxDBWriter(settings: settings, logger: Logger(label: "test.influx"), metrics: InfluxDBMetrics(registry: registry))
+        let point = { (index: Int64) in LinePoint(measurement: "m", tags: [:], fields: [(key: "v", value: .integer(index))], time: index) }
+        writer.enqueue((0..<25).map(point))
+        #expect(await writer.flush() == false)
+        let counts = writer.counts
+        #expect(counts.dropped == 15 && counts.pending == 10 && counts.written == 0 && counts.failedWrites == 1)
+        let final = await writer.finish([point(99)], timeout: .milliseconds(500))
+        #expect(final.dropped == 16 && final.pending == 10)
+        let metrics = PrometheusText(registry.emitToString())
+        #expect(metrics.value("flowtest_influxdb_points_dropped_total") == 16)
+        #expect(metrics.value("flowtest_influxdb_points_pending") == 10)
+        #expect(metrics.value("flowtest_influxdb_write_failures_total") ?? 0 >= 1)
     }
 
     /// A local run exports every agent to a real InfluxDB 1.6 (v1 API); the last points of each

@@ -41,7 +41,8 @@ struct EchoCommand: AsyncParsableCommand {
         }
         let exporter = exportSettings.map { exportSettings in
             let identity = ExportIdentity(reporting: reportingSettings, role: "echo")
-            return InfluxDBExportService(writer: InfluxDBWriter(settings: exportSettings, logger: runtime.logger)) { finished in
+            return InfluxDBExportService(writer: InfluxDBWriter(
+                settings: exportSettings, logger: runtime.logger, metrics: InfluxDBMetrics(registry: runtime.registry))) { finished in
                 InfluxDBExportService.points(.echo(echo.statistics(), elapsed: .now - started, finished: finished, started: startTime), identity)
             }
         }

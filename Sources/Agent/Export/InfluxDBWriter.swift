@@ -47,11 +47,13 @@ final class InfluxDBWriter: Sendable {
     private let session: URLSession
     private let logger: Logger
     private let state = Mutex(State())
+    private let metrics: InfluxDBMetrics?
     /// One request carries at most this many points (InfluxDB's own advice is 5,000).
     static let batchSize = 5000
 
-    init(settings: InfluxDBSettings, logger: Logger) {
+    init(settings: InfluxDBSettings, logger: Logger, metrics: InfluxDBMetrics? = nil) {
         self.settings = settings
+        self.metrics = metrics
         self.logger = logger
         let configuration = URLSessionConfiguration.ephemeral
         // A server that accepts and never answers must not hold a write (or the exit) for long.
@@ -83,11 +85,13 @@ final class InfluxDBWriter: Sendable {
                 state.droppedFromFlight = min(state.batchInFlight, state.droppedFromFlight + excess)
             }
         }
+        metrics?.publish(counts)
     }
 
     /// Writes everything queued, batch by batch; false when the server could not be reached or
     /// answered 5xx (the rest stays queued for the next try).
     func flush() async -> Bool {
+        defer { metrics?.publish(counts) }
         while let batch = state.withLock({ state -> [String]? in
             guard !state.lines.isEmpty else { return nil }
             let batch = Array(state.lines.prefix(Self.batchSize))

@@ -37,7 +37,8 @@ struct GenerateCommand: AsyncParsableCommand {
         }
         let exporter = exportSettings.map { exportSettings in
             let identity = ExportIdentity(reporting: reportingSettings, role: "generator", pattern: configuration.pattern.rawValue)
-            return InfluxDBExportService(writer: InfluxDBWriter(settings: exportSettings, logger: runtime.logger)) { finished in
+            return InfluxDBExportService(writer: InfluxDBWriter(
+                settings: exportSettings, logger: runtime.logger, metrics: InfluxDBMetrics(registry: runtime.registry))) { finished in
                 InfluxDBExportService.points(.generator(statistics.snapshot(), elapsed: generator.runProgress.elapsed, finished: finished, started: startTime), identity)
             }
         }

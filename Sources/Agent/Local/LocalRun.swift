@@ -95,7 +95,8 @@ struct LocalRun {
     ) -> InfluxDBExportService? {
         guard let settings = options.influxDB else { return nil }
         let clock = ContinuousClock.now
-        return InfluxDBExportService(writer: InfluxDBWriter(settings: settings, logger: runtime.logger)) { finished in
+        return InfluxDBExportService(writer: InfluxDBWriter(
+            settings: settings, logger: runtime.logger, metrics: InfluxDBMetrics(registry: runtime.registry))) { finished in
             var points: [LinePoint] = []
             for (replica, generator) in generators.enumerated() {
                 let identity = ExportIdentity(
