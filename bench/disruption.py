@@ -166,7 +166,7 @@ def table(rows):
         f"injected {INJECT_AT_S} s into a {RUN_S} s run. Target: every injected outage found, none invented, each measured",
         "duration within one messageInterval + 5 ms of the injected one.",
         "",
-        "| flows × interval | scenario | injected | measured (union of flows) | start / end error | longest flow outage | flows hit | invented | reconnects | RTT p99 |",
+        "| flows × interval | scenario | injected | measured (union of flows) | start / end error | longest flow outage | flow outages in it | invented | reconnects | RTT p99 |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
@@ -178,7 +178,7 @@ def table(rows):
         invented = f"{row['invented']}" + (f" (longest {row['invented_longest_ms']:.1f} ms)" if row["invented"] else "")
         lines.append(
             f"| {config} | {row['scenario']} | {row['injected_ms']:.1f}{uncertainty} ms | {row['measured_ms']:.1f} ms ({row['measured_ms'] - row['injected_ms']:+.1f}) "
-            f"| {row['start_error_ms']:+.1f} / {row['end_error_ms']:+.1f} ms | {row['longest_flow_ms']:.1f} ms | {row['flows_hit']} of {row['flows']} "
+            f"| {row['start_error_ms']:+.1f} / {row['end_error_ms']:+.1f} ms | {row['longest_flow_ms']:.1f} ms | {row['flows_hit']} ({row['flows']} flows) "
             f"| {invented} | {row['reconnects']} | {row['rtt_p99_ms']:.2f} ms |")
     lines += [
         "",

@@ -46,6 +46,42 @@ struct StatusLayoutTests {
         #expect(status.summary?.agentIncarnations == 110)
     }
 
+    /// The continuous pattern's worst case on top: every generator reports its longest intervals,
+    /// each hitting many echo pods, with reconnects and several causes.
+    @Test func aHundredContinuousGeneratorsWithFullTimelinesStillFit() throws {
+        var agents: [String: AgentStatus] = [:]
+        let base: Int64 = 1_796_130_000 * 1_000_000_000
+        for index in 0..<100 {
+            let incarnations = index % 10 == 0 ? 2 : 1
+            var agent = AgentStatus(role: .generator)
+            for incarnation in 0..<incarnations {
+                var report = Self.busyGenerator(seed: UInt64(index * 10 + incarnation))
+                let intervals = (0..<DisruptionSummary.agentIntervalLimit * 3).map { number -> OutageInterval in
+                    let start = base + Int64(number) * 7_123_456_789 + Int64(index) * 1_000_003
+                    var interval = OutageInterval(start: start, end: start + 1_234_567_891, cause: .refused, peer: "10.244.\(number % 250).17:8080")
+                    for peer in 0..<OutageInterval.peerLimit {
+                        interval.absorb(OutageInterval(start: start, end: start + 1_000_000, cause: [.reset, .closed, .timeout][peer % 3], peer: "10.244.\(peer).123:8443"))
+                    }
+                    interval.reconnects = 1234
+                    interval.connectAttempts = 56789
+                    interval.longestReconnect = 987_654_321
+                    return interval
+                }
+                report.disruption = DisruptionSummary(union: intervals, limit: DisruptionSummary.agentIntervalLimit)
+                agent.incarnations["0c958154-mi8x2k\(incarnation)"] = report
+            }
+            agents["big-generator-\(index)"] = agent
+        }
+        var status = FlowTestStatus()
+        status.agents = agents
+        status.summary = FlowTestSummary(agents: agents)
+        status.disruption = DisruptionSummary(agents: agents)
+        let bytes = try JSONEncoder().encode(status).count
+        #expect(bytes < 1_048_576, "\(bytes) bytes for 110 reports with timelines")
+        // The agents' intervals overlap in time, so they join: one interval per event.
+        #expect(status.disruption?.intervals.count == DisruptionSummary.agentIntervalLimit)
+    }
+
     @Test func histogramsTravelAsOneLineAndComeBackExactly() throws {
         let report = Self.busyGenerator(seed: 3)
         let json = try JSONValue(encoding: report)

@@ -52,7 +52,7 @@ struct DisruptionLog: Sendable {
     }
 
     /// Every shard's log as one agent summary at `now` (outages in progress end now, marked ongoing).
-    static func summary(_ logs: [DisruptionLog], now: Int64) -> DisruptionSummary {
+    static func summary(_ logs: [DisruptionLog], now: Int64, limit: Int = DisruptionSummary.agentIntervalLimit) -> DisruptionSummary {
         var all: [OutageInterval] = []
         var ongoing = 0
         for log in logs {
@@ -66,7 +66,7 @@ struct DisruptionLog: Sendable {
             }
         }
         let joined = OutageInterval.union(all)
-        var summary = DisruptionSummary(union: joined, limit: DisruptionSummary.agentIntervalLimit)
+        var summary = DisruptionSummary(union: joined, limit: limit)
         summary.outages = Int64(ongoing)
         summary.activeOutages = Int64(ongoing)
         var longest = joined.map(\.longestOutage).max() ?? 0

@@ -47,8 +47,10 @@ struct GenerateCommand: AsyncParsableCommand {
         if let exporter { services.append(.init(service: exporter)) }
         services.append(.init(service: generator, successTerminationBehavior: .gracefullyShutdownGroup))
         try await runtime.run(services)
-        let report = GeneratorReport(
+        var report = GeneratorReport(
             configuration: configuration, snapshot: statistics.snapshot(), progress: generator.runProgress, startTime: startTime)
+        // Stdout has no size limit to keep: the JSON summary lists up to a thousand intervals.
+        report.disruption = statistics.disruption(intervalLimit: GeneratorReport.intervalLimit)
         CommandLineOutput.result(try report.json())
         try reporter?.requireFinalReport()
     }

@@ -38,8 +38,9 @@ struct GeneratorReport: Codable, Sendable {
     var total: Figures
     var tcp: Figures?
     var udp: Figures?
-    /// Continuous pattern: every outage, joined into intervals.
+    /// Continuous pattern: every outage, joined into intervals (the `intervalLimit` longest).
     var disruption: DisruptionSummary?
+    static let intervalLimit = 1000
 
     enum CodingKeys: String, CodingKey {
         case role, target, pattern, seed, startTime, elapsedSeconds, startRate, maxConcurrent, peakActiveFlows

@@ -57,6 +57,13 @@ final class GeneratorStatistics: Sendable {
         activeTCP.load(ordering: .relaxed) + activeUDP.load(ordering: .relaxed)
     }
 
+    /// The outages so far with up to `limit` intervals: more than a report to the status can
+    /// carry, for the JSON summary on stdout. Nil outside the continuous pattern.
+    func disruption(intervalLimit limit: Int) -> DisruptionSummary? {
+        guard measuresOutages else { return nil }
+        return DisruptionLog.summary(shards.map { $0.read().disruption }, now: clock.unixNanoseconds(.now()), limit: limit)
+    }
+
     /// Merges every shard into one snapshot.
     func snapshot() -> GeneratorSnapshot {
         var snapshot = GeneratorSnapshot()
@@ -72,7 +79,9 @@ final class GeneratorStatistics: Sendable {
         snapshot.activeFlows = PerTransport(tcp: activeTCP.load(ordering: .relaxed), udp: activeUDP.load(ordering: .relaxed))
         snapshot.peakActiveFlows = peakActive.load(ordering: .relaxed)
         snapshot.flowsSkipped = skipped.load(ordering: .relaxed)
-        if measuresOutages { snapshot.disruption = DisruptionLog.summary(logs, now: clock.unixNanoseconds(.now())) }
+        if measuresOutages {
+            snapshot.disruption = DisruptionLog.summary(logs, now: clock.unixNanoseconds(.now()), limit: DisruptionSummary.agentIntervalLimit)
+        }
         return snapshot
     }
 }
