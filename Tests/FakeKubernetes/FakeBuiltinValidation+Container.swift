@@ -18,9 +18,7 @@ extension FakeBuiltinValidation {
             if (container["image"]?.string ?? "").isEmpty { errors.append(.required("\(path).image")) }
             errors += choice(container["terminationMessagePolicy"], "\(path).terminationMessagePolicy", ["File", "FallbackToLogsOnError"])
             errors += ports(container["ports"]?.array ?? [], path: "\(path).ports")
-            for (envIndex, variable) in (container["env"]?.array ?? []).enumerated() where (variable["name"]?.string ?? "").isEmpty {
-                errors.append(.required("\(path).env[\(envIndex)].name"))
-            }
+            errors += env(container["env"]?.array ?? [], path: "\(path).env")
             errors += mounts(container["volumeMounts"]?.array ?? [], volumes: volumes, path: "\(path).volumeMounts")
             errors += choice(container["imagePullPolicy"], "\(path).imagePullPolicy", ["Always", "IfNotPresent", "Never"])
             errors += resources(container["resources"] ?? .object([:]), path: "\(path).resources")

@@ -42,6 +42,10 @@ struct CELRuleTests {
         "flows: {rate: 10, pattern: constant}\nthresholds: {maxOutage: 1s}",
         "flows: {rate: 10}\nthresholds: {maxDisruptedSeconds: 2}",
         "flows: {rate: 10}\nthresholds: {maxFailedFlowsPercent: 1}",
+        "flows: {rate: 10}\nexport: {influxDB: {url: \"http://db\"}}",
+        "flows: {rate: 10}\nexport: {influxDB: {url: \"http://db\", database: d, interval: 500ms, credentialsSecret: {name: s, usernameKey: u}}}",
+        "flows: {rate: 10}\nexport: {influxDB: {url: \"http://db\", apiVersion: v2, org: o, bucket: b, credentialsSecret: {name: s, tokenKey: t, usernameKey: u, passwordKey: p}}}",
+        "flows: {rate: 10}\nexport: {influxDB: {url: \"http://db\", apiVersion: v2, org: o}}",
     ]
 
     /// Every (rule, value of the object it applies to) pair in `value`.

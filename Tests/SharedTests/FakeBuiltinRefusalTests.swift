@@ -130,6 +130,28 @@ struct FakeBuiltinRefusalTests {
             testDescription: "Pod container without image", path: "/api/v1\(base)/pods",
             object: pod(container: .object(["image": .null])), status: 422, says: "spec.containers[0].image: Required value"),
         Refusal(
+            testDescription: "Env secretKeyRef without a key", path: "/api/v1\(base)/pods",
+            object: pod(container: .object(["env": [.object(["name": "T", "valueFrom": .object(["secretKeyRef": .object(["name": "s"])])])]])),
+            status: 422, says: "spec.containers[0].env[0].valueFrom.secretKeyRef.key: Required value"),
+        Refusal(
+            testDescription: "Env secretKeyRef key that is not a config key", path: "/api/v1\(base)/pods",
+            object: pod(container: .object(["env": [.object(["name": "T", "valueFrom": .object(["secretKeyRef": .object(["name": "s", "key": "a/b"])])])]])),
+            status: 422, says: #"spec.containers[0].env[0].valueFrom.secretKeyRef.key: Invalid value: "a/b": a valid config key must consist of alphanumeric characters"#),
+        Refusal(
+            testDescription: "Env with value and valueFrom", path: "/api/v1\(base)/pods",
+            object: pod(container: .object(["env": [.object(["name": "T", "value": "x", "valueFrom": .object(["secretKeyRef": .object(["name": "s", "key": "k"])])])]])),
+            status: 422, says: "spec.containers[0].env[0].valueFrom: Invalid value: \"\": may not be specified when `value` is not empty"),
+        Refusal(
+            testDescription: "Env valueFrom with two sources", path: "/api/v1\(base)/pods",
+            object: pod(container: .object(["env": [.object(["name": "T", "valueFrom": .object([
+                "secretKeyRef": .object(["name": "s", "key": "k"]), "fieldRef": .object(["fieldPath": "metadata.name"]),
+            ])])]])),
+            status: 422, says: "may not have more than one field specified at a time"),
+        Refusal(
+            testDescription: "Env fieldRef to a field pods cannot expose", path: "/api/v1\(base)/pods",
+            object: pod(container: .object(["env": [.object(["name": "T", "valueFrom": .object(["fieldRef": .object(["fieldPath": "spec.containers"])])])]])),
+            status: 422, says: #"spec.containers[0].env[0].valueFrom.fieldRef.fieldPath: Unsupported value: "spec.containers""#),
+        Refusal(
             testDescription: "Container port name over 15 characters", path: "/api/v1\(base)/pods",
             object: pod(container: .object(["ports": [.object(["name": "a-very-long-port-name", "containerPort": 9090])]])), status: 422,
             says: #"spec.containers[0].ports[0].name: Invalid value: "a-very-long-port-name": must be no more than 15 characters"#),

@@ -40,6 +40,12 @@ struct FlowTestValidationTests {
         ("  flows: {rate: 10, pattern: continuous}\n  thresholds: {maxOutage: soon}", [#"spec.thresholds.maxOutage: Invalid value: "soon": spec.thresholds.maxOutage in body should match '^(0|[0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))$' (a duration such as 500ms, 10s or 5m)"#]),
         ("  flows: {rate: 10}\n  thresholds: {maxOutage: 1s}", ["spec.thresholds: Invalid value: thresholds.maxOutage and maxDisruptedSeconds need flows.pattern continuous, the pattern that measures outages"]),
         ("  flows: {rate: 10, pattern: continuous}\n  thresholds: {maxDisruptedSeconds: -1}", ["spec.thresholds.maxDisruptedSeconds: Invalid value: -1: spec.thresholds.maxDisruptedSeconds in body should be greater than or equal to 0"]),
+        ("  flows: {rate: 10}\n  export: {influxDB: {url: \"ftp://db\", database: d}}", [#"spec.export.influxDB.url: Invalid value: "ftp://db": spec.export.influxDB.url in body should match '^https?://[^/?#\s]+(/[^?#\s]*)?$' (an http:// or https:// URL with a host and no query)"#]),
+        ("  flows: {rate: 10}\n  export: {influxDB: {url: \"http://db:8086\"}}", ["spec.export.influxDB.database: Invalid value: database is required for apiVersion v1"]),
+        ("  flows: {rate: 10}\n  export: {influxDB: {url: \"http://db:8086\", apiVersion: v2, org: o, credentialsSecret: {name: s, tokenKey: t}}}", ["spec.export.influxDB.bucket: Invalid value: org and bucket are required for apiVersion v2"]),
+        ("  flows: {rate: 10}\n  export: {influxDB: {url: \"http://db:8086\", apiVersion: v2, org: o, bucket: b}}", ["spec.export.influxDB.credentialsSecret: Invalid value: apiVersion v2 needs credentialsSecret.tokenKey, the Secret key of an API token"]),
+        ("  flows: {rate: 10}\n  export: {influxDB: {url: \"http://db:8086\", database: d, credentialsSecret: {name: s, usernameKey: u}}}", ["spec.export.influxDB.credentialsSecret: Invalid value: usernameKey and passwordKey must be set together"]),
+        ("  flows: {rate: 10}\n  export: {influxDB: {url: \"http://db:8086\", database: d, credentialsSecret: {name: s, tokenKey: \"a/b\"}}}", [#"spec.export.influxDB.credentialsSecret.tokenKey: Invalid value: "a/b": spec.export.influxDB.credentialsSecret.tokenKey in body should match '^[-._a-zA-Z0-9]+$' (letters, digits, '-', '_' or '.')"#]),
         ("  flows: {rate: 10, pattern: sometimes}", [#"spec.flows.pattern: Unsupported value: "sometimes": supported values: "constant", "random", "continuous""#]),
         ("  flows: {rate: 10}\n  echo: {replicas: 0}", ["spec.echo.replicas: Invalid value: 0: spec.echo.replicas in body should be greater than or equal to 1"]),
         // A real cluster accepted 0s (every agent would report in a tight loop).
@@ -63,6 +69,7 @@ struct FlowTestValidationTests {
         "  flows: {rate: 10}\n  echo:\n    placement:\n      affinity: {anything: {goes: [1, 2]}}",
         "  flows: {rate: 10}\n  reportInterval: 1s\n  echo: {readyTimeout: 30s}",
         "  flows: {rate: 10, pattern: continuous, responseTimeout: 50ms, stallTimeout: 200ms}\n  thresholds: {maxOutage: 500ms, maxDisruptedSeconds: 2.5}",
+        "  flows: {rate: 10}\n  export: {influxDB: {url: \"https://influx.example:8086/base\", apiVersion: v2, org: o, bucket: b, interval: 5s, credentialsSecret: {name: influx, tokenKey: token}}}",
         // The agents' metrics port moves out of the way (ChildObjects.metricsPort).
         "  flows: {rate: 10}\n  ports: {tcp: [9090], udp: [9090]}",
     ])

@@ -28,6 +28,9 @@ enum FlowTestFile {
         if spec.generators.avoidEchoNodes { notes.append("generators.avoidEchoNodes needs nodes; everything runs on this machine") }
         if spec.target.mode == .pods { notes.append("target.mode Pods: locally the generators send to the one local echo server") }
         if spec.image != nil { notes.append("image is for pods; this binary runs the agents locally") }
+        if spec.export?.influxDB?.credentialsSecret != nil {
+            notes.append("export.influxDB.credentialsSecret is a Secret in the cluster; locally the credentials come from FLOWTEST_INFLUXDB_TOKEN, or FLOWTEST_INFLUXDB_USERNAME and FLOWTEST_INFLUXDB_PASSWORD")
+        }
         if spec.cleanupPolicy != .onSuccess { notes.append("cleanupPolicy applies to pods; nothing to clean up locally") }
         return notes
     }

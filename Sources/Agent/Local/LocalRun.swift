@@ -61,7 +61,7 @@ struct LocalRun {
             metrics.publish(runner.snapshot())
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: telemetry)]
-        if let exporter = exporter(name: name, namespace: flowTest.metadata.namespace ?? "default", spec: spec, generators: generators, echo: echo, started: started, runtime: runtime) {
+        if let exporter = try exporter(name: name, namespace: flowTest.metadata.namespace ?? "default", spec: spec, generators: generators, echo: echo, started: started, runtime: runtime) {
             services.append(.init(service: exporter))
         }
         if let echo { services.append(.init(service: echo)) }
@@ -92,8 +92,13 @@ struct LocalRun {
     private func exporter(
         name: String, namespace: String, spec: FlowTestSpec, generators: [GeneratorService], echo: EchoService?, started: Date,
         runtime: AgentRuntime
-    ) -> InfluxDBExportService? {
-        guard let settings = options.influxDB else { return nil }
+    ) throws -> InfluxDBExportService? {
+        // Flags win; otherwise the file's spec.export.influxDB, with credentials from the environment.
+        var fromSpec: InfluxDBSettings?
+        if options.influxDB == nil, let influx = spec.export?.influxDB {
+            fromSpec = try InfluxDBSettings.resolve(InfluxDBOptions.parse(influx.arguments), SettingResolver(environment: ProcessInfo.processInfo.environment))
+        }
+        guard let settings = options.influxDB ?? fromSpec else { return nil }
         let clock = ContinuousClock.now
         return InfluxDBExportService(writer: InfluxDBWriter(
             settings: settings, logger: runtime.logger, metrics: InfluxDBMetrics(registry: runtime.registry))) { finished in

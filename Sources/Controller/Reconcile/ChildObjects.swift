@@ -97,6 +97,17 @@ struct ChildObjects {
             arguments: ["generate"] + spec.generatorArguments(target: target, seedOffset: Int64(index)), extraPorts: [])
     }
 
+    /// The export's credentials as `secretKeyRef` environment variables.
+    private var exportCredentials: [JSONValue] {
+        guard let influx = flowTest.spec.export?.influxDB, let secret = influx.credentialsSecret else { return [] }
+        return influx.credentialKeys.map { variable, key in
+            .object([
+                "name": .string(variable),
+                "valueFrom": .object(["secretKeyRef": .object(["name": .string(secret.name), "key": .string(key)])]),
+            ])
+        }
+    }
+
     private func probe(_ path: String, initialDelay: Int64, period: Int64, timeout: Int64, failureThreshold: Int64) -> JSONValue {
         .object([
             "httpGet": .object(["path": .string(path), "port": "metrics"]), "initialDelaySeconds": .integer(initialDelay),
@@ -115,13 +126,14 @@ struct ChildObjects {
             "args": .array((arguments + [
                 "--metrics-port", String(port), "--log-format", "json",
                 "--report-to", "\(namespace)/\(names.flowTest)", "--report-interval", flowTest.spec.reportInterval,
-            ]).map(JSONValue.string)),
+            ] + (flowTest.spec.export?.influxDB?.arguments ?? [])).map(JSONValue.string)),
             // The agent's key under status.agents is its pod name; its pod UID tells a replaced
-            // pod's reports from its predecessor's.
-            "env": [
+            // pod's reports from its predecessor's. Export credentials come from their Secret
+            // through the kubelet, so they are in no argument, no log and not in the FlowTest.
+            "env": .array([
                 .object(["name": "FLOWTEST_AGENT_NAME", "valueFrom": .object(["fieldRef": .object(["fieldPath": "metadata.name"])])]),
                 .object(["name": "FLOWTEST_POD_UID", "valueFrom": .object(["fieldRef": .object(["fieldPath": "metadata.uid"])])]),
-            ],
+            ] + exportCredentials),
             "ports": .array([.object(["name": "metrics", "containerPort": .integer(port), "protocol": "TCP"])] + extraPorts),
             "resources": .object([
                 "requests": .object(["cpu": .string(settings.cpuRequest), "memory": .string(settings.memoryRequest)]),

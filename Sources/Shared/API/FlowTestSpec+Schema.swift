@@ -65,6 +65,7 @@ extension FlowTestSpec {
             "echo": EchoSpec.schema.defaulting(to: .object([:])),
             "generators": GeneratorsSpec.schema.defaulting(to: .object([:])),
             "thresholds": ThresholdsSpec.schema,
+            "export": ExportSpec.schema,
             "reportInterval": .duration("How often each agent writes its statistics into status.agents; at least 1s.", default: "10s"),
             "cleanupPolicy": .string(
                 "What happens to the agent pods when the test ends: Always deletes them, OnSuccess keeps them after a failure for inspection, Never keeps them.",

@@ -10,6 +10,8 @@ public struct FlowTestSpec: Codable, Sendable, Equatable {
     public var echo = EchoSpec()
     public var generators = GeneratorsSpec()
     public var thresholds: ThresholdsSpec?
+    /// Where agents also send their figures (InfluxDB line protocol).
+    public var export: ExportSpec?
     /// How often agents write their statistics into the status.
     public var reportInterval: String = "10s"
     public var cleanupPolicy: CleanupPolicy = .onSuccess

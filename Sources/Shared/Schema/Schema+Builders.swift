@@ -32,6 +32,15 @@ extension Schema {
         return schema
     }
 
+    /// A string that must match `regex`; `meaning` says in words what it expects.
+    public static func pattern(_ description: String, _ regex: String, meaning: String, maxLength: Int) -> Schema {
+        var schema = Schema(kind: .string, description: description)
+        schema.pattern = regex
+        schema.patternMeaning = meaning
+        schema.maxLength = maxLength
+        return schema
+    }
+
     public static func integer(
         _ description: String, minimum: Int64? = nil, maximum: Int64? = nil, default value: Int64? = nil, format: String = "int64"
     ) -> Schema {
