@@ -48,6 +48,9 @@ struct ControllerExportTests {
                 database: "flowtest")
             let started = (answer["results"]?.array?.first?["series"]?.array ?? []).compactMap { $0["values"]?.array?.first?.array?[1].number }
             #expect(Int64(started.reduce(0, +)) == status.summary?.flowsStarted, "\(answer)")
+            // Each agent's report says what its export did; the final report comes after the final flush.
+            let counts = try #require(status.agents?["exporting-generator-0"]?.latest?.influxDB)
+            #expect(counts.written > 0 && counts.dropped == 0 && counts.rejected == 0 && counts.pending == 0, "\(counts)")
             let echo = try await influx.influxQL("SELECT last(connections_accepted) FROM flowtest_echo WHERE agent = 'exporting-echo-0'", database: "flowtest")
             #expect(echo["results"]?.array?.first?["series"] != nil, "the echo pod exported too: \(echo)")
         }

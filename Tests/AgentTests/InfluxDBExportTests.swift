@@ -124,18 +124,18 @@ struct InfluxDBExportTests {
         await server.stop()
     }
 
-    /// VictoriaMetrics takes line protocol on both write APIs; a generator command with a token
-    /// (v2) writes what the VictoriaMetrics export API returns.
-    @Test func aGeneratorWritesToVictoriaMetricsThroughTheV2API() async throws {
+    /// VictoriaMetrics takes line protocol on both write APIs; a generator command writes what
+    /// the VictoriaMetrics export API returns, through either.
+    @Test(arguments: [["--influxdb-api", "v1", "--influxdb-database", "flowtest"], ["--influxdb-api", "v2", "--influxdb-org", "team", "--influxdb-bucket", "flows"]])
+    func aGeneratorWritesToVictoriaMetrics(api: [String]) async throws {
         let server = try await TimeSeriesServer.start(.victoriaMetrics)
         let echo = try await EchoFixture.start()
         let result = try await AgentProcess.run(
             [
                 "generate", "--target", "127.0.0.1", "--tcp-ports", String(echo.tcpPort), "--udp-ports", String(echo.udpPort),
                 "--pattern", "constant", "--rate", "20", "--max-concurrent", "4", "--time-limit", "2s", "--metrics-port", "0",
-                "--influxdb-url", server.url, "--influxdb-api", "v2", "--influxdb-org", "team", "--influxdb-bucket", "flows",
-                "--influxdb-interval", "500ms",
-            ], environment: ["FLOWTEST_INFLUXDB_TOKEN": "not-checked-by-victoria", "FLOWTEST_AGENT_NAME": "gen-a"])
+                "--influxdb-url", server.url, "--influxdb-interval", "500ms",
+            ] + api, environment: ["FLOWTEST_INFLUXDB_TOKEN": "not-checked-by-victoria", "FLOWTEST_AGENT_NAME": "gen-a"])
         await echo.stop()
         #expect(result.code == 0, "\(result.err.suffix(2000))")
         #expect(!result.err.contains("not-checked-by-victoria"), "the token never appears in the logs")

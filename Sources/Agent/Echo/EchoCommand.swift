@@ -34,17 +34,21 @@ struct EchoCommand: AsyncParsableCommand {
         let telemetry = try await runtime.bindTelemetry(settings) { metrics.publish() }
         let started = ContinuousClock.now
         let startTime = Date()
-        let reporter = try reportingSettings.map { settings in
-            StatusReporter(client: try settings.makeClient(), settings: settings, role: .echo, logger: runtime.logger) { finished in
-                .echo(echo.statistics(), elapsed: .now - started, finished: finished, started: startTime)
-            }
+        let exportWriter = exportSettings.map {
+            InfluxDBWriter(settings: $0, logger: runtime.logger, metrics: InfluxDBMetrics(registry: runtime.registry))
         }
-        let exporter = exportSettings.map { exportSettings in
+        // One report for the status and the export: the export's own counts ride along.
+        let makeReport: @Sendable (Bool) -> AgentReport = { finished in
+            var report = AgentReport.echo(echo.statistics(), elapsed: .now - started, finished: finished, started: startTime)
+            report.influxDB = exportWriter?.counts.reported
+            return report
+        }
+        let reporter = try reportingSettings.map { settings in
+            StatusReporter(client: try settings.makeClient(), settings: settings, role: .echo, logger: runtime.logger, makeReport: makeReport)
+        }
+        let exporter = exportWriter.map { writer in
             let identity = ExportIdentity(reporting: reportingSettings, role: "echo")
-            return InfluxDBExportService(writer: InfluxDBWriter(
-                settings: exportSettings, logger: runtime.logger, metrics: InfluxDBMetrics(registry: runtime.registry))) { finished in
-                InfluxDBExportService.points(.echo(echo.statistics(), elapsed: .now - started, finished: finished, started: startTime), identity)
-            }
+            return InfluxDBExportService(writer: writer) { finished in InfluxDBExportService.points(makeReport(finished), identity) }
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: telemetry)]
         if let reporter { services.append(.init(service: reporter)) }

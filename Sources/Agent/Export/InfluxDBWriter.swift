@@ -23,6 +23,11 @@ final class InfluxDBWriter: Sendable {
         var rejected: UInt64 = 0
         var pending = 0
         var failedWrites: UInt64 = 0
+
+        /// As the agent's report carries them.
+        var reported: ExportCounts {
+            ExportCounts(written: written, dropped: dropped, rejected: rejected, pending: Int64(pending))
+        }
     }
 
     private struct State {

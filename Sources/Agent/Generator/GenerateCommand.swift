@@ -30,17 +30,21 @@ struct GenerateCommand: AsyncParsableCommand {
             descriptorLimit: runtime.descriptorLimit, logger: runtime.logger)
         let telemetry = try await runtime.bindTelemetry(settings) { metrics.publish(statistics.snapshot()) }
         let startTime = Date()
-        let reporter = try reportingSettings.map { settings in
-            StatusReporter(client: try settings.makeClient(), settings: settings, role: .generator, logger: runtime.logger) { finished in
-                .generator(statistics.snapshot(), elapsed: generator.runProgress.elapsed, finished: finished, started: startTime)
-            }
+        let exportWriter = exportSettings.map {
+            InfluxDBWriter(settings: $0, logger: runtime.logger, metrics: InfluxDBMetrics(registry: runtime.registry))
         }
-        let exporter = exportSettings.map { exportSettings in
+        // One report for the status and the export: the export's own counts ride along.
+        let makeReport: @Sendable (Bool) -> AgentReport = { finished in
+            var report = AgentReport.generator(statistics.snapshot(), elapsed: generator.runProgress.elapsed, finished: finished, started: startTime)
+            report.influxDB = exportWriter?.counts.reported
+            return report
+        }
+        let reporter = try reportingSettings.map { settings in
+            StatusReporter(client: try settings.makeClient(), settings: settings, role: .generator, logger: runtime.logger, makeReport: makeReport)
+        }
+        let exporter = exportWriter.map { writer in
             let identity = ExportIdentity(reporting: reportingSettings, role: "generator", pattern: configuration.pattern.rawValue)
-            return InfluxDBExportService(writer: InfluxDBWriter(
-                settings: exportSettings, logger: runtime.logger, metrics: InfluxDBMetrics(registry: runtime.registry))) { finished in
-                InfluxDBExportService.points(.generator(statistics.snapshot(), elapsed: generator.runProgress.elapsed, finished: finished, started: startTime), identity)
-            }
+            return InfluxDBExportService(writer: writer) { finished in InfluxDBExportService.points(makeReport(finished), identity) }
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: telemetry)]
         if let reporter { services.append(.init(service: reporter)) }

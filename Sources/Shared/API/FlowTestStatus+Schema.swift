@@ -127,6 +127,12 @@ extension FlowTestStatus {
             "rtt": .passThrough(
                 "Generator round-trip histogram: count, max, p50/p99 for reading, and buckets as \"index:count\" (a bare count is the next index), log buckets of about 2 % merged across agents for percentiles."),
             "disruption": disruption("Generators in the continuous pattern: their outages, joined into intervals."),
+            "influxDB": .object(
+                "Agents with spec.export.influxDB: points written, dropped (oldest first, while the server was away), rejected by the server, and still pending.",
+                [
+                    "written": .integer("Points the server accepted."), "dropped": .integer("Points dropped because the buffer was full."),
+                    "rejected": .integer("Points the server refused; the agent's log says why."), "pending": .integer("Points not written yet."),
+                ]),
             "listeners": .array("Echo listener counters.", of: .passThrough("One listener's counters."), maxItems: 64),
         ])
 }
