@@ -5,6 +5,10 @@ import Prometheus
 import Testing
 @testable import FlowTestAgent
 
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -124,33 +128,52 @@ struct InfluxDBExportTests {
         await server.stop()
     }
 
-    /// VictoriaMetrics takes line protocol on both write APIs; a generator command writes what
-    /// the VictoriaMetrics export API returns, through either.
+    /// VictoriaMetrics takes line protocol on both write APIs: a local run writes, through
+    /// either, what the VictoriaMetrics export API returns, equal to the run's summary.
     @Test(arguments: [["--influxdb-api", "v1", "--influxdb-database", "flowtest"], ["--influxdb-api", "v2", "--influxdb-org", "team", "--influxdb-bucket", "flows"]])
-    func aGeneratorWritesToVictoriaMetrics(api: [String]) async throws {
+    func aLocalRunWritesToVictoriaMetrics(api: [String]) async throws {
         let server = try await TimeSeriesServer.start(.victoriaMetrics)
-        let echo = try await EchoFixture.start()
         let result = try await AgentProcess.run(
-            [
-                "generate", "--target", "127.0.0.1", "--tcp-ports", String(echo.tcpPort), "--udp-ports", String(echo.udpPort),
-                "--pattern", "constant", "--rate", "20", "--max-concurrent", "4", "--time-limit", "2s", "--metrics-port", "0",
-                "--influxdb-url", server.url, "--influxdb-interval", "500ms",
-            ] + api, environment: ["FLOWTEST_INFLUXDB_TOKEN": "not-checked-by-victoria", "FLOWTEST_AGENT_NAME": "gen-a"])
-        await echo.stop()
+            ["run", try manifestFile(), "--any-ports", "--quiet", "-o", "json", "--influxdb-url", server.url, "--influxdb-interval", "500ms"] + api,
+            environment: ["FLOWTEST_INFLUXDB_TOKEN": "not-checked-by-victoria"])
         #expect(result.code == 0, "\(result.err.suffix(2000))")
         #expect(!result.err.contains("not-checked-by-victoria"), "the token never appears in the logs")
-        let report = try JSONDecoder().decode(JSONValue.self, from: Data(result.out.utf8))
-        let expected = try #require(report["total"]?["counters"]?["flowsStarted"]?.number)
-        // VictoriaMetrics names each field measurement_field and makes tags labels.
+        let expected = Double(try #require(try status(result.out).summary?.flowsStarted))
+        // VictoriaMetrics names each field measurement_field and makes the tags labels.
         var latest: Double = 0
+        var seriesCount = 0
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {
-            let series = try await server.export(#"{__name__="flowtest_flows_started",agent="gen-a"}"#)
+            let series = try await server.export(#"{__name__="flowtest_flows_started",flowtest="exported",namespace="team"}"#)
             latest = series.compactMap { $0["values"]?.array?.last?.number }.reduce(0, +)
-            if latest == expected, series.count == 2 { break }
+            seriesCount = series.count
+            if latest == expected, seriesCount == 4 { break }
             try await Task.sleep(for: .milliseconds(250))
         }
-        #expect(latest == expected, "VictoriaMetrics holds the final figures")
+        #expect(latest == expected && seriesCount == 4, "2 generators × 2 protocols hold the final figures")
+        await server.stop()
+    }
+
+    /// A point the server refuses (here: a field whose type conflicts with what the database
+    /// already holds) rejects its batch with a 400 that names the line: logged, counted, never
+    /// retried, and the test's result is untouched.
+    @Test func aBatchTheServerRefusesIsLoggedWithItsAnswerAndCounted() async throws {
+        let server = try await TimeSeriesServer.start(.influxDB)
+        _ = try await server.influxQL("CREATE DATABASE flowtest")
+        var request = URLRequest(url: URL(string: server.url + "/write?db=flowtest")!)
+        request.httpMethod = "POST"
+        // Now, not at time 1: InfluxDB 1.x checks field types per shard, and shards are by time.
+        request.httpBody = Data("flowtest_flows started=\"a string\" \(Int64(Date().timeIntervalSince1970 * 1e9))".utf8)
+        _ = try await URLSession.shared.data(for: request)
+        let result = try await AgentProcess.run([
+            "run", try manifestFile(), "--any-ports", "--quiet", "-o", "json",
+            "--influxdb-url", server.url, "--influxdb-database", "flowtest", "--influxdb-interval", "500ms",
+        ])
+        #expect(result.code == 0, "\(result.err.suffix(2000))")
+        #expect(try status(result.out).phase == .succeeded)
+        #expect(result.err.contains("InfluxDB rejected a batch of"), "\(result.err.suffix(2000))")
+        #expect(result.err.contains("field type conflict"), "the server's answer, which names the field")
+        #expect(!result.err.contains("rejected=0"), "the final count says how many were rejected")
         await server.stop()
     }
 

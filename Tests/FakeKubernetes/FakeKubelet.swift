@@ -22,6 +22,8 @@ public final class FakeKubelet: Sendable {
         public var ip = ""
         /// 0 for the first run of the container, then one more per restart.
         public var restartCount = 0
+        /// The container's `env` as in its spec.
+        public var env: [JSONValue] = []
     }
 
     /// Runs a pod's container; returns true when it exited successfully.
@@ -59,7 +61,7 @@ public final class FakeKubelet: Sendable {
                         role: pod["metadata"]?["labels"]?["flowtest.dev/role"]?.string ?? "",
                         arguments: pod["spec"]?["containers"]?.array?.first?["args"]?.array?.compactMap(\.string) ?? [],
                         restartPolicy: pod["spec"]?["restartPolicy"]?.string ?? "Always",
-                        probes: Self.probes(of: pod))
+                        probes: Self.probes(of: pod), env: pod["spec"]?["containers"]?.array?.first?["env"]?.array ?? [])
                     group.addTask { [self] in await runPod(described) }
                 }
                 try? await Task.sleep(for: .milliseconds(25))

@@ -86,7 +86,10 @@ enum Containers {
     /// cluster) and generators keep the targets the controller gave them: Pods mode then runs a
     /// real full mesh, and a killed echo's container restarts at the same address. `agents`
     /// learns every process, for a test that kills one.
-    static func real(server: FakeAPIServer, podAddresses: Bool = false, agents: RunningAgents? = nil) throws -> FakeKubelet.Container {
+    /// `secrets` plays the Secrets the kubelet reads for `secretKeyRef` variables (name → key → value).
+    static func real(
+        server: FakeAPIServer, podAddresses: Bool = false, agents: RunningAgents? = nil, secrets: [String: [String: String]] = [:]
+    ) throws -> FakeKubelet.Container {
         let kubeconfig = try StatusReporterTests.kubeconfig(for: server)
         let echoPorts = Mutex<(tcp: Int, udp: Int)?>(nil)
         let sharedPort = Mutex<Int?>(nil)
@@ -103,7 +106,7 @@ enum Containers {
                 }
                 arguments += ["--kubeconfig", kubeconfig]
                 if podAddresses { arguments += ["--bind-address", pod.ip] }
-                let environment = ["FLOWTEST_AGENT_NAME": pod.name, "FLOWTEST_POD_UID": pod.uid]
+                let environment = ["FLOWTEST_AGENT_NAME": pod.name, "FLOWTEST_POD_UID": pod.uid].merging(secretVariables(pod, secrets)) { $1 }
                 guard let echo = try? AgentProcess(arguments, environment: environment) else { return false }
                 agents?.started(pod.name, pid: echo.process.processIdentifier)
                 let prober = KubeletProber(client: kubelet, pod: pod, metricsPort: metricsPort)
@@ -132,7 +135,8 @@ enum Containers {
                 if let index = arguments.firstIndex(of: flag) { arguments[index + 1] = value }
             }
             arguments += ["--kubeconfig", kubeconfig]
-            guard let agent = try? AgentProcess(arguments, environment: ["FLOWTEST_AGENT_NAME": pod.name, "FLOWTEST_POD_UID": pod.uid]) else { return false }
+            let environment = ["FLOWTEST_AGENT_NAME": pod.name, "FLOWTEST_POD_UID": pod.uid].merging(secretVariables(pod, secrets)) { $1 }
+            guard let agent = try? AgentProcess(arguments, environment: environment) else { return false }
             agents?.started(pod.name, pid: agent.process.processIdentifier)
             let prober = KubeletProber(client: kubelet, pod: pod, metricsPort: metricsPort)
             let result = await withTaskCancellationHandler {
@@ -142,6 +146,18 @@ enum Containers {
             }
             return result.code == 0
         }
+    }
+
+    /// The pod's `secretKeyRef` variables with their values, as the kubelet resolves them.
+    private static func secretVariables(_ pod: FakeKubelet.Pod, _ secrets: [String: [String: String]]) -> [String: String] {
+        var variables: [String: String] = [:]
+        for variable in pod.env {
+            guard let name = variable["name"]?.string, let reference = variable["valueFrom"]?["secretKeyRef"],
+                let secret = reference["name"]?.string, let key = reference["key"]?.string, let value = secrets[secret]?[key]
+            else { continue }
+            variables[name] = value
+        }
+        return variables
     }
 
     /// Runs `body` while `prober` probes, as the kubelet probes a running container; probing

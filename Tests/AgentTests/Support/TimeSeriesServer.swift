@@ -24,7 +24,10 @@ struct TimeSeriesServer: Sendable {
 
     var url: String { "http://127.0.0.1:\(port)" }
 
-    static func start(_ kind: Kind, port fixedPort: Int? = nil, directory fixedDirectory: URL? = nil) async throws -> TimeSeriesServer {
+    /// `authentication`: InfluxDB requires credentials (create the admin user first, with `influxQL`).
+    static func start(
+        _ kind: Kind, port fixedPort: Int? = nil, directory fixedDirectory: URL? = nil, authentication: Bool = false
+    ) async throws -> TimeSeriesServer {
         let port: Int
         if let fixedPort { port = fixedPort } else { port = try await FreePort.tcp() }
         let directory = fixedDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("flowtest-tsdb-\(UUID().uuidString)")
@@ -47,6 +50,7 @@ struct TimeSeriesServer: Sendable {
                 [http]
                   bind-address = "127.0.0.1:\(port)"
                   log-enabled = false
+                  auth-enabled = \(authentication)
                 [logging]
                   level = "warn"
                 """
@@ -82,10 +86,11 @@ struct TimeSeriesServer: Sendable {
     }
 
     /// InfluxQL on InfluxDB 1.x: `/query` (POST for statements that write, such as CREATE DATABASE).
-    func influxQL(_ query: String, database: String? = nil) async throws -> JSONValue {
+    func influxQL(_ query: String, database: String? = nil, user: (name: String, password: String)? = nil) async throws -> JSONValue {
         var components = URLComponents(string: url + "/query")!
         components.queryItems = [URLQueryItem(name: "q", value: query), URLQueryItem(name: "epoch", value: "ns")]
             + (database.map { [URLQueryItem(name: "db", value: $0)] } ?? [])
+            + (user.map { [URLQueryItem(name: "u", value: $0.name), URLQueryItem(name: "p", value: $0.password)] } ?? [])
         var request = URLRequest(url: components.url!)
         request.httpMethod = "POST"
         let (data, _) = try await URLSession.shared.data(for: request)
