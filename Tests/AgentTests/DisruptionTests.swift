@@ -61,7 +61,7 @@ struct DisruptionTests {
         #expect(interval.peers == ["127.0.0.2:\(port)"], "only the stopped echo's flows")
         #expect(interval.outages == 4, "2 TCP and 2 UDP flows went to 127.0.0.2")
         // TCP saw its connections close; UDP, the port unreachable (or, at worst, silence).
-        #expect(Set(interval.causes.keys).isSubset(of: [.closed, .reset, .refused, .timeout]), "\(interval.causes)")
+        #expect(Set(interval.causes.keys).isSubset(of: [.closed, .reset, .refused, .timeout, .connectTimeout]), "\(interval.causes)")
         #expect(interval.causes[.closed, default: 0] + interval.causes[.reset, default: 0] >= 1, "\(interval.causes)")
         // At least once each; twice when a reconnect reached the closing listener in between.
         #expect(interval.reconnects >= 2 && disruption.connectionsLost == disruption.connectionsReestablished, "\(interval.description)")

@@ -180,9 +180,9 @@ struct GeneratorTests {
         }
     }
 
-    /// Beyond its descriptor budget the generator fails flows as `local` instead of running out of
-    /// descriptors (where the runtime itself would trap).
-    @Test func flowsBeyondTheDescriptorBudgetFailAsLocal() async throws {
+    /// Beyond its descriptor budget the generator fails flows as `descriptorsExhausted` instead of
+    /// running out of descriptors (where the runtime itself would trap).
+    @Test func flowsBeyondTheDescriptorBudgetFailAsDescriptorsExhausted() async throws {
         let echo = try await EchoFixture.start()
         var runner = GeneratorRunner(port: echo.tcpPort) {
             $0.udpPorts = [echo.udpPort]
@@ -194,7 +194,7 @@ struct GeneratorTests {
         runner.descriptorLimit = FileDescriptorLimit.reserve + 20
         let report = try await runner.run()
         #expect(report.total.counters.flowsCompleted == 20)
-        #expect(report.total.counters.failures == ["local": 40])
+        #expect(report.total.counters.failures == ["descriptorsExhausted": 40])
         await echo.stop()
     }
 

@@ -65,7 +65,7 @@ final class ContinuousTCPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
             }
             .connect(to: context.address)
             .hop(to: context.loop)
-            .whenFailure { [self] error in connectFailed(FlowFailureReason(classifying: error), generation: attempt, startedAt: now) }
+            .whenFailure { [self] error in connectFailed(FlowFailureReason(classifyingConnectError: error), generation: attempt, startedAt: now) }
     }
 
     private func connectFailed(_ cause: FlowFailureReason, generation attempt: Int, startedAt: NIODeadline) {

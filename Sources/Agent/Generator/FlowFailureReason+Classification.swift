@@ -9,13 +9,20 @@ import Musl
 #endif
 
 extension FlowFailureReason {
+    /// Maps an error from establishing a connection: the kernel giving up on its SYNs (ETIMEDOUT)
+    /// is a connect timeout too.
+    init(classifyingConnectError error: any Error) {
+        let reason = FlowFailureReason(classifying: error)
+        self = reason == .timeout ? .connectTimeout : reason
+    }
+
     /// Maps a socket or NIO error to the reason it is counted under.
     init(classifying error: any Error) {
         switch error {
         case let ioError as IOError:
             self.init(errno: ioError.errnoCode)
         case ChannelError.connectTimeout:
-            self = .timeout
+            self = .connectTimeout
         case let connectionError as NIOConnectionError:
             // Only host-name connects produce this; a failed lookup is DNS, anything else the first cause.
             if connectionError.dnsAError != nil || connectionError.dnsAAAAError != nil, connectionError.connectionErrors.isEmpty {
@@ -38,7 +45,9 @@ extension FlowFailureReason {
         case ETIMEDOUT: self = .timeout
         case EHOSTUNREACH, ENETUNREACH, EHOSTDOWN, ENETDOWN: self = .unreachable
         // EADDRNOTAVAIL on connect means no ephemeral port is left for this destination.
-        case EMFILE, ENFILE, EADDRNOTAVAIL, ENOBUFS: self = .local
+        case EADDRNOTAVAIL: self = .sourcePortsExhausted
+        case EMFILE, ENFILE: self = .descriptorsExhausted
+        case ENOBUFS, ENOMEM: self = .kernelMemory
         default: self = .other
         }
     }

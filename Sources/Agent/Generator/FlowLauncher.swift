@@ -41,14 +41,14 @@ final class FlowLauncher: Sendable {
         guard var address else { return recordLaunchFailure(flow, shard: shard, reason: .dns) }
         // Counts the new flow itself, which flowOpened already added.
         guard environment.statistics.unsettledFlows <= socketBudget else {
-            return recordLaunchFailure(flow, shard: shard, reason: .local)
+            return recordLaunchFailure(flow, shard: shard, reason: .descriptorsExhausted)
         }
         address.port = flow.port
         if environment.continuous { return startContinuous(flow, to: address, slot: slot, lifetimeEnd: lifetimeEnd) }
         let connected = connect(flow, to: address, slot: slot, lifetimeEnd: lifetimeEnd)
         // Once connected, the flow's handler enters its loop's open flows and takes it from there.
         connected.whenFailure { [self] error in
-            recordLaunchFailure(flow, shard: shard, reason: FlowFailureReason(classifying: error))
+            recordLaunchFailure(flow, shard: shard, reason: FlowFailureReason(classifyingConnectError: error))
         }
     }
 
