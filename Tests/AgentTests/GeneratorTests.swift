@@ -218,6 +218,27 @@ struct GeneratorTests {
         await echo.stop()
     }
 
+    /// Each event loop paces its own flows; once the flow count is spent, the loops still waiting
+    /// for their next arrival stop too, instead of the run lasting until that arrival.
+    @Test func aSpentFlowCountEndsThePacingOfEveryLoop() async throws {
+        let echo = try await EchoFixture.start()
+        let runner = GeneratorRunner(port: echo.tcpPort) {
+            $0.flowProtocol = .tcp
+            $0.pattern = .random
+            // Arrivals about 100 s apart: the second loop's first one is far beyond the bound below.
+            $0.rate = 0.01
+            $0.minDuration = .milliseconds(50)
+            $0.maxDuration = .milliseconds(50)
+            $0.flowCount = 1
+        }
+        let started = ContinuousClock.now
+        let report = try await runner.run()
+        #expect(report.total.counters.flowsStarted == 1)
+        #expect(report.total.counters.flowsCompleted == 1)
+        #expect(ContinuousClock.now - started < .seconds(50))
+        await echo.stop()
+    }
+
     @Test func anUnresolvableTargetCountsAsDNSFailures() async throws {
         let runner = GeneratorRunner(port: 9) {
             $0.targets = ["no-such-host.invalid"]

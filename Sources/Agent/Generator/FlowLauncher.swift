@@ -32,9 +32,20 @@ final class FlowLauncher: Sendable {
         self.connectTimeout = TimeAmount(configuration.connectTimeout)
     }
 
+    /// How many event loops flows are spread over; flow `index` lives on loop `index % loopCount`.
+    var loopCount: Int { loops.count }
+
+    /// The event loop at `slot`.
+    func loop(at slot: Int) -> any EventLoop { loops[slot] }
+
+    /// The timing wheel of the event loop at `slot`.
+    func wheel(at slot: Int) -> FlowTimerWheel { wheels[slot] }
+
     /// Starts `flow` towards `address`; a nil address means the target name did not resolve.
+    /// Call on the flow's own loop, `loop(at: flow.index % loopCount)`, where its pacer runs.
     func launch(_ flow: ScheduledFlow, to address: SocketAddress?, lifetimeEnd: NIODeadline) {
         let slot = Int(flow.index % UInt64(loops.count))
+        loops[slot].assertInEventLoop()
         let shard = environment.statistics.shards[slot]
         shard.update { $0.counters[flow.transport].flowsStarted += 1 }
         environment.statistics.flowOpened(flow.transport)
@@ -88,7 +99,7 @@ final class FlowLauncher: Sendable {
             case .tcp: ContinuousTCPFlow(context)
             case .udp: ContinuousUDPFlow(context)
             }
-        loops[slot].execute { continuous.start() }
+        continuous.start()
     }
 
     private func recordLaunchFailure(_ flow: ScheduledFlow, shard: FlowStatisticsShard, reason: FlowFailureReason) {

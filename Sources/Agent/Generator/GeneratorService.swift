@@ -7,8 +7,9 @@ import ServiceLifecycle
 /// Runs a generator: starts flows on schedule until the flow count or time limit is reached (or
 /// shutdown is requested), then waits for open flows to end.
 ///
-/// Pacing is level-based: at each wake-up it starts every flow whose start time has passed, so a
-/// late wake-up delays a few flows by microseconds but never changes how many start per second.
+/// Pacing is level-based: each event loop's pacer starts, at every wake-up of the loop's timing
+/// wheel (1 ms slots), each of its flows whose start time has passed, so a late wake-up delays a
+/// few flows by a millisecond or so but never changes how many start per second.
 final class GeneratorService: Service, Sendable {
     let configuration: GeneratorConfiguration
     let statistics: GeneratorStatistics
@@ -42,7 +43,6 @@ final class GeneratorService: Service, Sendable {
             ])
         let clock = ContinuousClock()
         let start = clock.now
-        let startDeadline = NIODeadline.now()
         progress.started()
         launcher.start()
         defer { launcher.stop() }
@@ -57,7 +57,7 @@ final class GeneratorService: Service, Sendable {
             }
             // Shutdown (SIGTERM/SIGINT) cancels pacing; flows still open are then stopped below.
             await cancelWhenGracefulShutdown { [self] in
-                await startFlows(clock: clock, start: start, startDeadline: startDeadline)
+                await startFlows()
                 await waitForOpenFlows(clock: clock, start: start)
             }
             launcher.stopAll()
@@ -68,45 +68,50 @@ final class GeneratorService: Service, Sendable {
         logger.info("generator finished", metadata: ["flows": "\(statistics.snapshot().total.flowsStarted)"])
     }
 
-    private func startFlows(clock: ContinuousClock, start: ContinuousClock.Instant, startDeadline: NIODeadline) async {
+    /// Starts the run's flows on schedule, each event loop its own (`FlowPacer`), until the flow
+    /// count or time limit is reached or the task is cancelled; meanwhile re-resolves target names.
+    private func startFlows() async {
         let resolvers = configuration.targets.map { TargetResolver(host: $0) }
-        var addresses: [SocketAddress?] = []
-        for resolver in resolvers { addresses.append(await resolver.resolve(logger: logger)) }
-        let refreshInterval = resolvers[0].refreshInterval
-        let needsResolving = resolvers.contains { !$0.isLiteral }
-        var nextResolve = clock.now + refreshInterval
+        var resolved: [SocketAddress?] = []
+        for resolver in resolvers { resolved.append(await resolver.resolve(logger: logger)) }
+        let addresses = TargetAddresses(resolved)
         let schedule = FlowSchedule(
             pattern: configuration.pattern, rate: configuration.rate, maxConcurrent: configuration.maxConcurrent,
             minDuration: configuration.minDuration, maxDuration: configuration.maxDuration,
             protocol: configuration.flowProtocol, tcpPorts: configuration.tcpPorts, udpPorts: configuration.udpPorts,
             targetCount: resolvers.count, seed: configuration.seed, runLength: configuration.timeLimit)
-        let runEnd = configuration.timeLimit.map { startDeadline + TimeAmount($0) }
-        // flowCount counts flows started: an arrival skipped at maxConcurrent is not a flow.
-        var launched: UInt64 = 0
-        for flow in schedule {
-            if let count = configuration.flowCount, launched >= count { break }
-            if let limit = configuration.timeLimit, flow.start >= limit { break }
-            let due = start + flow.start
-            // Sleeping for less than this costs more in wake-up latency than it saves.
-            if due - clock.now > .microseconds(200) {
-                do { try await Task.sleep(until: due, tolerance: .microseconds(100), clock: clock) } catch { return }
+        let pacing = FlowPacing()
+        // Taken after resolving, so a slow lookup does not make the first flows late.
+        let run = FlowPacer.Run(
+            launcher: launcher, statistics: statistics, progress: progress, addresses: addresses,
+            budget: FlowCountBudget(limit: configuration.flowCount), pacing: pacing, startDeadline: .now(),
+            timeLimit: configuration.timeLimit,
+            skipAtConcurrent: configuration.pattern == .random ? configuration.maxConcurrent : nil)
+        for slot in 0..<launcher.loopCount { pacing.add(FlowPacer(slot: slot, schedule: schedule, run: run)) }
+        let paced = pacing.start(on: launcher.loop(at: 0))
+        await withDiscardingTaskGroup { group in
+            if resolvers.contains(where: { !$0.isLiteral }) {
+                group.addTask { [logger] in await Self.keepResolving(resolvers, into: addresses, logger: logger) }
             }
-            if Task.isCancelled { return }
-            if clock.now >= nextResolve, needsResolving {
-                for (position, resolver) in resolvers.enumerated() where !resolver.isLiteral {
-                    addresses[position] = await resolver.resolve(logger: logger)
-                }
-                nextResolve = clock.now + refreshInterval
+            await withTaskCancellationHandler {
+                try? await paced.get()
+            } onCancel: {
+                pacing.cancelAll()
             }
-            progress.recordStart(at: clock.now - start)
-            if configuration.pattern == .random, statistics.activeFlows >= configuration.maxConcurrent {
-                statistics.flowSkipped()
-                continue
+            group.cancelAll()
+        }
+        // Also lets go of the pacers once they have all finished on their own.
+        pacing.cancelAll()
+    }
+
+    /// Looks target names up again every refresh interval, so a Service that appears or moves is
+    /// picked up; ends when cancelled.
+    private static func keepResolving(_ resolvers: [TargetResolver], into addresses: TargetAddresses, logger: Logger) async {
+        while true {
+            do { try await Task.sleep(for: resolvers[0].refreshInterval) } catch { return }
+            for (position, resolver) in resolvers.enumerated() where !resolver.isLiteral {
+                addresses.update(await resolver.resolve(logger: logger), at: position)
             }
-            var lifetimeEnd = startDeadline + TimeAmount(flow.start + flow.lifetime)
-            if let runEnd { lifetimeEnd = min(lifetimeEnd, runEnd) }
-            launcher.launch(flow, to: addresses[flow.target], lifetimeEnd: lifetimeEnd)
-            launched += 1
         }
     }
 

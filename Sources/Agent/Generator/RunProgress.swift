@@ -2,7 +2,7 @@ import Synchronization
 
 /// When the run started and ended, and how evenly flows were started: flows per whole second.
 ///
-/// Written by the pacing loop only; read by the monitor and the final report.
+/// Written by the pacers on the event loops; read by the monitor and the final report.
 final class RunProgress: Sendable {
     struct Figures: Sendable {
         var startTime = ContinuousClock.now
@@ -30,14 +30,15 @@ final class RunProgress: Sendable {
         state.withLock { $0.endTime = .now }
     }
 
-    func recordStart(at offset: Duration) {
+    /// Records `count` flows started together, `offset` after the start of the run.
+    func recordStarts(_ count: Int, at offset: Duration) {
         let second = Int(offset.components.seconds)
         state.withLock { figures in
             if second >= figures.startsPerSecond.count {
                 figures.startsPerSecond.append(contentsOf: repeatElement(0, count: second - figures.startsPerSecond.count + 1))
             }
-            figures.startsPerSecond[second] += 1
-            figures.lastStart = offset
+            figures.startsPerSecond[second] += UInt64(count)
+            figures.lastStart = max(figures.lastStart, offset)
         }
     }
 }
