@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""New TCP flows per second: FlowTest against the kernel's own limit, in the same run.
+
+    bench/newflows.py AGENT [--duration 10] [--out FILE.json]
+
+The anchor is bench/newflows.c (compiled here with the system's cc): an epoll echo with one thread
+per core, and blocking clients (2, 4 and 8 threads) doing connect, one 64-byte exchange, close,
+round-robin over 8 ports. Its best flows/s is the kernel's limit on these cores.
+
+FlowTest is then asked for rising rates, as fractions of that anchor. A step holds when the
+generator started at least 99 % of the requested flows, the starts per whole second never fell
+below 95 % of the rate (so a slow first second cannot hide behind a fast average), and at most
+0.1 % of the flows failed. After the first step that does not hold, one more step halfway between
+the last held and the failed rate narrows the figure. Every step gets 8 destination ports of its
+own, and starts only once the TIME_WAIT sockets of the previous ones have drained (at most 65 s),
+so no step inherits another's source-port state. The figure is the highest rate held.
+"""
+import argparse, json, os, re, signal, subprocess, sys, tempfile, time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TIME_WAIT_QUIET = 20_000
+
+
+def time_wait_sockets():
+    text = subprocess.run(["ss", "-s"], capture_output=True, text=True).stdout
+    match = re.search(r"timewait (\d+)", text)
+    return int(match.group(1)) if match else 0
+
+
+def drain_time_wait():
+    """Waits until TIME_WAIT sockets are few (at most 65 s, their lifetime); returns how many were left."""
+    deadline = time.monotonic() + 65
+    while time_wait_sockets() > TIME_WAIT_QUIET and time.monotonic() < deadline:
+        time.sleep(1)
+    return time_wait_sockets()
+
+
+class Ports:
+    """Fresh blocks of 8 ports, one per step, below the ephemeral range."""
+    def __init__(self, base=23000):
+        self.next = base
+
+    def take(self, count=8):
+        block = list(range(self.next, self.next + count))
+        self.next += count + 2
+        return block
+
+
+def compile_anchor(workdir):
+    binary = os.path.join(workdir, "newflows")
+    subprocess.run(["cc", "-O2", "-pthread", "-o", binary, os.path.join(HERE, "newflows.c")], check=True)
+    return binary
+
+
+def anchor(binary, ports, duration):
+    runs = []
+    for threads in (2, 4, 8):
+        block = ports.take()
+        left = drain_time_wait()
+        server = subprocess.Popen([binary, "server", *map(str, block)])
+        time.sleep(0.3)
+        out = subprocess.run([binary, "client", "127.0.0.1", str(threads), str(duration), *map(str, block)],
+                             capture_output=True, text=True, check=True).stdout
+        server.kill(); server.wait()
+        result = json.loads(out)
+        result.update(threads=threads, timeWaitAtStart=left)
+        runs.append(result)
+        print(f"newflows: C anchor, {threads} client threads: {result['perSecond']:.0f}/s, {result['failed']} failed", file=sys.stderr)
+    return runs
+
+
+def flowtest_step(agent, ports, rate, duration):
+    block = ports.take()
+    left = drain_time_wait()
+    joined = ",".join(map(str, block))
+    echo = subprocess.Popen([agent, "echo", "--tcp-ports", joined, "--udp-ports", str(block[-1] + 1), "--metrics-port", "0",
+                             "--log-level", "error"], stdout=subprocess.DEVNULL)
+    time.sleep(0.5)
+    # Each flow lives 5 ms: connect, one 64-byte exchange at once (the next would be due after 1 s), close.
+    out = subprocess.run([agent, "generate", "--target", "127.0.0.1", "--tcp-ports", joined, "--metrics-port", "0",
+                          "--log-level", "error", "--protocol", "tcp", "--pattern", "constant", "--rate", str(rate),
+                          "--max-concurrent", str(max(1, rate // 200)), "--message-interval", "1s", "--payload-size", "64",
+                          "--time-limit", f"{duration}s"], capture_output=True, text=True).stdout
+    echo.send_signal(signal.SIGTERM); echo.wait()
+    report = json.loads(out)
+    counters = report["tcp"]["counters"]
+    started = counters["flowsStarted"]
+    start_rate = report["startRate"]
+    step = {
+        "requested": rate,
+        "started": started,
+        "completedPerSecond": round(counters["flowsCompleted"] / report["elapsedSeconds"]),
+        "failed": counters["flowsFailed"],
+        "failures": counters.get("failures", {}),
+        "minStartsPerSecond": start_rate.get("minPerSecond", 0),
+        "timeWaitAtStart": left,
+    }
+    step["held"] = (started >= 0.99 * rate * duration and step["minStartsPerSecond"] >= 0.95 * rate
+                    and step["failed"] * 1000 <= started)
+    print(f"newflows: FlowTest at {rate}/s: {step['completedPerSecond']}/s completed, {step['failed']} failed "
+          f"{step['failures'] or ''}, slowest second {step['minStartsPerSecond']} starts: {'held' if step['held'] else 'not held'}",
+          file=sys.stderr)
+    return step
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("agent")
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--out")
+    args = parser.parse_args()
+    ports = Ports()
+    with tempfile.TemporaryDirectory() as workdir:
+        runs = anchor(compile_anchor(workdir), ports, args.duration)
+    best = max(run["perSecond"] for run in runs)
+    steps, held, failed_at = [], 0, None
+    for fraction in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1):
+        rate = int(round(best * fraction, -2))
+        step = flowtest_step(args.agent, ports, rate, args.duration)
+        steps.append(step)
+        if not step["held"]:
+            failed_at = rate
+            break
+        held = rate
+    if failed_at and held:
+        rate = int(round((held + failed_at) / 2, -2))
+        if held < rate < failed_at:
+            step = flowtest_step(args.agent, ports, rate, args.duration)
+            steps.append(step)
+            if step["held"]:
+                held = rate
+    result = {"anchor": runs, "anchorBest": best, "steps": steps, "sustained": held, "ratio": round(held / best, 2)}
+    text = json.dumps(result)
+    if args.out:
+        with open(args.out, "w") as file:
+            file.write(text + "\n")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
