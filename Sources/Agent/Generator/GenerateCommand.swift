@@ -34,7 +34,7 @@ struct GenerateCommand: AsyncParsableCommand {
             InfluxDBWriter(settings: $0, logger: runtime.logger, metrics: InfluxDBMetrics(registry: runtime.registry))
         }
         // One report for the status and the export: the export's own counts ride along.
-        let recorder = TimeSeriesRecorder()
+        let recorder = TimeSeriesRecorder(byteLimit: configuration.timelineBytes)
         let makeReport: @Sendable (Bool) -> AgentReport = { finished in
             var report = AgentReport.generator(
                 statistics.snapshot(), elapsed: generator.runProgress.elapsed, finished: finished, started: startTime, timeline: recorder.series)

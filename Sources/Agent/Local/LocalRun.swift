@@ -58,7 +58,7 @@ struct LocalRun {
                 descriptorLimit: perGenerator, logger: logger))
         }
         let runner = LocalGeneratorsService(generators: generators, showProgress: !options.quiet)
-        let recorders = generators.map { _ in TimeSeriesRecorder() }
+        let recorders = generators.map { TimeSeriesRecorder(byteLimit: $0.configuration.timelineBytes) }
         let echoMetrics = echo.map { EchoMetrics(registry: runtime.registry, listeners: $0.listeners) }
         let telemetry = try await runtime.bindTelemetry(settings) {
             echoMetrics?.publish()

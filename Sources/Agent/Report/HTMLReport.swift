@@ -138,7 +138,9 @@ struct HTMLReport {
     private func udpSection() -> String {
         let empty = timeline?.hasUDP == false ? "no UDP datagram was sent" : nil
         let loss = timeChart("udp-loss", "UDP datagrams lost per step, in percent of those sent", unit: "% lost", timeline.map { [.init(name: "loss", points: $0.udpLossPercent)] } ?? [], empty: empty)
-        let jitter = timeChart("udp-jitter", "Mean RFC 3550 jitter of the UDP flows that ended in each step", unit: "ms", timeline.map { [.init(name: "jitter", points: $0.udpJitterMilliseconds)] } ?? [], empty: empty)
+        let jitter = timeChart(
+            "udp-jitter", "Mean RFC 3550 jitter of the UDP flows that ended in each step", unit: "ms", timeline.map { [.init(name: "jitter", points: $0.udpJitterMilliseconds)] } ?? [],
+            empty: empty ?? (timeline == nil ? nil : "no UDP flow reported jitter yet (a flow reports it when it ends)"))
         return section(
             "udp", "UDP loss and jitter", loss + jitter,
             note: "Overall loss \(ReportFormat.percent(summary.udpLossPercent)) of \(ReportFormat.count(summary.udpDatagramsSent)) datagrams. A flow counts its losses and its jitter when it ends.")

@@ -22,9 +22,12 @@ final class TimeSeriesRecorder: Sendable {
 
     private let state = Mutex(State())
     let limit: Int
+    /// The most bytes the series' samples may take in a report (`--timeline-bytes`).
+    let byteLimit: Int
 
-    init(limit: Int = TimeSeries.sampleLimit) {
+    init(limit: Int = TimeSeries.sampleLimit, byteLimit: Int = TimeSeries.textLimit) {
         self.limit = limit
+        self.byteLimit = byteLimit
     }
 
     /// The series so far; nil before the first sample.
@@ -59,7 +62,7 @@ final class TimeSeriesRecorder: Sendable {
             sample.udpJitterFlows = delta(current.udp.udpJitterFlows, previous.udp.udpJitterFlows)
             sample.rtt = current.rtt.since(previous.rtt)
             var series = state.series ?? TimeSeries(startMilliseconds: unixMilliseconds)
-            series.record(sample, at: unixMilliseconds, limit: limit)
+            series.record(sample, at: unixMilliseconds, limit: limit, byteLimit: byteLimit)
             state.series = series
             state.previous = current
         }

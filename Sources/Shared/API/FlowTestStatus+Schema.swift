@@ -141,7 +141,7 @@ extension FlowTestStatus {
         "Generators: figures over time for `flowtest-agent report`, on a wall-clock grid shared by every agent; sample k covers ((k-1)·step, k·step] in Unix milliseconds.",
         required: ["stepMilliseconds", "startUnixMilliseconds", "endUnixMilliseconds", "firstSample", "samples"],
         [
-            "stepMilliseconds": .integer("The length of one step: 1000 times a power of two (it doubles to keep at most \(TimeSeries.sampleLimit) samples).", minimum: 1000),
+            "stepMilliseconds": .integer("The length of one step: 1000 times a power of two (it doubles to keep at most \(TimeSeries.sampleLimit) samples, and the text within --timeline-bytes).", minimum: 1000),
             "startUnixMilliseconds": .integer("When sampling began; the first sample covers from here."),
             "endUnixMilliseconds": .integer("When the last sample was taken."),
             "firstSample": .integer("The index k of the first sample."),

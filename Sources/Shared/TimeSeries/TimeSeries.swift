@@ -9,10 +9,22 @@
 public struct TimeSeries: Sendable, Equatable {
     /// The finest step: one sample a second.
     public static let baseStepMilliseconds: Int64 = 1000
-    /// Samples a report carries at most; 30 to 60 once a run is longer than a minute. Sized so
-    /// that 100 generators' series with every field busy stay inside the status budget
-    /// (StatusLayoutTests; README, "Reports").
-    public static let sampleLimit = 40
+    /// Samples a series keeps at most (60 to 120 in a long run): enough for a plot's shape.
+    public static let sampleLimit = 120
+    /// What every generator's series together may take of the status: 200 KiB, which keeps a
+    /// status of 100 busy continuous generators (ten restarted) with full outage timelines
+    /// under 1 MiB, as the status layout has always been held (StatusLayoutTests).
+    public static let statusBudget = 200 * 1024
+
+    /// The bytes one generator's series may take when `generators` share the budget, with a
+    /// tenth more reports for restarted incarnations; a few generators get `textLimit`.
+    public static func byteLimit(generators: Int64) -> Int {
+        let reports = max(1, Int(generators) + (Int(generators) + 9) / 10)
+        return min(textLimit, max(minimumByteLimit, statusBudget / reports))
+    }
+
+    /// The smallest byte limit: a few busy samples; below it a series would say nothing.
+    public static let minimumByteLimit = 512
 
     /// The length of one step: `baseStepMilliseconds` times a power of two.
     public private(set) var stepMilliseconds: Int64
@@ -36,19 +48,18 @@ public struct TimeSeries: Sendable, Equatable {
     }
 
     /// Adds what happened up to `unixMilliseconds` (since the previous sample) to its step, then
-    /// coarsens until at most `limit` samples remain.
-    public mutating func record(_ sample: TimeSeriesSample, at unixMilliseconds: Int64, limit: Int = sampleLimit) {
+    /// coarsens until at most `limit` samples remain and their text takes at most `byteLimit`.
+    public mutating func record(_ sample: TimeSeriesSample, at unixMilliseconds: Int64, limit: Int = sampleLimit, byteLimit: Int = textLimit) {
         let index = index(of: unixMilliseconds)
         if samples[index] == nil { samples[index] = sample } else { samples[index]!.append(sample) }
         endMilliseconds = max(endMilliseconds, unixMilliseconds)
-        while samples.count > max(limit, 2) || (samples.count > 1 && sampleText.utf8.count > Self.textLimit) {
+        while samples.count > max(limit, 2) || (samples.count > 1 && sampleText.utf8.count > min(byteLimit, Self.textLimit)) {
             coarsen(to: stepMilliseconds * 2)
         }
     }
 
     /// The most bytes the samples' text may take: the schema's `maxLength`, so a series the
-    /// apiserver would refuse (and the report with it) is never written. 40 busy samples take
-    /// about 4 KB; only absurd round-trip spreads come near.
+    /// apiserver would refuse (and the report with it) is never written.
     public static let textLimit = 16384
 
     /// Rejoins the samples on a grid of `step`, a multiple of the current step; later samples
