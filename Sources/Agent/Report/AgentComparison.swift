@@ -36,8 +36,9 @@ struct AgentComparison {
     }
 
     /// A value stands out when it is more than twice the median of the others and above a
-    /// floor that makes the difference matter (0.1 % of flows, 0.05 ms); an echo's share when
-    /// it is below half or above twice the others' median.
+    /// floor that makes the difference matter (0.1 % of flows, 0.05 ms); an echo's share of the
+    /// traffic when it is below half or above twice an even share (with two pods, the median of
+    /// the others would make both stand out).
     private mutating func flagOddOnesOut() {
         func flag(_ values: [(String, Double?)], floor: Double, what: String) {
             for (index, (name, value)) in values.enumerated() {
@@ -51,10 +52,9 @@ struct AgentComparison {
         flag(generators.map { ($0.name, $0.summary.rttP99Milliseconds) }, floor: 0.05, what: "p99 ms")
         flag(generators.map { ($0.name, $0.summary.udpLossPercent) }, floor: 0.1, what: "UDP loss %")
         guard echoes.count > 1 else { return }
-        for (index, echo) in echoes.enumerated() {
-            let others = echoes.enumerated().filter { $0.offset != index }.map(\.element.sharePercent)
-            guard let median = Self.median(others), echo.sharePercent < median / 2 || echo.sharePercent > median * 2 else { continue }
-            oddOnesOut[echo.name] = "received \(ReportFormat.number(echo.sharePercent)) % of the echo traffic, others' median \(ReportFormat.number(median)) %"
+        let even = 100 / Double(echoes.count)
+        for echo in echoes where echo.sharePercent < even / 2 || echo.sharePercent > even * 2 {
+            oddOnesOut[echo.name] = "received \(ReportFormat.number(echo.sharePercent)) % of the echo traffic; an even share is \(ReportFormat.number(even)) %"
         }
     }
 
