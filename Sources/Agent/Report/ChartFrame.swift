@@ -53,7 +53,7 @@ struct ChartFrame {
         var svg = ""
         var position = left
         for entry in entries {
-            svg += "<rect x=\"\(Self.number(position))\" y=\"8\" width=\"12\" height=\"12\" fill=\"\(entry.color)\"/>"
+            svg += "<rect class=\"key\" x=\"\(Self.number(position))\" y=\"8\" width=\"12\" height=\"12\" fill=\"\(entry.color)\"/>"
             svg += "<text class=\"legend\" x=\"\(Self.number(position + 17))\" y=\"18\">\(HTML.escape(entry.name))</text>"
             position += 30 + Double(entry.name.count) * 7.5
         }

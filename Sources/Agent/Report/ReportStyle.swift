@@ -23,6 +23,7 @@ enum ReportStyle {
         table { border-collapse: collapse; width: 100%; margin: 8px 0; font-size: 14px; }
         th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
         th { color: var(--muted); font-weight: 600; }
+        td:first-child { white-space: nowrap; }
         tr.met td:last-child { color: var(--pass); font-weight: 600; }
         tr.missed td { background: #fdecea; }
         tr.missed td:last-child { color: var(--fail); font-weight: 600; }
