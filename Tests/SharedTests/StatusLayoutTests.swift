@@ -27,6 +27,31 @@ struct StatusLayoutTests {
         return report
     }
 
+    /// 100 busy continuous generators, every tenth restarted once, with full outage timelines
+    /// and, given a byte limit, full time series; and the bytes those series take.
+    static func continuousGenerators(timelineBytes byteLimit: Int?) -> (FlowTestStatus, Int) {
+        var agents: [String: AgentStatus] = [:]
+        var timelineBytes = 0
+        for index in 0..<100 {
+            var agent = AgentStatus(role: .generator)
+            for incarnation in 0..<(index % 10 == 0 ? 2 : 1) {
+                var report = Self.busyGenerator(seed: UInt64(index * 10 + incarnation))
+                report.disruption = Self.fullDisruption(index: index)
+                if let byteLimit {
+                    report.timeline = Self.busyTimeline(seed: UInt64(index * 10 + incarnation), byteLimit: byteLimit)
+                    timelineBytes += (try? JSONEncoder().encode(report.timeline).count) ?? 0
+                }
+                agent.incarnations["0c958154-mi8x2k\(incarnation)"] = report
+            }
+            agents["big-generator-\(index)"] = agent
+        }
+        var status = FlowTestStatus()
+        status.agents = agents
+        status.summary = FlowTestSummary(agents: agents)
+        status.disruption = DisruptionSummary(agents: agents)
+        return (status, timelineBytes)
+    }
+
     /// A generator's longest intervals, each hitting many echo pods, with reconnects and several causes.
     static func fullDisruption(index: Int) -> DisruptionSummary {
         let base: Int64 = 1_796_130_000 * 1_000_000_000
@@ -66,21 +91,7 @@ struct StatusLayoutTests {
     /// The continuous pattern's worst case on top: every generator reports its longest intervals,
     /// each hitting many echo pods, with reconnects and several causes.
     @Test func aHundredContinuousGeneratorsWithFullTimelinesStillFit() throws {
-        var agents: [String: AgentStatus] = [:]
-        for index in 0..<100 {
-            let incarnations = index % 10 == 0 ? 2 : 1
-            var agent = AgentStatus(role: .generator)
-            for incarnation in 0..<incarnations {
-                var report = Self.busyGenerator(seed: UInt64(index * 10 + incarnation))
-                report.disruption = Self.fullDisruption(index: index)
-                agent.incarnations["0c958154-mi8x2k\(incarnation)"] = report
-            }
-            agents["big-generator-\(index)"] = agent
-        }
-        var status = FlowTestStatus()
-        status.agents = agents
-        status.summary = FlowTestSummary(agents: agents)
-        status.disruption = DisruptionSummary(agents: agents)
+        let (status, _) = Self.continuousGenerators(timelineBytes: nil)
         let bytes = try JSONEncoder().encode(status).count
         #expect(bytes < 1_048_576, "\(bytes) bytes for 110 reports with timelines")
         // The agents' intervals overlap in time, so they join: one interval per event.
@@ -114,24 +125,8 @@ struct StatusLayoutTests {
     /// (1.5 KB a report); the merged series has 6 steps of 128 s: coarse, as the price of 100
     /// generators. Two generators get 16 KiB each: about 80 busy samples.
     @Test func aHundredGeneratorsWithTimelinesAndOutagesFitTheBudget() throws {
-        let byteLimit = TimeSeries.byteLimit(generators: 100)
-        var agents: [String: AgentStatus] = [:]
-        var timelineBytes = 0
-        for index in 0..<100 {
-            var agent = AgentStatus(role: .generator)
-            for incarnation in 0..<(index % 10 == 0 ? 2 : 1) {
-                var report = Self.busyGenerator(seed: UInt64(index * 10 + incarnation))
-                report.disruption = Self.fullDisruption(index: index)
-                report.timeline = Self.busyTimeline(seed: UInt64(index * 10 + incarnation), byteLimit: byteLimit)
-                timelineBytes += try JSONEncoder().encode(report.timeline).count
-                agent.incarnations["0c958154-mi8x2k\(incarnation)"] = report
-            }
-            agents["big-generator-\(index)"] = agent
-        }
-        var status = FlowTestStatus()
-        status.agents = agents
-        status.summary = FlowTestSummary(agents: agents)
-        status.disruption = DisruptionSummary(agents: agents)
+        let (status, timelineBytes) = Self.continuousGenerators(timelineBytes: TimeSeries.byteLimit(generators: 100))
+        let agents = status.agents ?? [:]
         let bytes = try JSONEncoder().encode(status).count
         #expect(timelineBytes <= TimeSeries.statusBudget + 110 * 200, "\(timelineBytes) bytes of time series (\(timelineBytes / 110) per report)")
         #expect(bytes < 1_048_576, "\(bytes) bytes for 110 reports with timelines and outages (\(timelineBytes) in time series)")

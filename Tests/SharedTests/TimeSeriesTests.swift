@@ -37,7 +37,7 @@ struct TimeSeriesTests {
             #expect(series.samples.count <= TimeSeries.sampleLimit)
         }
         #expect(Self.totals(series).started == expected)
-        #expect(series.stepMilliseconds == 128_000, "3600 s in steps of 1 s doubled until at most 40: 128 s")
+        #expect(series.stepMilliseconds == 32_000, "3600 s in steps of 1 s doubled until at most 120: 32 s")
         #expect(series.samples.count >= TimeSeries.sampleLimit / 2)
         // The last sample's gauge is the last one recorded, not a sum of the joined steps.
         #expect(series.samples[series.samples.keys.max()!]?.activeFlows == 5)
