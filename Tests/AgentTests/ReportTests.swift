@@ -133,6 +133,7 @@ struct ReportTests {
         let input = try ReportFixtures.load("failures.yaml")
         let html = HTMLReport(flowTest: input.flowTest, status: input.status).html()
         #expect(html.contains("<tr class=\"missed\"><td>spec.thresholds.maxFailedFlowsPercent</td>"))
+        #expect(html.contains("<tr class=\"met\"><td>spec.thresholds.minFlowsCompleted</td><td>500</td><td>740</td><td>met</td></tr>"))
         #expect(html.contains("refused: "), "a bar for the refused flows")
         #expect(input.flowTest.metadata.namespace == "staging")
     }

@@ -95,7 +95,10 @@ struct LocalRun {
         flowTest.status = status
         let outcome = Outcome(flowTest: flowTest, interrupted: runner.wasInterrupted)
         try LocalRunPrinter(name: name, format: options.output).print(outcome)
-        if let path = options.report { try ReportFile.write(flowTest, to: path) }
+        if let path = options.report {
+            // One line, as for every other startup or output problem; the status is out already.
+            do { try ReportFile.write(flowTest, to: path) } catch { throw StartupError(error.description) }
+        }
         return outcome
     }
 
