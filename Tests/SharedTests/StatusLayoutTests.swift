@@ -27,6 +27,48 @@ struct StatusLayoutTests {
         return report
     }
 
+    /// 100 busy continuous generators, every tenth restarted once, with full outage timelines
+    /// and, given a byte limit, full time series; and the bytes those series take.
+    static func continuousGenerators(timelineBytes byteLimit: Int?) -> (FlowTestStatus, Int) {
+        var agents: [String: AgentStatus] = [:]
+        var timelineBytes = 0
+        for index in 0..<100 {
+            var agent = AgentStatus(role: .generator)
+            for incarnation in 0..<(index % 10 == 0 ? 2 : 1) {
+                var report = Self.busyGenerator(seed: UInt64(index * 10 + incarnation))
+                report.disruption = Self.fullDisruption(index: index)
+                if let byteLimit {
+                    report.timeline = Self.busyTimeline(seed: UInt64(index * 10 + incarnation), byteLimit: byteLimit)
+                    timelineBytes += (try? JSONEncoder().encode(report.timeline).count) ?? 0
+                }
+                agent.incarnations["0c958154-mi8x2k\(incarnation)"] = report
+            }
+            agents["big-generator-\(index)"] = agent
+        }
+        var status = FlowTestStatus()
+        status.agents = agents
+        status.summary = FlowTestSummary(agents: agents)
+        status.disruption = DisruptionSummary(agents: agents)
+        return (status, timelineBytes)
+    }
+
+    /// A generator's longest intervals, each hitting many echo pods, with reconnects and several causes.
+    static func fullDisruption(index: Int) -> DisruptionSummary {
+        let base: Int64 = 1_796_130_000 * 1_000_000_000
+        let intervals = (0..<DisruptionSummary.agentIntervalLimit * 3).map { number -> OutageInterval in
+            let start = base + Int64(number) * 7_123_456_789 + Int64(index) * 1_000_003
+            var interval = OutageInterval(start: start, end: start + 1_234_567_891, cause: .refused, peer: "10.244.\(number % 250).17:8080")
+            for peer in 0..<OutageInterval.peerLimit {
+                interval.absorb(OutageInterval(start: start, end: start + 1_000_000, cause: [.reset, .closed, .timeout][peer % 3], peer: "10.244.\(peer).123:8443"))
+            }
+            interval.reconnects = 1234
+            interval.connectAttempts = 56789
+            interval.longestReconnect = 987_654_321
+            return interval
+        }
+        return DisruptionSummary(union: intervals, limit: DisruptionSummary.agentIntervalLimit)
+    }
+
     @Test func aHundredAgentsWithRestartsFitFarBelowTheAPIServersLimit() throws {
         var status = FlowTestStatus()
         var agents: [String: AgentStatus] = [:]
@@ -49,37 +91,54 @@ struct StatusLayoutTests {
     /// The continuous pattern's worst case on top: every generator reports its longest intervals,
     /// each hitting many echo pods, with reconnects and several causes.
     @Test func aHundredContinuousGeneratorsWithFullTimelinesStillFit() throws {
-        var agents: [String: AgentStatus] = [:]
-        let base: Int64 = 1_796_130_000 * 1_000_000_000
-        for index in 0..<100 {
-            let incarnations = index % 10 == 0 ? 2 : 1
-            var agent = AgentStatus(role: .generator)
-            for incarnation in 0..<incarnations {
-                var report = Self.busyGenerator(seed: UInt64(index * 10 + incarnation))
-                let intervals = (0..<DisruptionSummary.agentIntervalLimit * 3).map { number -> OutageInterval in
-                    let start = base + Int64(number) * 7_123_456_789 + Int64(index) * 1_000_003
-                    var interval = OutageInterval(start: start, end: start + 1_234_567_891, cause: .refused, peer: "10.244.\(number % 250).17:8080")
-                    for peer in 0..<OutageInterval.peerLimit {
-                        interval.absorb(OutageInterval(start: start, end: start + 1_000_000, cause: [.reset, .closed, .timeout][peer % 3], peer: "10.244.\(peer).123:8443"))
-                    }
-                    interval.reconnects = 1234
-                    interval.connectAttempts = 56789
-                    interval.longestReconnect = 987_654_321
-                    return interval
-                }
-                report.disruption = DisruptionSummary(union: intervals, limit: DisruptionSummary.agentIntervalLimit)
-                agent.incarnations["0c958154-mi8x2k\(incarnation)"] = report
-            }
-            agents["big-generator-\(index)"] = agent
-        }
-        var status = FlowTestStatus()
-        status.agents = agents
-        status.summary = FlowTestSummary(agents: agents)
-        status.disruption = DisruptionSummary(agents: agents)
+        let (status, _) = Self.continuousGenerators(timelineBytes: nil)
         let bytes = try JSONEncoder().encode(status).count
         #expect(bytes < 1_048_576, "\(bytes) bytes for 110 reports with timelines")
         // The agents' intervals overlap in time, so they join: one interval per event.
         #expect(status.disruption?.intervals.count == DisruptionSummary.agentIntervalLimit)
+    }
+
+    /// Ten minutes of a busy generator's time series within `byteLimit`: every field in use
+    /// with large figures, round trips spread over eight octaves.
+    static func busyTimeline(seed: UInt64, byteLimit: Int) -> TimeSeries {
+        var series = TimeSeries(startMilliseconds: 1_796_130_000_000)
+        for step in Int64(1)...600 {
+            var sample = TimeSeriesSample()
+            sample.flowsStarted = 12_345 + seed
+            sample.flowsCompleted = 12_001
+            sample.flowsFailed = 123
+            sample.activeFlows = 45_678
+            sample.bytes = 9_876_543_210 + seed
+            sample.udpDatagramsSent = 1_234_567
+            sample.udpLost = 1_234
+            sample.udpJitterMicrosecondsSum = 98_765_432
+            sample.udpJitterFlows = 6_172
+            for bucket in 0..<16 { sample.rtt.record(nanoseconds: UInt64(50_000 * pow(2, Double(bucket) / 2)), count: 100_000 + seed * 7 + UInt64(bucket)) }
+            series.record(sample, at: 1_796_130_000_000 + step * 1000, byteLimit: byteLimit)
+        }
+        return series
+    }
+
+    /// The worst case of all: 100 continuous generators (ten restarted), each with full outage
+    /// intervals and a full time series in the bytes the controller gives it (1,861 for 100
+    /// generators: 200 KiB over 110 reports). Measured: 927 KB in all, 168 KB of it time series
+    /// (1.5 KB a report); the merged series has 6 steps of 128 s: coarse, as the price of 100
+    /// generators. Two generators get 16 KiB each: about 80 busy samples.
+    @Test func aHundredGeneratorsWithTimelinesAndOutagesFitTheBudget() throws {
+        let (status, timelineBytes) = Self.continuousGenerators(timelineBytes: TimeSeries.byteLimit(generators: 100))
+        let agents = status.agents ?? [:]
+        let bytes = try JSONEncoder().encode(status).count
+        #expect(timelineBytes <= TimeSeries.statusBudget + 110 * 200, "\(timelineBytes) bytes of time series (\(timelineBytes / 110) per report)")
+        #expect(bytes < 1_048_576, "\(bytes) bytes for 110 reports with timelines and outages (\(timelineBytes) in time series)")
+        // Coarse, but still a plot: a few steps of a ten-minute run.
+        let merged = try #require(TimeSeries(agents: agents))
+        #expect(merged.samples.count >= 4, "\(merged.samples.count) samples of \(merged.stepMilliseconds) ms")
+    }
+
+    @Test func theBudgetIsSharedByTheGenerators() {
+        #expect(TimeSeries.byteLimit(generators: 1) == TimeSeries.textLimit)
+        #expect(TimeSeries.byteLimit(generators: 100) == 200 * 1024 / 110)
+        #expect(TimeSeries.byteLimit(generators: 100_000) == TimeSeries.minimumByteLimit)
     }
 
     @Test func histogramsTravelAsOneLineAndComeBackExactly() throws {

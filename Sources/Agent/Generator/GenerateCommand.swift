@@ -34,8 +34,10 @@ struct GenerateCommand: AsyncParsableCommand {
             InfluxDBWriter(settings: $0, logger: runtime.logger, metrics: InfluxDBMetrics(registry: runtime.registry))
         }
         // One report for the status and the export: the export's own counts ride along.
+        let recorder = TimeSeriesRecorder(byteLimit: configuration.timelineBytes)
         let makeReport: @Sendable (Bool) -> AgentReport = { finished in
-            var report = AgentReport.generator(statistics.snapshot(), elapsed: generator.runProgress.elapsed, finished: finished, started: startTime)
+            var report = AgentReport.generator(
+                statistics.snapshot(), elapsed: generator.runProgress.elapsed, finished: finished, started: startTime, timeline: recorder.series)
             report.influxDB = exportWriter?.counts.reported
             return report
         }
@@ -49,6 +51,8 @@ struct GenerateCommand: AsyncParsableCommand {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: telemetry)]
         if let reporter { services.append(.init(service: reporter)) }
         if let exporter { services.append(.init(service: exporter)) }
+        // After the reporter and the exporter, so its last sample is in their final reports.
+        services.append(.init(service: TimeSeriesSamplingService(recorder: recorder, snapshot: { statistics.snapshot() })))
         services.append(.init(service: generator, successTerminationBehavior: .gracefullyShutdownGroup))
         try await runtime.run(services)
         var report = GeneratorReport(

@@ -68,6 +68,9 @@ struct GenerateOptions: ParsableArguments {
     @Option(help: "Continuous pattern: how long a TCP flow waits for an overdue echo before it reconnects (env FLOWTEST_STALL_TIMEOUT, default 1s).")
     var stallTimeout: String?
 
+    @Option(help: "Most bytes the time series in this generator's status report may take; the controller shares 200 KiB among the test's generators (env FLOWTEST_TIMELINE_BYTES, default 16384).")
+    var timelineBytes: String?
+
     @Flag(help: "Allow UDP payloads larger than the MTU (sent fragmented) (env FLOWTEST_ALLOW_FRAGMENTATION).")
     var allowFragmentation = false
 

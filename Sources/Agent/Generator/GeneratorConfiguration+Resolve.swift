@@ -69,6 +69,10 @@ extension GeneratorConfiguration {
         config.stallTimeout = try resolver.resolve(
             "--stall-timeout", options.stallTimeout, default: config.stallTimeout,
             expected: durationText + " greater than 0", parse: { ValueParsers.duration($0).flatMap { $0 > .zero ? $0 : nil } })
+        config.timelineBytes = try resolver.resolve(
+            "--timeline-bytes", options.timelineBytes, default: config.timelineBytes,
+            expected: "a whole number of bytes \(TimeSeries.minimumByteLimit)...\(TimeSeries.textLimit)",
+            parse: ValueParsers.integer(in: TimeSeries.minimumByteLimit...TimeSeries.textLimit))
         config.allowFragmentation = try resolver.resolveSwitch("--allow-fragmentation", options.allowFragmentation)
         config.monitor = try resolver.resolveSwitch("--monitor", options.monitor)
         try config.validate(ipv6Target: ipv6Target)

@@ -29,6 +29,8 @@ struct GeneratorConfiguration: Equatable, Sendable {
     /// Continuous pattern: an overdue echo after this long means the connection is given up.
     var stallTimeout = Duration.seconds(1)
     var monitor = false
+    /// Most bytes the time series may take in a report: the status is shared by every generator.
+    var timelineBytes = TimeSeries.textLimit
 
     /// The targets as given: `host` or `host1,host2`.
     var target: String { targets.joined(separator: ",") }

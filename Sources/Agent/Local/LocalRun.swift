@@ -12,8 +12,11 @@ struct LocalRun {
     let settings: CommonSettings
 
     struct Outcome {
-        var status: FlowTestStatus
+        /// The FlowTest as run (the file's spec with defaults, and any `--duration`), with its status.
+        var flowTest: FlowTest
         var interrupted: Bool
+
+        var status: FlowTestStatus { flowTest.status ?? FlowTestStatus() }
 
         /// 0 Succeeded, 1 a threshold failed, 130 interrupted (as for SIGINT).
         var exitCode: Int32 {
@@ -55,6 +58,7 @@ struct LocalRun {
                 descriptorLimit: perGenerator, logger: logger))
         }
         let runner = LocalGeneratorsService(generators: generators, showProgress: !options.quiet)
+        let recorders = generators.map { TimeSeriesRecorder(byteLimit: $0.configuration.timelineBytes) }
         let echoMetrics = echo.map { EchoMetrics(registry: runtime.registry, listeners: $0.listeners) }
         let telemetry = try await runtime.bindTelemetry(settings) {
             echoMetrics?.publish()
@@ -65,6 +69,10 @@ struct LocalRun {
             services.append(.init(service: exporter))
         }
         if let echo { services.append(.init(service: echo)) }
+        // Shut down after the generators (reverse order): the last sample of each is their end.
+        for (generator, recorder) in zip(generators, recorders) {
+            services.append(.init(service: TimeSeriesSamplingService(recorder: recorder, snapshot: { generator.statistics.snapshot() })))
+        }
         services.append(.init(service: runner, successTerminationBehavior: .gracefullyShutdownGroup))
         try await runtime.run(services)
 
@@ -73,7 +81,8 @@ struct LocalRun {
         let incarnation = AgentIncarnation(podUID: nil, startTime: started).id
         var agents: [String: AgentStatus] = [:]
         for (replica, generator) in generators.enumerated() {
-            let report = AgentReport.generator(generator.statistics.snapshot(), elapsed: generator.runProgress.elapsed, finished: true, started: started)
+            let report = AgentReport.generator(
+                generator.statistics.snapshot(), elapsed: generator.runProgress.elapsed, finished: true, started: started, timeline: recorders[replica].series)
             agents["\(name)-generator-\(replica)"] = AgentStatus(role: .generator, incarnations: [incarnation: report])
         }
         if let echo {
@@ -83,8 +92,13 @@ struct LocalRun {
         var status = FlowTestStatus.completed(
             spec: spec, generation: flowTest.metadata.generation ?? 1, agents: agents, startTime: started, completionTime: Date())
         if runner.wasInterrupted { status.markInterrupted() }
-        let outcome = Outcome(status: status, interrupted: runner.wasInterrupted)
+        flowTest.status = status
+        let outcome = Outcome(flowTest: flowTest, interrupted: runner.wasInterrupted)
         try LocalRunPrinter(name: name, format: options.output).print(outcome)
+        if let path = options.report {
+            // One line, as for every other startup or output problem; the status is out already.
+            do { try ReportFile.write(flowTest, to: path) } catch { throw StartupError(error.description) }
+        }
         return outcome
     }
 

@@ -11,6 +11,8 @@ struct LocalRunOptions: Sendable {
     /// Bind free ports rather than spec.ports.
     var anyPorts: Bool
     var quiet: Bool
+    /// Where to write the HTML report at the end, if anywhere.
+    var report: String?
     /// Where to export every agent's figures as line protocol, if anywhere.
     var influxDB: InfluxDBSettings?
 }

@@ -9,7 +9,8 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run a FlowTest manifest locally: echo servers and generators in this process, on loopback.",
         discussion: """
             The file is the same FlowTest YAML that `kubectl apply` takes, validated with the same rules.
-            At the end the status is printed as the cluster would have it (stdout) with a short table (stderr).
+            At the end the FlowTest is printed with its status as the cluster would have it (stdout), with a short table (stderr);
+            --report FILE also writes the HTML report.
             Exit codes: 0 Succeeded, 1 a threshold failed, 2 invalid file, 64 invalid flag, 130 interrupted.
             """)
 
@@ -27,6 +28,9 @@ struct RunCommand: AsyncParsableCommand {
 
     @Flag(help: "No progress lines (env FLOWTEST_QUIET).")
     var quiet = false
+
+    @Option(help: "Also write the HTML report (as `flowtest-agent report` makes it) to this file at the end (env FLOWTEST_REPORT).")
+    var report: String?
 
     @OptionGroup var common: CommonOptions
     @OptionGroup var export: InfluxDBOptions
@@ -46,6 +50,7 @@ struct RunCommand: AsyncParsableCommand {
                 parse: { ValueParsers.duration($0) != nil && $0.range(of: Schema.durationPattern, options: .regularExpression) != nil ? $0 : nil }),
             anyPorts: try resolver.resolveSwitch("--any-ports", anyPorts),
             quiet: try resolver.resolveSwitch("--quiet", quiet),
+            report: try resolver.resolveOptional("--report", report, expected: "a file path") { $0.isEmpty ? nil : $0 },
             influxDB: try InfluxDBSettings.resolve(export, resolver))
         let outcome = try await LocalRun(options: options, settings: settings).run()
         throw ExitCode(outcome.exitCode)

@@ -2,8 +2,10 @@ import FlowTestShared
 import Foundation
 
 extension AgentReport {
-    /// A generator's report: its cumulative counters per protocol and its round trips.
-    static func generator(_ snapshot: GeneratorSnapshot, elapsed: Duration, finished: Bool, started: Date, at time: Date = Date()) -> AgentReport {
+    /// A generator's report: its cumulative counters per protocol, its round trips and its time series.
+    static func generator(
+        _ snapshot: GeneratorSnapshot, elapsed: Duration, finished: Bool, started: Date, timeline: TimeSeries? = nil, at time: Date = Date()
+    ) -> AgentReport {
         var report = AgentReport(
             startTime: FlowTestStatus.preciseTimestamp(started), reportTime: FlowTestStatus.preciseTimestamp(time), finished: finished)
         report.elapsedSeconds = elapsed.seconds
@@ -12,6 +14,7 @@ extension AgentReport {
         report.flowsSkipped = snapshot.flowsSkipped
         report.rtt = LatencyHistogram(snapshot.allRoundTrips)
         report.disruption = snapshot.disruption
+        report.timeline = timeline
         return report
     }
 

@@ -26,6 +26,8 @@ public struct AgentReport: Codable, Sendable, Equatable {
     public var rtt: LatencyHistogram?
     /// Generators in the continuous pattern: their outages, merged into intervals.
     public var disruption: DisruptionSummary?
+    /// Generators: their figures over time, one sample per step (at most `TimeSeries.sampleLimit`).
+    public var timeline: TimeSeries?
     /// Agents that export to InfluxDB: what reached it and what did not.
     public var influxDB: ExportCounts?
     /// Echo servers: one entry per listener.

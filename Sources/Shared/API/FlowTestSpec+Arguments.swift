@@ -19,6 +19,8 @@ extension FlowTestSpec {
             "--connect-timeout", flows.connectTimeout,
             "--response-timeout", flows.responseTimeout,
             "--stall-timeout", flows.stallTimeout,
+            // Every generator's series share the status: more generators, fewer bytes each.
+            "--timeline-bytes", String(TimeSeries.byteLimit(generators: generators.replicas)),
         ]
         if let interval = flows.messageInterval { arguments += ["--message-interval", interval] }
         if let flowCount { arguments += ["--flow-count", String(flowCount)] }

@@ -127,6 +127,7 @@ extension FlowTestStatus {
             "rtt": .passThrough(
                 "Generator round-trip histogram: count, max, p50/p99 for reading, and buckets as \"index:count\" (a bare count is the next index), log buckets of about 2 % merged across agents for percentiles."),
             "disruption": disruption("Generators in the continuous pattern: their outages, joined into intervals."),
+            "timeline": timeline,
             "influxDB": .object(
                 "Agents with spec.export.influxDB: points written, dropped (oldest first, while the server was away), rejected by the server, and still pending.",
                 [
@@ -134,5 +135,18 @@ extension FlowTestStatus {
                     "rejected": .integer("Points the server refused; the agent's log says why."), "pending": .integer("Points not written yet."),
                 ]),
             "listeners": .array("Echo listener counters.", of: .passThrough("One listener's counters."), maxItems: 64),
+        ])
+
+    static let timeline = Schema.object(
+        "Generators: figures over time for `flowtest-agent report`, on a wall-clock grid shared by every agent; sample k covers ((k-1)·step, k·step] in Unix milliseconds.",
+        required: ["stepMilliseconds", "startUnixMilliseconds", "endUnixMilliseconds", "firstSample", "samples"],
+        [
+            "stepMilliseconds": .integer("The length of one step: 1000 times a power of two (it doubles to keep at most \(TimeSeries.sampleLimit) samples, and the text within --timeline-bytes).", minimum: 1000),
+            "startUnixMilliseconds": .integer("When sampling began; the first sample covers from here."),
+            "endUnixMilliseconds": .integer("When the last sample was taken."),
+            "firstSample": .integer("The index k of the first sample."),
+            "samples": .string(
+                "One sample per step from firstSample on, separated by ';': started,completed,failed,active,bytes,udpSent,udpLost,jitterMicroseconds,jitterFlows,rtt (a zero is empty; rtt is first:count/count/... in half-octave buckets of nanoseconds).",
+                maxLength: TimeSeries.textLimit),
         ])
 }

@@ -69,7 +69,8 @@ extension OutageInterval: Codable {
         return Int64(whole.timeIntervalSince1970) * 1_000_000_000 + fraction
     }
 
-    static func milliseconds(_ nanoseconds: Int64) -> Double {
+    /// Nanoseconds as milliseconds, as the status writes durations.
+    public static func milliseconds(_ nanoseconds: Int64) -> Double {
         Double(nanoseconds) / 1e6
     }
 

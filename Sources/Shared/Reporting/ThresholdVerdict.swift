@@ -10,23 +10,42 @@ public struct ThresholdVerdict: Sendable, Equatable {
         public var message: String
     }
 
+    /// One threshold that is set, against what the test measured.
+    public struct Check: Sendable, Equatable {
+        /// The field under `spec.thresholds`: `maxFailedFlowsPercent`.
+        public var threshold: String
+        /// The limit as the spec states it, with its unit: `1 %`, `5ms`.
+        public var limit: String
+        /// What was measured, with its unit, or nil when nothing was (no round trip, no outage figures).
+        public var measured: String?
+        public var met: Bool
+    }
+
     public var misses: [Miss]
+    /// Every threshold that is set, met or not, in the order of `ThresholdsSpec`'s fields.
+    public var checks: [Check]
 
     public var passed: Bool { misses.isEmpty }
 
     /// Evaluates every threshold that is set against the merged summary.
     public init(thresholds: ThresholdsSpec?, summary: FlowTestSummary, disruption: DisruptionSummary? = nil) {
         misses = []
+        checks = []
         guard let thresholds else { return }
-        misses += Self.disruptionMisses(thresholds, disruption)
-        if let limit = thresholds.maxFailedFlowsPercent, summary.failedFlowsPercent > limit {
-            misses.append(Miss(
-                reason: "FailedFlowsAboveThreshold",
-                message: "\(Self.format(summary.failedFlowsPercent)) % of flows failed; spec.thresholds.maxFailedFlowsPercent is \(Self.format(limit))"))
+        if let limit = thresholds.maxFailedFlowsPercent {
+            let met = summary.failedFlowsPercent <= limit
+            checks.append(Check(threshold: "maxFailedFlowsPercent", limit: "\(Self.format(limit)) %", measured: "\(Self.format(summary.failedFlowsPercent)) %", met: met))
+            if !met {
+                misses.append(Miss(
+                    reason: "FailedFlowsAboveThreshold",
+                    message: "\(Self.format(summary.failedFlowsPercent)) % of flows failed; spec.thresholds.maxFailedFlowsPercent is \(Self.format(limit))"))
+            }
         }
         if let text = thresholds.maxRTTP99, let limit = ValueParsers.duration(text) {
             let limitMilliseconds = Double(limit.components.seconds) * 1000 + Double(limit.components.attoseconds) / 1e15
-            if let p99 = summary.rttP99Milliseconds, p99 > limitMilliseconds {
+            let met = summary.rttP99Milliseconds.map { $0 <= limitMilliseconds } ?? false
+            checks.append(Check(threshold: "maxRTTP99", limit: text, measured: summary.rttP99Milliseconds.map { "\(Self.format($0)) ms" }, met: met))
+            if let p99 = summary.rttP99Milliseconds, !met {
                 misses.append(Miss(
                     reason: "RTTAboveThreshold",
                     message: "p99 round trip \(Self.format(p99)) ms; spec.thresholds.maxRTTP99 is \(text)"))
@@ -34,39 +53,59 @@ public struct ThresholdVerdict: Sendable, Equatable {
                 misses.append(Miss(reason: "NoRoundTrips", message: "no round trip was measured; spec.thresholds.maxRTTP99 is \(text)"))
             }
         }
-        if let limit = thresholds.maxUDPLossPercent, let loss = summary.udpLossPercent, loss > limit {
-            misses.append(Miss(
-                reason: "UDPLossAboveThreshold",
-                message: "\(Self.format(loss)) % of UDP datagrams lost; spec.thresholds.maxUDPLossPercent is \(Self.format(limit))"))
+        if let limit = thresholds.maxUDPLossPercent {
+            // No UDP datagram sent: nothing was lost, as the verdict has always read it.
+            let met = summary.udpLossPercent.map { $0 <= limit } ?? true
+            checks.append(Check(threshold: "maxUDPLossPercent", limit: "\(Self.format(limit)) %", measured: summary.udpLossPercent.map { "\(Self.format($0)) %" }, met: met))
+            if let loss = summary.udpLossPercent, !met {
+                misses.append(Miss(
+                    reason: "UDPLossAboveThreshold",
+                    message: "\(Self.format(loss)) % of UDP datagrams lost; spec.thresholds.maxUDPLossPercent is \(Self.format(limit))"))
+            }
         }
-        if let minimum = thresholds.minFlowsCompleted, summary.flowsCompleted < minimum {
-            misses.append(Miss(
-                reason: "TooFewFlowsCompleted",
-                message: "\(summary.flowsCompleted) flows completed; spec.thresholds.minFlowsCompleted is \(minimum)"))
+        if let minimum = thresholds.minFlowsCompleted {
+            let met = summary.flowsCompleted >= minimum
+            checks.append(Check(threshold: "minFlowsCompleted", limit: "\(minimum)", measured: "\(summary.flowsCompleted)", met: met))
+            if !met {
+                misses.append(Miss(
+                    reason: "TooFewFlowsCompleted",
+                    message: "\(summary.flowsCompleted) flows completed; spec.thresholds.minFlowsCompleted is \(minimum)"))
+            }
         }
+        let (disruptionChecks, disruptionMisses) = Self.disruption(thresholds, disruption)
+        checks += disruptionChecks
+        misses = disruptionMisses + misses
     }
 
     /// The continuous pattern's thresholds: the longest single-flow outage, the disrupted time.
-    private static func disruptionMisses(_ thresholds: ThresholdsSpec, _ disruption: DisruptionSummary?) -> [Miss] {
-        guard thresholds.maxOutage != nil || thresholds.maxDisruptedSeconds != nil else { return [] }
+    private static func disruption(_ thresholds: ThresholdsSpec, _ disruption: DisruptionSummary?) -> ([Check], [Miss]) {
+        guard thresholds.maxOutage != nil || thresholds.maxDisruptedSeconds != nil else { return ([], []) }
         guard let disruption else {
-            return [Miss(reason: "NoDisruptionMeasured", message: "no generator reported outages (the continuous pattern measures them); spec.thresholds.maxOutage and maxDisruptedSeconds need it")]
+            let checks = [thresholds.maxOutage.map { Check(threshold: "maxOutage", limit: $0, measured: nil, met: false) },
+                          thresholds.maxDisruptedSeconds.map { Check(threshold: "maxDisruptedSeconds", limit: "\(format($0)) s", measured: nil, met: false) }]
+            return (checks.compactMap { $0 }, [Miss(reason: "NoDisruptionMeasured", message: "no generator reported outages (the continuous pattern measures them); spec.thresholds.maxOutage and maxDisruptedSeconds need it")])
         }
+        var checks: [Check] = []
         var misses: [Miss] = []
         if let text = thresholds.maxOutage, let limit = ValueParsers.duration(text) {
-            let limitMilliseconds = limit.seconds * 1000
-            if disruption.longestOutageMilliseconds > limitMilliseconds {
+            let met = disruption.longestOutageMilliseconds <= limit.seconds * 1000
+            checks.append(Check(threshold: "maxOutage", limit: text, measured: "\(format(disruption.longestOutageMilliseconds)) ms", met: met))
+            if !met {
                 misses.append(Miss(
                     reason: "OutageAboveThreshold",
                     message: "longest outage \(format(disruption.longestOutageMilliseconds)) ms (\(disruption.outages) outages in \(disruption.intervalCount) intervals); spec.thresholds.maxOutage is \(text)"))
             }
         }
-        if let limit = thresholds.maxDisruptedSeconds, disruption.disruptedSeconds > limit {
-            misses.append(Miss(
-                reason: "DisruptionAboveThreshold",
-                message: "flows were disrupted for \(format(disruption.disruptedSeconds)) s; spec.thresholds.maxDisruptedSeconds is \(format(limit))"))
+        if let limit = thresholds.maxDisruptedSeconds {
+            let met = disruption.disruptedSeconds <= limit
+            checks.append(Check(threshold: "maxDisruptedSeconds", limit: "\(format(limit)) s", measured: "\(format(disruption.disruptedSeconds)) s", met: met))
+            if !met {
+                misses.append(Miss(
+                    reason: "DisruptionAboveThreshold",
+                    message: "flows were disrupted for \(format(disruption.disruptedSeconds)) s; spec.thresholds.maxDisruptedSeconds is \(format(limit))"))
+            }
         }
-        return misses
+        return (checks, misses)
     }
 
     private static func format(_ value: Double) -> String {
