@@ -3,7 +3,7 @@
 
     bench/plateaus.py AGENT [--flows 18500] [--out FILE.json]
 
-Each plateau is its own echo and generator pair: the generator opens its flows at 2,500/s, each
+Each plateau is its own echo and generator pair, over 8 ports: the generator opens its flows at 2,500/s, each
 living 60 s and sending one 64-byte message every 10 s, and the figures are read once the open
 count has reached its target and both processes' RSS has stopped moving (two readings 1 s apart
 within 0.5 %), bounded by 60 s. Per flow, on each side: (RSS at N - RSS at N/2) / (N/2), so fixed
@@ -29,12 +29,15 @@ def open_flows(metrics_port):
     return int(sum(float(v) for v in re.findall(r'^flowtest_active_flows\{[^}]*\} ([0-9.e+]+)', text, re.M)))
 
 
-def plateau(agent, flows, port):
+def plateau(agent, flows, base):
     metrics = free_port()
-    echo = subprocess.Popen([agent, "echo", "--tcp-ports", str(port), "--udp-ports", str(port), "--metrics-port", "0",
+    # Spread over 8 ports: towards one, connect() spends seconds searching for a free source port
+    # once thousands are taken (bench/analysis.md), and flows time out while the loop waits.
+    ports = ",".join(str(base + i) for i in range(8))
+    echo = subprocess.Popen([agent, "echo", "--tcp-ports", ports, "--udp-ports", str(base), "--metrics-port", "0",
                              "--log-level", "error"], stdout=subprocess.DEVNULL)
     time.sleep(0.5)
-    generator = subprocess.Popen([agent, "generate", "--target", "127.0.0.1", "--tcp-ports", str(port), "--protocol", "tcp",
+    generator = subprocess.Popen([agent, "generate", "--target", "127.0.0.1", "--tcp-ports", ports, "--protocol", "tcp",
                                   "--metrics-port", str(metrics), "--log-level", "error", "--pattern", "random",
                                   "--rate", "2500", "--max-concurrent", str(flows), "--flow-count", str(flows),
                                   "--min-duration", "60s", "--max-duration", "60s", "--message-interval", "10s",
@@ -68,7 +71,7 @@ def main():
     parser.add_argument("--out")
     args = parser.parse_args()
     half = plateau(args.agent, args.flows // 2, 24100)
-    full = plateau(args.agent, args.flows, 24101)
+    full = plateau(args.agent, args.flows, 24110)
     added = full["flows"] - half["flows"]
     result = {
         "half": half, "full": full,
