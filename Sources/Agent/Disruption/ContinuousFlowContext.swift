@@ -18,6 +18,12 @@ struct ContinuousFlowContext: Sendable {
     var environment: FlowEnvironment { setup.environment }
     var shard: FlowStatisticsShard { setup.shard }
 
+    /// Queues the logical flow's one record, if the flow log is on.
+    func recordFlow(_ tally: FlowTally?, _ transport: Transport, failure: FlowFailureReason?) {
+        guard let tally, let log = environment.flowLog else { return }
+        log.record(tally.record(flowID: flowID, transport, failure: failure, clock: environment.statistics.clock, continuous: true))
+    }
+
     init(setup: FlowSetup, loop: any EventLoop, address: SocketAddress, opener: ChannelOpener, connectTimeout: TimeAmount) {
         self.setup = setup
         self.loop = loop

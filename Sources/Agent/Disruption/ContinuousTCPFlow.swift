@@ -26,6 +26,8 @@ final class ContinuousTCPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
     private var tracker = OutageTracker()
     private var random: SeededRandomNumberGenerator
     private var wakeUp = FlowWakeUp()
+    /// The logical flow's figures for the flow log, over all its connections; nil without one.
+    private let tally: FlowTally?
 
     private var sequence: UInt32 = 0
     /// Bytes of the current message's echo still to come; 0 when nothing is in flight.
@@ -43,6 +45,7 @@ final class ContinuousTCPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
     init(_ context: ContinuousFlowContext) {
         self.context = context
         self.random = context.setup.makeRandom()
+        self.tally = FlowRecorder.tally(context.environment.flowLog)
     }
 
     func start() {
@@ -89,7 +92,9 @@ final class ContinuousTCPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
         }
         phase = .connected(channel)
         backoff = ContinuousFlowContext.firstBackoff
+        tally?.connected(channel.channel)
         if everConnected {
+            tally?.reconnects += 1
             tracker.reconnected(at: .now())
             context.shard.update { $0.disruption.connectionsReestablished += 1 }
         }
@@ -114,6 +119,7 @@ final class ContinuousTCPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
             channel.writeAndFlush(NIOAny(environment.fillerSlice(messageSize)), promise: nil)
         }
         context.shard.recordSend(.tcp, bytes: messageSize)
+        tally?.sent(messageSize)
         nextSendDue = sentAt + environment.messageInterval
         scheduleWakeUp(min(nextSendDue, sentAt + environment.responseTimeout, lifetimeEnd))
     }
@@ -167,6 +173,7 @@ final class ContinuousTCPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
         }
         echoedBytes += buffer.readableBytes
         awaitedBytes -= buffer.readableBytes
+        tally?.received(buffer.readableBytes)
         if awaitedBytes == 0 { echoCompleted() }
     }
 
@@ -180,6 +187,7 @@ final class ContinuousTCPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
         let roundTrip = UInt64(max(0, (now - sentAt).nanoseconds))
         context.shard.recordEcho(.tcp, bytes: messageSize, roundTripNanoseconds: roundTrip)
         environment.metrics.recordRoundTrip(.tcp, nanoseconds: roundTrip)
+        tally?.echoed(roundTrip: roundTrip)
         if !inFlightMissed, now <= sentAt + environment.responseTimeout, let ended = tracker.answered(sentAt: sentAt) {
             context.outageEnded(ended, at: sentAt)
         }
@@ -222,6 +230,7 @@ final class ContinuousTCPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
         generation += 1
         let retransmits = TCPInfo.totalRetransmits(of: channel.channel)
         context.shard.update { $0.counters.tcp.tcpRetransmits += retransmits }
+        tally?.tcpRetransmits += retransmits
         channel.close(promise: nil)
     }
 
@@ -242,6 +251,7 @@ final class ContinuousTCPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
         context.shard.update { state in
             if let unrecovered { state.counters.tcp.recordFailure(unrecovered.cause) } else { state.counters.tcp.flowsCompleted += 1 }
         }
+        context.recordFlow(tally, .tcp, failure: unrecovered?.cause)
         environment.statistics.flowClosed(.tcp)
         environment.statistics.flowSettled()
     }

@@ -26,6 +26,9 @@ final class ContinuousUDPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
     private var gridStart = NIODeadline.uptimeNanoseconds(0)
     private var sentOnGrid: Int64 = 0
     private var highestEchoed: UInt64?
+    /// The logical flow's figures for the flow log, over all its sockets; nil without one.
+    private let tally: FlowTally?
+    private var everConnected = false
 
     private var environment: FlowEnvironment { context.environment }
     private var lifetimeEnd: NIODeadline { context.setup.lifetimeEnd }
@@ -33,6 +36,7 @@ final class ContinuousUDPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
     init(_ context: ContinuousFlowContext) {
         self.context = context
         self.random = context.setup.makeRandom()
+        self.tally = FlowRecorder.tally(context.environment.flowLog)
         self.window = ExchangeWindow(
             capacity: Int(environment.responseTimeout.nanoseconds / max(1, environment.messageInterval.nanoseconds)) + 2)
     }
@@ -73,6 +77,9 @@ final class ContinuousUDPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
     func connectionActive(_ channel: ChannelHandlerContext, generation attempt: Int) {
         guard attempt == generation, !ended else { return channel.close(promise: nil) }
         self.channel = channel
+        tally?.connected(channel.channel)
+        if everConnected { tally?.reconnects += 1 }
+        everConnected = true
         backoff = ContinuousFlowContext.firstBackoff
         gridStart = .now()
         sentOnGrid = 0
@@ -91,6 +98,7 @@ final class ContinuousUDPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
         datagram.writeBuffer(&body)
         channel.writeAndFlush(NIOAny(datagram), promise: nil)
         context.shard.recordSend(.udp, bytes: size)
+        tally?.sent(size)
         sentOnGrid += 1
         scheduleNextWakeUp()
     }
@@ -141,6 +149,7 @@ final class ContinuousUDPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
             case .missed(let sentAt):
                 context.exchangeMissed()
                 context.shard.update { $0.counters.udp.udpLost += 1 }
+                tally?.udpLost += 1
                 let cause = reportedCause ?? .timeout
                 if tracker.missed(sentAt: sentAt, cause: cause) { context.outageStarted(at: sentAt, cause: cause) }
             }
@@ -157,14 +166,18 @@ final class ContinuousUDPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
         switch window.echoed(sequence, roundTrip: roundTrip, responseTimeout: environment.responseTimeout) {
         case .duplicate:
             context.shard.update { $0.counters.udp.udpDuplicates += 1 }
+            tally?.udpDuplicated += 1
         case .unknown:
             return
         case .inTime, .late:
             // A late echo still carried bytes and a round trip; only the outage verdict differs.
             context.shard.recordEcho(.udp, bytes: envelope.data.readableBytes, roundTripNanoseconds: roundTrip)
             environment.metrics.recordRoundTrip(.udp, nanoseconds: roundTrip)
+            tally?.received(envelope.data.readableBytes)
+            tally?.echoed(roundTrip: roundTrip)
             if let highestEchoed, sequence < highestEchoed {
                 context.shard.update { $0.counters.udp.udpReordered += 1 }
+                tally?.udpReordered += 1
             }
             highestEchoed = max(highestEchoed ?? 0, sequence)
             judge(now: now)
@@ -203,6 +216,7 @@ final class ContinuousUDPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
         context.shard.update { state in
             if let unrecovered { state.counters.udp.recordFailure(unrecovered.cause) } else { state.counters.udp.flowsCompleted += 1 }
         }
+        context.recordFlow(tally, .udp, failure: unrecovered?.cause)
         environment.statistics.flowClosed(.udp)
         environment.statistics.flowSettled()
     }

@@ -13,6 +13,7 @@ struct EchoCommand: AsyncParsableCommand {
     @OptionGroup var options: EchoOptions
     @OptionGroup var reporting: ReportingOptions
     @OptionGroup var export: InfluxDBOptions
+    @OptionGroup var flowLogOptions: FlowLogOptions
 
     func run() async throws {
         let resolver = SettingResolver(environment: ProcessInfo.processInfo.environment)
@@ -20,7 +21,9 @@ struct EchoCommand: AsyncParsableCommand {
         let configuration = try EchoConfiguration.resolve(options, resolver)
         let reportingSettings = try ReportingSettings.resolve(reporting, resolver)
         let exportSettings = try InfluxDBSettings.resolve(export, resolver)
+        let flowLogSettings = try FlowLogSettings.resolve(flowLogOptions, resolver, flowTest: reportingSettings?.flowTest)
         let runtime = AgentRuntime.start(role: "echo", settings: settings)
+        let flowLog = try flowLogSettings.map { try FlowLogWriter(settings: $0) }
         let connectionLimit = max(1, runtime.descriptorLimit - FileDescriptorLimit.reserve)
         if let cap = configuration.maxConnections, cap > connectionLimit {
             runtime.logger.warning(
@@ -29,7 +32,8 @@ struct EchoCommand: AsyncParsableCommand {
         }
         let echo = try await EchoService.bind(
             configuration, connectionLimit: connectionLimit, readiness: runtime.readiness,
-            group: MultiThreadedEventLoopGroup.singleton, logger: runtime.logger)
+            group: MultiThreadedEventLoopGroup.singleton, logger: runtime.logger,
+            flowLog: flowLog.map { FlowRecorder(writer: $0, agent: ExportIdentity(reporting: reportingSettings, role: "echo").agent, clock: WallClockAnchor()) })
         let metrics = EchoMetrics(registry: runtime.registry, listeners: echo.listeners)
         let telemetry = try await runtime.bindTelemetry(settings) { metrics.publish() }
         let started = ContinuousClock.now
@@ -53,9 +57,17 @@ struct EchoCommand: AsyncParsableCommand {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: telemetry)]
         if let reporter { services.append(.init(service: reporter)) }
         if let exporter { services.append(.init(service: exporter)) }
+        if let flowLog { services.append(.init(service: FlowLogService(writer: flowLog))) }
         services.append(.init(service: echo, successTerminationBehavior: .gracefullyShutdownGroup))
         try await runtime.run(services)
-        CommandLineOutput.result(try EchoReport(listeners: echo.statistics()).json())
+        if let flowLog {
+            // Connections close on their event loops: let those closes run before the log ends.
+            await MultiThreadedEventLoopGroup.singleton.settle()
+            flowLog.finish(logger: runtime.logger)
+        }
+        var report = EchoReport(listeners: echo.statistics())
+        report.flowLog = flowLog?.counts
+        CommandLineOutput.result(try report.json())
         try reporter?.requireFinalReport()
     }
 }

@@ -23,13 +23,16 @@ final class EchoConnectionTable: Sendable {
     let limit: Int
     /// Set when connections are closed for idleness; handlers then note when bytes last arrived.
     let idleTimeout: TimeAmount?
+    /// Where connections record themselves when they close; nil without a flow log.
+    let flowLog: FlowRecorder?
     private let open = Atomic<Int>(0)
     private let perLoop: [ObjectIdentifier: NIOLoopBoundBox<Connections>]
     private let sweeps: [RepeatedTask]
 
-    init(group: MultiThreadedEventLoopGroup, limit: Int, idleTimeout: TimeAmount?) {
+    init(group: MultiThreadedEventLoopGroup, limit: Int, idleTimeout: TimeAmount?, flowLog: FlowRecorder? = nil) {
         self.limit = limit
         self.idleTimeout = idleTimeout
+        self.flowLog = flowLog
         var perLoop: [ObjectIdentifier: NIOLoopBoundBox<Connections>] = [:]
         var sweeps: [RepeatedTask] = []
         for loop in group.makeIterator() {

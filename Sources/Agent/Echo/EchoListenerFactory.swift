@@ -35,7 +35,8 @@ enum EchoListenerFactory {
 
     /// A UDP echo socket on `host:port`.
     static func udp(
-        host: String, ipv6Only: Bool, port: Int, counters: EchoListenerCounters, group: MultiThreadedEventLoopGroup
+        host: String, ipv6Only: Bool, port: Int, counters: EchoListenerCounters, group: MultiThreadedEventLoopGroup,
+        flowLog: FlowRecorder? = nil
     ) async throws -> any Channel {
         var bootstrap = DatagramBootstrap(group: group)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -45,10 +46,12 @@ enum EchoListenerFactory {
             .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(UDPEchoHandler(counters: counters))
+                    try channel.pipeline.syncOperations.addHandler(UDPEchoHandler(counters: counters, flowLog: flowLog))
                 }
             }
         if host.contains(":") { bootstrap = bootstrap.channelOption(v6Only, value: ipv6Only ? 1 : 0) }
+        // The flow log names the address each datagram came to, on a wildcard socket too.
+        if flowLog != nil { bootstrap = bootstrap.channelOption(.receivePacketInfo, value: true) }
         return try await bootstrap.bind(host: host, port: port).get()
     }
 }

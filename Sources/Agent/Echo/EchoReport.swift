@@ -5,6 +5,8 @@ import Foundation
 struct EchoReport: Codable, Sendable {
     var role = "echo"
     var listeners: [EchoListenerStatistics]
+    /// With --flow-log: the records written, and any dropped because the writer fell behind.
+    var flowLog: FlowLogWriter.Counts?
 
     init(listeners: [EchoListenerStatistics]) {
         self.listeners = listeners

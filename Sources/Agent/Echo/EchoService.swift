@@ -39,11 +39,11 @@ final class EchoService: Service, Sendable {
     /// Binds all listeners of `configuration`; closes those already bound if one fails.
     static func bind(
         _ configuration: EchoConfiguration, connectionLimit: Int, readiness: ReadinessState,
-        group: MultiThreadedEventLoopGroup, logger: Logger
+        group: MultiThreadedEventLoopGroup, logger: Logger, flowLog: FlowRecorder? = nil
     ) async throws -> EchoService {
         let connections = EchoConnectionTable(
             group: group, limit: configuration.maxConnections ?? connectionLimit,
-            idleTimeout: configuration.idleTimeout.map { TimeAmount($0) })
+            idleTimeout: configuration.idleTimeout.map { TimeAmount($0) }, flowLog: flowLog)
         var listeners: [EchoListenerCounters] = []
         var channels: [(Transport, any Channel)] = []
         do {
@@ -63,7 +63,7 @@ final class EchoService: Service, Sendable {
                                     table: connections, group: group)
                             case .udp:
                                 try await EchoListenerFactory.udp(
-                                    host: host, ipv6Only: ipv6Only, port: requested, counters: counters, group: group)
+                                    host: host, ipv6Only: ipv6Only, port: requested, counters: counters, group: group, flowLog: flowLog)
                             }
                         }
                         counters.bound(to: channel.localAddress?.port ?? requested)

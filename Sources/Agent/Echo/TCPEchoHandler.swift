@@ -1,3 +1,4 @@
+import FlowTestShared
 import NIOCore
 
 /// Sends every byte of a TCP connection back unchanged (DESIGN.md, decision 1).
@@ -21,6 +22,8 @@ final class TCPEchoHandler: ChannelDuplexHandler {
     private var admitted = false
     /// A read was asked for while the channel was not writable; it is issued once it is again.
     private var readPending = false
+    /// The connection's figures for the flow log; nil without one.
+    private var tally: EchoTCPTally?
 
     init(counters: EchoListenerCounters, table: EchoConnectionTable) {
         self.counters = counters
@@ -38,6 +41,7 @@ final class TCPEchoHandler: ChannelDuplexHandler {
         }
         admitted = true
         self.context = context
+        if table.flowLog != nil { tally = EchoTCPTally(context.channel) }
         counters.connectionsAccepted.wrappingAdd(1, ordering: .relaxed)
         counters.connectionsActive.wrappingAdd(1, ordering: .relaxed)
         context.fireChannelActive()
@@ -48,13 +52,17 @@ final class TCPEchoHandler: ChannelDuplexHandler {
             admitted = false
             table.remove(self, on: context.eventLoop)
             counters.connectionsActive.wrappingSubtract(1, ordering: .relaxed)
+            if let tally, let log = table.flowLog { log.record(tally.record(clock: log.clock)) }
+            tally = nil
         }
         self.context = nil
         context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let bytes = UInt64(unwrapInboundIn(data).readableBytes)
+        let buffer = unwrapInboundIn(data)
+        let bytes = UInt64(buffer.readableBytes)
+        tally?.received(buffer)
         if table.idleTimeout != nil { lastActivity = .now() }
         counters.bytesReceived.wrappingAdd(bytes, ordering: .relaxed)
         counters.bytesSent.wrappingAdd(bytes, ordering: .relaxed)
@@ -85,6 +93,7 @@ final class TCPEchoHandler: ChannelDuplexHandler {
     func closeForIdleness() {
         guard let context else { return }
         counters.connectionsTimedOut.wrappingAdd(1, ordering: .relaxed)
+        tally?.failure = .timeout
         context.close(promise: nil)
     }
 
@@ -95,6 +104,7 @@ final class TCPEchoHandler: ChannelDuplexHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // A reset or broken pipe from one peer ends that connection only.
+        tally?.failure = FlowFailureReason(classifying: error)
         context.close(promise: nil)
     }
 }

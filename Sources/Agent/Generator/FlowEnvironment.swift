@@ -18,8 +18,10 @@ final class FlowEnvironment: Sendable {
     /// Filler bytes for message bodies, allocated once: each message sends a slice of it, so no
     /// payload is ever copied or built per message.
     let filler: ByteBuffer
+    /// Where each flow's record goes when it ends; nil without a flow log.
+    let flowLog: FlowRecorder?
 
-    init(configuration: GeneratorConfiguration, statistics: GeneratorStatistics, metrics: GeneratorMetrics) {
+    init(configuration: GeneratorConfiguration, statistics: GeneratorStatistics, metrics: GeneratorMetrics, flowLog: FlowRecorder? = nil) {
         self.statistics = statistics
         self.metrics = metrics
         self.payload = configuration.payload
@@ -28,6 +30,7 @@ final class FlowEnvironment: Sendable {
         self.responseTimeout = TimeAmount(configuration.responseTimeout)
         self.continuous = configuration.pattern == .continuous
         self.stallTimeout = TimeAmount(configuration.stallTimeout)
+        self.flowLog = flowLog
         // A recognisable, non-zero pattern: an echo that zeroes or shifts bytes shows up in a capture.
         self.filler = ByteBuffer(bytes: (0..<configuration.payload.maximum).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
     }

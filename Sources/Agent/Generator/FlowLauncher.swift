@@ -49,17 +49,19 @@ final class FlowLauncher: Sendable {
         let shard = environment.statistics.shards[slot]
         shard.update { $0.counters[flow.transport].flowsStarted += 1 }
         environment.statistics.flowOpened(flow.transport)
-        guard var address else { return recordLaunchFailure(flow, shard: shard, reason: .dns) }
+        guard var address else { return recordLaunchFailure(flow, to: nil, shard: shard, reason: .dns) }
         // Counts the new flow itself, which flowOpened already added.
         guard environment.statistics.unsettledFlows <= socketBudget else {
-            return recordLaunchFailure(flow, shard: shard, reason: .descriptorsExhausted)
+            return recordLaunchFailure(flow, to: address, shard: shard, reason: .descriptorsExhausted)
         }
         address.port = flow.port
         if environment.continuous { return startContinuous(flow, to: address, slot: slot, lifetimeEnd: lifetimeEnd) }
         let connected = connect(flow, to: address, slot: slot, lifetimeEnd: lifetimeEnd)
+        let startedAt = environment.flowLog == nil ? NIODeadline.uptimeNanoseconds(0) : .now()
         // Once connected, the flow's handler enters its loop's open flows and takes it from there.
         connected.whenFailure { [self] error in
-            recordLaunchFailure(flow, shard: shard, reason: FlowFailureReason(classifyingConnectError: error))
+            recordLaunchFailure(
+                flow, to: address, shard: shard, reason: FlowFailureReason(classifyingConnectError: error), startedAt: startedAt)
         }
     }
 
@@ -102,8 +104,11 @@ final class FlowLauncher: Sendable {
         continuous.start()
     }
 
-    private func recordLaunchFailure(_ flow: ScheduledFlow, shard: FlowStatisticsShard, reason: FlowFailureReason) {
+    private func recordLaunchFailure(
+        _ flow: ScheduledFlow, to address: SocketAddress?, shard: FlowStatisticsShard, reason: FlowFailureReason, startedAt: NIODeadline = .now()
+    ) {
         shard.update { $0.counters[flow.transport].recordFailure(reason) }
+        environment.flowLog?.recordLaunchFailure(flow, to: address, reason: reason, startedAt: startedAt)
         environment.statistics.flowClosed(flow.transport)
         environment.statistics.flowSettled()
     }

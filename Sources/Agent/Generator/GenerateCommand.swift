@@ -14,6 +14,7 @@ struct GenerateCommand: AsyncParsableCommand {
     @OptionGroup var options: GenerateOptions
     @OptionGroup var reporting: ReportingOptions
     @OptionGroup var export: InfluxDBOptions
+    @OptionGroup var flowLogOptions: FlowLogOptions
 
     func run() async throws {
         let resolver = SettingResolver(environment: ProcessInfo.processInfo.environment)
@@ -21,13 +22,16 @@ struct GenerateCommand: AsyncParsableCommand {
         let configuration = try GeneratorConfiguration.resolve(options, resolver)
         let reportingSettings = try ReportingSettings.resolve(reporting, resolver)
         let exportSettings = try InfluxDBSettings.resolve(export, resolver)
+        let flowLogSettings = try FlowLogSettings.resolve(flowLogOptions, resolver, flowTest: reportingSettings?.flowTest)
         let runtime = AgentRuntime.start(role: "generator", settings: settings)
+        let flowLog = try flowLogSettings.map { try FlowLogWriter(settings: $0) }
         let group = MultiThreadedEventLoopGroup.singleton
         let statistics = GeneratorStatistics(shardCount: Array(group.makeIterator()).count, measuresOutages: configuration.pattern == .continuous)
         let metrics = GeneratorMetrics(registry: runtime.registry)
         let generator = GeneratorService(
             configuration: configuration, group: group, statistics: statistics, metrics: metrics,
-            descriptorLimit: runtime.descriptorLimit, logger: runtime.logger)
+            descriptorLimit: runtime.descriptorLimit, logger: runtime.logger,
+            flowLog: flowLog.map { FlowRecorder(writer: $0, agent: ExportIdentity(reporting: reportingSettings, role: "generator").agent, clock: statistics.clock) })
         let telemetry = try await runtime.bindTelemetry(settings) { metrics.publish(statistics.snapshot()) }
         let startTime = Date()
         let exportWriter = exportSettings.map {
@@ -51,14 +55,18 @@ struct GenerateCommand: AsyncParsableCommand {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: telemetry)]
         if let reporter { services.append(.init(service: reporter)) }
         if let exporter { services.append(.init(service: exporter)) }
+        if let flowLog { services.append(.init(service: FlowLogService(writer: flowLog))) }
         // After the reporter and the exporter, so its last sample is in their final reports.
         services.append(.init(service: TimeSeriesSamplingService(recorder: recorder, snapshot: { statistics.snapshot() })))
         services.append(.init(service: generator, successTerminationBehavior: .gracefullyShutdownGroup))
         try await runtime.run(services)
+        // Every flow has ended, so every record is queued: the log is complete.
+        flowLog?.finish(logger: runtime.logger)
         var report = GeneratorReport(
             configuration: configuration, snapshot: statistics.snapshot(), progress: generator.runProgress, startTime: startTime)
         // Stdout has no size limit to keep: the JSON summary lists up to a thousand intervals.
         report.disruption = statistics.disruption(intervalLimit: GeneratorReport.intervalLimit)
+        report.flowLog = flowLog?.counts
         CommandLineOutput.result(try report.json())
         try reporter?.requireFinalReport()
     }

@@ -40,11 +40,13 @@ struct GeneratorReport: Codable, Sendable {
     var udp: Figures?
     /// Continuous pattern: every outage, joined into intervals (the `intervalLimit` longest).
     var disruption: DisruptionSummary?
+    /// With --flow-log: the records written, and any dropped because the writer fell behind.
+    var flowLog: FlowLogWriter.Counts?
     static let intervalLimit = 1000
 
     enum CodingKeys: String, CodingKey {
         case role, target, pattern, seed, startTime, elapsedSeconds, startRate, maxConcurrent, peakActiveFlows
-        case flowsSkipped, total, tcp, udp, disruption
+        case flowsSkipped, total, tcp, udp, disruption, flowLog
         case flowProtocol = "protocol"
     }
 

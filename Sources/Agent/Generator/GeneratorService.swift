@@ -19,13 +19,13 @@ final class GeneratorService: Service, Sendable {
 
     init(
         configuration: GeneratorConfiguration, group: MultiThreadedEventLoopGroup, statistics: GeneratorStatistics,
-        metrics: GeneratorMetrics, descriptorLimit: Int, logger: Logger
+        metrics: GeneratorMetrics, descriptorLimit: Int, logger: Logger, flowLog: FlowRecorder? = nil
     ) {
         self.configuration = configuration
         self.statistics = statistics
         self.logger = logger
         self.progress = RunProgress()
-        let environment = FlowEnvironment(configuration: configuration, statistics: statistics, metrics: metrics)
+        let environment = FlowEnvironment(configuration: configuration, statistics: statistics, metrics: metrics, flowLog: flowLog)
         self.launcher = FlowLauncher(
             group: group, configuration: configuration, environment: environment, descriptorLimit: descriptorLimit)
     }

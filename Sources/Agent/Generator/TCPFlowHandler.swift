@@ -30,11 +30,14 @@ final class TCPFlowHandler: ChannelInboundHandler, FlowOnLoop {
     private var finished = false
     private var wasActive = false
     private var wakeUp = FlowWakeUp()
+    /// The flow's own figures for the flow log; nil when there is none.
+    private let tally: FlowTally?
 
     init(_ setup: FlowSetup) {
         (flowID, environment, shard, wheel, openFlows, lifetimeEnd) =
             (setup.flow.index, setup.environment, setup.shard, setup.wheel, setup.openFlows, setup.lifetimeEnd)
         random = setup.makeRandom()
+        tally = FlowRecorder.tally(setup.environment.flowLog)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -43,6 +46,7 @@ final class TCPFlowHandler: ChannelInboundHandler, FlowOnLoop {
 
     func channelActive(context: ChannelHandlerContext) {
         wasActive = true
+        tally?.connected(context.channel)
         // Connected after a stop: end at once, so the flow is still counted in the final statistics.
         guard openFlows.enter(self) else { return finish(nil) }
         sendMessage()
@@ -65,6 +69,7 @@ final class TCPFlowHandler: ChannelInboundHandler, FlowOnLoop {
             context.writeAndFlush(wrapOutboundOut(environment.fillerSlice(messageSize)), promise: nil)
         }
         shard.recordSend(.tcp, bytes: messageSize)
+        tally?.sent(messageSize)
         nextSendDue = environment.messageInterval == .zero ? .distantFuture : sentAt + environment.messageInterval
         // Paced flows wake for the next send (and check the echo then); back-to-back flows only
         // need waking if the echo is late.
@@ -104,6 +109,7 @@ final class TCPFlowHandler: ChannelInboundHandler, FlowOnLoop {
         }
         echoedBytes += buffer.readableBytes
         awaitedBytes -= buffer.readableBytes
+        tally?.received(buffer.readableBytes)
         if awaitedBytes == 0 { echoCompleted() }
     }
 
@@ -123,6 +129,7 @@ final class TCPFlowHandler: ChannelInboundHandler, FlowOnLoop {
         let roundTrip = UInt64(max(0, (now - sentAt).nanoseconds))
         shard.recordEcho(.tcp, bytes: messageSize, roundTripNanoseconds: roundTrip)
         environment.metrics.recordRoundTrip(.tcp, nanoseconds: roundTrip)
+        tally?.echoed(roundTrip: roundTrip)
         if now >= lifetimeEnd { return finish(nil) }
         // Back-to-back, or an echo slower than the interval: the next message leaves now.
         if environment.messageInterval == .zero || now >= nextSendDue { return sendMessage() }
@@ -151,6 +158,10 @@ final class TCPFlowHandler: ChannelInboundHandler, FlowOnLoop {
         shard.update { state in
             state.counters.tcp.tcpRetransmits += retransmits
             if let failure { state.counters.tcp.recordFailure(failure) } else { state.counters.tcp.flowsCompleted += 1 }
+        }
+        if let tally, let log = environment.flowLog {
+            tally.tcpRetransmits = retransmits
+            log.record(tally.record(flowID: flowID, .tcp, failure: failure, clock: environment.statistics.clock))
         }
         environment.statistics.flowClosed(.tcp)
         environment.statistics.flowSettled()

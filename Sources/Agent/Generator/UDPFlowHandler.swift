@@ -31,11 +31,14 @@ final class UDPFlowHandler: ChannelInboundHandler, FlowOnLoop {
     private var finished = false
     private var wasActive = false
     private var wakeUp = FlowWakeUp()
+    /// The flow's own figures for the flow log; nil when there is none.
+    private let tally: FlowTally?
 
     init(_ setup: FlowSetup) {
         (flowID, environment, shard, wheel, openFlows, lifetimeEnd) =
             (setup.flow.index, setup.environment, setup.shard, setup.wheel, setup.openFlows, setup.lifetimeEnd)
         random = setup.makeRandom()
+        tally = FlowRecorder.tally(setup.environment.flowLog)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -44,6 +47,7 @@ final class UDPFlowHandler: ChannelInboundHandler, FlowOnLoop {
 
     func channelActive(context: ChannelHandlerContext) {
         wasActive = true
+        tally?.connected(context.channel)
         // Connected after a stop: end at once, so the flow is still counted in the final statistics.
         guard openFlows.enter(self) else { return finish(nil) }
         firstSend = .now()
@@ -64,6 +68,7 @@ final class UDPFlowHandler: ChannelInboundHandler, FlowOnLoop {
         context.writeAndFlush(wrapOutboundOut(datagram), promise: nil)
         sent += 1
         shard.recordSend(.udp, bytes: size)
+        tally?.sent(size)
         // Paced: a fixed grid from the first send, so late wake-ups never lower the rate.
         // Back-to-back: the echo triggers the next send; the response timeout covers a lost one.
         nextSendDue =
@@ -103,6 +108,8 @@ final class UDPFlowHandler: ChannelInboundHandler, FlowOnLoop {
             longestRoundTrip = max(longestRoundTrip, roundTrip)
             shard.recordEcho(.udp, bytes: envelope.data.readableBytes, roundTripNanoseconds: roundTrip)
             environment.metrics.recordRoundTrip(.udp, nanoseconds: roundTrip)
+            tally?.received(envelope.data.readableBytes)
+            tally?.echoed(roundTrip: roundTrip)
             if reordered { shard.update { $0.counters.udp.udpReordered += 1 } }
             let isLatest = UInt64(header.sequence) == sent - 1
             if environment.messageInterval == .zero, isLatest, NIODeadline.now() < lifetimeEnd {
@@ -151,6 +158,10 @@ final class UDPFlowHandler: ChannelInboundHandler, FlowOnLoop {
                 state.counters.udp.udpJitterFlows += 1
             }
             if let failure { state.counters.udp.recordFailure(failure) } else { state.counters.udp.flowsCompleted += 1 }
+        }
+        if let tally, let log = environment.flowLog {
+            (tally.udpLost, tally.udpDuplicated, tally.udpReordered) = (lost, tracker.duplicates, tracker.reordered)
+            log.record(tally.record(flowID: flowID, .udp, failure: failure, clock: environment.statistics.clock))
         }
         leaveOpenFlows()
         environment.statistics.flowSettled()

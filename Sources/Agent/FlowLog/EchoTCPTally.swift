@@ -1,0 +1,42 @@
+import FlowTestShared
+import NIOCore
+
+/// What one TCP connection at the echo counts for its record; made only when the flow log is on.
+///
+/// Loop-bound like the connection's handler.
+final class EchoTCPTally {
+    private let start = NIODeadline.now()
+    private let client: SocketAddress?
+    private let server: SocketAddress?
+    private var flowID: UInt64?
+    private var sawFirstBytes = false
+    private var bytes: UInt64 = 0
+    /// Why the connection ended, when it did not end cleanly.
+    var failure: FlowFailureReason?
+
+    /// Takes the 5-tuple of a connection just accepted: the client as it reached the echo (after
+    /// any SNAT), the echo's own address as the kernel bound it (the backend after any DNAT).
+    init(_ channel: any Channel) {
+        client = channel.remoteAddress
+        server = channel.localAddress
+    }
+
+    /// Counts bytes received, and so echoed; the first read names the flow if it starts with a
+    /// FlowTest header.
+    func received(_ buffer: ByteBuffer) {
+        if !sawFirstBytes {
+            sawFirstBytes = true
+            flowID = FlowHeader(peekingAt: buffer)?.flowID
+        }
+        bytes += UInt64(buffer.readableBytes)
+    }
+
+    /// The connection's record, ended now.
+    func record(clock: WallClockAnchor) -> FlowRecord {
+        FlowRecord(
+            role: .echo, flowID: flowID, transport: .tcp, sourceAddress: client?.ipAddress ?? "", sourcePort: client?.port ?? 0,
+            destinationAddress: server?.ipAddress ?? "", destinationPort: server?.port ?? 0,
+            startNanoseconds: clock.unixNanoseconds(start), endNanoseconds: clock.unixNanoseconds(.now()), sourceBytes: bytes,
+            destinationBytes: bytes, failure: failure)
+    }
+}
