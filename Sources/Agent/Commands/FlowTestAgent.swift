@@ -11,10 +11,10 @@ struct FlowTestAgent: AsyncParsableCommand {
         discussion: """
             Every option can also be set with a FLOWTEST_* environment variable named after it
             (--max-concurrent → FLOWTEST_MAX_CONCURRENT); a flag wins over the variable.
-            Exit codes: 0 ran (run: Succeeded), 1 could not run (run: a threshold failed),
-            2 invalid FlowTest file (report: not a FlowTest with figures), 3 ran but the final report never reached the FlowTest, 64 invalid flag or variable, 130 interrupted run.
+            Exit codes: 0 ran (run: Succeeded), 1 could not run (run: a threshold failed; flows diff: flows missing),
+            2 invalid FlowTest file (report: not a FlowTest with figures; flows: unreadable input), 3 ran but the final report never reached the FlowTest, 64 invalid flag or variable, 130 interrupted run.
             """,
-        subcommands: [EchoCommand.self, GenerateCommand.self, RunCommand.self, ReportCommand.self])
+        subcommands: [EchoCommand.self, GenerateCommand.self, RunCommand.self, ReportCommand.self, FlowsCommand.self])
 
     /// Runs the command line, turning every configuration or startup problem into one line on
     /// stderr and the documented exit code instead of a crash or a stack of usage text.
@@ -28,6 +28,8 @@ struct FlowTestAgent: AsyncParsableCommand {
             }
         } catch let error as ConfigurationError {
             CommandLineOutput.fail("error: \(error)", code: ExitCode.validationFailure)
+        } catch let error as FlowInputError {
+            CommandLineOutput.fail("error: \(error)", code: ExitCode(2))
         } catch is ExitCode2 {
             Foundation.exit(2)
         } catch let error as FinalReportError {

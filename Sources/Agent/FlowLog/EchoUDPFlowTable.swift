@@ -33,10 +33,13 @@ final class EchoUDPFlowTable {
 
     /// Starts the periodic check for silent sources on the listener's loop.
     func start(on loop: any EventLoop) {
-        sweep = loop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { [self] _ in
-            let cutoff = NIODeadline.now() - Self.idleTimeout
-            for (client, flow) in flows where flow.last < cutoff { end(client, flow) }
-        }
+        let table = NIOLoopBound(self, eventLoop: loop)
+        sweep = loop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in table.value.endSilent() }
+    }
+
+    private func endSilent() {
+        let cutoff = NIODeadline.now() - Self.idleTimeout
+        for (client, flow) in flows where flow.last < cutoff { end(client, flow) }
     }
 
     /// Counts a datagram from `client` that arrived at `server`.

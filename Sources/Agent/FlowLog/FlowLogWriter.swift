@@ -47,7 +47,9 @@ final class FlowLogWriter: Sendable {
     private let output: Mutex<Output>
 
     /// Opens (creates or truncates) the log's file, or fails with one line naming `--flow-log`.
-    init(settings: FlowLogSettings, capacity: Int = FlowLogWriter.defaultCapacity) throws(StartupError) {
+    /// Records are marked on stdout (where they share the output with the summary) unless `marked`
+    /// says otherwise.
+    init(settings: FlowLogSettings, marked: Bool? = nil, capacity: Int = FlowLogWriter.defaultCapacity) throws(StartupError) {
         self.settings = settings
         self.capacity = capacity
         switch settings.destination {
@@ -60,7 +62,7 @@ final class FlowLogWriter: Sendable {
             }
             descriptor = opened
         }
-        output = Mutex(Output(encoder: FlowLogEncoder(format: settings.format, marked: settings.destination == .standardOutput)))
+        output = Mutex(Output(encoder: FlowLogEncoder(format: settings.format, marked: marked ?? (settings.destination == .standardOutput))))
     }
 
     /// Queues `record` for writing, or counts it dropped if the queue is full. Any thread.

@@ -59,7 +59,7 @@ final class FlowLauncher: Sendable {
         let connected = connect(flow, to: address, slot: slot, lifetimeEnd: lifetimeEnd)
         let startedAt = environment.flowLog == nil ? NIODeadline.uptimeNanoseconds(0) : .now()
         // Once connected, the flow's handler enters its loop's open flows and takes it from there.
-        connected.whenFailure { [self] error in
+        connected.whenFailure { [self, address] error in
             recordLaunchFailure(
                 flow, to: address, shard: shard, reason: FlowFailureReason(classifyingConnectError: error), startedAt: startedAt)
         }

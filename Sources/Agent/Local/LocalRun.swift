@@ -34,12 +34,20 @@ struct LocalRun {
         let spec = flowTest.spec
         let name = flowTest.metadata.name ?? "flowtest"
         let runtime = AgentRuntime.start(role: "run", settings: settings)
+        // One log for every agent of the run; each record names its agent.
+        let flowLog = try options.flowLog.map { settings in
+            var settings = settings
+            settings.flowTest = name
+            return try FlowLogWriter(settings: settings)
+        }
+        let echoClock = WallClockAnchor()
+        let echoRecorder = flowLog.map { FlowRecorder(writer: $0, agent: "\(name)-echo-0", clock: echoClock) }
         for note in FlowTestFile.clusterOnlyNotes(spec) { runtime.logger.notice("\(note)") }
         let group = MultiThreadedEventLoopGroup.singleton
         let started = Date()
         let clock = ContinuousClock.now
 
-        let echo = spec.target.mode == .external ? nil : try await startEcho(spec, runtime: runtime, group: group)
+        let echo = spec.target.mode == .external ? nil : try await startEcho(spec, runtime: runtime, group: group, flowLog: echoRecorder)
         let tcpPorts = echo.map { $0.listeners.filter { $0.transport == .tcp }.map { Int64($0.port) } } ?? spec.ports.tcp
         let udpPorts = echo.map { $0.listeners.filter { $0.transport == .udp }.map { Int64($0.port) } } ?? spec.ports.udp
         let target = spec.target.mode == .external ? spec.target.host! : "127.0.0.1"
@@ -52,10 +60,11 @@ struct LocalRun {
             let configuration = try GeneratorConfiguration.resolve(GenerateOptions.parse(arguments), SettingResolver(environment: [:]))
             var logger = runtime.logger
             logger[metadataKey: "agent"] = "\(name)-generator-\(replica)"
+            let statistics = GeneratorStatistics(shardCount: Array(group.makeIterator()).count, measuresOutages: configuration.pattern == .continuous)
             generators.append(GeneratorService(
-                configuration: configuration, group: group,
-                statistics: GeneratorStatistics(shardCount: Array(group.makeIterator()).count, measuresOutages: configuration.pattern == .continuous), metrics: metrics,
-                descriptorLimit: perGenerator, logger: logger))
+                configuration: configuration, group: group, statistics: statistics, metrics: metrics,
+                descriptorLimit: perGenerator, logger: logger,
+                flowLog: flowLog.map { FlowRecorder(writer: $0, agent: "\(name)-generator-\(replica)", clock: statistics.clock) }))
         }
         let runner = LocalGeneratorsService(generators: generators, showProgress: !options.quiet)
         let recorders = generators.map { TimeSeriesRecorder(byteLimit: $0.configuration.timelineBytes) }
@@ -69,12 +78,18 @@ struct LocalRun {
             services.append(.init(service: exporter))
         }
         if let echo { services.append(.init(service: echo)) }
+        if let flowLog { services.append(.init(service: FlowLogService(writer: flowLog))) }
         // Shut down after the generators (reverse order): the last sample of each is their end.
         for (generator, recorder) in zip(generators, recorders) {
             services.append(.init(service: TimeSeriesSamplingService(recorder: recorder, snapshot: { generator.statistics.snapshot() })))
         }
         services.append(.init(service: runner, successTerminationBehavior: .gracefullyShutdownGroup))
         try await runtime.run(services)
+        if let flowLog {
+            // The echo's connections close on their event loops: let those run before the log ends.
+            await group.settle()
+            flowLog.finish(logger: runtime.logger)
+        }
 
         let elapsed = ContinuousClock.now - clock
         // One process, one incarnation of each agent: the same layout the cluster's status has.
@@ -131,7 +146,9 @@ struct LocalRun {
         }
     }
 
-    private func startEcho(_ spec: FlowTestSpec, runtime: AgentRuntime, group: MultiThreadedEventLoopGroup) async throws -> EchoService {
+    private func startEcho(
+        _ spec: FlowTestSpec, runtime: AgentRuntime, group: MultiThreadedEventLoopGroup, flowLog: FlowRecorder?
+    ) async throws -> EchoService {
         var configuration = try EchoConfiguration.resolve(EchoOptions.parse(spec.echoArguments()), SettingResolver(environment: [:]))
         configuration.bindAddress = "127.0.0.1"
         if options.anyPorts {
@@ -140,6 +157,6 @@ struct LocalRun {
         }
         return try await EchoService.bind(
             configuration, connectionLimit: runtime.descriptorLimit - FileDescriptorLimit.reserve, readiness: runtime.readiness,
-            group: group, logger: runtime.logger)
+            group: group, logger: runtime.logger, flowLog: flowLog)
     }
 }

@@ -15,4 +15,6 @@ struct LocalRunOptions: Sendable {
     var report: String?
     /// Where to export every agent's figures as line protocol, if anywhere.
     var influxDB: InfluxDBSettings?
+    /// Where every agent's flow records go, if anywhere.
+    var flowLog: FlowLogSettings?
 }

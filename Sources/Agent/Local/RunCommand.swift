@@ -34,6 +34,7 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var common: CommonOptions
     @OptionGroup var export: InfluxDBOptions
+    @OptionGroup var flowLog: FlowLogOptions
 
     func run() async throws {
         let resolver = SettingResolver(environment: ProcessInfo.processInfo.environment)
@@ -51,7 +52,8 @@ struct RunCommand: AsyncParsableCommand {
             anyPorts: try resolver.resolveSwitch("--any-ports", anyPorts),
             quiet: try resolver.resolveSwitch("--quiet", quiet),
             report: try resolver.resolveOptional("--report", report, expected: "a file path") { $0.isEmpty ? nil : $0 },
-            influxDB: try InfluxDBSettings.resolve(export, resolver))
+            influxDB: try InfluxDBSettings.resolve(export, resolver),
+            flowLog: try FlowLogSettings.resolve(flowLog, resolver))
         let outcome = try await LocalRun(options: options, settings: settings).run()
         throw ExitCode(outcome.exitCode)
     }
