@@ -43,6 +43,9 @@ struct LocalRun {
         let echoClock = WallClockAnchor()
         let echoRecorder = flowLog.map { FlowRecorder(writer: $0, agent: "\(name)-echo-0", clock: echoClock) }
         for note in FlowTestFile.clusterOnlyNotes(spec) { runtime.logger.notice("\(note)") }
+        if spec.flowLog != nil, options.flowLog == nil {
+            runtime.logger.notice("flowLog: in a cluster agents write records to stdout; locally give --flow-log FILE for them")
+        }
         let group = MultiThreadedEventLoopGroup.singleton
         let started = Date()
         let clock = ContinuousClock.now

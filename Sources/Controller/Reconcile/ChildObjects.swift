@@ -126,7 +126,7 @@ struct ChildObjects {
             "args": .array((arguments + [
                 "--metrics-port", String(port), "--log-format", "json",
                 "--report-to", "\(namespace)/\(names.flowTest)", "--report-interval", flowTest.spec.reportInterval,
-            ] + (flowTest.spec.export?.influxDB?.arguments ?? [])).map(JSONValue.string)),
+            ] + (flowTest.spec.export?.influxDB?.arguments ?? []) + (flowTest.spec.flowLog?.arguments(role: role) ?? [])).map(JSONValue.string)),
             // The agent's key under status.agents is its pod name; its pod UID tells a replaced
             // pod's reports from its predecessor's. Export credentials come from their Secret
             // through the kubelet, so they are in no argument, no log and not in the FlowTest.

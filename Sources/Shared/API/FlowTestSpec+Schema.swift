@@ -66,6 +66,7 @@ extension FlowTestSpec {
             "generators": GeneratorsSpec.schema.defaulting(to: .object([:])),
             "thresholds": ThresholdsSpec.schema,
             "export": ExportSpec.schema,
+            "flowLog": FlowLogSpec.schema,
             "reportInterval": .duration("How often each agent writes its statistics into status.agents; at least 1s.", default: "10s"),
             "cleanupPolicy": .string(
                 "What happens to the agent pods when the test ends: Always deletes them, OnSuccess keeps them after a failure for inspection, Never keeps them.",

@@ -12,6 +12,8 @@ public struct FlowTestSpec: Codable, Sendable, Equatable {
     public var thresholds: ThresholdsSpec?
     /// Where agents also send their figures (InfluxDB line protocol).
     public var export: ExportSpec?
+    /// Whether agents write a record per flow to stdout (the flow log).
+    public var flowLog: FlowLogSpec?
     /// How often agents write their statistics into the status.
     public var reportInterval: String = "10s"
     public var cleanupPolicy: CleanupPolicy = .onSuccess
