@@ -52,6 +52,8 @@ struct FlowTestValidationTests {
         ("  flows: {rate: 10}\n  reportInterval: 0s", ["spec.reportInterval: Invalid value: reportInterval must be at least 1s"]),
         ("  flows: {rate: 10}\n  reportInterval: 500ms", ["spec.reportInterval: Invalid value: reportInterval must be at least 1s"]),
         ("  flows: {rate: 10}\n  echo: {readyTimeout: 0s}", ["spec.echo.readyTimeout: Invalid value: echo.readyTimeout must be greater than 0"]),
+        ("  flows: {rate: 10}\n  flowLog: {generators: false, echo: false}", ["spec.flowLog: Invalid value: at least one of generators and echo must be true, or leave flowLog out"]),
+        ("  flows: {rate: 10}\n  flowLog: {echo: sometimes}", [#"spec.flowLog.echo: Invalid value: "string": spec.flowLog.echo in body must be of type boolean: "string""#]),
     ] as [(String, [String])])
     func invalidSpecsNameTheFieldAndWhatWasExpected(spec: String, expected: [String]) throws {
         let actual = try errors(spec)
@@ -68,6 +70,8 @@ struct FlowTestValidationTests {
         "  flows: {rate: 10}\n  target: {mode: External, host: echo.example.com}",
         "  flows: {rate: 10}\n  echo:\n    placement:\n      affinity: {anything: {goes: [1, 2]}}",
         "  flows: {rate: 10}\n  reportInterval: 1s\n  echo: {readyTimeout: 30s}",
+        "  flows: {rate: 10}\n  flowLog: {}",
+        "  flows: {rate: 10}\n  flowLog: {echo: false}",
         "  flows: {rate: 10, pattern: continuous, responseTimeout: 50ms, stallTimeout: 200ms}\n  thresholds: {maxOutage: 500ms, maxDisruptedSeconds: 2.5}",
         "  flows: {rate: 10}\n  export: {influxDB: {url: \"https://influx.example:8086/base\", apiVersion: v2, org: o, bucket: b, interval: 5s, credentialsSecret: {name: influx, tokenKey: token}}}",
         // The agents' metrics port moves out of the way (ChildObjects.metricsPort).

@@ -20,13 +20,15 @@ struct FlowRecorder: Sendable {
         recorder == nil ? nil : FlowTally()
     }
 
-    /// The record of a flow that never got a socket of its own (no address, no descriptor, a
-    /// refused or timed-out connect): its destination as dialled, no source.
-    func recordLaunchFailure(_ flow: ScheduledFlow, to address: SocketAddress?, reason: FlowFailureReason, startedAt: NIODeadline) {
+    /// The record of a flow that never connected: no address or descriptor (no source, started
+    /// and ended now), or a refused or timed-out connect (the source port the socket was bound to,
+    /// from `tally`, so that a SYN a policy dropped can still be matched).
+    func recordLaunchFailure(_ flow: ScheduledFlow, to address: SocketAddress?, reason: FlowFailureReason, tally: FlowTally?) {
+        let now = NIODeadline.now()
         record(FlowRecord(
-            role: .generator, flowID: flow.index, transport: flow.transport, sourceAddress: "", sourcePort: 0,
-            destinationAddress: address?.ipAddress ?? "", destinationPort: flow.port, startNanoseconds: clock.unixNanoseconds(startedAt),
-            endNanoseconds: clock.unixNanoseconds(.now()),
+            role: .generator, flowID: flow.index, transport: flow.transport, sourceAddress: tally?.sourceAddress ?? "",
+            sourcePort: tally?.sourcePort ?? 0, destinationAddress: address?.ipAddress ?? "", destinationPort: flow.port,
+            startNanoseconds: clock.unixNanoseconds(tally?.start ?? now), endNanoseconds: clock.unixNanoseconds(now),
             sourceMessages: 0, destinationMessages: 0, tcpRetransmits: flow.transport == .tcp ? 0 : nil, failure: reason))
     }
 }

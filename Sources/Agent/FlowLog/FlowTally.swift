@@ -4,8 +4,9 @@ import NIOCore
 /// What one generator flow counts for its record while it runs; only made when the flow log is
 /// on, so a flow without one pays a nil check per message and nothing else.
 ///
-/// Loop-bound like the flow that owns it.
-final class FlowTally {
+/// Loop-bound like the flow that owns it: made for a flow about to start on its loop, and used
+/// only there afterwards, hence `@unchecked Sendable` (as the continuous flows are).
+final class FlowTally: @unchecked Sendable {
     /// When the flow asked for its socket.
     let start = NIODeadline.now()
     private(set) var sourceAddress = ""
@@ -26,8 +27,9 @@ final class FlowTally {
 
     init() {}
 
-    /// Takes the 5-tuple from the first connected socket: the source as the kernel bound it, the
-    /// destination as dialled. Read here because a closed channel no longer has its addresses.
+    /// Takes the 5-tuple from the first socket, once connecting or connected: the source as the
+    /// kernel bound it, the destination as dialled. Read then because a closed channel no longer
+    /// has its addresses.
     func connected(_ channel: any Channel) {
         guard sourcePort == 0 else { return }
         (sourceAddress, sourcePort) = (channel.localAddress?.ipAddress ?? "", channel.localAddress?.port ?? 0)

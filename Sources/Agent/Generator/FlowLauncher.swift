@@ -56,25 +56,26 @@ final class FlowLauncher: Sendable {
         }
         address.port = flow.port
         if environment.continuous { return startContinuous(flow, to: address, slot: slot, lifetimeEnd: lifetimeEnd) }
-        let connected = connect(flow, to: address, slot: slot, lifetimeEnd: lifetimeEnd)
-        let startedAt = environment.flowLog == nil ? NIODeadline.uptimeNanoseconds(0) : .now()
+        let tally = FlowRecorder.tally(environment.flowLog)
+        let connected = connect(flow, to: address, slot: slot, lifetimeEnd: lifetimeEnd, tally: tally)
         // Once connected, the flow's handler enters its loop's open flows and takes it from there.
-        connected.whenFailure { [self, address] error in
-            recordLaunchFailure(
-                flow, to: address, shard: shard, reason: FlowFailureReason(classifyingConnectError: error), startedAt: startedAt)
+        connected.assumeIsolated().whenFailure { [self] error in
+            recordLaunchFailure(flow, to: address, shard: shard, reason: FlowFailureReason(classifyingConnectError: error), tally: tally)
         }
     }
 
-    private func setup(_ flow: ScheduledFlow, slot: Int, lifetimeEnd: NIODeadline) -> FlowSetup {
+    private func setup(_ flow: ScheduledFlow, slot: Int, lifetimeEnd: NIODeadline, tally: FlowTally? = nil) -> FlowSetup {
         FlowSetup(
             flow: flow, environment: environment, shard: environment.statistics.shards[slot], wheel: wheels[slot],
-            openFlows: openFlows[slot], lifetimeEnd: lifetimeEnd)
+            openFlows: openFlows[slot], lifetimeEnd: lifetimeEnd, tally: tally)
     }
 
     /// A flow of the constant or random pattern: one socket, one handler, for its lifetime. The
     /// handler is made in the initializer itself: one closure per flow, nothing more.
-    private func connect(_ flow: ScheduledFlow, to address: SocketAddress, slot: Int, lifetimeEnd: NIODeadline) -> EventLoopFuture<any Channel> {
-        let setup = setup(flow, slot: slot, lifetimeEnd: lifetimeEnd)
+    private func connect(
+        _ flow: ScheduledFlow, to address: SocketAddress, slot: Int, lifetimeEnd: NIODeadline, tally: FlowTally?
+    ) -> EventLoopFuture<any Channel> {
+        let setup = setup(flow, slot: slot, lifetimeEnd: lifetimeEnd, tally: tally)
         switch flow.transport {
         case .tcp:
             return opener.tcp(on: loops[slot], connectTimeout: connectTimeout)
@@ -105,10 +106,10 @@ final class FlowLauncher: Sendable {
     }
 
     private func recordLaunchFailure(
-        _ flow: ScheduledFlow, to address: SocketAddress?, shard: FlowStatisticsShard, reason: FlowFailureReason, startedAt: NIODeadline = .now()
+        _ flow: ScheduledFlow, to address: SocketAddress?, shard: FlowStatisticsShard, reason: FlowFailureReason, tally: FlowTally? = nil
     ) {
         shard.update { $0.counters[flow.transport].recordFailure(reason) }
-        environment.flowLog?.recordLaunchFailure(flow, to: address, reason: reason, startedAt: startedAt)
+        environment.flowLog?.recordLaunchFailure(flow, to: address, reason: reason, tally: tally)
         environment.statistics.flowClosed(flow.transport)
         environment.statistics.flowSettled()
     }

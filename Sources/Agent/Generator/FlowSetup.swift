@@ -12,6 +12,9 @@ struct FlowSetup {
     let openFlows: OpenFlows
     /// When the flow stops sending: its scheduled start plus lifetime, clipped to the time limit.
     let lifetimeEnd: NIODeadline
+    /// The flow's figures for the flow log, made by the launcher so that a failed connect is
+    /// still recorded with the source port it was bound to; nil without a flow log.
+    let tally: FlowTally?
 
     /// The flow's own random stream (payload sizes), independent of every other flow's.
     func makeRandom() -> SeededRandomNumberGenerator {

@@ -7,8 +7,9 @@ import NIOCore
 /// One message is in flight at a time, so a round trip is exactly "last byte written → last byte
 /// of its echo read", and the echo can be checked byte for byte against the header that was sent.
 /// Everything runs on the channel's event loop; the handler is never shared.
-final class TCPFlowHandler: ChannelInboundHandler, FlowOnLoop {
+final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
     typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     private let flowID: UInt64
@@ -37,11 +38,18 @@ final class TCPFlowHandler: ChannelInboundHandler, FlowOnLoop {
         (flowID, environment, shard, wheel, openFlows, lifetimeEnd) =
             (setup.flow.index, setup.environment, setup.shard, setup.wheel, setup.openFlows, setup.lifetimeEnd)
         random = setup.makeRandom()
-        tally = FlowRecorder.tally(setup.environment.flowLog)
+        tally = setup.tally
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+    }
+
+    func connect(context: ChannelHandlerContext, to address: SocketAddress, promise: EventLoopPromise<Void>?) {
+        context.connect(to: address, promise: promise)
+        // The kernel binds the source port when the SYN leaves: the flow log keeps it even if the
+        // connect then fails (a SYN that a policy dropped).
+        tally?.connected(context.channel)
     }
 
     func channelActive(context: ChannelHandlerContext) {

@@ -38,7 +38,7 @@ final class UDPFlowHandler: ChannelInboundHandler, FlowOnLoop {
         (flowID, environment, shard, wheel, openFlows, lifetimeEnd) =
             (setup.flow.index, setup.environment, setup.shard, setup.wheel, setup.openFlows, setup.lifetimeEnd)
         random = setup.makeRandom()
-        tally = FlowRecorder.tally(setup.environment.flowLog)
+        tally = setup.tally
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
