@@ -121,16 +121,19 @@ struct FlowLogFormatTests {
 
     @Test func settingsRefuseWhatCannotWork() throws {
         let resolver = SettingResolver(environment: [:])
-        var options = FlowLogOptions()
-        #expect(try FlowLogSettings.resolve(options, resolver) == nil)
-        options.flowLogFormat = "csv"
+        #expect(try FlowLogSettings.resolve(FlowLogOptions.parse([]), resolver) == nil)
         #expect(throws: ConfigurationError(setting: "--flow-log-format", value: "csv", expected: "--flow-log FILE or - to go with it")) {
-            try FlowLogSettings.resolve(options, resolver)
+            try FlowLogSettings.resolve(FlowLogOptions.parse(["--flow-log-format", "csv"]), resolver)
         }
-        options.flowLog = "-"
-        #expect { try FlowLogSettings.resolve(options, resolver) } throws: { "\($0)".contains("jsonl with --flow-log -") }
-        options.flowLogFormat = "xml"
-        #expect { try FlowLogSettings.resolve(options, resolver) } throws: { "\($0)" == #"invalid value "xml" for --flow-log-format: expected jsonl, json or csv"# }
+        #expect { try FlowLogSettings.resolve(FlowLogOptions.parse(["--flow-log", "-", "--flow-log-format", "csv"]), resolver) } throws: {
+            "\($0)".contains("jsonl with --flow-log -")
+        }
+        #expect { try FlowLogSettings.resolve(FlowLogOptions.parse(["--flow-log", "-", "--flow-log-format", "xml"]), resolver) } throws: {
+            "\($0)" == #"invalid value "xml" for --flow-log-format: expected one of jsonl, json, csv"#
+        }
+        let fromEnvironment = try FlowLogSettings.resolve(
+            FlowLogOptions.parse([]), SettingResolver(environment: ["FLOWTEST_FLOW_LOG": "/tmp/f.csv", "FLOWTEST_FLOW_LOG_FORMAT": "csv"]))
+        #expect(fromEnvironment == FlowLogSettings(destination: .file("/tmp/f.csv"), format: .csv))
         #expect(throws: StartupError.self) { try FlowLogWriter(settings: FlowLogSettings(destination: .file("/nonexistent/dir/flows.csv"), format: .csv)) }
     }
 }

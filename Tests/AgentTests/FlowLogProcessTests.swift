@@ -11,6 +11,12 @@ import Glibc
 /// every format, and one-line errors for what cannot work.
 @Suite("Flow log: real generator, echo and local runs", .serialized, .timeLimit(.minutes(3)))
 struct FlowLogProcessTests {
+    private static let decoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+
     private func temporaryPath(_ name: String) -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("flowlog-\(UUID())-\(name)").path
     }
@@ -58,7 +64,7 @@ struct FlowLogProcessTests {
         echo.signal(SIGTERM)
         let echoResult = await echo.finish()
         #expect(generator.code == 0 && echoResult.code == 0, "\(generator.err)\n\(echoResult.err)")
-        let summary = try JSONDecoder().decode(GeneratorReport.self, from: Data(generator.out.utf8))
+        let summary = try Self.decoder.decode(GeneratorReport.self, from: Data(generator.out.utf8))
         let generatorRecords = try records(at: generatorLog)
         let echoRecords = try records(at: echoLog)
         expectBothEndsAgree(
@@ -88,7 +94,7 @@ struct FlowLogProcessTests {
         let lines = result.out.split(separator: "\n")
         #expect(lines.count == 11)
         #expect(lines.dropLast().allSatisfy { $0.hasPrefix("{\"flowtest_flow\":{") })
-        #expect(try JSONDecoder().decode(GeneratorReport.self, from: Data(lines.last!.utf8)).total.counters.flowsStarted == 10)
+        #expect(try Self.decoder.decode(GeneratorReport.self, from: Data(lines.last!.utf8)).total.counters.flowsStarted == 10)
         #expect(!result.err.contains("flowtest_flow"), "records never go to stderr")
     }
 

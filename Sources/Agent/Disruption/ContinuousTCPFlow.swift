@@ -45,7 +45,7 @@ final class ContinuousTCPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
     init(_ context: ContinuousFlowContext) {
         self.context = context
         self.random = context.setup.makeRandom()
-        self.tally = FlowRecorder.tally(context.environment.flowLog)
+        self.tally = FlowRecorder.tally(context.environment.flowLog, to: context.address)
     }
 
     func start() {

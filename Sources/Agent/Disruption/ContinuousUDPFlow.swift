@@ -36,7 +36,7 @@ final class ContinuousUDPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
     init(_ context: ContinuousFlowContext) {
         self.context = context
         self.random = context.setup.makeRandom()
-        self.tally = FlowRecorder.tally(context.environment.flowLog)
+        self.tally = FlowRecorder.tally(context.environment.flowLog, to: context.address)
         self.window = ExchangeWindow(
             capacity: Int(environment.responseTimeout.nanoseconds / max(1, environment.messageInterval.nanoseconds)) + 2)
     }

@@ -12,8 +12,10 @@ final class EchoUDPFlowTable {
         let start: NIODeadline
         var last: NIODeadline
         var flowID: UInt64?
-        /// The echo's own address the datagrams came to (from IP_PKTINFO), or the listener's.
-        var server: SocketAddress?
+        /// The echo's own address the datagrams came to (from IP_PKTINFO, which has no port), or
+        /// the listener's.
+        var serverAddress: String
+        var serverPort: Int
         var bytesIn: UInt64 = 0
         var datagramsIn: UInt64 = 0
         var bytesOut: UInt64 = 0
@@ -48,8 +50,9 @@ final class EchoUDPFlowTable {
         let flowID = FlowHeader(peekingAt: envelope.data)?.flowID
         let client = envelope.remoteAddress
         if let known = flows[client], let flowID, let previous = known.flowID, previous != flowID { end(client, known) }
-        let server = envelope.metadata?.packetInfo?.destinationAddress ?? listener
-        flows[client, default: Flow(start: now, last: now, flowID: flowID, server: server)].last = now
+        let serverAddress = envelope.metadata?.packetInfo?.destinationAddress.ipAddress ?? listener?.ipAddress ?? ""
+        flows[client, default: Flow(start: now, last: now, flowID: flowID, serverAddress: serverAddress, serverPort: listener?.port ?? 0)]
+            .last = now
         flows[client]!.bytesIn += UInt64(envelope.data.readableBytes)
         flows[client]!.datagramsIn += 1
     }
@@ -71,7 +74,7 @@ final class EchoUDPFlowTable {
         flows.removeValue(forKey: client)
         recorder.record(FlowRecord(
             role: .echo, flowID: flow.flowID, transport: .udp, sourceAddress: client.ipAddress ?? "", sourcePort: client.port ?? 0,
-            destinationAddress: flow.server?.ipAddress ?? "", destinationPort: flow.server?.port ?? 0,
+            destinationAddress: flow.serverAddress, destinationPort: flow.serverPort,
             startNanoseconds: recorder.clock.unixNanoseconds(flow.start), endNanoseconds: recorder.clock.unixNanoseconds(flow.last),
             sourceBytes: flow.bytesIn, destinationBytes: flow.bytesOut, sourceMessages: flow.datagramsIn,
             destinationMessages: flow.datagramsOut))

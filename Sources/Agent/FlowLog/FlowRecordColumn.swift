@@ -35,8 +35,12 @@ struct FlowRecordColumn: Sendable {
 
     private static func text(_ json: String, _ csv: String, _ path: WritableKeyPath<FlowRecord, String> & Sendable) -> Self {
         Self(json: json, csv: csv, kind: .text, read: { .text($0[keyPath: path]) }) { record, value in
-            guard case .text(let text) = value else { return false }
-            record[keyPath: path] = text
+            switch value {
+            case .text(let text): record[keyPath: path] = text
+            // CSV has no null: an empty field is an empty address (a flow that never had one).
+            case .null: record[keyPath: path] = ""
+            default: return false
+            }
             return true
         }
     }

@@ -35,6 +35,7 @@ enum FlowRecordReader {
                 }
                 continue
             }
+            if line.allSatisfy(\.isWhitespace) { continue }
             guard let object = jsonObject(in: line), let record = object[FlowLogEncoder.markerKey] ?? bareRecord(object) else {
                 result.skippedLines += 1
                 continue

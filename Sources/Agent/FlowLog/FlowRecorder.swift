@@ -15,9 +15,9 @@ struct FlowRecorder: Sendable {
         writer.append(record)
     }
 
-    /// A tally for a flow that starts now, if the flow log is on.
-    static func tally(_ recorder: FlowRecorder?) -> FlowTally? {
-        recorder == nil ? nil : FlowTally()
+    /// A tally for a flow to `destination` that starts now, if the flow log is on.
+    static func tally(_ recorder: FlowRecorder?, to destination: SocketAddress) -> FlowTally? {
+        recorder == nil ? nil : FlowTally(destination: destination)
     }
 
     /// The record of a flow that never connected: no address or descriptor (no source, started

@@ -11,8 +11,8 @@ final class FlowTally: @unchecked Sendable {
     let start = NIODeadline.now()
     private(set) var sourceAddress = ""
     private(set) var sourcePort = 0
-    private(set) var destinationAddress = ""
-    private(set) var destinationPort = 0
+    let destinationAddress: String
+    let destinationPort: Int
     var sourceBytes: UInt64 = 0
     var destinationBytes: UInt64 = 0
     var sourceMessages: UInt64 = 0
@@ -25,15 +25,16 @@ final class FlowTally: @unchecked Sendable {
     /// Continuous pattern: sockets after the first.
     var reconnects: UInt64 = 0
 
-    init() {}
+    /// A tally for a flow to `destination`, as dialled (the Service VIP in Service mode).
+    init(destination: SocketAddress) {
+        (destinationAddress, destinationPort) = (destination.ipAddress ?? "", destination.port ?? 0)
+    }
 
-    /// Takes the 5-tuple from the first socket, once connecting or connected: the source as the
-    /// kernel bound it, the destination as dialled. Read then because a closed channel no longer
-    /// has its addresses.
+    /// Takes the source from the first socket, once connecting or connected, as the kernel bound
+    /// it; read then because a closed channel no longer has its addresses.
     func connected(_ channel: any Channel) {
         guard sourcePort == 0 else { return }
         (sourceAddress, sourcePort) = (channel.localAddress?.ipAddress ?? "", channel.localAddress?.port ?? 0)
-        (destinationAddress, destinationPort) = (channel.remoteAddress?.ipAddress ?? "", channel.remoteAddress?.port ?? 0)
     }
 
     /// Counts one message of `bytes` sent.

@@ -5,7 +5,9 @@
 /// direction (replies included), within the flow's time window widened by `slack`. The flow's
 /// ends are taken as the generator saw them (its socket, and the address it dialled: the Service
 /// VIP in Service mode) and as the echo saw them (the client after any SNAT, the backend pod
-/// after DNAT), in every combination, since Hubble may report either side of a translation.
+/// after DNAT), in every combination, since Hubble may report either side of a translation. A
+/// flow with no echo record (a connect that failed: a SYN a policy dropped never reaches the
+/// echo) is looked for at every backend its dialled address was seen to lead to in this run.
 struct HubbleJoin {
     /// What became of one flow.
     struct Match: Sendable {
@@ -33,15 +35,26 @@ struct HubbleJoin {
     let matches: [Match]
 
     init(records: [FlowRecord], hubble: HubbleFlowIndex, slackNanoseconds: Int64) {
-        let echoes = EchoRecordMatcher(records.filter { $0.role == .echo })
-        matches = records.filter { $0.role == .generator }.map { flow in
-            let echo = echoes.match(flow)
+        let matcher = EchoRecordMatcher(records.filter { $0.role == .echo })
+        let flows = records.filter { $0.role == .generator }
+        let echoes = flows.map(matcher.match)
+        // Where each dialled address was seen to lead: the Service's backends, for a VIP.
+        var backends: [FlowEndpointPair.Endpoint: Set<FlowEndpointPair.Endpoint>] = [:]
+        for (flow, echo) in zip(flows, echoes) {
+            guard let echo else { continue }
+            backends[.init(address: flow.destinationAddress, port: flow.destinationPort), default: []]
+                .insert(.init(address: echo.destinationAddress, port: echo.destinationPort))
+        }
+        matches = zip(flows, echoes).map { flow, echo in
             guard flow.sourcePort != 0 else { return Match(flow: flow, echo: echo, status: .noTuple, verdicts: [:], replies: 0) }
+            let dialled = FlowEndpointPair.Endpoint(address: flow.destinationAddress, port: flow.destinationPort)
             var clients: Set<FlowEndpointPair.Endpoint> = [.init(address: flow.sourceAddress, port: flow.sourcePort)]
-            var servers: Set<FlowEndpointPair.Endpoint> = [.init(address: flow.destinationAddress, port: flow.destinationPort)]
+            var servers: Set<FlowEndpointPair.Endpoint> = [dialled]
             if let echo {
                 clients.insert(.init(address: echo.sourceAddress, port: echo.sourcePort))
                 servers.insert(.init(address: echo.destinationAddress, port: echo.destinationPort))
+            } else {
+                servers.formUnion(backends[dialled] ?? [])
             }
             var seen: [HubbleFlow] = []
             for client in clients {

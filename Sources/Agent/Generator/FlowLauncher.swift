@@ -56,7 +56,7 @@ final class FlowLauncher: Sendable {
         }
         address.port = flow.port
         if environment.continuous { return startContinuous(flow, to: address, slot: slot, lifetimeEnd: lifetimeEnd) }
-        let tally = FlowRecorder.tally(environment.flowLog)
+        let tally = FlowRecorder.tally(environment.flowLog, to: address)
         let connected = connect(flow, to: address, slot: slot, lifetimeEnd: lifetimeEnd, tally: tally)
         // Once connected, the flow's handler enters its loop's open flows and takes it from there.
         connected.assumeIsolated().whenFailure { [self] error in
