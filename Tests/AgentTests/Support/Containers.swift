@@ -87,8 +87,10 @@ enum Containers {
     /// real full mesh, and a killed echo's container restarts at the same address. `agents`
     /// learns every process, for a test that kills one.
     /// `secrets` plays the Secrets the kubelet reads for `secretKeyRef` variables (name → key → value).
+    /// `logs` keeps what each container wrote, as the kubelet keeps it for `kubectl logs`.
     static func real(
-        server: FakeAPIServer, podAddresses: Bool = false, agents: RunningAgents? = nil, secrets: [String: [String: String]] = [:]
+        server: FakeAPIServer, podAddresses: Bool = false, agents: RunningAgents? = nil, secrets: [String: [String: String]] = [:],
+        logs: PodLogs? = nil
     ) throws -> FakeKubelet.Container {
         let kubeconfig = try StatusReporterTests.kubeconfig(for: server)
         let echoPorts = Mutex<(tcp: Int, udp: Int)?>(nil)
@@ -115,7 +117,9 @@ enum Containers {
                         if (try? await AgentProcess.waitUntilReady(metricsPort: metricsPort)) != nil {
                             echoPorts.withLock { $0 = (port, port) }
                         }
-                        return await echo.finish().code == 0
+                        let finished = await echo.finish()
+                        logs?.exited(pod.name, output: finished.out, errors: finished.err)
+                        return finished.code == 0
                     }
                 } onCancel: {
                     echo.signal(SIGTERM)
@@ -144,6 +148,7 @@ enum Containers {
             } onCancel: {
                 agent.signal(SIGTERM)
             }
+            logs?.exited(pod.name, output: result.out, errors: result.err)
             return result.code == 0
         }
     }
