@@ -117,12 +117,7 @@ final class FlowLogWriter: Sendable {
             queue.withLock { $0.dropped += UInt64(records.count) }
             return
         }
-        let stamped = records.lazy.map { record in
-            var record = record
-            if record.flowTest == nil { record.flowTest = self.settings.flowTest }
-            return record
-        }
-        if let failure = writeAll(output.encoder.encode(stamped)) {
+        if let failure = writeAll(output.encoder.encode(records)) {
             output.failure = failure
             queue.withLock { $0.dropped += UInt64(records.count) }
         } else {
@@ -130,12 +125,11 @@ final class FlowLogWriter: Sendable {
         }
     }
 
-    /// Writes all of `text`; the error text if the descriptor refused.
-    private func writeAll(_ text: String) -> String? {
-        var bytes = Array(text.utf8)
+    /// Writes all of `bytes`; the error text if the descriptor refused.
+    private func writeAll(_ bytes: [UInt8]) -> String? {
         var offset = 0
         while offset < bytes.count {
-            let count = bytes.withUnsafeMutableBytes { buffer in
+            let count = bytes.withUnsafeBytes { buffer in
                 write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
             }
             if count < 0 {
@@ -144,7 +138,6 @@ final class FlowLogWriter: Sendable {
             }
             offset += count
         }
-        bytes.removeAll()
         return nil
     }
 }

@@ -8,6 +8,10 @@ struct FlowRecordColumn: Sendable {
         case text(String)
         case unsigned(UInt64)
         case signed(Int64)
+        /// Nanoseconds since the epoch, spelt RFC 3339 (read back as `text`).
+        case time(Int64)
+        /// Nanoseconds, spelt as seconds with nine decimals.
+        case seconds(Int64)
         case null
     }
 
@@ -33,61 +37,82 @@ struct FlowRecordColumn: Sendable {
         (self.json, self.csv, self.kind, self.read, self.write) = (json, csv, kind, read, write)
     }
 
-    private static func text(_ json: String, _ csv: String, _ path: WritableKeyPath<FlowRecord, String> & Sendable) -> Self {
-        Self(json: json, csv: csv, kind: .text, read: { .text($0[keyPath: path]) }) { record, value in
-            switch value {
-            case .text(let text): record[keyPath: path] = text
-            // CSV has no null: an empty field is an empty address (a flow that never had one).
-            case .null: record[keyPath: path] = ""
-            default: return false
-            }
+    /// A column of the field at `path`: `read` spells its value, `parse` takes one back (nil: it
+    /// does not fit).
+    private static func field<Field>(
+        _ json: String, _ csv: String, _ kind: Kind, _ path: WritableKeyPath<FlowRecord, Field> & Sendable,
+        read: @escaping @Sendable (Field) -> Value, parse: @escaping @Sendable (Value) -> Field?
+    ) -> Self {
+        Self(json: json, csv: csv, kind: kind, read: { read($0[keyPath: path]) }) { record, value in
+            guard let field = parse(value) else { return false }
+            record[keyPath: path] = field
             return true
+        }
+    }
+
+    private static func text(_ json: String, _ csv: String, _ path: WritableKeyPath<FlowRecord, String> & Sendable) -> Self {
+        field(json, csv, .text, path, read: Value.text) { value in
+            switch value {
+            case .text(let text): text
+            // CSV has no null: an empty field is an empty address (a flow that never had one).
+            case .null: ""
+            default: nil
+            }
         }
     }
 
     private static func optionalText(_ json: String, _ csv: String, _ path: WritableKeyPath<FlowRecord, String?> & Sendable) -> Self {
-        Self(json: json, csv: csv, kind: .text, read: { $0[keyPath: path].map(Value.text) ?? .null }) { record, value in
+        field(json, csv, .text, path, read: { $0.map(Value.text) ?? .null }) { value in
             switch value {
-            case .text(let text): record[keyPath: path] = text
-            case .null: record[keyPath: path] = nil
-            default: return false
+            case .text(let text): .some(text)
+            case .null: .some(nil)
+            default: nil
             }
-            return true
         }
     }
 
     private static func port(_ json: String, _ csv: String, _ path: WritableKeyPath<FlowRecord, Int> & Sendable) -> Self {
-        Self(json: json, csv: csv, kind: .unsigned, read: { .unsigned(UInt64($0[keyPath: path])) }) { record, value in
-            guard case .unsigned(let port) = value, port <= 65535 else { return false }
-            record[keyPath: path] = Int(port)
-            return true
+        field(json, csv, .unsigned, path, read: { .unsigned(UInt64($0)) }) { value in
+            guard case .unsigned(let port) = value, port <= 65535 else { return nil }
+            return Int(port)
         }
     }
 
     private static func counter(_ json: String, _ csv: String, _ path: WritableKeyPath<FlowRecord, UInt64> & Sendable) -> Self {
-        Self(json: json, csv: csv, kind: .unsigned, read: { .unsigned($0[keyPath: path]) }) { record, value in
-            guard case .unsigned(let count) = value else { return false }
-            record[keyPath: path] = count
-            return true
+        field(json, csv, .unsigned, path, read: Value.unsigned) { value in
+            guard case .unsigned(let count) = value else { return nil }
+            return count
         }
     }
 
     private static func optionalCounter(_ json: String, _ csv: String, _ path: WritableKeyPath<FlowRecord, UInt64?> & Sendable) -> Self {
-        Self(json: json, csv: csv, kind: .unsigned, read: { $0[keyPath: path].map(Value.unsigned) ?? .null }) { record, value in
+        field(json, csv, .unsigned, path, read: { $0.map(Value.unsigned) ?? .null }) { value in
             switch value {
-            case .unsigned(let count): record[keyPath: path] = count
-            case .null: record[keyPath: path] = nil
-            default: return false
+            case .unsigned(let count): .some(count)
+            case .null: .some(nil)
+            default: nil
             }
-            return true
         }
     }
 
     private static func time(_ json: String, _ csv: String, _ path: WritableKeyPath<FlowRecord, Int64> & Sendable) -> Self {
-        Self(json: json, csv: csv, kind: .text, read: { .text(RFC3339Time.format($0[keyPath: path])) }) { record, value in
-            guard case .text(let text) = value, let nanoseconds = RFC3339Time.parse(text) else { return false }
-            record[keyPath: path] = nanoseconds
-            return true
+        field(json, csv, .text, path, read: Value.time) { value in
+            guard case .text(let text) = value else { return nil }
+            return RFC3339Time.parse(text)
+        }
+    }
+
+    /// A column of a closed set of names (`proto`, `role`, `failure_reason`).
+    private static func name<Field>(
+        _ json: String, _ csv: String, _ path: WritableKeyPath<FlowRecord, Field> & Sendable, spell: @escaping @Sendable (Field) -> Value,
+        parse: @escaping @Sendable (String?) -> Field?
+    ) -> Self {
+        field(json, csv, .text, path, read: spell) { value in
+            switch value {
+            case .text(let text): parse(text)
+            case .null: parse(nil)
+            default: nil
+            }
         }
     }
 
@@ -97,13 +122,9 @@ struct FlowRecordColumn: Sendable {
         time("time_flow_start", "ts", \.startNanoseconds),
         time("time_flow_end", "te", \.endNanoseconds),
         // nfdump's td is seconds; written with all nine decimals, so it stays exact.
-        Self(json: nil, csv: "td", kind: .text, read: { .text(Self.seconds($0.durationNanoseconds)) }, write: nil),
+        Self(json: nil, csv: "td", kind: .text, read: { .seconds($0.durationNanoseconds) }, write: nil),
         Self(json: "duration_ns", csv: nil, kind: .signed, read: { .signed($0.durationNanoseconds) }, write: nil),
-        Self(json: "proto", csv: "pr", kind: .text, read: { .text($0.transport.rawValue.uppercased()) }) { record, value in
-            guard case .text(let text) = value, let transport = Transport(rawValue: text.lowercased()) else { return false }
-            record.transport = transport
-            return true
-        },
+        name("proto", "pr", \.transport, spell: { .text($0.rawValue.uppercased()) }) { $0.flatMap { Transport(rawValue: $0.lowercased()) } },
         text("src_addr", "sa", \.sourceAddress),
         port("src_port", "sp", \.sourcePort),
         text("dst_addr", "da", \.destinationAddress),
@@ -114,11 +135,7 @@ struct FlowRecordColumn: Sendable {
         optionalCounter("dst_messages", "opkt", \.destinationMessages),
         optionalText("flowtest", "flowtest", \.flowTest),
         optionalText("agent", "agent", \.agent),
-        Self(json: "role", csv: "role", kind: .text, read: { .text($0.role.rawValue) }) { record, value in
-            guard case .text(let text) = value, let role = FlowRecord.Role(rawValue: text) else { return false }
-            record.role = role
-            return true
-        },
+        name("role", "role", \.role, spell: { .text($0.rawValue) }) { $0.flatMap(FlowRecord.Role.init(rawValue:)) },
         optionalCounter("flow_id", "flow_id", \.flowID),
         optionalCounter("rtt_p50_ns", "rtt_p50_ns", \.roundTripMedianNanoseconds),
         optionalCounter("rtt_max_ns", "rtt_max_ns", \.roundTripMaxNanoseconds),
@@ -129,16 +146,10 @@ struct FlowRecordColumn: Sendable {
         optionalCounter("reconnects", "reconnects", \.reconnects),
         // The outcome follows from the failure reason; it is a column of its own for filters.
         Self(json: "outcome", csv: "outcome", kind: .text, read: { .text($0.outcome) }, write: nil),
-        Self(json: "failure_reason", csv: "failure_reason", kind: .text, read: { $0.failure.map { .text($0.rawValue) } ?? .null }) {
-            record, value in
-            switch value {
-            case .null: record.failure = nil
-            case .text(let text):
-                guard let reason = FlowFailureReason(rawValue: text) else { return false }
-                record.failure = reason
-            default: return false
-            }
-            return true
+        name("failure_reason", "failure_reason", \.failure, spell: { $0.map { .text($0.rawValue) } ?? .null }) { text in
+            // nil: completed; an unknown reason does not fit.
+            guard let text else { return .some(nil) }
+            return FlowFailureReason(rawValue: text).map { .some($0) }
         },
     ]
 
@@ -146,10 +157,6 @@ struct FlowRecordColumn: Sendable {
     static let json = all.filter { $0.json != nil }
     /// The columns CSV writes, in order.
     static let csv = all.filter { $0.csv != nil }
-
-    /// `nanoseconds` as seconds with nine decimals: exact, never rounded.
-    static func seconds(_ nanoseconds: Int64) -> String {
-        let fraction = String(nanoseconds % 1_000_000_000)
-        return "\(nanoseconds / 1_000_000_000)." + String(repeating: "0", count: 9 - fraction.count) + fraction
-    }
+    /// `"key":` of each JSON column, as bytes, spelt once.
+    static let jsonKeys = json.map { Array("\"\($0.json!)\":".utf8) }
 }

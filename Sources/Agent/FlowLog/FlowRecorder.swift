@@ -8,10 +8,11 @@ struct FlowRecorder: Sendable {
     /// Turns the event loops' deadlines into wall-clock times.
     let clock: WallClockAnchor
 
-    /// Queues `record` under this agent's name.
+    /// Queues `record` under this agent's name and its FlowTest's.
     func record(_ record: FlowRecord) {
         var record = record
         record.agent = agent
+        record.flowTest = writer.settings.flowTest
         writer.append(record)
     }
 

@@ -4,13 +4,43 @@
 enum RFC3339Time {
     /// `unixNanoseconds` as `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ`.
     static func format(_ unixNanoseconds: Int64) -> String {
-        let (seconds, nanoseconds) = unixNanoseconds.quotientAndRemainder(dividingBy: 1_000_000_000)
-        let wholeSeconds = nanoseconds < 0 ? seconds - 1 : seconds
-        let fraction = nanoseconds < 0 ? nanoseconds + 1_000_000_000 : nanoseconds
-        let (days, secondOfDay) = floorDivide(wholeSeconds, 86_400)
+        var bytes: [UInt8] = []
+        append(unixNanoseconds, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends `unixNanoseconds` as `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ` to `bytes`, digit by digit:
+    /// the flow log writes two per record, and a `String` per part would cost more than the rest.
+    static func append(_ unixNanoseconds: Int64, to bytes: inout [UInt8]) {
+        let (seconds, nanoseconds) = floorDivide(unixNanoseconds, 1_000_000_000)
+        let (days, secondOfDay) = floorDivide(seconds, 86_400)
         let (year, month, day) = civil(fromDays: days)
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):"
-            + "\(pad(secondOfDay % 60, 2)).\(pad(fraction, 9))Z"
+        appendDigits(year, 4, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        appendDigits(month, 2, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        appendDigits(day, 2, to: &bytes)
+        bytes.append(UInt8(ascii: "T"))
+        appendDigits(secondOfDay / 3600, 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        appendDigits(secondOfDay / 60 % 60, 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        appendDigits(secondOfDay % 60, 2, to: &bytes)
+        bytes.append(UInt8(ascii: "."))
+        appendDigits(nanoseconds, 9, to: &bytes)
+        bytes.append(UInt8(ascii: "Z"))
+    }
+
+    /// Appends `value` (≥ 0) with exactly `width` digits, zero-padded (a wider value is cut).
+    static func appendDigits(_ value: Int64, _ width: Int, to bytes: inout [UInt8]) {
+        var divisor: Int64 = 1
+        for _ in 1..<width { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
+            rest %= divisor
+            divisor /= 10
+        }
     }
 
     /// Nanoseconds since the epoch of an RFC 3339 time (any fraction up to 9 digits, `Z` or an
@@ -67,11 +97,6 @@ enum RFC3339Time {
             value = value * 10 + digit
         }
         return value
-    }
-
-    private static func pad(_ value: Int64, _ width: Int) -> String {
-        let text = String(value)
-        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }
 
     private static func floorDivide(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
