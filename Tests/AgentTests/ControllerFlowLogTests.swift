@@ -48,6 +48,9 @@ struct ControllerFlowLogTests {
             let echo = records.filter { $0.role == .echo }
             #expect(Int64(generator.count) == status.summary?.flowsStarted && !generator.isEmpty)
             #expect(records.allSatisfy { $0.flowTest == "logged" })
+            // The final reports come after the logs' final flush: they count every record.
+            #expect(status.agents?["logged-generator-0"]?.latest?.flowLog == FlowLogCounts(written: UInt64(generator.count)))
+            #expect(status.agents?["logged-echo-0"]?.latest?.flowLog == FlowLogCounts(written: UInt64(echo.count)))
             #expect(generator.allSatisfy { $0.agent == "logged-generator-0" } && echo.allSatisfy { $0.agent == "logged-echo-0" })
             let reached = generator.filter { $0.sourcePort != 0 && $0.destinationMessages ?? 0 > 0 }
             #expect(echo.count == reached.count)

@@ -45,6 +45,7 @@ struct EchoCommand: AsyncParsableCommand {
         let makeReport: @Sendable (Bool) -> AgentReport = { finished in
             var report = AgentReport.echo(echo.statistics(), elapsed: .now - started, finished: finished, started: startTime)
             report.influxDB = exportWriter?.counts.reported
+            report.flowLog = flowLog?.counts
             return report
         }
         let reporter = try reportingSettings.map { settings in
@@ -57,14 +58,12 @@ struct EchoCommand: AsyncParsableCommand {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: telemetry)]
         if let reporter { services.append(.init(service: reporter)) }
         if let exporter { services.append(.init(service: exporter)) }
-        if let flowLog { services.append(.init(service: FlowLogService(writer: flowLog))) }
-        services.append(.init(service: echo, successTerminationBehavior: .gracefullyShutdownGroup))
-        try await runtime.run(services)
         if let flowLog {
             // Connections close on their event loops: let those closes run before the log ends.
-            await MultiThreadedEventLoopGroup.singleton.settle()
-            flowLog.finish(logger: runtime.logger)
+            services.append(.init(service: FlowLogService(writer: flowLog, logger: runtime.logger) { await MultiThreadedEventLoopGroup.singleton.settle() }))
         }
+        services.append(.init(service: echo, successTerminationBehavior: .gracefullyShutdownGroup))
+        try await runtime.run(services)
         var report = EchoReport(listeners: echo.statistics())
         report.flowLog = flowLog?.counts
         CommandLineOutput.result(try report.json())

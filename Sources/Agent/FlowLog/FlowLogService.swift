@@ -1,12 +1,17 @@
 import Logging
 import ServiceLifecycle
 
-/// Writes the flow log's queued records in batches, a few times a second, off the event loops.
+/// Writes the flow log's queued records in batches, a few times a second, off the event loops,
+/// and finishes the log at shutdown.
 ///
-/// The last batch and the format's ending are written by `FlowLogWriter.finish`, which the
-/// command calls once every flow has ended, after the service group is done.
+/// Put it before the traffic's services in the group: it shuts down after them (reverse order),
+/// once every flow has ended, and before the status reporter, whose final report then has the
+/// log's final counts.
 struct FlowLogService: Service {
     let writer: FlowLogWriter
+    let logger: Logger
+    /// Waits for records still on their way (connections closing on their event loops).
+    var settle: @Sendable () async -> Void = {}
     /// How long records wait at most before they are written.
     var interval = Duration.milliseconds(200)
 
@@ -17,7 +22,8 @@ struct FlowLogService: Service {
                 writer.flush()
             }
         }
-        writer.flush()
+        await settle()
+        writer.finish(logger: logger)
     }
 }
 

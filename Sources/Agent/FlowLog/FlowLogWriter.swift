@@ -16,10 +16,7 @@ import Musl
 /// the record is dropped and counted: the summary and the final log line say how many.
 final class FlowLogWriter: Sendable {
     /// What has happened to the records so far.
-    struct Counts: Codable, Sendable, Equatable {
-        var written: UInt64 = 0
-        var dropped: UInt64 = 0
-    }
+    typealias Counts = FlowLogCounts
 
     private struct Queue {
         var records: [FlowRecord] = []

@@ -43,6 +43,7 @@ struct GenerateCommand: AsyncParsableCommand {
             var report = AgentReport.generator(
                 statistics.snapshot(), elapsed: generator.runProgress.elapsed, finished: finished, started: startTime, timeline: recorder.series)
             report.influxDB = exportWriter?.counts.reported
+            report.flowLog = flowLog?.counts
             return report
         }
         let reporter = try reportingSettings.map { settings in
@@ -55,13 +56,11 @@ struct GenerateCommand: AsyncParsableCommand {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: telemetry)]
         if let reporter { services.append(.init(service: reporter)) }
         if let exporter { services.append(.init(service: exporter)) }
-        if let flowLog { services.append(.init(service: FlowLogService(writer: flowLog))) }
+        if let flowLog { services.append(.init(service: FlowLogService(writer: flowLog, logger: runtime.logger))) }
         // After the reporter and the exporter, so its last sample is in their final reports.
         services.append(.init(service: TimeSeriesSamplingService(recorder: recorder, snapshot: { statistics.snapshot() })))
         services.append(.init(service: generator, successTerminationBehavior: .gracefullyShutdownGroup))
         try await runtime.run(services)
-        // Every flow has ended, so every record is queued: the log is complete.
-        flowLog?.finish(logger: runtime.logger)
         var report = GeneratorReport(
             configuration: configuration, snapshot: statistics.snapshot(), progress: generator.runProgress, startTime: startTime)
         // Stdout has no size limit to keep: the JSON summary lists up to a thousand intervals.

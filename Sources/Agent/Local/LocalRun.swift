@@ -80,19 +80,15 @@ struct LocalRun {
         if let exporter = try exporter(name: name, namespace: flowTest.metadata.namespace ?? "default", spec: spec, generators: generators, echo: echo, started: started, runtime: runtime) {
             services.append(.init(service: exporter))
         }
+        // Before the agents: it shuts down after them, once every record is queued.
+        if let flowLog { services.append(.init(service: FlowLogService(writer: flowLog, logger: runtime.logger) { await group.settle() })) }
         if let echo { services.append(.init(service: echo)) }
-        if let flowLog { services.append(.init(service: FlowLogService(writer: flowLog))) }
         // Shut down after the generators (reverse order): the last sample of each is their end.
         for (generator, recorder) in zip(generators, recorders) {
             services.append(.init(service: TimeSeriesSamplingService(recorder: recorder, snapshot: { generator.statistics.snapshot() })))
         }
         services.append(.init(service: runner, successTerminationBehavior: .gracefullyShutdownGroup))
         try await runtime.run(services)
-        if let flowLog {
-            // The echo's connections close on their event loops: let those run before the log ends.
-            await group.settle()
-            flowLog.finish(logger: runtime.logger)
-        }
 
         let elapsed = ContinuousClock.now - clock
         // One process, one incarnation of each agent: the same layout the cluster's status has.

@@ -30,6 +30,8 @@ public struct AgentReport: Codable, Sendable, Equatable {
     public var timeline: TimeSeries?
     /// Agents that export to InfluxDB: what reached it and what did not.
     public var influxDB: ExportCounts?
+    /// Agents with a flow log: records written and dropped.
+    public var flowLog: FlowLogCounts?
     /// Echo servers: one entry per listener.
     public var listeners: [EchoListenerStatistics]?
 

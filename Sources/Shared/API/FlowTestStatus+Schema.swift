@@ -134,6 +134,9 @@ extension FlowTestStatus {
                     "written": .integer("Points the server accepted."), "dropped": .integer("Points dropped because the buffer was full."),
                     "rejected": .integer("Points the server refused; the agent's log says why."), "pending": .integer("Points not written yet."),
                 ]),
+            "flowLog": .object(
+                "Agents with spec.flowLog: flow records written, and dropped because the writer fell behind.",
+                ["written": .integer("Records written."), "dropped": .integer("Records dropped; the agent's log says so too.")]),
             "listeners": .array("Echo listener counters.", of: .passThrough("One listener's counters."), maxItems: 64),
         ])
 
