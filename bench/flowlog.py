@@ -24,6 +24,8 @@ from newflows import Ports, drain_time_wait  # noqa: E402
 def run(agent, ports, rate, duration, log_dir):
     block = ports.take()
     left = drain_time_wait()
+    # The machine is shared: its load when the run starts says how comparable two runs are.
+    load = os.getloadavg()[0]
     joined = ",".join(map(str, block))
     echo_log = gen_log = None
     echo_flags, gen_flags = [], []
@@ -50,6 +52,7 @@ def run(agent, ports, rate, duration, log_dir):
         "completedPerSecond": round(counters["flowsCompleted"] / report["elapsedSeconds"]),
         "failed": counters["flowsFailed"],
         "timeWaitAtStart": left,
+        "loadAtStart": round(load, 2),
     }
     if log_dir:
         result["generatorLog"] = report.get("flowLog")
@@ -83,21 +86,24 @@ def markdown(rate, duration, runs, rounds):
         f"8 ports, loopback) requested at {rate:,} new flows/s for {duration} s, {rounds} rounds alternating without and "
         f"with `--flow-log FILE` (JSON Lines) on both the generator and the echo. {os.cpu_count()} cores, shared with other work.",
         "",
-        "| run | flow log | started/s | completed/s | failed | records written (generator / echo) | dropped |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| run | flow log | load at start | started/s | completed/s | failed | records written (generator / echo) | dropped |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for index, r in enumerate(runs, 1):
         records = f"{r['generatorLog']['written']:,} / {r['echoLog']['written']:,}" if r["flowLog"] else ""
         dropped_text = f"{r['generatorLog']['dropped'] + r['echoLog']['dropped']:,}" if r["flowLog"] else ""
-        lines.append(f"| {index} | {'on' if r['flowLog'] else 'off'} | {r['startedPerSecond']:,} | {r['completedPerSecond']:,} | "
+        lines.append(f"| {index} | {'on' if r['flowLog'] else 'off'} | {r['loadAtStart']} | {r['startedPerSecond']:,} | {r['completedPerSecond']:,} | "
                      f"{r['failed']:,} | {records} | {dropped_text} |")
     lines += [
         "",
         f"- Median achieved rate (completed/s): **{med(without, 'completedPerSecond'):,.0f} without, "
         f"{med(with_log, 'completedPerSecond'):,.0f} with the flow log: ratio {ratio_completed:.3f}** "
-        f"({(1 - ratio_completed) * 100:+.1f} % lower{' — within' if ratio_completed >= 0.9 else ' — over'} the 10 % target). "
+        f"({(1 - ratio_completed) * 100:.1f} % lower{' — within' if ratio_completed >= 0.9 else ' — over'} the 10 % target). "
         f"Started/s ratio {ratio_started:.3f}.",
         f"- {rate:,}/s requested is above what this machine sustains; the achieved rate is the machine's, with and without.",
+        f"- Spread without the log: {min(r['completedPerSecond'] for r in without):,}–{max(r['completedPerSecond'] for r in without):,}/s; "
+        f"with: {min(r['completedPerSecond'] for r in with_log):,}–{max(r['completedPerSecond'] for r in with_log):,}/s. "
+        "Where the spread of one side is wider than the difference, the machine's other load, not the log, sets it (load column).",
         f"- Records dropped over all runs: {dropped:,}. Every generator record in its file, one per flow started: "
         f"{'yes' if complete else 'NO'}.",
         "",

@@ -16,9 +16,9 @@ struct HubbleFlow: Sendable, Equatable {
     var destinationPort: Int
     var isReply: Bool
 
-    /// The Hubble flow in one line of `hubble observe -o jsonpb` output; nil for an event that is
-    /// no TCP or UDP flow (agent and debug events, ICMP, lost events). `problem` is set instead
-    /// when the line is a flow but not a well-formed one.
+    /// The Hubble flow in one line of `hubble observe -o jsonpb` output: nil for an event that is
+    /// no TCP or UDP flow (agent and debug events, ICMP, lost events), a failure for a flow that
+    /// is not well-formed.
     static func parse(_ object: [String: Any]) -> Result<HubbleFlow?, HubbleFlowError> {
         // jsonpb output wraps the flow in a GetFlowsResponse; a bare flow object is taken too.
         guard let flow = (object["flow"] as? [String: Any]) ?? (object["IP"] != nil ? object : nil) else { return .success(nil) }
@@ -39,14 +39,5 @@ struct HubbleFlow: Sendable, Equatable {
             timeNanoseconds: time, verdict: verdict, dropReason: verdict == "DROPPED" ? (flow["drop_reason_desc"] as? String) ?? "UNKNOWN" : nil,
             transport: transport, sourceAddress: source, sourcePort: sourcePort, destinationAddress: destination,
             destinationPort: destinationPort, isReply: (flow["is_reply"] as? Bool) ?? false))
-    }
-}
-
-/// A Hubble flow line that is a flow but not a well-formed one.
-struct HubbleFlowError: Error {
-    var problem: String
-
-    init(_ problem: String) {
-        self.problem = problem
     }
 }
