@@ -43,7 +43,7 @@ struct ControllerFlowLogTests {
             let csv = try String(contentsOfFile: output, encoding: .utf8)
             #expect(csv.hasPrefix("ts,te,td,pr,sa,sp,da,dp,"))
             #expect(converted.err.contains("\(csv.split(separator: "\n").count - 1) flow records written"), "\(converted.err)")
-            let records = try FlowRecordReader.read(csv, source: output).records
+            let records = try FlowLogRecordReader.read(csv, source: output).records
             let generator = records.filter { $0.role == .generator }
             let echo = records.filter { $0.role == .echo }
             #expect(Int64(generator.count) == status.summary?.flowsStarted && !generator.isEmpty)

@@ -7,22 +7,22 @@ import Testing
 @Suite("Flow log: formats, exact values, the bounded writer")
 struct FlowLogFormatTests {
     /// A record with every field set, names that need escaping in JSON and quoting in CSV.
-    static let full = FlowRecord(
+    static let full = FlowLogRecord(
         flowTest: "net,test", agent: "gen \"0\"", role: .generator, flowID: 42, transport: .udp, sourceAddress: "fd00::1",
         sourcePort: 40001, destinationAddress: "10.96.0.10", destinationPort: 8080, startNanoseconds: 1_764_582_845_123_456_789,
         endNanoseconds: 1_764_582_847_000_000_001, sourceBytes: 6400, destinationBytes: 6336, sourceMessages: 100,
         destinationMessages: 99, roundTripMedianNanoseconds: 123_457, roundTripMaxNanoseconds: 9_000_001, udpLost: 1,
         udpDuplicated: 2, udpReordered: 3, tcpRetransmits: nil, reconnects: 4, failure: .timeout)
     /// The other shape: a TCP echo record, mostly empty.
-    static let sparse = FlowRecord(
+    static let sparse = FlowLogRecord(
         role: .echo, transport: .tcp, sourceAddress: "127.0.0.1", sourcePort: 1, destinationAddress: "127.0.0.1", destinationPort: 2,
         startNanoseconds: 0, endNanoseconds: 999)
 
-    private func roundTrip(_ format: FlowLogFormat, _ records: [FlowRecord]) throws -> (text: String, read: [FlowRecord]) {
+    private func roundTrip(_ format: FlowLogFormat, _ records: [FlowLogRecord]) throws -> (text: String, read: [FlowLogRecord]) {
         var encoder = FlowLogEncoder(format: format)
         // Two batches, as the writer makes them: the file must be the same as one written at once.
         let text = String(decoding: encoder.encode(records.prefix(1)) + encoder.encode(records.dropFirst()) + encoder.finish(), as: UTF8.self)
-        return (text, try FlowRecordReader.read(text, source: "test").records)
+        return (text, try FlowLogRecordReader.read(text, source: "test").records)
     }
 
     @Test(arguments: FlowLogFormat.allCases)
@@ -64,14 +64,14 @@ struct FlowLogFormatTests {
             [pod/t-generator-0/agent] {"role":"generator","total":{}}
             plain text
             """
-        let result = try FlowRecordReader.read(mixed, source: "logs")
+        let result = try FlowLogRecordReader.read(mixed, source: "logs")
         #expect(result.records == [Self.full, Self.full])
         #expect(result.skippedLines == 3)
     }
 
     @Test func aBrokenRecordNamesItsLineAndField() throws {
         let text = "{\"level\":\"info\"}\n{\"flowtest_flow\":{\"role\":\"generator\",\"proto\":\"TCP\"}}\n"
-        #expect { try FlowRecordReader.read(text, source: "logs.txt") } throws: { error in
+        #expect { try FlowLogRecordReader.read(text, source: "logs.txt") } throws: { error in
             "\(error)" == "logs.txt line 2: field time_flow_start is missing"
         }
     }
@@ -116,7 +116,7 @@ struct FlowLogFormatTests {
         writer.finish()
         writer.append(Self.sparse)
         #expect(writer.counts == FlowLogWriter.Counts(written: 4, dropped: 3))
-        #expect(try FlowRecordReader.read(String(contentsOfFile: path, encoding: .utf8), source: path).records.count == 4)
+        #expect(try FlowLogRecordReader.read(String(contentsOfFile: path, encoding: .utf8), source: path).records.count == 4)
     }
 
     @Test func settingsRefuseWhatCannotWork() throws {

@@ -21,13 +21,13 @@ struct FlowLogProcessTests {
         FileManager.default.temporaryDirectory.appendingPathComponent("flowlog-\(UUID())-\(name)").path
     }
 
-    private func records(at path: String) throws -> [FlowRecord] {
-        try FlowRecordReader.read(String(contentsOfFile: path, encoding: .utf8), source: path).records
+    private func records(at path: String) throws -> [FlowLogRecord] {
+        try FlowLogRecordReader.read(String(contentsOfFile: path, encoding: .utf8), source: path).records
     }
 
     /// Checks that the generator's records are its flows, each once, and that every flow that
     /// connected has exactly one echo record, on the same client port.
-    private func expectBothEndsAgree(generator: [FlowRecord], echo: [FlowRecord], started: UInt64, completed: UInt64) {
+    private func expectBothEndsAgree(generator: [FlowLogRecord], echo: [FlowLogRecord], started: UInt64, completed: UInt64) {
         #expect(generator.count == Int(started))
         #expect(Set(generator.map(\.flowID)).count == generator.count, "each flow id once")
         #expect(UInt64(generator.count { $0.failure == nil }) == completed)
@@ -126,7 +126,7 @@ struct FlowLogProcessTests {
         for replica in 0..<2 {
             let generator = all.filter { $0.agent == "logged-generator-\(replica)" }
             // Flow ids restart in each generator: its flows are its ids on its ports.
-            let belongs = { (echo: FlowRecord) in
+            let belongs = { (echo: FlowLogRecord) in
                 generator.contains { $0.flowID == echo.flowID && $0.transport == echo.transport && $0.sourcePort == echo.sourcePort }
             }
             let mine = echoLeft.filter(belongs)
@@ -149,7 +149,7 @@ struct FlowLogProcessTests {
             "--pattern", "continuous", "--rate", "100", "--max-concurrent", "4", "--time-limit", "1s", "--flow-log", "-",
         ])
         #expect(result.code == 0, "\(result.err)")
-        let records = try FlowRecordReader.read(result.out, source: "stdout").records
+        let records = try FlowLogRecordReader.read(result.out, source: "stdout").records
         #expect(records.count == 4 && Set(records.map(\.flowID)) == [0, 1, 2, 3])
         #expect(records.allSatisfy { $0.reconnects == 0 && $0.failure == nil && ($0.sourceMessages ?? 0) > 10 })
     }

@@ -14,7 +14,7 @@ struct HubbleDiffTests {
     }
 
     private func join(_ hubble: String) throws -> HubbleJoin {
-        let records = try FlowRecordReader.read(try FlowInputFile.read(Self.fixture("flows-kubectl.log")), source: "flows").records
+        let records = try FlowLogRecordReader.read(try FlowInputFile.read(Self.fixture("flows-kubectl.log")), source: "flows").records
         let index = try HubbleFlowIndex(jsonLines: try FlowInputFile.read(Self.fixture(hubble)), source: hubble)
         return HubbleJoin(records: records, hubble: index, slackNanoseconds: 1_000_000_000)
     }

@@ -32,8 +32,8 @@ final class EchoTCPTally {
     }
 
     /// The connection's record, ended now.
-    func record(clock: WallClockAnchor) -> FlowRecord {
-        FlowRecord(
+    func record(clock: WallClockAnchor) -> FlowLogRecord {
+        FlowLogRecord(
             role: .echo, flowID: flowID, transport: .tcp, sourceAddress: client?.ipAddress ?? "", sourcePort: client?.port ?? 0,
             destinationAddress: server?.ipAddress ?? "", destinationPort: server?.port ?? 0,
             startNanoseconds: clock.unixNanoseconds(start), endNanoseconds: clock.unixNanoseconds(.now()), sourceBytes: bytes,

@@ -72,7 +72,7 @@ final class EchoUDPFlowTable {
 
     private func end(_ client: SocketAddress, _ flow: Flow) {
         flows.removeValue(forKey: client)
-        recorder.record(FlowRecord(
+        recorder.record(FlowLogRecord(
             role: .echo, flowID: flow.flowID, transport: .udp, sourceAddress: client.ipAddress ?? "", sourcePort: client.port ?? 0,
             destinationAddress: flow.serverAddress, destinationPort: flow.serverPort,
             startNanoseconds: recorder.clock.unixNanoseconds(flow.start), endNanoseconds: recorder.clock.unixNanoseconds(flow.last),

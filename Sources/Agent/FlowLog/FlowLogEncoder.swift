@@ -22,7 +22,7 @@ struct FlowLogEncoder: Sendable {
     }
 
     /// The bytes of `records`, preceded by the format's opening the first time.
-    mutating func encode(_ records: some Sequence<FlowRecord>) -> [UInt8] {
+    mutating func encode(_ records: some Sequence<FlowLogRecord>) -> [UInt8] {
         var bytes = opening()
         bytes.reserveCapacity(bytes.count + records.underestimatedCount * 560)
         for record in records {
@@ -56,16 +56,16 @@ struct FlowLogEncoder: Sendable {
         switch format {
         case .jsonl: return []
         case .json: return [UInt8(ascii: "[")]
-        case .csv: return Array((FlowRecordColumn.csv.compactMap(\.csv).joined(separator: ",") + "\n").utf8)
+        case .csv: return Array((FlowLogRecordColumn.csv.compactMap(\.csv).joined(separator: ",") + "\n").utf8)
         }
     }
 
     /// One record as a JSON object on one line, keys in column order.
-    static func appendJSONObject(_ record: FlowRecord, to bytes: inout [UInt8]) {
+    static func appendJSONObject(_ record: FlowLogRecord, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "{"))
-        for (index, column) in FlowRecordColumn.json.enumerated() {
+        for (index, column) in FlowLogRecordColumn.json.enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            bytes += FlowRecordColumn.jsonKeys[index]
+            bytes += FlowLogRecordColumn.jsonKeys[index]
             switch column.read(record) {
             case .text(let value): appendJSONString(value, to: &bytes)
             case .time(let nanoseconds):
@@ -81,8 +81,8 @@ struct FlowLogEncoder: Sendable {
 
     /// One record as a CSV line, without its newline (RFC 4180 quoting where a field needs it;
     /// empty for null).
-    static func appendCSVRow(_ record: FlowRecord, to bytes: inout [UInt8]) {
-        for (index, column) in FlowRecordColumn.csv.enumerated() {
+    static func appendCSVRow(_ record: FlowLogRecord, to bytes: inout [UInt8]) {
+        for (index, column) in FlowLogRecordColumn.csv.enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
             switch column.read(record) {
             case .text(let value): appendCSVField(value, to: &bytes)
@@ -93,7 +93,7 @@ struct FlowLogEncoder: Sendable {
     }
 
     /// Numbers and durations, which both formats spell alike, and CSV's null (an empty field).
-    private static func appendPlain(_ value: FlowRecordColumn.Value, to bytes: inout [UInt8]) {
+    private static func appendPlain(_ value: FlowLogRecordColumn.Value, to bytes: inout [UInt8]) {
         switch value {
         case .unsigned(let number): appendDecimal(number, to: &bytes)
         case .signed(let number):

@@ -19,7 +19,7 @@ final class FlowLogWriter: Sendable {
     typealias Counts = FlowLogCounts
 
     private struct Queue {
-        var records: [FlowRecord] = []
+        var records: [FlowLogRecord] = []
         var dropped: UInt64 = 0
         /// False once the log is finished: nothing drains the queue any more.
         var open = true
@@ -63,7 +63,7 @@ final class FlowLogWriter: Sendable {
     }
 
     /// Queues `record` for writing, or counts it dropped if the queue is full. Any thread.
-    func append(_ record: FlowRecord) {
+    func append(_ record: FlowLogRecord) {
         queue.withLock { queue in
             if queue.open, queue.records.count < capacity { queue.records.append(record) } else { queue.dropped += 1 }
         }
@@ -99,16 +99,16 @@ final class FlowLogWriter: Sendable {
         }
     }
 
-    private func takeQueued(closing: Bool = false) -> [FlowRecord] {
+    private func takeQueued(closing: Bool = false) -> [FlowLogRecord] {
         queue.withLock { queue in
-            var taken: [FlowRecord] = []
+            var taken: [FlowLogRecord] = []
             swap(&taken, &queue.records)
             if closing { queue.open = false } else { queue.records.reserveCapacity(min(capacity, max(64, taken.count))) }
             return taken
         }
     }
 
-    private func writeBatch(_ records: [FlowRecord], to output: inout Output) {
+    private func writeBatch(_ records: [FlowLogRecord], to output: inout Output) {
         guard !records.isEmpty else { return }
         guard output.failure == nil else {
             queue.withLock { $0.dropped += UInt64(records.count) }

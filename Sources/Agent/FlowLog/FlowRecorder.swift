@@ -9,7 +9,7 @@ struct FlowRecorder: Sendable {
     let clock: WallClockAnchor
 
     /// Queues `record` under this agent's name and its FlowTest's.
-    func record(_ record: FlowRecord) {
+    func record(_ record: FlowLogRecord) {
         var record = record
         record.agent = agent
         record.flowTest = writer.settings.flowTest
@@ -26,7 +26,7 @@ struct FlowRecorder: Sendable {
     /// from `tally`, so that a SYN a policy dropped can still be matched).
     func recordLaunchFailure(_ flow: ScheduledFlow, to address: SocketAddress?, reason: FlowFailureReason, tally: FlowTally?) {
         let now = NIODeadline.now()
-        record(FlowRecord(
+        record(FlowLogRecord(
             role: .generator, flowID: flow.index, transport: flow.transport, sourceAddress: tally?.sourceAddress ?? "",
             sourcePort: tally?.sourcePort ?? 0, destinationAddress: address?.ipAddress ?? "", destinationPort: flow.port,
             startNanoseconds: clock.unixNanoseconds(tally?.start ?? now), endNanoseconds: clock.unixNanoseconds(now),

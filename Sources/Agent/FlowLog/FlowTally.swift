@@ -55,8 +55,8 @@ final class FlowTally: @unchecked Sendable {
     }
 
     /// The flow's record, ended now.
-    func record(flowID: UInt64, _ transport: Transport, failure: FlowFailureReason?, clock: WallClockAnchor, continuous: Bool = false) -> FlowRecord {
-        var record = FlowRecord(
+    func record(flowID: UInt64, _ transport: Transport, failure: FlowFailureReason?, clock: WallClockAnchor, continuous: Bool = false) -> FlowLogRecord {
+        var record = FlowLogRecord(
             role: .generator, flowID: flowID, transport: transport, sourceAddress: sourceAddress, sourcePort: sourcePort,
             destinationAddress: destinationAddress, destinationPort: destinationPort, startNanoseconds: clock.unixNanoseconds(start),
             endNanoseconds: clock.unixNanoseconds(.now()), sourceBytes: sourceBytes, destinationBytes: destinationBytes,

@@ -8,10 +8,10 @@ struct EchoRecordMatcher {
         var flowID: UInt64
     }
 
-    private let byFlow: [Key: [FlowRecord]]
+    private let byFlow: [Key: [FlowLogRecord]]
 
-    init(_ echoes: [FlowRecord]) {
-        var byFlow: [Key: [FlowRecord]] = [:]
+    init(_ echoes: [FlowLogRecord]) {
+        var byFlow: [Key: [FlowLogRecord]] = [:]
         for echo in echoes {
             guard let flowID = echo.flowID else { continue }
             byFlow[Key(transport: echo.transport.rawValue, flowID: flowID), default: []].append(echo)
@@ -20,7 +20,7 @@ struct EchoRecordMatcher {
     }
 
     /// The echo record of `flow`, if one is within a second of its start.
-    func match(_ flow: FlowRecord) -> FlowRecord? {
+    func match(_ flow: FlowLogRecord) -> FlowLogRecord? {
         guard let flowID = flow.flowID, flow.sourcePort != 0,
             let candidates = byFlow[Key(transport: flow.transport.rawValue, flowID: flowID)]
         else { return nil }
@@ -29,7 +29,7 @@ struct EchoRecordMatcher {
         return nearest.flatMap { distance($0, flow) <= 1_000_000_000 ? $0 : nil }
     }
 
-    private func distance(_ echo: FlowRecord, _ flow: FlowRecord) -> Int64 {
+    private func distance(_ echo: FlowLogRecord, _ flow: FlowLogRecord) -> Int64 {
         abs(echo.startNanoseconds - flow.startNanoseconds)
     }
 }

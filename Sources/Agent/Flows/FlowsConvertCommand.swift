@@ -28,10 +28,10 @@ struct FlowsConvertCommand: AsyncParsableCommand {
         let format = try resolver.resolve(
             "--to", to, default: FlowLogFormat.jsonl, expected: ValueParsers.describeChoices(FlowLogFormat.self),
             parse: ValueParsers.choice(FlowLogFormat.self))
-        var records: [FlowRecord] = []
+        var records: [FlowLogRecord] = []
         var skipped = 0
         for input in inputs.isEmpty ? ["-"] : inputs {
-            let result = try FlowRecordReader.read(try FlowInputFile.read(input), source: input == "-" ? "stdin" : input)
+            let result = try FlowLogRecordReader.read(try FlowInputFile.read(input), source: input == "-" ? "stdin" : input)
             records += result.records
             skipped += result.skippedLines
         }

@@ -30,7 +30,7 @@ struct FlowsDiffCommand: AsyncParsableCommand {
         guard hubble != "-" || flows != "-" else {
             throw ConfigurationError(setting: "--hubble", value: "-", expected: "a file when the flow log is read from stdin")
         }
-        let records = try FlowRecordReader.read(try FlowInputFile.read(flows), source: flows == "-" ? "stdin" : flows).records
+        let records = try FlowLogRecordReader.read(try FlowInputFile.read(flows), source: flows == "-" ? "stdin" : flows).records
         let index = try HubbleFlowIndex(jsonLines: try FlowInputFile.read(hubble), source: hubble == "-" ? "stdin" : hubble)
         let (seconds, attoseconds) = slack.components
         let join = HubbleJoin(records: records, hubble: index, slackNanoseconds: seconds * 1_000_000_000 + attoseconds / 1_000_000_000)

@@ -23,9 +23,9 @@ struct HubbleJoin {
             case noTuple
         }
 
-        var flow: FlowRecord
+        var flow: FlowLogRecord
         /// The echo's record of the same flow, if there was one.
-        var echo: FlowRecord?
+        var echo: FlowLogRecord?
         var status: Status
         /// Hubble's verdicts for it, with how many events had each (`DROPPED` as `DROPPED:reason`).
         var verdicts: [String: Int]
@@ -34,7 +34,7 @@ struct HubbleJoin {
 
     let matches: [Match]
 
-    init(records: [FlowRecord], hubble: HubbleFlowIndex, slackNanoseconds: Int64) {
+    init(records: [FlowLogRecord], hubble: HubbleFlowIndex, slackNanoseconds: Int64) {
         let matcher = EchoRecordMatcher(records.filter { $0.role == .echo })
         let flows = records.filter { $0.role == .generator }
         let echoes = flows.map(matcher.match)

@@ -2,7 +2,7 @@ import FlowTestShared
 
 /// One field of a flow record, as every format names and writes it: the one table that the
 /// JSON, JSON Lines and CSV writers and readers share, so the formats can never disagree.
-struct FlowRecordColumn: Sendable {
+struct FlowLogRecordColumn: Sendable {
     /// A field's value, before a format spells it.
     enum Value: Equatable, Sendable {
         case text(String)
@@ -25,14 +25,14 @@ struct FlowRecordColumn: Sendable {
     /// The CSV header name (nfdump's where it has one); nil for a JSON-only column.
     let csv: String?
     let kind: Kind
-    let read: @Sendable (FlowRecord) -> Value
+    let read: @Sendable (FlowLogRecord) -> Value
     /// Sets the field from a value read back; false if the value does not fit. Nil for a column
     /// derived from others (the duration).
-    let write: (@Sendable (inout FlowRecord, Value) -> Bool)?
+    let write: (@Sendable (inout FlowLogRecord, Value) -> Bool)?
 
     private init(
-        json: String?, csv: String?, kind: Kind, read: @escaping @Sendable (FlowRecord) -> Value,
-        write: (@Sendable (inout FlowRecord, Value) -> Bool)?
+        json: String?, csv: String?, kind: Kind, read: @escaping @Sendable (FlowLogRecord) -> Value,
+        write: (@Sendable (inout FlowLogRecord, Value) -> Bool)?
     ) {
         (self.json, self.csv, self.kind, self.read, self.write) = (json, csv, kind, read, write)
     }
@@ -40,7 +40,7 @@ struct FlowRecordColumn: Sendable {
     /// A column of the field at `path`: `read` spells its value, `parse` takes one back (nil: it
     /// does not fit).
     private static func field<Field>(
-        _ json: String, _ csv: String, _ kind: Kind, _ path: WritableKeyPath<FlowRecord, Field> & Sendable,
+        _ json: String, _ csv: String, _ kind: Kind, _ path: WritableKeyPath<FlowLogRecord, Field> & Sendable,
         read: @escaping @Sendable (Field) -> Value, parse: @escaping @Sendable (Value) -> Field?
     ) -> Self {
         Self(json: json, csv: csv, kind: kind, read: { read($0[keyPath: path]) }) { record, value in
@@ -50,7 +50,7 @@ struct FlowRecordColumn: Sendable {
         }
     }
 
-    private static func text(_ json: String, _ csv: String, _ path: WritableKeyPath<FlowRecord, String> & Sendable) -> Self {
+    private static func text(_ json: String, _ csv: String, _ path: WritableKeyPath<FlowLogRecord, String> & Sendable) -> Self {
         field(json, csv, .text, path, read: Value.text) { value in
             switch value {
             case .text(let text): text
@@ -61,7 +61,7 @@ struct FlowRecordColumn: Sendable {
         }
     }
 
-    private static func optionalText(_ json: String, _ csv: String, _ path: WritableKeyPath<FlowRecord, String?> & Sendable) -> Self {
+    private static func optionalText(_ json: String, _ csv: String, _ path: WritableKeyPath<FlowLogRecord, String?> & Sendable) -> Self {
         field(json, csv, .text, path, read: { $0.map(Value.text) ?? .null }) { value in
             switch value {
             case .text(let text): .some(text)
@@ -71,21 +71,21 @@ struct FlowRecordColumn: Sendable {
         }
     }
 
-    private static func port(_ json: String, _ csv: String, _ path: WritableKeyPath<FlowRecord, Int> & Sendable) -> Self {
+    private static func port(_ json: String, _ csv: String, _ path: WritableKeyPath<FlowLogRecord, Int> & Sendable) -> Self {
         field(json, csv, .unsigned, path, read: { .unsigned(UInt64($0)) }) { value in
             guard case .unsigned(let port) = value, port <= 65535 else { return nil }
             return Int(port)
         }
     }
 
-    private static func counter(_ json: String, _ csv: String, _ path: WritableKeyPath<FlowRecord, UInt64> & Sendable) -> Self {
+    private static func counter(_ json: String, _ csv: String, _ path: WritableKeyPath<FlowLogRecord, UInt64> & Sendable) -> Self {
         field(json, csv, .unsigned, path, read: Value.unsigned) { value in
             guard case .unsigned(let count) = value else { return nil }
             return count
         }
     }
 
-    private static func optionalCounter(_ json: String, _ csv: String, _ path: WritableKeyPath<FlowRecord, UInt64?> & Sendable) -> Self {
+    private static func optionalCounter(_ json: String, _ csv: String, _ path: WritableKeyPath<FlowLogRecord, UInt64?> & Sendable) -> Self {
         field(json, csv, .unsigned, path, read: { $0.map(Value.unsigned) ?? .null }) { value in
             switch value {
             case .unsigned(let count): .some(count)
@@ -95,7 +95,7 @@ struct FlowRecordColumn: Sendable {
         }
     }
 
-    private static func time(_ json: String, _ csv: String, _ path: WritableKeyPath<FlowRecord, Int64> & Sendable) -> Self {
+    private static func time(_ json: String, _ csv: String, _ path: WritableKeyPath<FlowLogRecord, Int64> & Sendable) -> Self {
         field(json, csv, .text, path, read: Value.time) { value in
             guard case .text(let text) = value else { return nil }
             return RFC3339Time.parse(text)
@@ -104,7 +104,7 @@ struct FlowRecordColumn: Sendable {
 
     /// A column of a closed set of names (`proto`, `role`, `failure_reason`).
     private static func name<Field>(
-        _ json: String, _ csv: String, _ path: WritableKeyPath<FlowRecord, Field> & Sendable, spell: @escaping @Sendable (Field) -> Value,
+        _ json: String, _ csv: String, _ path: WritableKeyPath<FlowLogRecord, Field> & Sendable, spell: @escaping @Sendable (Field) -> Value,
         parse: @escaping @Sendable (String?) -> Field?
     ) -> Self {
         field(json, csv, .text, path, read: spell) { value in
@@ -118,7 +118,7 @@ struct FlowRecordColumn: Sendable {
 
     /// Every column, in CSV order: nfdump's first (ts te td pr sa sp da dp ibyt obyt ipkt opkt),
     /// then FlowTest's own.
-    static let all: [FlowRecordColumn] = [
+    static let all: [FlowLogRecordColumn] = [
         time("time_flow_start", "ts", \.startNanoseconds),
         time("time_flow_end", "te", \.endNanoseconds),
         // nfdump's td is seconds; written with all nine decimals, so it stays exact.
@@ -135,7 +135,7 @@ struct FlowRecordColumn: Sendable {
         optionalCounter("dst_messages", "opkt", \.destinationMessages),
         optionalText("flowtest", "flowtest", \.flowTest),
         optionalText("agent", "agent", \.agent),
-        name("role", "role", \.role, spell: { .text($0.rawValue) }) { $0.flatMap(FlowRecord.Role.init(rawValue:)) },
+        name("role", "role", \.role, spell: { .text($0.rawValue) }) { $0.flatMap(FlowLogRecord.Role.init(rawValue:)) },
         optionalCounter("flow_id", "flow_id", \.flowID),
         optionalCounter("rtt_p50_ns", "rtt_p50_ns", \.roundTripMedianNanoseconds),
         optionalCounter("rtt_max_ns", "rtt_max_ns", \.roundTripMaxNanoseconds),

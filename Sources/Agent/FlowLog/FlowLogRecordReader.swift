@@ -3,10 +3,10 @@ import Foundation
 /// Reads flow records back from whatever holds them: a flow log in any of its formats, or the
 /// mixed output of `kubectl logs` (log lines, summaries and marked records, with or without
 /// kubectl's `--prefix` and `--timestamps`).
-enum FlowRecordReader {
+enum FlowLogRecordReader {
     /// What a read found.
     struct Result {
-        var records: [FlowRecord] = []
+        var records: [FlowLogRecord] = []
         /// Lines that hold no record (log lines, summaries, blank lines).
         var skippedLines = 0
     }
@@ -30,7 +30,7 @@ enum FlowRecordReader {
                 guard let fields = CSVLine.fields(line) else {
                     throw FlowInputError(source: source, line: index + 1, problem: "a quote is not closed")
                 }
-                do { result.records.append(try FlowRecord(csv: fields, header: header)) } catch {
+                do { result.records.append(try FlowLogRecord(csv: fields, header: header)) } catch {
                     throw FlowInputError(source: source, line: index + 1, problem: error.description)
                 }
                 continue
@@ -43,7 +43,7 @@ enum FlowRecordReader {
             guard let fields = record as? [String: Any] else {
                 throw FlowInputError(source: source, line: index + 1, problem: "\(FlowLogEncoder.markerKey) is not a JSON object")
             }
-            do { result.records.append(try FlowRecord(json: fields)) } catch {
+            do { result.records.append(try FlowLogRecord(json: fields)) } catch {
                 throw FlowInputError(source: source, line: index + 1, problem: error.description)
             }
         }
@@ -60,7 +60,7 @@ enum FlowRecordReader {
             guard let object = element as? [String: Any] else {
                 throw FlowInputError(source: source, line: nil, problem: "element \(index) is not a JSON object")
             }
-            do { result.records.append(try FlowRecord(json: (object[FlowLogEncoder.markerKey] as? [String: Any]) ?? object)) } catch {
+            do { result.records.append(try FlowLogRecord(json: (object[FlowLogEncoder.markerKey] as? [String: Any]) ?? object)) } catch {
                 throw FlowInputError(source: source, line: nil, problem: "element \(index): \(error.description)")
             }
         }

@@ -1,5 +1,5 @@
 /// A field of a flow record that is missing or has the wrong type.
-struct FlowRecordFieldError: Error, Sendable, CustomStringConvertible {
+struct FlowLogRecordFieldError: Error, Sendable, CustomStringConvertible {
     var field: String
     /// The value as read; nil when the field was missing or empty.
     var value: String?

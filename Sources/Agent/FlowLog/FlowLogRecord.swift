@@ -6,7 +6,7 @@ import FlowTestShared
 /// socket (as the kernel bound it, or as the echo saw it after any SNAT), the destination is the
 /// echo (as dialled, the Service VIP in Service mode, or as the echo's socket is bound, the
 /// backend after DNAT). So `sourceBytes` is always what the client sent.
-struct FlowRecord: Sendable, Equatable {
+struct FlowLogRecord: Sendable, Equatable {
     /// Which end wrote the record.
     enum Role: String, Sendable, CaseIterable {
         case generator, echo
