@@ -103,6 +103,9 @@ accuracy() {
 read ACC1K_ERR ACC1K_MIN ACC1K_MAX < <(accuracy 1000)
 read ACC10K_ERR ACC10K_MIN ACC10K_MAX < <(accuracy 10000)
 
+# 7. Synthetic flow records per second, next to a minimal C generator (writes bench/records.md).
+python3 bench/records.py $AGENT >/dev/null
+
 ratio() { python3 -c "print('%.2f' % ($1 / $2))"; }
 met() { python3 -c "print('met' if $1 $2 $3 else '**not met**')"; }  # value op limit
 mkdir -p bench/runs
@@ -111,7 +114,7 @@ cat >"$RUN_FILE" <<MD
 
 - Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB, Linux $(uname -r)
 - Build: $(swift --version 2>&1 | head -1), release; $(iperf3 --version | head -1); sockperf $(sockperf --version 2>&1 | grep -o 'version [^ ]*' | head -1)
-- Date: $(date -u +%Y-%m-%dT%H:%MZ)
+- Date: $(date -u +%Y-%m-%dT%H:%MZ); commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources || echo ' with uncommitted changes')
 
 | # | measurement | FlowTest | peer | ratio FlowTest/peer | target |
 |---|---|---|---|---|---|
@@ -152,7 +155,10 @@ MD
   echo
   cat bench/analysis.md
 } >"$OUT"
-# The disruption accuracy figures come from bench/disruption.py (root, nftables); keep the last ones.
-if [ -f bench/disruption.md ]; then { echo; cat bench/disruption.md; } >>"$OUT"; fi
+# Figures that have their own benchmark, kept from their last run: disruption accuracy
+# (bench/disruption.py, root and nftables), synthetic records (bench/records.py), flow log cost.
+for part in bench/records.md bench/flowlog.md bench/disruption.md; do
+  if [ -f "$part" ]; then { echo; cat "$part"; } >>"$OUT"; fi
+done
 echo "wrote $OUT" >&2
 cat "$OUT"
