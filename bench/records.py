@@ -4,7 +4,7 @@
     bench/records.py AGENT [--records 20000000]     writes bench/records.md
 
 One core each (the generator is single-threaded). Measured: CSV and JSON Lines to /dev/null and
-through a pipe to `wc -l`, for the mixed example (examples/records.yaml: seven patterns, IPv4 and
+through a pipe to `wc -l`, for the mixed example (examples/records/mixed.yaml: seven patterns, IPv4 and
 IPv6 subnets) and for an IPv4-only web mix that matches what the C baseline (bench/records_baseline.c,
 compiled here with cc -O2) writes; and the peak resident memory at a tenth of the records and at
 all of them, which must not grow with the count (records are streamed, never kept).
@@ -28,7 +28,7 @@ destinations: [{{subnet: 192.168.0.0/24, weight: 100}}]
 def config(records, ipv4_only):
     if ipv4_only:
         return WEB_IPV4.format(records=records)
-    text = open(os.path.join(ROOT, "examples", "records.yaml")).read()
+    text = open(os.path.join(ROOT, "examples", "records", "mixed.yaml")).read()
     return re.sub(r"^records: \d+", f"records: {records}", text, flags=re.M)
 
 
@@ -91,7 +91,7 @@ def main():
     lines = [
         f"## Synthetic flow records (bench/records.py, {time.strftime('%Y-%m-%d %H:%MZ', time.gmtime())}, {n:,} records per run)",
         "",
-        "One core each. `mixed` is examples/records.yaml (seven patterns, IPv4 and IPv6 subnets); `web-ipv4` is",
+        "One core each. `mixed` is examples/records/mixed.yaml (seven patterns, IPv4 and IPv6 subnets); `web-ipv4` is",
         "the one-pattern IPv4 mix the C baseline (bench/records_baseline.c, cc -O2, the same columns and",
         "formatting tricks) writes.",
         "",

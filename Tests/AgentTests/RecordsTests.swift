@@ -1,3 +1,4 @@
+import FakeKubernetes
 import FlowTestShared
 import Foundation
 import Testing
@@ -72,6 +73,17 @@ struct RecordsTests {
         let web = all.filter { names[$0.pattern] == "web" }
         let https = Double(web.filter { $0.destinationPort == 443 }.count) / Double(web.count) * 100
         #expect(abs(https - 70) < 1.5, "443: \(https) %")
+    }
+
+    @Test func theExampleConfigIsValidAndMixesBothFamilies() throws {
+        let path = RepositoryFile.root.appendingPathComponent("examples/records/mixed.yaml").path
+        var generator = RecordGenerator(try RecordsConfig.load(path))
+        var families = Set<Bool>()
+        for _ in 0..<1000 {
+            let record = generator.next()
+            families.insert(try #require(record).isIPv6)
+        }
+        #expect(families == [false, true])
     }
 
     @Test func aSpanStopsAtItsEnd() throws {
