@@ -11,28 +11,25 @@ FlowTest is then asked for rising rates, as fractions of that anchor. A step hol
 generator started at least 99 % of the requested flows, the starts per whole second never fell
 below 95 % of the rate (so a slow first second cannot hide behind a fast average), and at most
 0.1 % of the flows failed. After the first step that does not hold, one more step halfway between
-the last held and the failed rate narrows the figure. Every step gets 8 destination ports of its
-own, and starts only once the TIME_WAIT sockets of the previous ones have drained (at most 65 s),
-so no step inherits another's source-port state. The figure is the highest rate held.
+the last held and the failed rate narrows the figure.
+
+These machines change speed from one minute to the next (a third of the anchor's rate came and
+went within one run), so every step is measured right after an anchor run of its own (8 client
+threads, half the step's length), and the ratio is the highest held rate over the anchor measured
+just before it. Every anchor run and every step gets 8 destination ports of its own, so none
+inherits another's source-port state; the TIME_WAIT sockets left over are counted at the start of
+each (the kernel reuses them on loopback, tcp_tw_reuse=2, and beyond tcp_max_tw_buckets closes
+without them, for both programs alike).
 """
 import argparse, json, os, re, signal, subprocess, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-TIME_WAIT_QUIET = 20_000
 
 
 def time_wait_sockets():
     text = subprocess.run(["ss", "-s"], capture_output=True, text=True).stdout
     match = re.search(r"timewait (\d+)", text)
     return int(match.group(1)) if match else 0
-
-
-def drain_time_wait():
-    """Waits until TIME_WAIT sockets are few (at most 65 s, their lifetime); returns how many were left."""
-    deadline = time.monotonic() + 65
-    while time_wait_sockets() > TIME_WAIT_QUIET and time.monotonic() < deadline:
-        time.sleep(1)
-    return time_wait_sockets()
 
 
 class Ports:
@@ -52,11 +49,11 @@ def compile_anchor(workdir):
     return binary
 
 
-def anchor(binary, ports, duration):
+def anchor(binary, ports, duration, thread_counts=(2, 4, 8)):
     runs = []
-    for threads in (2, 4, 8):
+    for threads in thread_counts:
         block = ports.take()
-        left = drain_time_wait()
+        left = time_wait_sockets()
         server = subprocess.Popen([binary, "server", *map(str, block)])
         time.sleep(0.3)
         out = subprocess.run([binary, "client", "127.0.0.1", str(threads), str(duration), *map(str, block)],
@@ -71,7 +68,7 @@ def anchor(binary, ports, duration):
 
 def flowtest_step(agent, ports, rate, duration):
     block = ports.take()
-    left = drain_time_wait()
+    left = time_wait_sockets()
     joined = ",".join(map(str, block))
     echo = subprocess.Popen([agent, "echo", "--tcp-ports", joined, "--udp-ports", str(block[-1] + 1), "--metrics-port", "0",
                              "--log-level", "error"], stdout=subprocess.DEVNULL)
@@ -111,25 +108,37 @@ def main():
     args = parser.parse_args()
     ports = Ports()
     with tempfile.TemporaryDirectory() as workdir:
-        runs = anchor(compile_anchor(workdir), ports, args.duration)
-    best = max(run["perSecond"] for run in runs)
-    steps, held, failed_at = [], 0, None
-    for fraction in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1):
-        rate = int(round(best * fraction, -2))
-        step = flowtest_step(args.agent, ports, rate, args.duration)
-        steps.append(step)
-        if not step["held"]:
-            failed_at = rate
-            break
-        held = rate
-    if failed_at and held:
-        rate = int(round((held + failed_at) / 2, -2))
-        if held < rate < failed_at:
-            step = flowtest_step(args.agent, ports, rate, args.duration)
-            steps.append(step)
-            if step["held"]:
-                held = rate
-    result = {"anchor": runs, "anchorBest": best, "steps": steps, "sustained": held, "ratio": round(held / best, 2)}
+        binary = compile_anchor(workdir)
+        runs = anchor(binary, ports, args.duration)
+        best = max(run["perSecond"] for run in runs)
+        steps, held, failed_at = [], None, None
+
+        def step(rate):
+            nearby = anchor(binary, ports, max(1, args.duration // 2), (8,))[0]["perSecond"]
+            measured = flowtest_step(args.agent, ports, rate, args.duration)
+            measured["anchorBefore"] = round(nearby)
+            measured["ratio"] = round(rate / nearby, 2)
+            steps.append(measured)
+            return measured
+
+        for fraction in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1):
+            measured = step(int(round(best * fraction, -2)))
+            if not measured["held"]:
+                failed_at = measured["requested"]
+                break
+            held = measured
+        if failed_at and held:
+            rate = int(round((held["requested"] + failed_at) / 2, -2))
+            if held["requested"] < rate < failed_at:
+                measured = step(rate)
+                if measured["held"]:
+                    held = measured
+    result = {
+        "anchor": runs, "anchorBest": best, "steps": steps,
+        "sustained": held["requested"] if held else 0,
+        "anchorBeforeSustained": held["anchorBefore"] if held else best,
+        "ratio": held["ratio"] if held else 0,
+    }
     text = json.dumps(result)
     if args.out:
         with open(args.out, "w") as file:

@@ -29,7 +29,6 @@ struct FlowTimerWheelTests {
         let wheel = FlowTimerWheel(loop: loop, slotCount: 16)
         let delays: [Int64] = [-5, 0, 1, 3, 15, 16, 17, 40, 100]
         let sleepers = try await loop.submit {
-            wheel.start()
             let now = NIODeadline.now()
             return delays.map { delay in
                 let sleeper = Sleeper(deadline: now + .milliseconds(delay))
@@ -43,7 +42,50 @@ struct FlowTimerWheelTests {
             #expect(times.count == 1, "deadline \(delay) ms woke \(times.count) times")
             #expect(times.allSatisfy { $0 >= deadline }, "deadline \(delay) ms woke early")
         }
-        try await loop.submit { wheel.stop() }.get()
+        wheel.stop()
+        try await group.shutdownGracefully()
+    }
+
+    /// The wheel ticks only while it holds wake-ups; an earlier deadline scheduled after a later
+    /// one is not held back until the later one's tick.
+    @Test func anEmptyWheelStopsTickingAndAnEarlierDeadlineRearmsIt() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
+        let wheel = FlowTimerWheel(loop: loop)
+        /// Waits (at most 20 s) until `sleeper` has been woken; returns its wake-up times.
+        func woken(_ sleeper: Sleeper) async throws -> [NIODeadline] {
+            for _ in 0..<2000 {
+                let times = try await loop.submit { sleeper.wokenAt }.get()
+                if !times.isEmpty { return times }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            return []
+        }
+        let (late, early) = try await loop.submit {
+            let now = NIODeadline.now()
+            let late = Sleeper(deadline: now + .seconds(2))
+            let early = Sleeper(deadline: now + .milliseconds(10))
+            wheel.schedule(at: late.deadline, late)
+            wheel.schedule(at: early.deadline, early)
+            return (late, early)
+        }.get()
+        let earlyTimes = try await woken(early)
+        let (lateTimes, idle) = try await loop.submit { (late.wokenAt, wheel.isIdle) }.get()
+        #expect(earlyTimes.count == 1 && earlyTimes.allSatisfy { $0 >= early.deadline })
+        // Unless the machine was so slow that the late one is due too, it is still held.
+        if lateTimes.isEmpty { #expect(!idle, "a wake-up is still held, so a tick is due") }
+        let lateWoken = try await woken(late)
+        #expect(lateWoken.count == 1 && lateWoken.allSatisfy { $0 >= late.deadline })
+        #expect(try await loop.submit { wheel.isIdle }.get(), "nothing is held: no tick may be due")
+        // Idle, then used again: the cursor catches up with the clock and the wake-up still comes.
+        let again = try await loop.submit {
+            let sleeper = Sleeper(deadline: .now() + .milliseconds(5))
+            wheel.schedule(at: sleeper.deadline, sleeper)
+            return sleeper
+        }.get()
+        let againTimes = try await woken(again)
+        #expect(againTimes.count == 1 && againTimes.allSatisfy { $0 >= again.deadline })
+        wheel.stop()
         try await group.shutdownGracefully()
     }
 }

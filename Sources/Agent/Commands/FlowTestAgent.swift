@@ -14,7 +14,7 @@ struct FlowTestAgent: AsyncParsableCommand {
             Exit codes: 0 ran (run: Succeeded), 1 could not run (run: a threshold failed; flows diff: flows missing),
             2 invalid FlowTest file (report: not a FlowTest with figures; flows: unreadable input), 3 ran but the final report never reached the FlowTest, 64 invalid flag or variable, 130 interrupted run.
             """,
-        subcommands: [EchoCommand.self, GenerateCommand.self, RunCommand.self, ReportCommand.self, FlowsCommand.self])
+        subcommands: [EchoCommand.self, GenerateCommand.self, RunCommand.self, ReportCommand.self, RecordsCommand.self, FlowsCommand.self])
 
     /// Runs the command line, turning every configuration or startup problem into one line on
     /// stderr and the documented exit code instead of a crash or a stack of usage text.

@@ -114,11 +114,6 @@ final class FlowLauncher: Sendable {
         environment.statistics.flowSettled()
     }
 
-    /// Starts the timing wheels; call before the first launch.
-    func start() {
-        for wheel in wheels { wheel.start() }
-    }
-
     /// Stops the timing wheels; call after every flow has ended.
     func stop() {
         for wheel in wheels { wheel.stop() }

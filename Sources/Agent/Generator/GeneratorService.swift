@@ -44,7 +44,6 @@ final class GeneratorService: Service, Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         progress.started()
-        launcher.start()
         defer { launcher.stop() }
         await withDiscardingTaskGroup { group in
             if configuration.monitor {

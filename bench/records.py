@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""Synthetic flow records per second: `flowtest-agent records` next to a minimal C generator.
+
+    bench/records.py AGENT [--records 20000000]     writes bench/records.md
+
+One core each (the generator is single-threaded). Measured: CSV and JSON Lines to /dev/null and
+through a pipe to `wc -l`, for the mixed example (examples/records/mixed.yaml: seven patterns, IPv4 and
+IPv6 subnets) and for an IPv4-only web mix that matches what the C baseline (bench/records_baseline.c,
+compiled here with cc -O2) writes; and the peak resident memory at a tenth of the records and at
+all of them, which must not grow with the count (records are streamed, never kept).
+"""
+import argparse, os, re, resource, subprocess, sys, tempfile, time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+
+WEB_IPV4 = """records: {records}
+bandwidth: 40000000000
+start: "2026-12-01T00:00:00Z"
+seed: 42
+patterns: [{{pattern: web, weight: 100}}]
+sources: [{{subnet: 10.0.0.0/16, weight: 100}}]
+destinations: [{{subnet: 192.168.0.0/24, weight: 100}}]
+"""
+
+
+def config(records, ipv4_only):
+    if ipv4_only:
+        return WEB_IPV4.format(records=records)
+    text = open(os.path.join(ROOT, "examples", "records", "mixed.yaml")).read()
+    return re.sub(r"^records: \d+", f"records: {records}", text, flags=re.M)
+
+
+def run(command, to_wc):
+    """Runs a generator to /dev/null or through `wc -l`; returns (seconds, lines or None, peak RSS bytes)."""
+    started = time.monotonic()
+    if to_wc:
+        producer = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        counted = subprocess.run(["wc", "-l"], stdin=producer.stdout, capture_output=True, text=True).stdout
+        producer.stdout.close()
+        _, _, usage = os.wait4(producer.pid, 0)
+        lines = int(counted.split()[0])
+    else:
+        with open(os.devnull, "wb") as null:
+            producer = subprocess.Popen(command, stdout=null, stderr=subprocess.DEVNULL)
+            _, _, usage = os.wait4(producer.pid, 0)
+        lines = None
+    return time.monotonic() - started, lines, usage.ru_maxrss * 1024
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("agent")
+    parser.add_argument("--records", type=int, default=20_000_000)
+    parser.add_argument("--out", default=os.path.join(HERE, "records.md"))
+    args = parser.parse_args()
+    n = args.records
+    rows = []
+    with tempfile.TemporaryDirectory() as work:
+        baseline = os.path.join(work, "records_baseline")
+        subprocess.run(["cc", "-O2", "-o", baseline, os.path.join(HERE, "records_baseline.c")], check=True)
+        configs = {}
+        for name, ipv4_only in (("mixed", False), ("web-ipv4", True)):
+            path = os.path.join(work, f"{name}.yaml")
+            with open(path, "w") as file:
+                file.write(config(n, ipv4_only))
+            configs[name] = path
+        for to_wc in (False, True):
+            sink = "through wc -l" if to_wc else "to /dev/null"
+            for name in ("mixed", "web-ipv4"):
+                for fmt in ("csv", "jsonl"):
+                    seconds, lines, rss = run([args.agent, "records", configs[name], "--format", fmt], to_wc)
+                    expected = n + (1 if fmt == "csv" else 0)
+                    if lines is not None and lines != expected:
+                        raise SystemExit(f"records: wc -l counted {lines} lines, expected {expected}")
+                    rows.append((f"FlowTest, {name}, {fmt} {sink}", n / seconds, rss))
+                    print(f"records: {rows[-1][0]}: {n / seconds:,.0f} records/s", file=sys.stderr)
+            seconds, lines, rss = run([baseline, str(n)], to_wc)
+            rows.append((f"C baseline, web-ipv4, csv {sink}", n / seconds, rss))
+            print(f"records: {rows[-1][0]}: {n / seconds:,.0f} records/s", file=sys.stderr)
+        tenth = os.path.join(work, "tenth.yaml")
+        with open(tenth, "w") as file:
+            file.write(config(n // 10, False))
+        _, _, rss_tenth = run([args.agent, "records", tenth, "--format", "jsonl"], False)
+        _, _, rss_all = run([args.agent, "records", configs["mixed"], "--format", "jsonl"], False)
+    def rate(label):
+        return next(r for l, r, _ in rows if l == label)
+    ratio = rate("FlowTest, web-ipv4, csv to /dev/null") / rate("C baseline, web-ipv4, csv to /dev/null")
+    best = min(rate(l) for l, _, _ in rows if l.startswith("FlowTest"))
+    lines = [
+        f"## Synthetic flow records (bench/records.py, {time.strftime('%Y-%m-%d %H:%MZ', time.gmtime())}, {n:,} records per run)",
+        "",
+        "One core each. `mixed` is examples/records/mixed.yaml (seven patterns, IPv4 and IPv6 subnets); `web-ipv4` is",
+        "the one-pattern IPv4 mix the C baseline (bench/records_baseline.c, cc -O2, the same columns and",
+        "formatting tricks) writes.",
+        "",
+        "| generator, config, format and sink | records/s |",
+        "|---|---|",
+    ] + [f"| {label} | {value:,.0f} |" for label, value, _ in rows] + [
+        "",
+        f"- FlowTest / C baseline (web-ipv4, CSV to /dev/null): **{ratio:.2f}**.",
+        f"- Target ≥ 10,000,000 records/s in every FlowTest row: {'met' if best >= 10e6 else '**not met**'} (slowest row {best:,.0f}/s).",
+        f"- Peak RSS, JSON Lines, {n // 10:,} vs {n:,} records: {rss_tenth / 2**20:.1f} vs {rss_all / 2**20:.1f} MiB"
+        f" ({'flat' if rss_all <= rss_tenth * 1.1 + 2**20 else '**grows**'}).",
+    ]
+    with open(args.out, "w") as file:
+        file.write("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
