@@ -91,11 +91,17 @@ struct ReportBrowserTests {
         try FileManager.default.createDirectory(at: Self.directory, withIntermediateDirectories: true)
         try? FileManager.default.removeItem(at: report)
         let example = RepositoryFile.root.appendingPathComponent("examples/quickstart.yaml").path
-        let result = try await AgentProcess.run(["run", example, "--any-ports", "--duration", "4s", "--quiet", "--report", report.path])
-        #expect(result.code == 0, "\(result.err.suffix(2000))")
+        let result = try await AgentProcess.run(["run", example, "--any-ports", "--duration", "4s", "--quiet", "-o", "json", "--report", report.path])
+        // 1: a threshold missed. On a busy machine the debug build's echoes can come late enough to
+        // fail a flow or count a datagram lost; the report is written either way.
+        #expect(result.code == 0 || result.code == 1, "\(result.err.suffix(2000))")
+        struct Document: Decodable { var status: FlowTestStatus }
+        let status = try JSONDecoder().decode(Document.self, from: Data(result.out.utf8)).status
         let html = try String(contentsOf: report, encoding: .utf8)
         let probe = try await Self.open(html, name: "quickstart")
-        Self.check(probe, empty: ["failures", "outages"])
+        // The quickstart has no outages (it is not the continuous pattern); failures only if the
+        // machine made some, and then the chart must show them.
+        Self.check(probe, empty: (status.summary?.flowsFailed ?? 0) == 0 ? ["failures", "outages"] : ["outages"])
     }
 
     @Test(arguments: ReportFixtures.recorded)

@@ -104,8 +104,9 @@ enum RFC3339Time {
         return remainder < 0 ? (quotient - 1, remainder + divisor) : (quotient, remainder)
     }
 
-    // Howard Hinnant's days-from-civil algorithms (proleptic Gregorian calendar).
-    private static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
+    /// Year, month and day of a day since 1970 (Howard Hinnant's civil-from-days, proleptic
+    /// Gregorian calendar); the synthetic records' formatter uses it too.
+    static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
         let shifted = days + 719_468
         let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
         let dayOfEra = shifted - era * 146_097

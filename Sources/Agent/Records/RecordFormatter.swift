@@ -201,18 +201,10 @@ final class RecordFormatter {
         output.count += 2
     }
 
-    /// Works out "YYYY-MM-DDT" of a day since 1970 (Howard Hinnant's civil-from-days).
+    /// Works out "YYYY-MM-DDT" of a day since 1970.
     private func cacheDay(_ days: Int64) {
         cachedDay = days
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let dayOfMonth = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let (year, month, dayOfMonth) = RFC3339Time.civil(fromDays: days)
         var date: (UInt64, UInt64) = (0, 0)
         withUnsafeMutableBytes(of: &date) { raw in
             let put = { (offset: Int, value: Int64) in
