@@ -4,7 +4,8 @@ import Foundation
 extension FakeBuiltinValidation {
     /// `ValidatePodSpec` (and the pod-only container checks), for the parts a pod of FlowTest's
     /// uses: volumes, containers, restart and DNS policy, node selector, service account,
-    /// deadline and tolerations. Affinity and security contexts are not checked.
+    /// deadline, tolerations and the pod's sysctls. Affinity and the rest of the security
+    /// contexts are not checked.
     static func pod(_ pod: JSONValue) -> [FakeFieldError] {
         let spec = pod["spec"] ?? .object([:])
         let (volumes, volumeErrors) = self.volumes(spec["volumes"]?.array ?? [])
@@ -21,6 +22,7 @@ extension FakeBuiltinValidation {
             errors.append(.invalid("spec.activeDeadlineSeconds", .double(deadline), "must be between 1 and 2147483647, inclusive"))
         }
         errors += tolerations(spec["tolerations"]?.array ?? [])
+        errors += sysctls(spec)
         for (index, container) in (spec["containers"]?.array ?? []).enumerated() {
             let image = container["image"]?.string ?? ""
             if image != image.trimmingCharacters(in: .whitespacesAndNewlines) {
@@ -94,6 +96,30 @@ extension FakeBuiltinValidation {
             errors.append(.invalid(path, .string(target), "must not contain '..'"))
         }
         if reserved, target.hasPrefix(".."), !target.hasPrefix("../") { errors.append(.invalid(path, .string(target), "must not start with '..'")) }
+        return errors
+    }
+
+    /// `validateSysctls`: names of sysctl syntax, each once, and none of the network namespace's
+    /// when the pod shares the host's network (which safe or not is the kubelet's call, later).
+    private static func sysctls(_ spec: JSONValue) -> [FakeFieldError] {
+        let pattern = #"^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[\./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$"#
+        var errors: [FakeFieldError] = []
+        var names = Set<String>()
+        for (index, sysctl) in (spec["securityContext"]?["sysctls"]?.array ?? []).enumerated() {
+            let path = "spec.securityContext.sysctls[\(index)].name"
+            let name = sysctl["name"]?.string ?? ""
+            if name.isEmpty {
+                errors.append(.required(path))
+            } else if name.utf8.count > 253 || name.range(of: pattern, options: .regularExpression) == nil {
+                errors.append(.invalid(path, .string(name), "must have at most 253 characters and match regex \(pattern)"))
+            } else if names.contains(name) {
+                errors.append(.duplicate(path, .string(name)))
+            }
+            if spec["hostNetwork"]?.bool == true, name.hasPrefix("net.") {
+                errors.append(.invalid(path, .string(name), "sysctl \"\(name)\" not allowed with host net enabled"))
+            }
+            names.insert(name)
+        }
         return errors
     }
 

@@ -24,7 +24,17 @@ public final class FakeKubelet: Sendable {
         public var restartCount = 0
         /// The container's `env` as in its spec.
         public var env: [JSONValue] = []
+        /// The pod's sysctls, name → value, as the kubelet sets them in its network namespace.
+        public var sysctls: [String: String] = [:]
     }
+
+    /// The sysctls a kubelet allows without `--allowed-unsafe-sysctls` (Kubernetes 1.36's safe
+    /// set): a pod asking for any other is refused at admission with reason SysctlForbidden.
+    static let safeSysctls: Set<String> = [
+        "kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.ipv4.tcp_syncookies", "net.ipv4.ping_group_range",
+        "net.ipv4.ip_unprivileged_port_start", "net.ipv4.ip_local_reserved_ports", "net.ipv4.tcp_keepalive_time",
+        "net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes", "net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem",
+    ]
 
     /// Runs a pod's container; returns true when it exited successfully.
     public typealias Container = @Sendable (Pod) async -> Bool
@@ -61,7 +71,10 @@ public final class FakeKubelet: Sendable {
                         role: pod["metadata"]?["labels"]?["flowtest.dev/role"]?.string ?? "",
                         arguments: pod["spec"]?["containers"]?.array?.first?["args"]?.array?.compactMap(\.string) ?? [],
                         restartPolicy: pod["spec"]?["restartPolicy"]?.string ?? "Always",
-                        probes: Self.probes(of: pod), env: pod["spec"]?["containers"]?.array?.first?["env"]?.array ?? [])
+                        probes: Self.probes(of: pod), env: pod["spec"]?["containers"]?.array?.first?["env"]?.array ?? [],
+                        sysctls: Dictionary(
+                            (pod["spec"]?["securityContext"]?["sysctls"]?.array ?? []).map { ($0["name"]?.string ?? "", $0["value"]?.string ?? "") },
+                            uniquingKeysWith: { $1 }))
                     group.addTask { [self] in await runPod(described) }
                 }
                 try? await Task.sleep(for: .milliseconds(25))
@@ -76,6 +89,11 @@ public final class FakeKubelet: Sendable {
     private func runPod(_ pod: Pod) async {
         var pod = pod
         if let status = stuck(pod) { return store.setPodStatus(namespace: pod.namespace, name: pod.name, status) }
+        if let unsafe = pod.sysctls.keys.sorted().first(where: { !Self.safeSysctls.contains($0) }) {
+            return store.setPodStatus(namespace: pod.namespace, name: pod.name, .object([
+                "phase": "Failed", "reason": "SysctlForbidden", "message": .string("Pod forbidden sysctl: \"\(unsafe)\" not allowlisted"),
+            ]))
+        }
         let ip = addresses.withLock { addresses in
             let next = "127.0.\(addresses.count / 250).\(addresses.count % 250 + 2)"
             return addresses[pod.uid, default: next]

@@ -49,6 +49,12 @@ struct CELRuleTests {
         "flows: {rate: 10}\nexport: {influxDB: {url: \"http://db\", database: d, interval: 500ms, credentialsSecret: {name: s, usernameKey: u}}}",
         "flows: {rate: 10}\nexport: {influxDB: {url: \"http://db\", apiVersion: v2, org: o, bucket: b, credentialsSecret: {name: s, tokenKey: t, usernameKey: u, passwordKey: p}}}",
         "flows: {rate: 10}\nexport: {influxDB: {url: \"http://db\", apiVersion: v2, org: o}}",
+        "flows: {rate: 10, pattern: continuous, mix: [{pattern: web, weight: 1}]}",
+        "flows: {rate: 10, mix: [{pattern: web, weight: 1}, {pattern: kafka, weight: 2, protocol: tcp, ports: [9092], requestSize: {min: 32, max: 64}, responseSize: {min: 100, max: 50}}]}",
+        "flows: {rate: 10, mix: [{pattern: kafka, weight: 1, protocol: tcp}]}",
+        "flows: {rate: 10, mix: [{pattern: q, weight: 1, protocol: udp, ports: [53], requestSize: {min: 32, max: 2000}, responseSize: {min: 32, max: 64}}]}",
+        "flows: {rate: 10, allowFragmentation: true, mix: [{pattern: q, weight: 1, protocol: udp, ports: [53], requestSize: {min: 32, max: 2000}, responseSize: {min: 32, max: 64}}]}",
+        "flows: {rate: 10, mix: [{pattern: dns, weight: 1, messages: {min: 3, max: 2}}]}",
     ]
 
     /// Every (rule, value of the object it applies to) pair in `value`.
@@ -58,6 +64,9 @@ struct CELRuleTests {
             for (name, member) in members {
                 if let property = schema.properties[name] { inputs += ruleInputs(member, property) }
             }
+        }
+        if case .array(let elements) = value, let items = schema.items {
+            for element in elements { inputs += ruleInputs(element, items.schema) }
         }
         return inputs
     }

@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import NIOPosix
 import Synchronization
@@ -25,11 +26,14 @@ final class EchoConnectionTable: Sendable {
     let idleTimeout: TimeAmount?
     /// Where connections record themselves when they close; nil without a flow log.
     let flowLog: FlowRecorder?
+    /// Where a connection says why it was closed for its peer's bytes; nil logs nothing.
+    let logger: Logger?
     private let open = Atomic<Int>(0)
     private let perLoop: [ObjectIdentifier: NIOLoopBoundBox<Connections>]
     private let sweeps: [RepeatedTask]
 
-    init(group: MultiThreadedEventLoopGroup, limit: Int, idleTimeout: TimeAmount?, flowLog: FlowRecorder? = nil) {
+    init(group: MultiThreadedEventLoopGroup, limit: Int, idleTimeout: TimeAmount?, flowLog: FlowRecorder? = nil, logger: Logger? = nil) {
+        self.logger = logger
         self.limit = limit
         self.idleTimeout = idleTimeout
         self.flowLog = flowLog

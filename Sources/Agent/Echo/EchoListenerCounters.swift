@@ -13,6 +13,10 @@ final class EchoListenerCounters: Sendable {
     let bytesSent = Atomic<UInt64>(0)
     let datagramsReceived = Atomic<UInt64>(0)
     let datagramsSent = Atomic<UInt64>(0)
+    /// Traffic patterns' requests answered with the response size they asked for.
+    let sizedResponses = Atomic<UInt64>(0)
+    /// Sized requests refused for a broken header or an impossible size (the peer's bytes).
+    let malformedRequests = Atomic<UInt64>(0)
 
     init(transport: Transport) {
         self.transport = transport
@@ -37,6 +41,7 @@ final class EchoListenerCounters: Sendable {
             connectionsRefused: connectionsRefused.load(ordering: .relaxed),
             connectionsTimedOut: connectionsTimedOut.load(ordering: .relaxed),
             bytesReceived: bytesReceived.load(ordering: .relaxed), bytesSent: bytesSent.load(ordering: .relaxed),
-            datagramsReceived: datagramsReceived.load(ordering: .relaxed), datagramsSent: datagramsSent.load(ordering: .relaxed))
+            datagramsReceived: datagramsReceived.load(ordering: .relaxed), datagramsSent: datagramsSent.load(ordering: .relaxed),
+            sizedResponses: sizedResponses.load(ordering: .relaxed), malformedRequests: malformedRequests.load(ordering: .relaxed))
     }
 }

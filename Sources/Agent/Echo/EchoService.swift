@@ -1,3 +1,4 @@
+import Foundation
 import FlowTestShared
 import Logging
 import NIOCore
@@ -43,7 +44,7 @@ final class EchoService: Service, Sendable {
     ) async throws -> EchoService {
         let connections = EchoConnectionTable(
             group: group, limit: configuration.maxConnections ?? connectionLimit,
-            idleTimeout: configuration.idleTimeout.map { TimeAmount($0) }, flowLog: flowLog)
+            idleTimeout: configuration.idleTimeout.map { TimeAmount($0) }, flowLog: flowLog, logger: logger)
         var listeners: [EchoListenerCounters] = []
         var channels: [(Transport, any Channel)] = []
         do {
@@ -90,7 +91,22 @@ final class EchoService: Service, Sendable {
         _ transport: Transport, _ host: String, _ port: Int, _ bind: () async throws -> Result
     ) async throws -> Result {
         do { return try await bind() } catch let error as IOError {
-            throw StartupError("cannot listen on \(transport.rawValue) port \(port) at \(host): \(String(cString: strerror(error.errnoCode)))")
+            let reason = String(cString: strerror(error.errnoCode))
+            throw StartupError("cannot listen on \(transport.rawValue) port \(port) at \(host): \(reason)\(bindHint(errno: error.errnoCode, port: port))")
+        }
+    }
+
+    /// What to do about the two bind failures a traffic mix's well-known ports run into.
+    private static func bindHint(errno: Int32, port: Int) -> String {
+        switch errno {
+        case EACCES where port > 0 && port < 1024:
+            let start = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_unprivileged_port_start", encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines) ?? "1024"
+            return "; ports below net.ipv4.ip_unprivileged_port_start (\(start) here) need root or CAP_NET_BIND_SERVICE: lower that sysctl to \(port) (the controller does so in echo pods), run as root, or give the pattern other ports (spec.flows.mix[].ports)"
+        case EADDRINUSE:
+            return "; another program listens there: give the pattern other ports (spec.flows.mix[].ports), or let flowtest-agent run pick free ones with --any-ports"
+        default:
+            return ""
         }
     }
 

@@ -22,6 +22,10 @@ final class TCPEchoHandler: ChannelDuplexHandler {
     private var admitted = false
     /// A read was asked for while the channel was not writable; it is issued once it is again.
     private var readPending = false
+    /// Whether the first bytes have shown what kind of stream this is.
+    private var streamKnown = false
+    /// Set for a stream of sized requests (a traffic pattern's); nil keeps the pure echo.
+    private var framing: SizedRequestFraming?
     /// The connection's figures for the flow log; nil without one.
     private var tally: EchoTCPTally?
 
@@ -60,13 +64,34 @@ final class TCPEchoHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let buffer = unwrapInboundIn(data)
+        var buffer = unwrapInboundIn(data)
         let bytes = UInt64(buffer.readableBytes)
         tally?.received(buffer)
         if table.idleTimeout != nil { lastActivity = .now() }
         counters.bytesReceived.wrappingAdd(bytes, ordering: .relaxed)
-        counters.bytesSent.wrappingAdd(bytes, ordering: .relaxed)
-        context.write(data, promise: nil)
+        if !streamKnown {
+            streamKnown = true
+            if SizedRequestFraming.startsSizedStream(buffer) { framing = SizedRequestFraming(allocator: context.channel.allocator) }
+        }
+        guard let framing else {
+            counters.bytesSent.wrappingAdd(bytes, ordering: .relaxed)
+            return context.write(data, promise: nil)
+        }
+        do {
+            let answered = try framing.consume(&buffer) { header, size in
+                counters.sizedResponses.wrappingAdd(1, ordering: .relaxed)
+                SizedRequestFraming.writeResponse(header: header, size: size) { context.write(wrapOutboundOut($0), promise: nil) }
+            }
+            counters.bytesSent.wrappingAdd(UInt64(answered), ordering: .relaxed)
+        } catch {
+            // A peer that broke the sized stream's framing: its next bytes cannot be answered.
+            counters.malformedRequests.wrappingAdd(1, ordering: .relaxed)
+            table.logger?.warning("closing a connection that broke FlowTest's sized requests", metadata: [
+                "peer": "\(context.remoteAddress?.description ?? "?")", "error": "\(error.description)",
+            ])
+            context.flush()
+            context.close(promise: nil)
+        }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {

@@ -26,10 +26,20 @@ final class UDPEchoHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
-        let bytes = UInt64(envelope.data.readableBytes)
         counters.datagramsReceived.wrappingAdd(1, ordering: .relaxed)
-        counters.bytesReceived.wrappingAdd(bytes, ordering: .relaxed)
-        let written = context.write(wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: envelope.data)))
+        counters.bytesReceived.wrappingAdd(UInt64(envelope.data.readableBytes), ordering: .relaxed)
+        // One load per datagram tells a traffic pattern's sized request from anything else.
+        var reply = envelope.data
+        if SizedRequestFraming.startsSizedStream(reply) {
+            guard let sized = sizedReply(to: reply, allocator: context.channel.allocator) else {
+                counters.malformedRequests.wrappingAdd(1, ordering: .relaxed)
+                return
+            }
+            counters.sizedResponses.wrappingAdd(1, ordering: .relaxed)
+            reply = sized
+        }
+        let bytes = UInt64(reply.readableBytes)
+        let written = context.write(wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: reply)))
         written.assumeIsolated().whenSuccess { [counters] in
             counters.datagramsSent.wrappingAdd(1, ordering: .relaxed)
             counters.bytesSent.wrappingAdd(bytes, ordering: .relaxed)
@@ -38,6 +48,18 @@ final class UDPEchoHandler: ChannelInboundHandler {
             flows.received(envelope, listener: context.channel.localAddress)
             written.assumeIsolated().whenSuccess { flows.echoed(to: envelope.remoteAddress, bytes: Int(bytes)) }
         }
+    }
+
+    /// The response a sized request asks for: its header, then filler to the size asked; nil when
+    /// the header is cut short or asks for more than one datagram holds.
+    private func sizedReply(to request: ByteBuffer, allocator: ByteBufferAllocator) -> ByteBuffer? {
+        guard let header = FlowHeader(peekingAt: request), let sizes = header.sizes,
+            Int(sizes.response) >= FlowHeader.sizedSize, sizes.response <= 65_507
+        else { return nil }
+        var reply = allocator.buffer(capacity: Int(sizes.response))
+        reply.writeImmutableBuffer(request.getSlice(at: request.readerIndex, length: FlowHeader.sizedSize)!)
+        SizedRequestFraming.writeResponse(header: ByteBuffer(), size: Int(sizes.response) - FlowHeader.sizedSize) { reply.writeImmutableBuffer($0) }
+        return reply
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {

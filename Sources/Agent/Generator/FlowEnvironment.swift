@@ -8,6 +8,8 @@ final class FlowEnvironment: Sendable {
     let statistics: GeneratorStatistics
     let metrics: GeneratorMetrics
     let payload: PayloadSize
+    /// The kinds of flow the run makes, indexed by `ScheduledFlow.kind`.
+    let kinds: [TrafficKind]
     let seed: UInt64
     /// Zero means the next message leaves as soon as the echo of the previous one is back.
     let messageInterval: TimeAmount
@@ -25,6 +27,7 @@ final class FlowEnvironment: Sendable {
         self.statistics = statistics
         self.metrics = metrics
         self.payload = configuration.payload
+        self.kinds = configuration.trafficKinds
         self.seed = configuration.seed
         self.messageInterval = TimeAmount(configuration.messageInterval)
         self.responseTimeout = TimeAmount(configuration.responseTimeout)
@@ -32,7 +35,8 @@ final class FlowEnvironment: Sendable {
         self.stallTimeout = TimeAmount(configuration.stallTimeout)
         self.flowLog = flowLog
         // A recognisable, non-zero pattern: an echo that zeroes or shifts bytes shows up in a capture.
-        self.filler = ByteBuffer(bytes: (0..<configuration.payload.maximum).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
+        let largest = kinds.map(\.request.maximum).max() ?? configuration.payload.maximum
+        self.filler = ByteBuffer(bytes: (0..<largest).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
     }
 
     /// The first `count` bytes of the filler.

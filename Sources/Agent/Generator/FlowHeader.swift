@@ -3,58 +3,93 @@ import NIOCore
 /// The measurement header at the start of each generator message (DESIGN.md, decision 1).
 ///
 /// The echo server is a pure echo, so everything the generator needs to match a reply to its
-/// request travels inside the payload: 24 bytes, big-endian:
-/// `magic (4) | sequence (4) | flow id (8) | send time in monotonic nanoseconds (8)`.
-/// Messages shorter than this carry no header; TCP measures them by their order alone.
+/// request travels inside the payload, big-endian:
+/// `magic (4) | sequence (4) | flow id (8) | send time in monotonic nanoseconds (8)`: 24 bytes.
+/// A traffic pattern whose response differs from its request (a web download) sends the sized
+/// form instead, magic "FTH2" and 32 bytes: `... | request size (4) | response size (4)`; the echo
+/// reads the request's size to find the next message in a TCP stream, and answers with a response
+/// of the size asked for, starting with this header. Messages shorter than 24 bytes carry no
+/// header; TCP measures them by their order alone.
 struct FlowHeader: Equatable, Sendable {
     /// "FTH1": tells a FlowTest echo apart from stray datagrams.
     static let magic: UInt32 = 0x4654_4831
+    /// "FTH2": a request that asks for a response of its own size.
+    static let sizedMagic: UInt32 = 0x4654_4832
     static let size = 24
+    static let sizedSize = 32
 
     var sequence: UInt32
     var flowID: UInt64
     var sendTimeNanoseconds: UInt64
+    /// The sized form's sizes: the whole request's bytes and the response's asked for; nil: FTH1.
+    var sizes: MessageSizes?
+
+    /// The request and response sizes a sized header carries.
+    struct MessageSizes: Equatable, Sendable {
+        var request: UInt32
+        var response: UInt32
+    }
+
+    /// How many bytes this header takes.
+    var encodedSize: Int { sizes == nil ? Self.size : Self.sizedSize }
 
     /// Appends the header to `buffer`.
     func write(to buffer: inout ByteBuffer) {
-        buffer.writeInteger(Self.magic)
+        buffer.writeInteger(sizes == nil ? Self.magic : Self.sizedMagic)
         buffer.writeInteger(sequence)
         buffer.writeInteger(flowID)
         buffer.writeInteger(sendTimeNanoseconds)
+        if let sizes {
+            buffer.writeInteger(sizes.request)
+            buffer.writeInteger(sizes.response)
+        }
     }
 
     /// Whether the readable bytes of `buffer`, taken as this header's bytes from `offset` on, equal
     /// them; bytes past the header's end are not compared. Builds the header on the stack: a TCP
     /// flow checks its echo against it without keeping the sent header alive in a buffer.
     func matches(_ buffer: ByteBuffer, fromHeaderOffset offset: Int) -> Bool {
-        let count = min(Self.size - offset, buffer.readableBytes)
+        let size = encodedSize
+        let count = min(size - offset, buffer.readableBytes)
         guard count > 0 else { return true }
-        return withUnsafeTemporaryAllocation(byteCount: Self.size, alignment: 8) { expected in
-            expected.storeBytes(of: Self.magic.bigEndian, toByteOffset: 0, as: UInt32.self)
+        return withUnsafeTemporaryAllocation(byteCount: Self.sizedSize, alignment: 8) { expected in
+            expected.storeBytes(of: (sizes == nil ? Self.magic : Self.sizedMagic).bigEndian, toByteOffset: 0, as: UInt32.self)
             expected.storeBytes(of: sequence.bigEndian, toByteOffset: 4, as: UInt32.self)
             expected.storeBytes(of: flowID.bigEndian, toByteOffset: 8, as: UInt64.self)
             expected.storeBytes(of: sendTimeNanoseconds.bigEndian, toByteOffset: 16, as: UInt64.self)
+            if let sizes {
+                expected.storeBytes(of: sizes.request.bigEndian, toByteOffset: 24, as: UInt32.self)
+                expected.storeBytes(of: sizes.response.bigEndian, toByteOffset: 28, as: UInt32.self)
+            }
             return buffer.withUnsafeReadableBytes { received in
                 received.prefix(count).elementsEqual(expected[offset..<offset + count])
             }
         }
     }
 
-    /// Reads a header from the start of `buffer` without moving its reader index; nil when the
-    /// bytes are too few or do not start with the magic number.
+    /// Reads a header of either form from the start of `buffer` without moving its reader index;
+    /// nil when the bytes are too few or do not start with a magic number.
     init?(peekingAt buffer: ByteBuffer) {
-        guard buffer.readableBytes >= Self.size,
-            buffer.getInteger(at: buffer.readerIndex, as: UInt32.self) == Self.magic,
-            let sequence = buffer.getInteger(at: buffer.readerIndex + 4, as: UInt32.self),
-            let flowID = buffer.getInteger(at: buffer.readerIndex + 8, as: UInt64.self),
-            let sendTime = buffer.getInteger(at: buffer.readerIndex + 16, as: UInt64.self)
+        let start = buffer.readerIndex
+        guard buffer.readableBytes >= Self.size, let magic = buffer.getInteger(at: start, as: UInt32.self),
+            magic == Self.magic || magic == Self.sizedMagic,
+            let sequence = buffer.getInteger(at: start + 4, as: UInt32.self),
+            let flowID = buffer.getInteger(at: start + 8, as: UInt64.self),
+            let sendTime = buffer.getInteger(at: start + 16, as: UInt64.self)
         else { return nil }
         self.init(sequence: sequence, flowID: flowID, sendTimeNanoseconds: sendTime)
+        if magic == Self.sizedMagic {
+            guard let request = buffer.getInteger(at: start + 24, as: UInt32.self),
+                let response = buffer.getInteger(at: start + 28, as: UInt32.self)
+            else { return nil }
+            sizes = MessageSizes(request: request, response: response)
+        }
     }
 
-    init(sequence: UInt32, flowID: UInt64, sendTimeNanoseconds: UInt64) {
+    init(sequence: UInt32, flowID: UInt64, sendTimeNanoseconds: UInt64, sizes: MessageSizes? = nil) {
         self.sequence = sequence
         self.flowID = flowID
         self.sendTimeNanoseconds = sendTimeNanoseconds
+        self.sizes = sizes
     }
 }

@@ -47,7 +47,11 @@ final class FlowLauncher: Sendable {
         let slot = Int(flow.index % UInt64(loops.count))
         loops[slot].assertInEventLoop()
         let shard = environment.statistics.shards[slot]
-        shard.update { $0.counters[flow.transport].flowsStarted += 1 }
+        let pattern = environment.kinds[flow.kind].patternSlot
+        shard.update { state in
+            state.counters[flow.transport].flowsStarted += 1
+            if let pattern { state.patterns[pattern].counters.flowsStarted += 1 }
+        }
         environment.statistics.flowOpened(flow.transport)
         guard var address else { return recordLaunchFailure(flow, to: nil, shard: shard, reason: .dns) }
         // Counts the new flow itself, which flowOpened already added.
@@ -108,7 +112,10 @@ final class FlowLauncher: Sendable {
     private func recordLaunchFailure(
         _ flow: ScheduledFlow, to address: SocketAddress?, shard: FlowStatisticsShard, reason: FlowFailureReason, tally: FlowTally? = nil
     ) {
-        shard.update { $0.counters[flow.transport].recordFailure(reason) }
+        shard.update { state in
+            state.counters[flow.transport].recordFailure(reason)
+            state.recordOutcome(pattern: environment.kinds[flow.kind].patternSlot, failure: reason)
+        }
         environment.flowLog?.recordLaunchFailure(flow, to: address, reason: reason, tally: tally)
         environment.statistics.flowClosed(flow.transport)
         environment.statistics.flowSettled()

@@ -20,12 +20,17 @@ struct FlowSchedule: Sendable, Sequence, IteratorProtocol {
     private var index: UInt64 = 0
     private var randomClock: Double = 0
     private var portCursor: [Transport: Int] = [:]
+    /// With a mix: the kinds, and how far each kind with its own ports has turned through them.
+    private let mix: TrafficMix?
+    private var kindCursor: [Int: Int] = [:]
+    private var kindTransportTurn: UInt64 = 0
 
     init(
         pattern: FlowPattern, rate: Double, maxConcurrent: Int, minDuration: Duration, maxDuration: Duration,
         protocol flowProtocol: FlowProtocol, tcpPorts: [Int], udpPorts: [Int], targetCount: Int = 1, seed: UInt64,
-        runLength: Duration? = nil
+        runLength: Duration? = nil, mix: TrafficMix? = nil
     ) {
+        self.mix = mix
         self.flowLimit = pattern == .continuous ? UInt64(maxConcurrent) : nil
         self.runLength = runLength ?? .seconds(3600)
         self.pattern = pattern
@@ -33,12 +38,7 @@ struct FlowSchedule: Sendable, Sequence, IteratorProtocol {
         // Decision 2: a constant flow lives maxConcurrent/rate, so exactly maxConcurrent overlap.
         self.constantLifetime = .seconds(Double(maxConcurrent) / rate)
         self.lifetimeRange = minDuration.seconds...maxDuration.seconds
-        self.transports =
-            switch flowProtocol {
-            case .tcp: [.tcp]
-            case .udp: [.udp]
-            case .both: [.tcp, .udp]
-            }
+        self.transports = flowProtocol.transports
         self.tcpPorts = tcpPorts
         self.udpPorts = udpPorts
         self.targetCount = Swift.max(1, targetCount)
@@ -67,6 +67,7 @@ struct FlowSchedule: Sendable, Sequence, IteratorProtocol {
             start = .seconds(randomClock)
             lifetime = .seconds(Double.random(in: lifetimeRange, using: &random))
         }
+        if let mix { return mixed(mix, start: start, lifetime: lifetime) }
         // Transports alternate, so `both` gives TCP and UDP the same share of the rate.
         let transport = transports[Int(index % UInt64(transports.count))]
         let ports = transport == .tcp ? tcpPorts : udpPorts
@@ -77,5 +78,25 @@ struct FlowSchedule: Sendable, Sequence, IteratorProtocol {
         return ScheduledFlow(
             index: index, start: start, lifetime: lifetime, transport: transport,
             port: ports[cursor % ports.count], target: (cursor / ports.count) % targetCount)
+    }
+
+    /// A flow of the mix: its kind drawn by weight, then its transport and port from the kind,
+    /// the kind's own ports in turn (each target in turn after them, as without a mix).
+    private mutating func mixed(_ mix: TrafficMix, start: Duration, lifetime: Duration) -> ScheduledFlow {
+        let kindIndex = mix.pick(random.next())
+        let kind = mix.kinds[kindIndex]
+        let transport: Transport
+        if let fixed = kind.transport {
+            transport = fixed
+        } else {
+            transport = transports[Int(kindTransportTurn % UInt64(transports.count))]
+            kindTransportTurn += 1
+        }
+        let ports = kind.ports ?? (transport == .tcp ? tcpPorts : udpPorts)
+        let cursor = kindCursor[kindIndex, default: 0]
+        kindCursor[kindIndex] = cursor + 1
+        return ScheduledFlow(
+            index: index, start: start, lifetime: lifetime, transport: transport, port: ports[cursor % ports.count],
+            target: (cursor / ports.count) % targetCount, kind: kindIndex)
     }
 }

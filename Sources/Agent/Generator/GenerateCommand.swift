@@ -26,8 +26,8 @@ struct GenerateCommand: AsyncParsableCommand {
         let runtime = AgentRuntime.start(role: "generator", settings: settings)
         let flowLog = try flowLogSettings.map { try FlowLogWriter(settings: $0) }
         let group = MultiThreadedEventLoopGroup.singleton
-        let statistics = GeneratorStatistics(shardCount: Array(group.makeIterator()).count, measuresOutages: configuration.pattern == .continuous)
-        let metrics = GeneratorMetrics(registry: runtime.registry)
+        let statistics = GeneratorStatistics(configuration: configuration, shardCount: Array(group.makeIterator()).count)
+        let metrics = GeneratorMetrics(registry: runtime.registry, patternNames: configuration.trafficMix?.patternNames ?? [])
         let generator = GeneratorService(
             configuration: configuration, group: group, statistics: statistics, metrics: metrics,
             descriptorLimit: runtime.descriptorLimit, logger: runtime.logger,

@@ -71,6 +71,9 @@ struct GenerateOptions: ParsableArguments {
     @Option(help: "Most bytes the time series in this generator's status report may take; the controller shares 200 KiB among the test's generators (env FLOWTEST_TIMELINE_BYTES, default 16384).")
     var timelineBytes: String?
 
+    @Option(help: "Traffic patterns and their shares, as spec.flows.mix in JSON or YAML flow style, e.g. '[{pattern: web, weight: 3}, {pattern: dns, weight: 1}]'; each flow's protocol, port, sizes and exchanges come from its pattern (env FLOWTEST_MIX, default none).")
+    var mix: String?
+
     @Flag(help: "Allow UDP payloads larger than the MTU (sent fragmented) (env FLOWTEST_ALLOW_FRAGMENTATION).")
     var allowFragmentation = false
 

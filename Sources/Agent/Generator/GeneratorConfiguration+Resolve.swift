@@ -1,3 +1,4 @@
+import Foundation
 import FlowTestShared
 
 extension GeneratorConfiguration {
@@ -74,9 +75,27 @@ extension GeneratorConfiguration {
             expected: "a whole number of bytes \(TimeSeries.minimumByteLimit)...\(TimeSeries.textLimit)",
             parse: ValueParsers.integer(in: TimeSeries.minimumByteLimit...TimeSeries.textLimit))
         config.allowFragmentation = try resolver.resolveSwitch("--allow-fragmentation", options.allowFragmentation)
+        if let (source, text) = resolver.raw("--mix", options.mix) { config.mix = try parseMix(text, source: source) }
         config.monitor = try resolver.resolveSwitch("--monitor", options.monitor)
         try config.validate(ipv6Target: ipv6Target)
         return config
+    }
+
+    /// The mix as `spec.flows.mix` takes it, checked against the same schema, so a flag and a
+    /// manifest are refused with the same words; the error names the entry's field.
+    private static func parseMix(_ text: String, source: String) throws(ConfigurationError) -> [TrafficRule] {
+        let expected = "a list of traffic patterns as spec.flows.mix, e.g. [{pattern: web, weight: 3}, {pattern: dns, weight: 1}]"
+        let value: JSONValue
+        do { value = try JSONValue(yaml: text) } catch {
+            throw ConfigurationError(setting: source, value: text, expected: "\(expected) (\(error))")
+        }
+        if let problem = SchemaValidator.validate(value, against: TrafficMixEntry.listSchema, path: source).first {
+            throw ConfigurationError(setting: problem.field, value: text, expected: "valid entries: \(problem.message)")
+        }
+        guard let entries = try? JSONDecoder().decode([TrafficMixEntry].self, from: JSONEncoder().encode(value)), !entries.isEmpty else {
+            throw ConfigurationError(setting: source, value: text, expected: "at least one entry: " + expected)
+        }
+        return entries.flatMap(\.rules)
     }
 
     private static func resolvePayload(_ options: GenerateOptions, _ resolver: SettingResolver) throws(ConfigurationError) -> PayloadSize {
@@ -135,6 +154,7 @@ extension GeneratorConfiguration {
         if pattern == .random, maxDuration == .zero {
             throw ConfigurationError(setting: "--max-duration", value: "0", expected: "a duration greater than 0 for --pattern random")
         }
+        try validateMix(ipv6Target: ipv6Target)
         guard flowProtocol.includesUDP else { return }
         if payload.minimum < FlowHeader.size {
             throw ConfigurationError(
@@ -153,6 +173,31 @@ extension GeneratorConfiguration {
             throw ConfigurationError(
                 setting: payload.minimum == payload.maximum ? "--payload-size" : "--max-payload-size",
                 value: String(payload.maximum), expected: "at most 65507 bytes, the largest UDP datagram")
+        }
+    }
+
+    /// A mix's UDP kinds must fit a datagram, and the MTU unless fragmentation is allowed; a kind
+    /// that takes the run's ports needs some.
+    private func validateMix(ipv6Target: Bool) throws(ConfigurationError) {
+        guard let mix else { return }
+        if pattern == .continuous {
+            throw ConfigurationError(setting: "--mix", value: "", expected: "no mix for --pattern continuous, whose flows all live the whole run")
+        }
+        let limit = Self.udpPayloadLimit(mtu: mtu, ipv6: ipv6Target)
+        for rule in mix {
+            let transports = rule.transport.map { [$0] } ?? flowProtocol.transports
+            if rule.ports == nil, transports.contains(where: { ($0 == .tcp ? tcpPorts : udpPorts).isEmpty }) {
+                throw ConfigurationError(setting: "--mix", value: rule.pattern, expected: "ports for pattern \(rule.pattern), or --tcp-ports/--udp-ports for it to use")
+            }
+            guard transports.contains(.udp) else { continue }
+            for (field, size) in [("requestSize", rule.requestSize), ("responseSize", rule.responseSize)] {
+                guard let size else { continue }
+                if size.max > 65507 || (!allowFragmentation && size.max > limit) {
+                    throw ConfigurationError(
+                        setting: "--mix", value: "\(rule.pattern).\(field).max \(size.max)",
+                        expected: "at most \(allowFragmentation ? 65507 : limit) bytes for a UDP pattern (the datagram that fits --mtu \(mtu)\(allowFragmentation ? "" : ", or --allow-fragmentation"))")
+                }
+            }
         }
     }
 }

@@ -28,9 +28,28 @@ struct GeneratorConfiguration: Equatable, Sendable {
     var responseTimeout = Duration.seconds(2)
     /// Continuous pattern: an overdue echo after this long means the connection is given up.
     var stallTimeout = Duration.seconds(1)
+    /// The traffic mix's rules, built-in patterns filled in; nil: every flow alike.
+    var mix: [TrafficRule]?
     var monitor = false
     /// Most bytes the time series may take in a report: the status is shared by every generator.
     var timelineBytes = TimeSeries.textLimit
+
+    /// The mix the data plane draws from; nil without one.
+    var trafficMix: TrafficMix? { mix.map { TrafficMix($0, payload: payload) } }
+
+    /// The kinds of flow the run makes: the mix's, or one kind of the run's payload.
+    var trafficKinds: [TrafficKind] { trafficMix?.kinds ?? [.plain(payload)] }
+
+    /// Sends the mix's flows to the ports the echo really bound (local mode's `--any-ports`):
+    /// `map` takes each port the spec names to the bound one.
+    mutating func remapMixPorts(_ map: PerTransport<[Int: Int]>) {
+        mix = mix?.map { rule in
+            var rule = rule
+            let ports = map[rule.transport ?? .tcp]
+            rule.ports = rule.ports?.map { Int64(ports[Int($0)] ?? Int($0)) }
+            return rule
+        }
+    }
 
     /// The targets as given: `host` or `host1,host2`.
     var target: String { targets.joined(separator: ",") }

@@ -78,7 +78,7 @@ final class GeneratorService: Service, Sendable {
             pattern: configuration.pattern, rate: configuration.rate, maxConcurrent: configuration.maxConcurrent,
             minDuration: configuration.minDuration, maxDuration: configuration.maxDuration,
             protocol: configuration.flowProtocol, tcpPorts: configuration.tcpPorts, udpPorts: configuration.udpPorts,
-            targetCount: resolvers.count, seed: configuration.seed, runLength: configuration.timeLimit)
+            targetCount: resolvers.count, seed: configuration.seed, runLength: configuration.timeLimit, mix: configuration.trafficMix)
         let pacing = FlowPacing()
         // Taken after resolving, so a slow lookup does not make the first flows late.
         let run = FlowPacer.Run(

@@ -12,5 +12,7 @@ struct ScheduledFlow: Equatable, Sendable {
     var port: Int
     /// Which of the generator's targets, by position.
     var target: Int = 0
+    /// Which of the run's traffic kinds, by position (always 0 without a mix).
+    var kind: Int = 0
 }
 

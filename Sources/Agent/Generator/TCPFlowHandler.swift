@@ -20,6 +20,11 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
     private let lifetimeEnd: NIODeadline
     private var random: SeededRandomNumberGenerator
     private var context: ChannelHandlerContext?
+    /// What the flow's messages and responses are like, shared with every flow of its kind.
+    private let kind: TrafficKind
+    /// Exchanges left before the flow ends; `.max` when only the lifetime ends it. 32 bits, so it
+    /// shares a word with `sequence`: every open flow has a handler.
+    private var exchangesLeft: UInt32
 
     private var sequence: UInt32 = 0
     /// Bytes of the current message's echo still to come; 0 when nothing is in flight.
@@ -28,6 +33,8 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
     private var echoedBytes = 0
     private var sentAt = NIODeadline.uptimeNanoseconds(0)
     private var nextSendDue = NIODeadline.distantFuture
+    /// The response asked for by the message in flight: its size, or 0 for a plain echo.
+    private var responseSize: UInt32 = 0
     private var finished = false
     private var wasActive = false
     private var wakeUp = FlowWakeUp()
@@ -37,8 +44,12 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
     init(_ setup: FlowSetup) {
         (flowID, environment, shard, wheel, openFlows, lifetimeEnd) =
             (setup.flow.index, setup.environment, setup.shard, setup.wheel, setup.openFlows, setup.lifetimeEnd)
-        random = setup.makeRandom()
+        var random = setup.makeRandom()
         tally = setup.tally
+        let kind = setup.environment.kinds[setup.flow.kind]
+        self.kind = kind
+        if let messages = kind.messages { exchangesLeft = UInt32(Int.random(in: messages, using: &random)) } else { exchangesLeft = .max }
+        self.random = random
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -64,11 +75,18 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
     private func sendMessage() {
         guard let context, !finished else { return }
         sequence &+= 1
-        messageSize = environment.payload.next(using: &random)
+        messageSize = kind.request.next(using: &random)
+        responseSize = kind.response.map { UInt32($0.next(using: &random)) } ?? 0
         echoedBytes = 0
-        awaitedBytes = messageSize
+        awaitedBytes = responseSize == 0 ? messageSize : Int(responseSize)
         sentAt = .now()
-        if messageSize >= FlowHeader.size {
+        if responseSize > 0 {
+            // Validation keeps both sizes at least the sized header's 32 bytes.
+            var header = context.channel.allocator.buffer(capacity: FlowHeader.sizedSize)
+            sentHeader.write(to: &header)
+            context.write(wrapOutboundOut(header), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(environment.fillerSlice(messageSize - FlowHeader.sizedSize)), promise: nil)
+        } else if messageSize >= FlowHeader.size {
             var header = context.channel.allocator.buffer(capacity: FlowHeader.size)
             sentHeader.write(to: &header)
             context.write(wrapOutboundOut(header), promise: nil)
@@ -76,7 +94,7 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
         } else {
             context.writeAndFlush(wrapOutboundOut(environment.fillerSlice(messageSize)), promise: nil)
         }
-        shard.recordSend(.tcp, bytes: messageSize)
+        shard.recordSend(.tcp, bytes: messageSize, pattern: kind.patternSlot)
         tally?.sent(messageSize)
         nextSendDue = environment.messageInterval == .zero ? .distantFuture : sentAt + environment.messageInterval
         // Paced flows wake for the next send (and check the echo then); back-to-back flows only
@@ -123,22 +141,26 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
 
     /// The header of the message in flight, rebuilt from the flow's state rather than kept.
     private var sentHeader: FlowHeader {
-        FlowHeader(sequence: sequence, flowID: flowID, sendTimeNanoseconds: sentAt.uptimeNanoseconds)
+        FlowHeader(
+            sequence: sequence, flowID: flowID, sendTimeNanoseconds: sentAt.uptimeNanoseconds,
+            sizes: responseSize == 0 ? nil : FlowHeader.MessageSizes(request: UInt32(messageSize), response: responseSize))
     }
 
     /// Whether the bytes of `buffer` that overlap the header equal the header that was sent.
     private func echoMatchesHeader(_ buffer: ByteBuffer) -> Bool {
-        guard messageSize >= FlowHeader.size, echoedBytes < FlowHeader.size else { return true }
+        let headerSize = responseSize == 0 ? FlowHeader.size : FlowHeader.sizedSize
+        guard responseSize > 0 || messageSize >= FlowHeader.size, echoedBytes < headerSize else { return true }
         return sentHeader.matches(buffer, fromHeaderOffset: echoedBytes)
     }
 
     private func echoCompleted() {
         let now = NIODeadline.now()
         let roundTrip = UInt64(max(0, (now - sentAt).nanoseconds))
-        shard.recordEcho(.tcp, bytes: messageSize, roundTripNanoseconds: roundTrip)
-        environment.metrics.recordRoundTrip(.tcp, nanoseconds: roundTrip)
+        shard.recordEcho(.tcp, bytes: echoedBytes, roundTripNanoseconds: roundTrip, pattern: kind.patternSlot)
+        environment.metrics.recordRoundTrip(.tcp, nanoseconds: roundTrip, pattern: kind.patternSlot)
         tally?.echoed(roundTrip: roundTrip)
-        if now >= lifetimeEnd { return finish(nil) }
+        exchangesLeft -= 1
+        if now >= lifetimeEnd || exchangesLeft == 0 { return finish(nil) }
         // Back-to-back, or an echo slower than the interval: the next message leaves now.
         if environment.messageInterval == .zero || now >= nextSendDue { return sendMessage() }
         // Otherwise the wake-up already pending for the next send takes it from here.
@@ -166,6 +188,7 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
         shard.update { state in
             state.counters.tcp.tcpRetransmits += retransmits
             if let failure { state.counters.tcp.recordFailure(failure) } else { state.counters.tcp.flowsCompleted += 1 }
+            state.recordOutcome(pattern: kind.patternSlot, failure: failure)
         }
         if let tally, let log = environment.flowLog {
             tally.tcpRetransmits = retransmits

@@ -20,6 +20,10 @@ final class UDPFlowHandler: ChannelInboundHandler, FlowOnLoop {
     private var random: SeededRandomNumberGenerator
     private var context: ChannelHandlerContext?
     private var tracker = UDPSequenceTracker()
+    /// What the flow's datagrams and responses are like, shared with every flow of its kind.
+    private let kind: TrafficKind
+    /// Datagrams the flow sends before it ends; `.max` when only the lifetime ends it.
+    private let datagramLimit: UInt64
 
     private var sent: UInt64 = 0
     private var firstSend = NIODeadline.uptimeNanoseconds(0)
@@ -37,8 +41,12 @@ final class UDPFlowHandler: ChannelInboundHandler, FlowOnLoop {
     init(_ setup: FlowSetup) {
         (flowID, environment, shard, wheel, openFlows, lifetimeEnd) =
             (setup.flow.index, setup.environment, setup.shard, setup.wheel, setup.openFlows, setup.lifetimeEnd)
-        random = setup.makeRandom()
+        var random = setup.makeRandom()
         tally = setup.tally
+        let kind = setup.environment.kinds[setup.flow.kind]
+        self.kind = kind
+        if let messages = kind.messages { datagramLimit = UInt64(Int.random(in: messages, using: &random)) } else { datagramLimit = .max }
+        self.random = random
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -57,23 +65,27 @@ final class UDPFlowHandler: ChannelInboundHandler, FlowOnLoop {
 
     private func sendDatagram() {
         guard let context, drainEnd == nil, !finished else { return }
-        let size = environment.payload.next(using: &random)
+        let size = kind.request.next(using: &random)
+        let sizes = kind.response.map { FlowHeader.MessageSizes(request: UInt32(size), response: UInt32($0.next(using: &random))) }
         let now = NIODeadline.now()
         var datagram = context.channel.allocator.buffer(capacity: size)
         // Sequence numbers start at 0 so the tracker's bitmap starts at its first word.
-        FlowHeader(sequence: UInt32(truncatingIfNeeded: sent), flowID: flowID, sendTimeNanoseconds: now.uptimeNanoseconds)
-            .write(to: &datagram)
-        var body = environment.fillerSlice(size - FlowHeader.size)
+        let header = FlowHeader(sequence: UInt32(truncatingIfNeeded: sent), flowID: flowID, sendTimeNanoseconds: now.uptimeNanoseconds, sizes: sizes)
+        header.write(to: &datagram)
+        var body = environment.fillerSlice(size - header.encodedSize)
         datagram.writeBuffer(&body)
         context.writeAndFlush(wrapOutboundOut(datagram), promise: nil)
         sent += 1
-        shard.recordSend(.udp, bytes: size)
+        shard.recordSend(.udp, bytes: size, pattern: kind.patternSlot)
         tally?.sent(size)
         // Paced: a fixed grid from the first send, so late wake-ups never lower the rate.
         // Back-to-back: the echo triggers the next send; the response timeout covers a lost one.
         nextSendDue =
             environment.messageInterval == .zero
             ? now + environment.responseTimeout : firstSend + environment.messageInterval * Int64(sent)
+        // The last datagram of a counted flow: the flow ends when every echo is in, or one
+        // response timeout from now (then drains, and what is missing counts as lost).
+        if sent >= datagramLimit { nextSendDue = now + environment.responseTimeout }
         scheduleWakeUp(min(nextSendDue, lifetimeEnd))
     }
 
@@ -92,7 +104,12 @@ final class UDPFlowHandler: ChannelInboundHandler, FlowOnLoop {
         if now >= lifetimeEnd {
             return lifetimeEnded(now: now)
         }
-        if now >= nextSendDue { sendDatagram() } else { scheduleWakeUp(min(nextSendDue, lifetimeEnd)) }
+        if now >= nextSendDue {
+            if sent >= datagramLimit { return lifetimeEnded(now: now) }
+            sendDatagram()
+        } else {
+            scheduleWakeUp(min(nextSendDue, lifetimeEnd))
+        }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -106,13 +123,17 @@ final class UDPFlowHandler: ChannelInboundHandler, FlowOnLoop {
             shard.update { $0.counters.udp.udpDuplicates += 1 }
         case .first(let reordered):
             longestRoundTrip = max(longestRoundTrip, roundTrip)
-            shard.recordEcho(.udp, bytes: envelope.data.readableBytes, roundTripNanoseconds: roundTrip)
-            environment.metrics.recordRoundTrip(.udp, nanoseconds: roundTrip)
+            shard.recordEcho(.udp, bytes: envelope.data.readableBytes, roundTripNanoseconds: roundTrip, pattern: kind.patternSlot)
+            environment.metrics.recordRoundTrip(.udp, nanoseconds: roundTrip, pattern: kind.patternSlot)
             tally?.received(envelope.data.readableBytes)
             tally?.echoed(roundTrip: roundTrip)
             if reordered { shard.update { $0.counters.udp.udpReordered += 1 } }
             let isLatest = UInt64(header.sequence) == sent - 1
-            if environment.messageInterval == .zero, isLatest, NIODeadline.now() < lifetimeEnd {
+            if sent >= datagramLimit, tracker.received >= sent {
+                // Every datagram of a counted flow is back: the flow is done.
+                return finish(nil)
+            }
+            if environment.messageInterval == .zero, isLatest, sent < datagramLimit, NIODeadline.now() < lifetimeEnd {
                 sendDatagram()
             }
         }
@@ -158,6 +179,7 @@ final class UDPFlowHandler: ChannelInboundHandler, FlowOnLoop {
                 state.counters.udp.udpJitterFlows += 1
             }
             if let failure { state.counters.udp.recordFailure(failure) } else { state.counters.udp.flowsCompleted += 1 }
+            state.recordOutcome(pattern: kind.patternSlot, failure: failure)
         }
         if let tally, let log = environment.flowLog {
             (tally.udpLost, tally.udpDuplicated, tally.udpReordered) = (lost, tracker.duplicates, tracker.reordered)

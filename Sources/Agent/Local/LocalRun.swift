@@ -51,19 +51,33 @@ struct LocalRun {
         let clock = ContinuousClock.now
 
         let echo = spec.target.mode == .external ? nil : try await startEcho(spec, runtime: runtime, group: group, flowLog: echoRecorder)
-        let tcpPorts = echo.map { $0.listeners.filter { $0.transport == .tcp }.map { Int64($0.port) } } ?? spec.ports.tcp
-        let udpPorts = echo.map { $0.listeners.filter { $0.transport == .udp }.map { Int64($0.port) } } ?? spec.ports.udp
+        // The ports the echo bound, by the port the spec asked for: the same with fixed ports,
+        // the kernel's picks with --any-ports.
+        let echoPorts = spec.echoPorts
+        func boundPorts(_ transport: Transport) -> [Int: Int] {
+            let asked = echoPorts[transport].map { Int($0) }
+            guard let echo else { return Dictionary(uniqueKeysWithValues: zip(asked, asked)) }
+            let ports: [Int] = echo.listeners.filter { $0.transport == transport }.map(\.port)
+            return Dictionary(zip(asked, ports), uniquingKeysWith: { $1 })
+        }
+        let portMap = PerTransport(tcp: boundPorts(.tcp), udp: boundPorts(.udp))
+        let tcpPorts = spec.ports.tcp.map { Int64(portMap.tcp[Int($0)] ?? Int($0)) }
+        let udpPorts = spec.ports.udp.map { Int64(portMap.udp[Int($0)] ?? Int($0)) }
         let target = spec.target.mode == .external ? spec.target.host! : "127.0.0.1"
-        let metrics = GeneratorMetrics(registry: runtime.registry)
+        let configurations = try (0..<spec.generators.replicas).map { replica in
+            let arguments = spec.generatorArguments(target: target, tcpPorts: tcpPorts, udpPorts: udpPorts, seedOffset: replica)
+            var configuration = try GeneratorConfiguration.resolve(GenerateOptions.parse(arguments), SettingResolver(environment: [:]))
+            configuration.remapMixPorts(portMap)
+            return configuration
+        }
+        let metrics = GeneratorMetrics(registry: runtime.registry, patternNames: configurations.first?.trafficMix?.patternNames ?? [])
         // Every TCP flow holds two descriptors here (both ends), shared by all replicas.
         let perGenerator = FileDescriptorLimit.reserve + (runtime.descriptorLimit - FileDescriptorLimit.reserve) / (2 * Int(spec.generators.replicas))
         var generators: [GeneratorService] = []
-        for replica in 0..<spec.generators.replicas {
-            let arguments = spec.generatorArguments(target: target, tcpPorts: tcpPorts, udpPorts: udpPorts, seedOffset: replica)
-            let configuration = try GeneratorConfiguration.resolve(GenerateOptions.parse(arguments), SettingResolver(environment: [:]))
+        for (replica, configuration) in configurations.enumerated() {
             var logger = runtime.logger
             logger[metadataKey: "agent"] = "\(name)-generator-\(replica)"
-            let statistics = GeneratorStatistics(shardCount: Array(group.makeIterator()).count, measuresOutages: configuration.pattern == .continuous)
+            let statistics = GeneratorStatistics(configuration: configuration, shardCount: Array(group.makeIterator()).count)
             generators.append(GeneratorService(
                 configuration: configuration, group: group, statistics: statistics, metrics: metrics,
                 descriptorLimit: perGenerator, logger: logger,

@@ -14,6 +14,7 @@ extension AgentReport {
         report.flowsSkipped = snapshot.flowsSkipped
         report.rtt = LatencyHistogram(snapshot.allRoundTrips)
         report.disruption = snapshot.disruption
+        report.patterns = snapshot.patterns.isEmpty ? nil : snapshot.patterns.mapValues(\.figures)
         report.timeline = timeline
         return report
     }

@@ -12,11 +12,24 @@ final class FlowStatisticsShard: Sendable {
         var roundTrips = PerTransport(repeating: Histogram<UInt64>.roundTripNanoseconds())
         /// Continuous pattern only: the outages of the loop's flows.
         var disruption = DisruptionLog()
+        /// With a traffic mix: each pattern's figures, by pattern slot; empty without one.
+        var patterns: [PatternTally] = []
+
+        /// Counts a flow of pattern `slot` as ended: completed when `failure` is nil.
+        mutating func recordOutcome(pattern slot: Int?, failure: FlowFailureReason?) {
+            guard let slot else { return }
+            if let failure { patterns[slot].counters.recordFailure(failure) } else { patterns[slot].counters.flowsCompleted += 1 }
+        }
     }
 
-    private let state = Mutex(State())
+    private let state: Mutex<State>
 
-    init() {}
+    /// A shard with room for `patternCount` traffic patterns' figures.
+    init(patternCount: Int = 0) {
+        var initial = State()
+        initial.patterns = Array(repeating: PatternTally(), count: patternCount)
+        state = Mutex(initial)
+    }
 
     /// Applies `update` to the shard's state under its lock.
     func update<Result>(_ update: (inout State) -> Result) -> Result {
@@ -24,20 +37,31 @@ final class FlowStatisticsShard: Sendable {
     }
 
     /// Records the echo of one message.
-    func recordEcho(_ transport: Transport, bytes: Int, roundTripNanoseconds: UInt64) {
+    /// `pattern`: the flow's traffic pattern slot, nil without a mix.
+    func recordEcho(_ transport: Transport, bytes: Int, roundTripNanoseconds: UInt64, pattern: Int? = nil) {
+        // Beyond the histogram's range (a minute) the value is clamped rather than dropped.
+        let roundTrip = min(roundTripNanoseconds, 60_000_000_000)
         state.withLock { state in
             state.counters[transport].messagesReceived += 1
             state.counters[transport].bytesReceived += UInt64(bytes)
-            // Beyond the histogram's range (a minute) the value is clamped rather than dropped.
-            _ = state.roundTrips[transport].record(min(roundTripNanoseconds, 60_000_000_000))
+            _ = state.roundTrips[transport].record(roundTrip)
+            if let pattern {
+                state.patterns[pattern].counters.messagesReceived += 1
+                state.patterns[pattern].counters.bytesReceived += UInt64(bytes)
+                _ = state.patterns[pattern].roundTrips.record(roundTrip)
+            }
         }
     }
 
     /// Records one message sent.
-    func recordSend(_ transport: Transport, bytes: Int) {
+    func recordSend(_ transport: Transport, bytes: Int, pattern: Int? = nil) {
         state.withLock { state in
             state.counters[transport].messagesSent += 1
             state.counters[transport].bytesSent += UInt64(bytes)
+            if let pattern {
+                state.patterns[pattern].counters.messagesSent += 1
+                state.patterns[pattern].counters.bytesSent += UInt64(bytes)
+            }
         }
     }
 

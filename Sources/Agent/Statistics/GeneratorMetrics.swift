@@ -34,8 +34,13 @@ final class GeneratorMetrics: Sendable {
     private let outageDuration: DurationHistogram
     private let activeOutages: Gauge
     private let connectionsLost, reconnects, messagesLost: PublishedCounter
+    /// With a traffic mix: each pattern's series, by pattern slot.
+    private let patterns: [PatternMetrics]
+    private let patternNames: [String]
 
-    init(registry: PrometheusCollectorRegistry) {
+    init(registry: PrometheusCollectorRegistry, patternNames: [String] = []) {
+        self.patternNames = patternNames
+        patterns = patternNames.map { PatternMetrics(registry: registry, pattern: $0) }
         func make(_ transport: Transport) -> TransportSeries {
             let labels = [("role", "generator"), ("protocol", transport.rawValue)]
             func counter(_ name: String, _ help: String) -> PublishedCounter {
@@ -89,8 +94,10 @@ final class GeneratorMetrics: Sendable {
     }
 
     /// Records one round trip; called on the packet path.
-    func recordRoundTrip(_ transport: Transport, nanoseconds: UInt64) {
-        series[transport].roundTrip.record(.nanoseconds(Int64(clamping: nanoseconds)))
+    func recordRoundTrip(_ transport: Transport, nanoseconds: UInt64, pattern: Int? = nil) {
+        let duration = Duration.nanoseconds(Int64(clamping: nanoseconds))
+        series[transport].roundTrip.record(duration)
+        if let pattern { patterns[pattern].roundTrip.record(duration) }
     }
 
     /// Brings every counter and gauge up to date with `snapshot`.
@@ -115,6 +122,7 @@ final class GeneratorMetrics: Sendable {
             metrics.jitter.set(counters.udpMeanJitterSeconds)
         }
         skipped.publish(snapshot.flowsSkipped)
+        for (slot, name) in patternNames.enumerated() { patterns[slot].publish(snapshot.patterns[name] ?? PatternTally()) }
         if let disruption = snapshot.disruption {
             activeOutages.set(Double(disruption.activeOutages))
             connectionsLost.publish(UInt64(disruption.connectionsLost))

@@ -11,6 +11,8 @@ struct GeneratorSnapshot: Sendable {
     var flowsSkipped: UInt64 = 0
     /// Continuous pattern: the outages so far, joined into intervals.
     var disruption: DisruptionSummary?
+    /// With a traffic mix: each pattern's figures, by name.
+    var patterns: [String: PatternTally] = [:]
 
     /// Several generators' snapshots as one (local mode runs every replica in one process).
     /// The peak of open flows is left out: the replicas' peaks need not coincide.
@@ -23,6 +25,7 @@ struct GeneratorSnapshot: Sendable {
                 merged.activeFlows[transport] += snapshot.activeFlows[transport]
             }
             merged.flowsSkipped += snapshot.flowsSkipped
+            for (name, tally) in snapshot.patterns { merged.patterns[name, default: PatternTally()] += tally }
         }
         merged.disruption = DisruptionSummary.merging(snapshots.compactMap(\.disruption), limit: DisruptionSummary.agentIntervalLimit)
         return merged

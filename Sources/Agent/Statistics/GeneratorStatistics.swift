@@ -14,9 +14,20 @@ final class GeneratorStatistics: Sendable {
     private let skipped = Atomic<UInt64>(0)
     private let unsettled = Atomic<Int>(0)
 
-    init(shardCount: Int, measuresOutages: Bool = false) {
+    /// The traffic mix's pattern names, by slot; empty without a mix.
+    let patternNames: [String]
+
+    /// The statistics of a run of `configuration` over `shardCount` event loops.
+    convenience init(configuration: GeneratorConfiguration, shardCount: Int) {
+        self.init(
+            shardCount: shardCount, measuresOutages: configuration.pattern == .continuous,
+            patternNames: configuration.trafficMix?.patternNames ?? [])
+    }
+
+    init(shardCount: Int, measuresOutages: Bool = false, patternNames: [String] = []) {
         self.measuresOutages = measuresOutages
-        shards = (0..<max(1, shardCount)).map { _ in FlowStatisticsShard() }
+        self.patternNames = patternNames
+        shards = (0..<max(1, shardCount)).map { _ in FlowStatisticsShard(patternCount: patternNames.count) }
     }
 
     /// Counts a flow as open from the moment it is launched until its lifetime ends or it fails,
@@ -75,6 +86,7 @@ final class GeneratorStatistics: Sendable {
                 snapshot.counters[transport] += state.counters[transport]
                 snapshot.roundTrips[transport].add(state.roundTrips[transport])
             }
+            for (slot, tally) in state.patterns.enumerated() { snapshot.patterns[patternNames[slot], default: PatternTally()] += tally }
         }
         snapshot.activeFlows = PerTransport(tcp: activeTCP.load(ordering: .relaxed), udp: activeUDP.load(ordering: .relaxed))
         snapshot.peakActiveFlows = peakActive.load(ordering: .relaxed)

@@ -17,7 +17,8 @@ struct ChildObjects {
     /// The agents' metrics and health port: the configured one, or the next free one above it
     /// when the spec's echo ports use it (two listeners on one port crash-loop the echo).
     var metricsPort: Int64 {
-        let taken = Set(flowTest.spec.ports.tcp + flowTest.spec.ports.udp)
+        let echoPorts = flowTest.spec.echoPorts
+        let taken = Set(echoPorts.tcp + echoPorts.udp)
         var port = Int64(settings.metricsPort)
         while taken.contains(port) { port = port >= 65535 ? 1024 : port + 1 }
         return port
@@ -42,8 +43,8 @@ struct ChildObjects {
 
     /// The Service in front of the echo pods, TCP and UDP ports alike.
     var echoService: JSONValue {
-        let spec = flowTest.spec
-        let ports = spec.ports.tcp.map { ("tcp", "TCP", $0) } + spec.ports.udp.map { ("udp", "UDP", $0) }
+        let echoPorts = flowTest.spec.echoPorts
+        let ports = echoPorts.tcp.map { ("tcp", "TCP", $0) } + echoPorts.udp.map { ("udp", "UDP", $0) }
         return .object([
             "apiVersion": "v1", "kind": "Service", "metadata": metadata(names.echoService, role: "echo"),
             "spec": .object([
@@ -57,7 +58,8 @@ struct ChildObjects {
 
     func echoPod(_ index: Int) -> JSONValue {
         let spec = flowTest.spec
-        let containerPorts = spec.ports.tcp.map { ("TCP", $0) } + spec.ports.udp.map { ("UDP", $0) }
+        let echoPorts = spec.echoPorts
+        let containerPorts = echoPorts.tcp.map { ("TCP", $0) } + echoPorts.udp.map { ("UDP", $0) }
         // Readiness gates the generators' start and the Service's endpoints. Liveness restarts an
         // echo that stopped answering for a minute, not one that is merely busy: the endpoint has
         // its own thread. The first probe comes after the agent listens (no Unhealthy at start).
@@ -68,7 +70,17 @@ struct ChildObjects {
         return pod(
             name: names.echoPod(index), role: "echo", restartPolicy: "Always", placement: spec.echo.placement, antiAffinity: nil,
             probes: probes, arguments: ["echo"] + spec.echoArguments(),
-            extraPorts: containerPorts.map { proto, port in .object(["containerPort": .integer(port), "protocol": .string(proto)]) })
+            extraPorts: containerPorts.map { proto, port in .object(["containerPort": .integer(port), "protocol": .string(proto)]) },
+            sysctls: Self.unprivilegedPortSysctl(lowestPort: containerPorts.map(\.1).min()))
+    }
+
+    /// The agent runs as uid 65534 with every capability dropped, so it may bind a port below
+    /// 1024 only where the pod's network namespace lowers `ip_unprivileged_port_start`: a
+    /// namespaced sysctl that Kubernetes counts as safe (since 1.22), allowed by every Pod
+    /// Security level, and lowered exactly to the lowest port the echo listens on.
+    static func unprivilegedPortSysctl(lowestPort: Int64?) -> [JSONValue] {
+        guard let lowestPort, lowestPort < 1024 else { return [] }
+        return [.object(["name": "net.ipv4.ip_unprivileged_port_start", "value": .string(String(lowestPort))])]
     }
 
     /// A generator pod, sending to `target` (one host, or several separated by commas).
@@ -117,7 +129,7 @@ struct ChildObjects {
 
     private func pod(
         name: String, role: String, restartPolicy: String, placement: PlacementSpec?, antiAffinity: JSONValue?, probes: [String: JSONValue],
-        arguments: [String], extraPorts: [JSONValue]
+        arguments: [String], extraPorts: [JSONValue], sysctls: [JSONValue] = []
     ) -> JSONValue {
         let port = metricsPort
         var container: [String: JSONValue] = [
@@ -149,7 +161,8 @@ struct ChildObjects {
         container.merge(probes) { $1 }
         var podSpec: [String: JSONValue] = [
             "restartPolicy": .string(restartPolicy), "serviceAccountName": .string(ChildNames.agentServiceAccount),
-            "securityContext": .object(["seccompProfile": .object(["type": "RuntimeDefault"])]),
+            "securityContext": .object(
+                ["seccompProfile": .object(["type": "RuntimeDefault"])].merging(sysctls.isEmpty ? [:] : ["sysctls": .array(sysctls)]) { $1 }),
             "containers": [.object(container)],
             "volumes": [.object(["name": "kube-root-ca", "configMap": .object(["name": "kube-root-ca.crt", "items": [.object(["key": "ca.crt", "path": "ca.crt"])]])])],
             "terminationGracePeriodSeconds": 30,

@@ -24,6 +24,8 @@ public struct AgentReport: Codable, Sendable, Equatable {
     public var flowsSkipped: UInt64?
     /// Generators: their round trips, in a form that merges exactly across agents.
     public var rtt: LatencyHistogram?
+    /// Generators with a traffic mix: each pattern's figures, keyed by pattern name (at most 8).
+    public var patterns: [String: PatternFigures]?
     /// Generators in the continuous pattern: their outages, merged into intervals.
     public var disruption: DisruptionSummary?
     /// Generators: their figures over time, one sample per step (at most `TimeSeries.sampleLimit`).

@@ -1,3 +1,5 @@
+import Foundation
+
 extension FlowTestSpec {
     /// The `flowtest-agent generate` flags that run this spec's flows against `target`: exactly
     /// what a human would type, what the controller puts in generator pods, and what local mode
@@ -32,11 +34,34 @@ extension FlowTestSpec {
         if let mss = flows.mss { arguments += ["--mss", String(mss)] }
         if let seed = flows.seed { arguments += ["--seed", String(seed &+ seedOffset)] }
         if flows.allowFragmentation { arguments.append("--allow-fragmentation") }
+        if let mix = flows.mix { arguments += ["--mix", Self.mixText(mix)] }
         return arguments
+    }
+
+    /// The mix as `--mix` takes it: compact JSON, keys sorted, so the same spec gives the same pod.
+    static func mixText(_ mix: [TrafficMixEntry]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(mix)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+    }
+
+    /// The ports the echo servers listen on and the Service exposes: the test's ports, then every
+    /// port the mix's patterns add, each once, in order.
+    public var echoPorts: PerTransport<[Int64]> {
+        var result = PerTransport(tcp: ports.tcp, udp: ports.udp)
+        for rule in (flows.mix ?? []).flatMap(\.rules) {
+            guard let ports = rule.ports else { continue }
+            let transports: [Transport] = rule.transport.map { [$0] } ?? flows.protocol.transports
+            for transport in transports {
+                for port in ports where !result[transport].contains(port) { result[transport].append(port) }
+            }
+        }
+        return result
     }
 
     /// The `flowtest-agent echo` flags for this spec's ports.
     public func echoArguments() -> [String] {
-        ["--tcp-ports", ports.tcp.map(String.init).joined(separator: ","), "--udp-ports", ports.udp.map(String.init).joined(separator: ",")]
+        let ports = echoPorts
+        return ["--tcp-ports", ports.tcp.map(String.init).joined(separator: ","), "--udp-ports", ports.udp.map(String.init).joined(separator: ",")]
     }
 }

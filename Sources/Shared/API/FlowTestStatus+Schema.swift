@@ -66,6 +66,17 @@ extension FlowTestStatus {
                     "bytesReceived": .integer("Bytes received, TCP and UDP."),
                     "bytesSent": .integer("Bytes echoed, TCP and UDP."),
                 ]),
+            "patterns": .map(
+                "With flows.mix: each traffic pattern's figures, keyed by pattern name.",
+                values: .object(
+                    "One pattern's figures over every generator.",
+                    [
+                        "flowsStarted": .integer("Flows started."), "flowsCompleted": .integer("Flows that ended well."),
+                        "flowsFailed": .integer("Flows that failed."), "failures": .map("Failed flows by reason.", values: .integer("Flows.")),
+                        "bytesSent": .integer("Payload bytes sent."), "bytesReceived": .integer("Payload bytes received."),
+                        "rttP50Milliseconds": .number("Median round-trip time in milliseconds."),
+                        "rttP99Milliseconds": .number("99th-percentile round-trip time in milliseconds."),
+                    ])),
             "agentsReported": .integer("Agents with at least one report."),
             "agentIncarnations": .integer("Agent processes that reported; more than agentsReported after restarts or replacements."),
         ])
@@ -126,6 +137,14 @@ extension FlowTestStatus {
             "udp": .passThrough("Generator UDP counters: flows, bytes, datagrams, failures by reason, loss, duplicates, reordering, jitter."),
             "rtt": .passThrough(
                 "Generator round-trip histogram: count, max, p50/p99 for reading, and buckets as \"index:count\" (a bare count is the next index), log buckets of about 2 % merged across agents for percentiles."),
+            "patterns": .map(
+                "Generators with flows.mix: each traffic pattern's figures, keyed by pattern name.",
+                values: .object(
+                    "One pattern's figures.",
+                    [
+                        "flows": .passThrough("The pattern's counters, as tcp and udp have them."),
+                        "rtt": .passThrough("The pattern's round trips, as rtt, in buckets eight times as wide (about 17 %)."),
+                    ])),
             "disruption": disruption("Generators in the continuous pattern: their outages, joined into intervals."),
             "timeline": timeline,
             "influxDB": .object(

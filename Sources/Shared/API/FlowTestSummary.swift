@@ -17,6 +17,8 @@ public struct FlowTestSummary: Codable, Sendable, Equatable {
     public var rttP99Milliseconds: Double?
     public var udpLossPercent: Double?
     public var throughputBitsPerSecond: Double?
+    /// With a traffic mix: each pattern's flows, failures, bytes and round trips.
+    public var patterns: [String: PatternSummary]?
     /// What the echo servers saw; nil when no echo server reported (External targets).
     public var echo: EchoTotals?
     /// Agents with at least one report.

@@ -34,8 +34,25 @@ extension FlowsSpec {
             ) { flows in
                 flows["pattern"]?.string != "continuous" || (flows["messageInterval"]?.string.flatMap(ValueParsers.duration) ?? .seconds(1)) > .zero
             },
+            ValidationRule(
+                cel: "self.pattern != 'continuous' || !has(self.mix)",
+                message: "mix does not apply to the continuous pattern, whose flows all live the whole run", fieldPath: ".mix"
+            ) { flows in flows["pattern"]?.string != "continuous" || flows["mix"] == nil },
+            ValidationRule(
+                cel: "!has(self.mix) || self.allowFragmentation || self.mix.all(e, !has(e.protocol) || e.protocol != 'udp' || ((!has(e.requestSize) || e.requestSize.max <= self.mtu - 28) && (!has(e.responseSize) || e.responseSize.max <= self.mtu - 28)))",
+                message: "UDP patterns' requestSize and responseSize must fit the MTU (at most mtu - 28 bytes) unless allowFragmentation is set",
+                fieldPath: ".mix"
+            ) { flows in
+                guard let mix = flows["mix"]?.array, flows["allowFragmentation"]?.bool != true else { return true }
+                let limit = (flows["mtu"]?.number ?? 1500) - 28
+                return mix.allSatisfy { entry in
+                    entry["protocol"]?.string != "udp"
+                        || ["requestSize", "responseSize"].allSatisfy { (entry[$0]?["max"]?.number ?? 0) <= limit }
+                }
+            },
         ],
         [
+            "mix": TrafficMixEntry.listSchema,
             "protocol": .string("Transport of the flows: tcp, udp, or both (flows alternate).", enum: ["tcp", "udp", "both"], default: "both"),
             "pattern": .string(
                 "constant: exactly rate flows start each second and each lives maxConcurrent/rate, so maxConcurrent are open in steady state. random: Poisson arrivals at rate, lifetimes uniform in [minDuration, maxDuration]. continuous: maxConcurrent flows, opened at rate per second, live the whole duration and reconnect when broken; every outage goes into status.disruption.",

@@ -18,6 +18,9 @@ public struct FlowsSpec: Codable, Sendable, Equatable {
     public var responseTimeout: String = "2s"
     /// Continuous pattern: how long a TCP flow waits for an overdue echo before it reconnects.
     public var stallTimeout: String = "1s"
+    /// Traffic patterns (web, dns, ...) and their shares of the flows; nil: every flow is alike,
+    /// from `protocol`, the test's ports and `payload`.
+    public var mix: [TrafficMixEntry]?
 
     public init(rate: Int64) {
         self.rate = rate

@@ -9,4 +9,13 @@ public enum FlowProtocol: String, CaseIterable, Codable, Sendable {
     public var includesTCP: Bool { self != .udp }
     /// Whether UDP flows are generated.
     public var includesUDP: Bool { self != .tcp }
+
+    /// The transports of this setting's flows, in the order they alternate.
+    public var transports: [Transport] {
+        switch self {
+        case .tcp: [.tcp]
+        case .udp: [.udp]
+        case .both: [.tcp, .udp]
+        }
+    }
 }

@@ -12,6 +12,7 @@ extension FlowTestSummary {
         var echoTotals: EchoTotals?
         var longestRun = 0.0
         var skipped: UInt64 = 0
+        var patterns: [String: PatternFigures] = [:]
         for agent in agents.values where !agent.incarnations.isEmpty {
             agentsReported += 1
             agentIncarnations += Int64(agent.incarnations.count)
@@ -29,6 +30,7 @@ extension FlowTestSummary {
                         udp += counters
                     }
                     if let rtt = report.rtt { roundTrips.merge(rtt) }
+                    for (name, figures) in report.patterns ?? [:] { patterns[name, default: PatternFigures()] += figures }
                     skipped += report.flowsSkipped ?? 0
                     agentRun += report.elapsedSeconds ?? 0
                 case .echo:
@@ -54,5 +56,6 @@ extension FlowTestSummary {
         udpLossPercent = udp.messagesSent == 0 ? nil : udp.udpLossRatio * 100
         throughputBitsPerSecond = longestRun > 0 ? Double(total.bytesSent + total.bytesReceived) * 8 / longestRun : nil
         echo = echoTotals
+        self.patterns = patterns.isEmpty ? nil : patterns.mapValues(PatternSummary.init)
     }
 }

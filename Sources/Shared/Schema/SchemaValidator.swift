@@ -65,12 +65,30 @@ public struct SchemaValidator {
             if schema.listType == "set", Set(elements).count != elements.count {
                 fail(path, "Duplicate value: \(path) must not contain the same value twice")
             }
+            if schema.listType == "map", let keys = schema.listMapKeys {
+                checkMapKeys(elements, keys, path)
+            }
         case .string(let text):
             checkString(text, schema, path)
         case .integer, .double:
             checkNumber(value, schema, path)
         default:
             break
+        }
+    }
+
+    /// A `listType: map` list holds each key at most once; the API server refuses the second entry.
+    private mutating func checkMapKeys(_ elements: [JSONValue], _ keys: [String], _ path: String) {
+        var seen = Set<[JSONValue?]>()
+        for (index, element) in elements.enumerated() {
+            let key = keys.map { element[$0] }
+            if !seen.insert(key).inserted {
+                // Go's %#v of the key fields, as the API server prints them.
+                let shown = zip(keys, key).map { name, value in
+                    "\"\(name)\":" + (value?.string.map { "\"\($0)\"" } ?? value?.number.map { "\(Int64($0))" } ?? "interface {}(nil)")
+                }.joined(separator: ", ")
+                fail("\(path)[\(index)]", "Duplicate value: map[string]interface {}{\(shown)}")
+            }
         }
     }
 

@@ -1,7 +1,7 @@
 extension EchoListenerStatistics {
     private enum CodingKeys: String, CodingKey {
         case `protocol`, port, connectionsAccepted, connectionsActive, connectionsRefused, connectionsTimedOut
-        case bytesReceived, bytesSent, datagramsReceived, datagramsSent
+        case bytesReceived, bytesSent, datagramsReceived, datagramsSent, sizedResponses, malformedRequests
     }
 
     // Each listener writes only its own protocol's counters: a TCP listener has no datagrams and
@@ -18,6 +18,8 @@ extension EchoListenerStatistics {
         bytesSent = try container.decode(UInt64.self, forKey: .bytesSent)
         datagramsReceived = try container.decodeIfPresent(UInt64.self, forKey: .datagramsReceived) ?? 0
         datagramsSent = try container.decodeIfPresent(UInt64.self, forKey: .datagramsSent) ?? 0
+        sizedResponses = try container.decodeIfPresent(UInt64.self, forKey: .sizedResponses) ?? 0
+        malformedRequests = try container.decodeIfPresent(UInt64.self, forKey: .malformedRequests) ?? 0
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -36,5 +38,8 @@ extension EchoListenerStatistics {
         }
         try container.encode(bytesReceived, forKey: .bytesReceived)
         try container.encode(bytesSent, forKey: .bytesSent)
+        // Only where traffic patterns ran: a plain test's status stays as it was.
+        if sizedResponses > 0 { try container.encode(sizedResponses, forKey: .sizedResponses) }
+        if malformedRequests > 0 { try container.encode(malformedRequests, forKey: .malformedRequests) }
     }
 }

@@ -16,11 +16,19 @@ public struct EchoListenerStatistics: Codable, Sendable, Equatable {
     public var datagramsReceived: UInt64
     /// UDP only.
     public var datagramsSent: UInt64
+    /// Traffic patterns' requests answered with the response size they asked for.
+    public var sizedResponses: UInt64
+    /// Sized requests refused: a broken header or a size out of range (the connection is closed,
+    /// the datagram dropped).
+    public var malformedRequests: UInt64
 
     public init(
         protocol: Transport, port: Int, connectionsAccepted: UInt64, connectionsActive: Int, connectionsRefused: UInt64,
-        connectionsTimedOut: UInt64, bytesReceived: UInt64, bytesSent: UInt64, datagramsReceived: UInt64, datagramsSent: UInt64
+        connectionsTimedOut: UInt64, bytesReceived: UInt64, bytesSent: UInt64, datagramsReceived: UInt64, datagramsSent: UInt64,
+        sizedResponses: UInt64 = 0, malformedRequests: UInt64 = 0
     ) {
+        self.sizedResponses = sizedResponses
+        self.malformedRequests = malformedRequests
         self.protocol = `protocol`
         self.port = port
         self.connectionsAccepted = connectionsAccepted

@@ -90,7 +90,7 @@ enum Containers {
     /// `logs` keeps what each container wrote, as the kubelet keeps it for `kubectl logs`.
     static func real(
         server: FakeAPIServer, podAddresses: Bool = false, agents: RunningAgents? = nil, secrets: [String: [String: String]] = [:],
-        logs: PodLogs? = nil
+        logs: PodLogs? = nil, keepPorts: Bool = false
     ) throws -> FakeKubelet.Container {
         let kubeconfig = try StatusReporterTests.kubeconfig(for: server)
         let echoPorts = Mutex<(tcp: Int, udp: Int)?>(nil)
@@ -103,7 +103,9 @@ enum Containers {
                 guard let port, let metricsPort = try? await FreePort.tcp() else { return false }
                 if podAddresses { sharedPort.withLock { $0 = $0 ?? port } }
                 var arguments = pod.arguments
-                for (flag, value) in [("--tcp-ports", String(port)), ("--udp-ports", String(port)), ("--metrics-port", String(metricsPort))] {
+                // keepPorts: the spec's ports, which the test picked free (a traffic mix's many).
+                let ports = keepPorts ? [] : [("--tcp-ports", String(port)), ("--udp-ports", String(port))]
+                for (flag, value) in ports + [("--metrics-port", String(metricsPort))] {
                     if let index = arguments.firstIndex(of: flag) { arguments[index + 1] = value }
                 }
                 arguments += ["--kubeconfig", kubeconfig]
@@ -133,7 +135,7 @@ enum Containers {
             guard let metricsPort = try? await FreePort.tcp() else { return false }
             // Cluster DNS and ports are the kubelet's business: point the pod's flags at loopback.
             var arguments = pod.arguments
-            var replaced = [("--tcp-ports", String(tcp)), ("--udp-ports", String(udp)), ("--metrics-port", String(metricsPort))]
+            var replaced = (keepPorts ? [] : [("--tcp-ports", String(tcp)), ("--udp-ports", String(udp))]) + [("--metrics-port", String(metricsPort))]
             if !podAddresses { replaced.append(("--target", "127.0.0.1")) }
             for (flag, value) in replaced {
                 if let index = arguments.firstIndex(of: flag) { arguments[index + 1] = value }

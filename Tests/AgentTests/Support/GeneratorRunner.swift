@@ -27,8 +27,8 @@ struct GeneratorRunner {
     /// Builds the service; `run()` on it runs the generator.
     func makeService() -> (GeneratorService, GeneratorMetrics) {
         let group = MultiThreadedEventLoopGroup.singleton
-        let statistics = GeneratorStatistics(shardCount: Array(group.makeIterator()).count, measuresOutages: configuration.pattern == .continuous)
-        let metrics = GeneratorMetrics(registry: registry)
+        let statistics = GeneratorStatistics(configuration: configuration, shardCount: Array(group.makeIterator()).count)
+        let metrics = GeneratorMetrics(registry: registry, patternNames: configuration.trafficMix?.patternNames ?? [])
         let service = GeneratorService(
             configuration: configuration, group: group, statistics: statistics, metrics: metrics,
             descriptorLimit: descriptorLimit, logger: Logger(label: "test.generator"))

@@ -1,0 +1,32 @@
+import FlowTestShared
+
+/// What one kind of flow sends and expects back, shared by every flow of that kind: a flow's
+/// handler holds a reference to it rather than its own copy of the sizes.
+final class TrafficKind: Sendable {
+    /// Index of the kind's pattern in the run's pattern names (its per-pattern figures); nil
+    /// without a mix.
+    let patternSlot: Int?
+    /// Nil: flows alternate over the run's protocol setting (the `random` pattern, or no mix).
+    let transport: Transport?
+    /// Nil: the run's ports of the flow's transport.
+    let ports: [Int]?
+    let request: PayloadSize
+    /// Nil: the echo returns the request unchanged; otherwise each request's sized header asks for
+    /// a response drawn from this.
+    let response: PayloadSize?
+    /// Exchanges per flow; nil: until the flow's lifetime ends.
+    let messages: ClosedRange<Int>?
+
+    init(
+        patternSlot: Int? = nil, transport: Transport? = nil, ports: [Int]? = nil, request: PayloadSize, response: PayloadSize? = nil,
+        messages: ClosedRange<Int>? = nil
+    ) {
+        (self.patternSlot, self.transport, self.ports, self.request) = (patternSlot, transport, ports, request)
+        (self.response, self.messages) = (response, messages)
+    }
+
+    /// The flows of a run without a mix: the run's payload, echoed, for the whole lifetime.
+    static func plain(_ payload: PayloadSize) -> TrafficKind {
+        TrafficKind(request: payload)
+    }
+}

@@ -1,0 +1,173 @@
+import FlowTestShared
+import Foundation
+import NIOCore
+import Testing
+@testable import FlowTestAgent
+
+/// `spec.flows.mix`: flows drawn by pattern weight, sized requests answered by the echo with the
+/// size they ask for, and each pattern's figures.
+@Suite("Traffic mix: patterns by weight, sized responses, per-pattern figures", .serialized, .timeLimit(.minutes(3)))
+struct TrafficMixTests {
+    static func entry(_ pattern: String, _ weight: Int64, _ adjust: (inout TrafficMixEntry) -> Void = { _ in }) -> TrafficMixEntry {
+        var entry = TrafficMixEntry(pattern: pattern, weight: weight)
+        adjust(&entry)
+        return entry
+    }
+
+    /// 60,000 flows of web 3 : dns 1 : ftp 2: each kind's share within 1.5 points of its weight's,
+    /// web's ports exactly 70/30 (they are taken in turn), and each kind's transport and ports.
+    @Test func theScheduleDrawsPatternsByWeightAndTakesTheirPortsInTurn() {
+        let rules = [Self.entry("web", 3), Self.entry("dns", 1), Self.entry("ftp", 2)].flatMap(\.rules)
+        let mix = TrafficMix(rules, payload: .fixed(64))
+        #expect(mix.patternNames == ["web", "dns", "ftp"])
+        func schedule() -> FlowSchedule {
+            FlowSchedule(
+                pattern: .constant, rate: 1000, maxConcurrent: 10, minDuration: .seconds(1), maxDuration: .seconds(1), protocol: .both,
+                tcpPorts: [8080], udpPorts: [8080], seed: 7, mix: mix)
+        }
+        let flows = Array(schedule().prefix(60_000))
+        let byKind = Dictionary(grouping: flows, by: \.kind)
+        for (kind, expected) in [(0, 0.5), (1, 1.0 / 6), (2, 1.0 / 6), (3, 1.0 / 6)] {
+            let share = Double(byKind[kind]?.count ?? 0) / Double(flows.count)
+            #expect(abs(share - expected) < 0.015, "kind \(kind): \(share), expected \(expected)")
+        }
+        let web = byKind[0] ?? []
+        #expect(web.allSatisfy { $0.transport == .tcp && [443, 80].contains($0.port) })
+        #expect(abs(web.count { $0.port == 443 } * 10 - web.count * 7) <= 10)
+        #expect((byKind[1] ?? []).allSatisfy { $0.transport == .udp && $0.port == 53 })
+        #expect((byKind[2] ?? []).allSatisfy { $0.transport == .tcp && $0.port == 21 })
+        #expect((byKind[3] ?? []).allSatisfy { $0.transport == .tcp && $0.port == 20 })
+        // The same seed gives the same flows.
+        #expect(Array(schedule().prefix(1000)) == Array(flows.prefix(1000)))
+    }
+
+    /// A sized request's header, as a generator writes it.
+    static func sizedRequest(request: Int, response: Int, sequence: UInt32 = 1) -> [UInt8] {
+        var buffer = ByteBuffer()
+        FlowHeader(sequence: sequence, flowID: 9, sendTimeNanoseconds: 12345, sizes: .init(request: UInt32(request), response: UInt32(response)))
+            .write(to: &buffer)
+        buffer.writeRepeatingByte(0x5A, count: request - FlowHeader.sizedSize)
+        return Array(buffer.readableBytesView)
+    }
+
+    /// Two requests on one connection, the first sent in pieces that split its header: each is
+    /// answered with exactly the size it asked for, starting with its own header.
+    @Test func theEchoAnswersSizedTCPRequestsWithTheSizeTheyAskFor() async throws {
+        let echo = try await EchoFixture.start()
+        let socket = try TestSocket.tcp(echo.tcpPort)
+        let first = Self.sizedRequest(request: 100, response: 150_000)
+        try socket.send(Array(first[0..<5]))
+        try await Task.sleep(for: .milliseconds(20))
+        try socket.send(Array(first[5..<17]))
+        try await Task.sleep(for: .milliseconds(20))
+        try socket.send(Array(first[17...]))
+        let response = try socket.receive(exactly: 150_000)
+        #expect(Array(response.prefix(FlowHeader.sizedSize)) == Array(first.prefix(FlowHeader.sizedSize)))
+        let second = Self.sizedRequest(request: 32, response: 32, sequence: 2)
+        try socket.send(second)
+        #expect(try socket.receive(exactly: 32) == second)
+        let statistics = echo.statistics(.tcp)
+        #expect(statistics.sizedResponses == 2)
+        #expect(statistics.bytesReceived == 132)
+        #expect(statistics.bytesSent == 150_032)
+        await echo.stop()
+    }
+
+    /// Bytes that break the sized stream, or ask for more than a message may be, close the
+    /// connection and are counted; a stream that never started with the sized magic is echoed.
+    @Test(arguments: [
+        sizedRequest(request: 40, response: 64) + Array(repeating: 0x41, count: 32),
+        sizedRequest(request: 40, response: 20_000_000),
+        sizedRequest(request: 40, response: 8),
+    ])
+    func aBrokenSizedStreamIsClosedAndCounted(bytes: [UInt8]) async throws {
+        let echo = try await EchoFixture.start()
+        let socket = try TestSocket.tcp(echo.tcpPort)
+        try socket.send(bytes)
+        var received = 0
+        while let piece = try? socket.receiveOnce(), !piece.isEmpty { received += piece.count }
+        #expect(received == (bytes.count > 40 ? 64 : 0), "only the well-formed request is answered")
+        #expect(echo.statistics(.tcp).malformedRequests == 1)
+        let plain = try TestSocket.tcp(echo.tcpPort)
+        let text = Array("FTH1 is not the sized magic, and this is echoed as it is".utf8)
+        try plain.send(text)
+        #expect(try plain.receive(exactly: text.count) == text)
+        await echo.stop()
+    }
+
+    /// A sized datagram gets a datagram of the size asked for; one asking for more than a
+    /// datagram holds gets nothing, and is counted.
+    @Test func theEchoAnswersSizedDatagramsWithinADatagram() async throws {
+        let echo = try await EchoFixture.start()
+        let socket = try TestSocket.udp(echo.udpPort)
+        let request = Self.sizedRequest(request: 40, response: 512)
+        try socket.send(request)
+        let reply = try socket.receiveOnce()
+        #expect(reply.count == 512)
+        #expect(Array(reply.prefix(FlowHeader.sizedSize)) == Array(request.prefix(FlowHeader.sizedSize)))
+        try socket.send(Self.sizedRequest(request: 40, response: 70_000))
+        let plain = Array(repeating: UInt8(7), count: 50)
+        try socket.send(plain)
+        #expect(try socket.receiveOnce() == plain, "the oversized request got no answer; the plain datagram is echoed")
+        let statistics = echo.statistics(.udp)
+        #expect(statistics.sizedResponses == 1)
+        #expect(statistics.malformedRequests == 1)
+        await echo.stop()
+    }
+
+    /// A generator with a TCP pattern of large responses and a UDP pattern of one exchange per
+    /// flow: every flow counted under its pattern, responses as large as asked, exchanges within
+    /// the pattern's range, and the figures in the report and the metrics.
+    @Test func aGeneratorCountsEachPatternsFlowsAndBytes() async throws {
+        let echo = try await EchoFixture.start()
+        var runner = GeneratorRunner(port: echo.tcpPort) { configuration in
+            configuration.pattern = .constant
+            configuration.rate = 100
+            configuration.maxConcurrent = 20
+            configuration.flowCount = 60
+            configuration.timeLimit = .seconds(60)
+            configuration.mix = [
+                Self.entry("bulk", 2) {
+                    $0.protocol = .tcp
+                    $0.requestSize = SizeRange(min: 40, max: 100)
+                    $0.responseSize = SizeRange(min: 10_000, max: 20_000)
+                    $0.messages = SizeRange(min: 2, max: 3)
+                },
+                Self.entry("query", 1) {
+                    $0.protocol = .udp
+                    $0.requestSize = SizeRange(min: 32, max: 64)
+                    $0.responseSize = SizeRange(min: 200, max: 400)
+                    $0.messages = SizeRange(min: 1, max: 1)
+                },
+            ].map { entry in
+                var entry = entry
+                entry.ports = [Int64(entry.protocol == .tcp ? echo.tcpPort : echo.udpPort)]
+                return entry
+            }.flatMap(\.rules)
+        }
+        runner.descriptorLimit = 10_000
+        let (service, metrics) = runner.makeService()
+        try await service.run()
+        let snapshot = service.statistics.snapshot()
+        let bulk = try #require(snapshot.patterns["bulk"]).counters
+        let query = try #require(snapshot.patterns["query"]).counters
+        #expect(bulk.flowsStarted + query.flowsStarted == 60)
+        #expect(bulk.flowsStarted == snapshot.counters.tcp.flowsStarted && query.flowsStarted == snapshot.counters.udp.flowsStarted)
+        #expect(bulk.flowsStarted > 25 && query.flowsStarted > 10, "2:1 of 60 flows")
+        // Every flow that ended well made its whole count of exchanges.
+        #expect(bulk.messagesReceived >= 2 * bulk.flowsCompleted && bulk.messagesReceived <= 3 * bulk.flowsStarted)
+        #expect(bulk.bytesReceived >= 10_000 * bulk.messagesReceived && bulk.bytesReceived <= 20_000 * bulk.messagesReceived)
+        #expect(bulk.bytesSent <= 100 * bulk.messagesSent)
+        #expect(query.messagesSent == query.flowsStarted)
+        #expect(query.bytesReceived >= 200 * query.messagesReceived && query.bytesReceived <= 400 * query.messagesReceived)
+        #expect(echo.statistics(.tcp).sizedResponses == bulk.messagesReceived)
+        let report = AgentReport.generator(snapshot, elapsed: .seconds(1), finished: true, started: Date())
+        #expect(report.patterns?["bulk"]?.flows == bulk)
+        #expect(report.patterns?["bulk"]?.rtt.count == bulk.messagesReceived)
+        metrics.publish(snapshot)
+        let scraped = PrometheusText(runner.registry.emitToString())
+        #expect(scraped.value("flowtest_pattern_flows_started_total", ["pattern": "bulk"]) == Double(bulk.flowsStarted))
+        #expect(scraped.value("flowtest_pattern_rtt_seconds_count", ["pattern": "query"]) == Double(query.messagesReceived))
+        await echo.stop()
+    }
+}
