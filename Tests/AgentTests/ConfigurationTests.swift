@@ -98,6 +98,11 @@ struct ConfigurationTests {
         (["--pattern", "continuous", "--time-limit", "1m", "--message-interval", "0"], [:], #"invalid value "0" for --message-interval: expected a duration greater than 0 for --pattern continuous"#),
         (["--pattern", "continuous", "--time-limit", "1m", "--flow-count", "5"], [:], #"invalid value "5" for --flow-count: expected no flow count for --pattern continuous, which holds --max-concurrent flows for the whole run"#),
         (["--stall-timeout", "0s"], [:], #"invalid value "0s" for --stall-timeout: expected a duration such as 500ms, 2s or 1m greater than 0"#),
+        (["--mix", "[{pattern: web, weight: 0}]"], [:], #"invalid value "[{pattern: web, weight: 0}]" for --mix[0].weight: expected entries valid as spec.flows.mix's (Invalid value: 0: --mix[0].weight in body should be greater than or equal to 1)"#),
+        ([], ["FLOWTEST_MIX": "[{pattern: kafka, weight: 1}]"], #"invalid value "[{pattern: kafka, weight: 1}]" for FLOWTEST_MIX[0]: expected entries valid as spec.flows.mix's (Invalid value: a custom pattern (not one of web, dns, ssh, database, smtp, ftp, random) must give protocol, ports, requestSize and responseSize)"#),
+        (["--mix", "[]"], [:], #"invalid value "[]" for --mix: expected at least one entry: a list of traffic patterns as spec.flows.mix, e.g. [{pattern: web, weight: 3}, {pattern: dns, weight: 1}]"#),
+        (["--mix", "[{pattern: dns, weight: 1, responseSize: {min: 64, max: 1500}}]"], [:], #"invalid value "dns.responseSize.max 1500" for --mix: expected at most 1472 bytes for a UDP pattern (the datagram that fits --mtu 1500, or --allow-fragmentation)"#),
+        (["--mix", "[{pattern: web, weight: 1}]", "--pattern", "continuous", "--time-limit", "1m"], [:], #"invalid value "" for --mix: expected no mix for --pattern continuous, whose flows all live the whole run"#),
     ] as [([String], [String: String], String)])
     func invalidGeneratorInputIsRejected(arguments: [String], environment: [String: String], message: String) {
         #expect(throws: ConfigurationError.self) {

@@ -41,6 +41,25 @@ struct TrafficMixTests {
         #expect(Array(schedule().prefix(1000)) == Array(flows.prefix(1000)))
     }
 
+    /// Real flows and synthetic records know the same patterns, on the same ports with the same
+    /// weights (ftp's halves on 21 and 20 of their own).
+    @Test func realFlowsAndRecordsShareThePatternTable() {
+        #expect(RecordPattern.all.map(\.name) == TrafficMixEntry.builtInPatterns)
+        for record in RecordPattern.all where record.name != "random" {
+            let rules = TrafficMixEntry(pattern: record.name, weight: 1).rules
+            var ports: [Int64: Double] = [:]
+            for rule in rules {
+                for port in rule.ports ?? [] { ports[port, default: 0] += rule.share / Double(rule.ports!.count) }
+                #expect(rule.transport == (record.protocolNumbers == [6] ? .tcp : .udp), "\(record.name)")
+            }
+            let total = record.ports.map(\.weight).reduce(0, +)
+            for (port, weight) in record.ports where record.name != "ftp" {
+                #expect(abs((ports[Int64(port)] ?? 0) - Double(weight) / Double(total)) < 1e-9, "\(record.name) port \(port)")
+            }
+            #expect(Set(ports.keys) == Set(record.ports.map { Int64($0.port) }), "\(record.name)")
+        }
+    }
+
     /// A sized request's header, as a generator writes it.
     static func sizedRequest(request: Int, response: Int, sequence: UInt32 = 1) -> [UInt8] {
         var buffer = ByteBuffer()

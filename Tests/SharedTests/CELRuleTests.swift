@@ -55,6 +55,9 @@ struct CELRuleTests {
         "flows: {rate: 10, mix: [{pattern: q, weight: 1, protocol: udp, ports: [53], requestSize: {min: 32, max: 2000}, responseSize: {min: 32, max: 64}}]}",
         "flows: {rate: 10, allowFragmentation: true, mix: [{pattern: q, weight: 1, protocol: udp, ports: [53], requestSize: {min: 32, max: 2000}, responseSize: {min: 32, max: 64}}]}",
         "flows: {rate: 10, mix: [{pattern: dns, weight: 1, messages: {min: 3, max: 2}}]}",
+        "flows: {rate: 10, mix: [{pattern: dns, weight: 1, responseSize: {min: 64, max: 1473}}]}",
+        "flows: {rate: 10, mix: [{pattern: random, weight: 1, requestSize: {min: 64, max: 1473}}]}",
+        "flows: {rate: 10, protocol: tcp, mix: [{pattern: random, weight: 1, requestSize: {min: 64, max: 1473}}]}",
     ]
 
     /// Every (rule, value of the object it applies to) pair in `value`.

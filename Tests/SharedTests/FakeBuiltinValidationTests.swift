@@ -1,5 +1,6 @@
 import FlowTestShared
 import Foundation
+import Synchronization
 import Testing
 @testable import FakeKubernetes
 
@@ -117,5 +118,69 @@ struct FakeBuiltinValidationTests {
         #expect(status == 422)
         #expect(Self.causes(body).first?["field"] == "patch")
         #expect(Self.causes(body).first?["message"]?.string?.hasSuffix(#"cannot parse ".768Z" as ".000000" (field spec.renewTime)"#) == true)
+    }
+
+    // MARK: Pod sysctls
+
+    /// Fixture 41's pod with `sysctls` in its security context.
+    private static func pod(sysctls: [JSONValue], hostNetwork: Bool = false) throws -> JSONValue {
+        var spec: [String: JSONValue] = ["securityContext": .object(["sysctls": .array(sysctls)])]
+        if hostNetwork { spec["hostNetwork"] = true }
+        return try JSONDecoder().decode(JSONValue.self, from: Fixture("41").requestBody).applyingMergePatch(.object(["spec": .object(spec)]))
+    }
+
+    @Test func aSafeNamespacedSysctlIsAccepted() throws {
+        let pod = try Self.pod(sysctls: [.object(["name": "net.ipv4.ip_unprivileged_port_start", "value": "20"])])
+        #expect(try Self.post(Self.pods, pod).status == 201)
+    }
+
+    /// `validateSysctls`: a name that is no sysctl, the same name twice, and a network sysctl in
+    /// a pod on the host's network, each named by its path.
+    @Test(arguments: [
+        ([JSONValue.object(["name": "net/ipv4/ip_unprivileged_port_start!", "value": "20"])], false,
+            #"spec.securityContext.sysctls[0].name: Invalid value: "net/ipv4/ip_unprivileged_port_start!": must have at most 253 characters and match regex ^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[\./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$"#),
+        ([.object(["value": "20"])], false, "spec.securityContext.sysctls[0].name: Required value"),
+        ([.object(["name": "net.ipv4.tcp_syncookies", "value": "1"]), .object(["name": "net.ipv4.tcp_syncookies", "value": "0"])], false,
+            #"spec.securityContext.sysctls[1].name: Duplicate value: "net.ipv4.tcp_syncookies""#),
+        ([.object(["name": "net.ipv4.ip_unprivileged_port_start", "value": "20"])], true,
+            #"spec.securityContext.sysctls[0].name: Invalid value: "net.ipv4.ip_unprivileged_port_start": sysctl "net.ipv4.ip_unprivileged_port_start" not allowed with host net enabled"#),
+    ])
+    func aBadSysctlIs422NamingIt(sysctls: [JSONValue], hostNetwork: Bool, expected: String) throws {
+        let (status, body) = try Self.post(Self.pods, Self.pod(sysctls: sysctls, hostNetwork: hostNetwork))
+        #expect(status == 422)
+        #expect(body["message"]?.string?.contains(expected) == true, "\(String(describing: body["message"]))")
+    }
+
+    /// The kubelet, not the API server, decides which sysctls are safe: a pod asking for one
+    /// outside Kubernetes' safe set is admitted by the API and then refused by its node, Failed
+    /// with reason SysctlForbidden, and its container never runs.
+    @Test func theKubeletRefusesAnUnsafeSysctl() async throws {
+        let store = FakeAPIStore()
+        // Without its owner reference: the fixture's owner does not exist here, and the garbage
+        // collector would take the pod away.
+        let pod = try Self.pod(sysctls: [.object(["name": "net.core.somaxconn", "value": "4096"])])
+            .applyingMergePatch(.object(["metadata": .object(["ownerReferences": .null])]))
+        #expect(try Self.post(Self.pods, pod, store: store).status == 201)
+        let ran = Mutex(false)
+        let kubelet = FakeKubelet(store: store, container: { _ in
+            ran.withLock { $0 = true }
+            return true
+        })
+        let status = try await withThrowingTaskGroup(of: JSONValue?.self) { group in
+            group.addTask { await kubelet.run(); return nil }
+            let deadline = ContinuousClock.now + .seconds(20)
+            var status: JSONValue?
+            while ContinuousClock.now < deadline {
+                status = store.pods().first?["status"]
+                if let phase = status?["phase"], phase != "Pending" { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            group.cancelAll()
+            return status
+        }
+        #expect(status?["phase"] == "Failed")
+        #expect(status?["reason"] == "SysctlForbidden")
+        #expect(status?["message"] == #"Pod forbidden sysctl: "net.core.somaxconn" not allowlisted"#)
+        #expect(ran.withLock { $0 } == false)
     }
 }

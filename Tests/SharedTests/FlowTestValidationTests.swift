@@ -54,6 +54,18 @@ struct FlowTestValidationTests {
         ("  flows: {rate: 10}\n  echo: {readyTimeout: 0s}", ["spec.echo.readyTimeout: Invalid value: echo.readyTimeout must be greater than 0"]),
         ("  flows: {rate: 10}\n  flowLog: {generators: false, echo: false}", ["spec.flowLog: Invalid value: at least one of generators and echo must be true, or leave flowLog out"]),
         ("  flows: {rate: 10}\n  flowLog: {echo: sometimes}", [#"spec.flowLog.echo: Invalid value: "string": spec.flowLog.echo in body must be of type boolean: "string""#]),
+        ("  flows: {rate: 10, mix: [{pattern: web, weight: 0}]}", ["spec.flows.mix[0].weight: Invalid value: 0: spec.flows.mix[0].weight in body should be greater than or equal to 1"]),
+        ("  flows: {rate: 10, mix: [{pattern: web}]}", ["spec.flows.mix[0].weight: Required value"]),
+        ("  flows: {rate: 10, mix: [{pattern: Web, weight: 1}]}", [#"spec.flows.mix[0].pattern: Invalid value: "Web": spec.flows.mix[0].pattern in body should match '^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$' (a name of lower case letters, digits and '-', such as web or kafka)"#]),
+        ("  flows: {rate: 10, mix: [{pattern: web, weight: 1}, {pattern: web, weight: 2}]}", [#"spec.flows.mix[1]: Duplicate value: map[string]interface {}{"pattern":"web"}"#]),
+        ("  flows: {rate: 10, mix: [{pattern: kafka, weight: 1, protocol: tcp, ports: [9092]}]}", ["spec.flows.mix[0]: Invalid value: a custom pattern (not one of web, dns, ssh, database, smtp, ftp, random) must give protocol, ports, requestSize and responseSize"]),
+        ("  flows: {rate: 10, mix: [{pattern: web, weight: 1, ports: [0]}]}", ["spec.flows.mix[0].ports[0]: Invalid value: 0: spec.flows.mix[0].ports[0] in body should be greater than or equal to 1"]),
+        ("  flows: {rate: 10, mix: [{pattern: web, weight: 1, requestSize: {min: 16, max: 64}}]}", ["spec.flows.mix[0].requestSize.min: Invalid value: 16: spec.flows.mix[0].requestSize.min in body should be greater than or equal to 32"]),
+        ("  flows: {rate: 10, mix: [{pattern: web, weight: 1, responseSize: {min: 900, max: 100}}]}", ["spec.flows.mix[0].responseSize.min: Invalid value: min must not be larger than max"]),
+        ("  flows: {rate: 10, mix: [{pattern: dns, weight: 1, protocol: udp, responseSize: {min: 64, max: 4000}}]}", ["spec.flows.mix: Invalid value: UDP patterns' requestSize and responseSize must fit the MTU (at most mtu - 28 bytes) unless allowFragmentation is set"]),
+        ("  flows: {rate: 10, mix: [{pattern: dns, weight: 1, responseSize: {min: 64, max: 1473}}]}", ["spec.flows.mix: Invalid value: UDP patterns' requestSize and responseSize must fit the MTU (at most mtu - 28 bytes) unless allowFragmentation is set"]),
+        ("  flows: {rate: 10, pattern: continuous, mix: [{pattern: web, weight: 1}]}", ["spec.flows.mix: Invalid value: mix does not apply to the continuous pattern, whose flows all live the whole run"]),
+        ("  flows: {rate: 10, mix: [{pattern: a, weight: 1, protocol: tcp, ports: [1], requestSize: {min: 32, max: 32}, responseSize: {min: 32, max: 32}}, {pattern: b, weight: 1}, {pattern: c, weight: 1}, {pattern: d, weight: 1}, {pattern: e, weight: 1}, {pattern: f, weight: 1}, {pattern: g, weight: 1}, {pattern: h, weight: 1}, {pattern: i, weight: 1}]}", ["spec.flows.mix: Too many: 9: must have at most 8 items"]),
     ] as [(String, [String])])
     func invalidSpecsNameTheFieldAndWhatWasExpected(spec: String, expected: [String]) throws {
         let actual = try errors(spec)

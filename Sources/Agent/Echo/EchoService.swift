@@ -102,7 +102,7 @@ final class EchoService: Service, Sendable {
         case EACCES where port > 0 && port < 1024:
             let start = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_unprivileged_port_start", encoding: .utf8))?
                 .trimmingCharacters(in: .whitespacesAndNewlines) ?? "1024"
-            return "; ports below net.ipv4.ip_unprivileged_port_start (\(start) here) need root or CAP_NET_BIND_SERVICE: lower that sysctl to \(port) (the controller does so in echo pods), run as root, or give the pattern other ports (spec.flows.mix[].ports)"
+            return "; ports below net.ipv4.ip_unprivileged_port_start (\(start) here) need root or CAP_NET_BIND_SERVICE: lower that sysctl to the lowest port listened on (the controller does so in echo pods), run as root, give the pattern other ports (spec.flows.mix[].ports), or let flowtest-agent run pick free ones with --any-ports"
         case EADDRINUSE:
             return "; another program listens there: give the pattern other ports (spec.flows.mix[].ports), or let flowtest-agent run pick free ones with --any-ports"
         default:

@@ -90,7 +90,7 @@ extension GeneratorConfiguration {
             throw ConfigurationError(setting: source, value: text, expected: "\(expected) (\(error))")
         }
         if let problem = SchemaValidator.validate(value, against: TrafficMixEntry.listSchema, path: source).first {
-            throw ConfigurationError(setting: problem.field, value: text, expected: "valid entries: \(problem.message)")
+            throw ConfigurationError(setting: problem.field, value: text, expected: "entries valid as spec.flows.mix's (\(problem.message))")
         }
         guard let entries = try? JSONDecoder().decode([TrafficMixEntry].self, from: JSONEncoder().encode(value)), !entries.isEmpty else {
             throw ConfigurationError(setting: source, value: text, expected: "at least one entry: " + expected)

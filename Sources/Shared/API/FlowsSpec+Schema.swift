@@ -39,15 +39,17 @@ extension FlowsSpec {
                 message: "mix does not apply to the continuous pattern, whose flows all live the whole run", fieldPath: ".mix"
             ) { flows in flows["pattern"]?.string != "continuous" || flows["mix"] == nil },
             ValidationRule(
-                cel: "!has(self.mix) || self.allowFragmentation || self.mix.all(e, !has(e.protocol) || e.protocol != 'udp' || ((!has(e.requestSize) || e.requestSize.max <= self.mtu - 28) && (!has(e.responseSize) || e.responseSize.max <= self.mtu - 28)))",
+                cel: "!has(self.mix) || self.allowFragmentation || self.mix.all(e, !(has(e.protocol) ? e.protocol == 'udp' : (e.pattern == 'dns' || (e.pattern == 'random' && self.protocol != 'tcp'))) || ((!has(e.requestSize) || e.requestSize.max <= self.mtu - 28) && (!has(e.responseSize) || e.responseSize.max <= self.mtu - 28)))",
                 message: "UDP patterns' requestSize and responseSize must fit the MTU (at most mtu - 28 bytes) unless allowFragmentation is set",
                 fieldPath: ".mix"
             ) { flows in
                 guard let mix = flows["mix"]?.array, flows["allowFragmentation"]?.bool != true else { return true }
                 let limit = (flows["mtu"]?.number ?? 1500) - 28
                 return mix.allSatisfy { entry in
-                    entry["protocol"]?.string != "udp"
-                        || ["requestSize", "responseSize"].allSatisfy { (entry[$0]?["max"]?.number ?? 0) <= limit }
+                    // Without a protocol of its own, dns is UDP, and random takes the test's.
+                    let udp = entry["protocol"].map { $0.string == "udp" }
+                        ?? (entry["pattern"]?.string == "dns" || (entry["pattern"]?.string == "random" && flows["protocol"]?.string != "tcp"))
+                    return !udp || ["requestSize", "responseSize"].allSatisfy { (entry[$0]?["max"]?.number ?? 0) <= limit }
                 }
             },
         ],
