@@ -135,6 +135,55 @@ struct StatusLayoutTests {
         #expect(merged.samples.count >= 4, "\(merged.samples.count) samples of \(merged.stepMilliseconds) ms")
     }
 
+    /// A traffic mix at its largest, eight patterns, on 100 busy generators with full time
+    /// series: each pattern's round trips span 20 µs to 3 s, every one with failures, and the
+    /// status still fits, because a pattern's buckets are eight times as wide.
+    @Test func aHundredGeneratorsWithEightPatternsAndTimelinesFit() throws {
+        let (base, _) = Self.continuousGenerators(timelineBytes: TimeSeries.byteLimit(generators: 100))
+        var agents = base.agents ?? [:]
+        for (name, agent) in agents {
+            var agent = agent
+            for (incarnation, report) in agent.incarnations {
+                var report = report
+                report.disruption = nil
+                let fine = report.rtt ?? LatencyHistogram()
+                report.patterns = Dictionary(uniqueKeysWithValues: (0..<8).map { slot in
+                    var flows = report.tcp ?? TrafficCounters()
+                    flows.recordFailure(.refused)
+                    return ("pattern-\(slot)", PatternFigures(flows: flows, rtt: fine.coarsened(toWidth: PatternFigures.bucketWidth)))
+                })
+                agent.incarnations[incarnation] = report
+            }
+            agents[name] = agent
+        }
+        var status = FlowTestStatus()
+        status.agents = agents
+        status.summary = FlowTestSummary(agents: agents)
+        let bytes = try JSONEncoder().encode(status).count
+        #expect(bytes < 1_048_576, "\(bytes) bytes for 110 reports of 8 patterns each, with timelines")
+        let pattern = try #require(status.summary?.patterns?["pattern-3"])
+        #expect(pattern.flowsStarted == status.summary?.flowsStarted)
+        // Within half a coarse bucket (about 8 %) of the fine histogram's percentile.
+        let fine = try #require(status.summary?.rttP99Milliseconds)
+        #expect(abs(try #require(pattern.rttP99Milliseconds) / fine - 1) < 0.09)
+    }
+
+    /// A coarse histogram comes back exactly, width and all, and merges with a fine one at its width.
+    @Test func coarseHistogramsRoundTripAndMerge() throws {
+        let fine = Self.busyGenerator(seed: 5).rtt!
+        let coarse = fine.coarsened(toWidth: 8)
+        #expect(coarse.buckets.count < fine.buckets.count / 7)
+        let decoded = try JSONDecoder().decode(LatencyHistogram.self, from: JSONEncoder().encode(coarse))
+        #expect(decoded == coarse && decoded.bucketWidth == 8)
+        var merged = fine
+        merged.merge(coarse)
+        #expect(merged.bucketWidth == 8 && merged.count == 2 * fine.count)
+        #expect(merged == { var doubled = coarse; doubled.merge(coarse); return doubled }())
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(LatencyHistogram.self, from: Data(#"{"count": 1, "maxNanoseconds": 1, "buckets": "1:1", "bucketWidth": 0}"#.utf8))
+        }
+    }
+
     @Test func theBudgetIsSharedByTheGenerators() {
         #expect(TimeSeries.byteLimit(generators: 1) == TimeSeries.textLimit)
         #expect(TimeSeries.byteLimit(generators: 100) == 200 * 1024 / 110)

@@ -14,6 +14,6 @@ struct PatternTally: Sendable {
 
     /// The figures as a report carries them.
     var figures: PatternFigures {
-        PatternFigures(flows: counters, rtt: LatencyHistogram(roundTrips).coarsened)
+        PatternFigures(flows: counters, rtt: LatencyHistogram(roundTrips).coarsened(toWidth: PatternFigures.bucketWidth))
     }
 }

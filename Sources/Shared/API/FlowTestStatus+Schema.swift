@@ -143,7 +143,7 @@ extension FlowTestStatus {
                     "One pattern's figures.",
                     [
                         "flows": .passThrough("The pattern's counters, as tcp and udp have them."),
-                        "rtt": .passThrough("The pattern's round trips, as rtt, in buckets eight times as wide (about 17 %)."),
+                        "rtt": .passThrough("The pattern's round trips, as rtt, in buckets bucketWidth (8) steps wide, about 17 %."),
                     ])),
             "disruption": disruption("Generators in the continuous pattern: their outages, joined into intervals."),
             "timeline": timeline,

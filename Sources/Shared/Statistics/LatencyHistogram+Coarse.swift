@@ -1,13 +1,12 @@
 extension LatencyHistogram {
-    /// Buckets per coarse bucket: 1.02^8 is about 17 % wide.
-    public static let coarseFactor = 8
-
-    /// The same round trips with every `coarseFactor` neighbouring buckets joined into their
-    /// middle one: an eighth of the buckets, each value within about 8 % of where it was.
-    public var coarsened: LatencyHistogram {
-        var coarse = LatencyHistogram()
+    /// The same round trips in buckets `width` steps wide (a multiple of this histogram's width):
+    /// fewer buckets, each value within half a bucket of where it was. At width 8 a bucket is
+    /// about 17 % wide, and the text an eighth as long.
+    public func coarsened(toWidth width: Int) -> LatencyHistogram {
+        guard width > bucketWidth else { return self }
+        var coarse = LatencyHistogram(bucketWidth: width)
         for (index, count) in buckets {
-            coarse.buckets[index / Self.coarseFactor * Self.coarseFactor + Self.coarseFactor / 2, default: 0] += count
+            coarse.buckets[index * bucketWidth / width, default: 0] += count
         }
         coarse.count = count
         coarse.maxNanoseconds = maxNanoseconds

@@ -10,6 +10,9 @@ public struct LatencyHistogram: Codable, Sendable, Equatable {
 
     /// Bucket index → number of round trips in it; only non-empty buckets are present.
     public var buckets: [Int: UInt64]
+    /// How many of the 2 % steps one bucket spans: 1, or more for a coarser histogram that takes
+    /// fewer bytes (bucket i then spans `[growth^(i·w), growth^((i+1)·w))`).
+    public private(set) var bucketWidth = 1
     public var count: UInt64
     /// Largest round trip, in nanoseconds (exact).
     public var maxNanoseconds: UInt64
@@ -18,6 +21,12 @@ public struct LatencyHistogram: Codable, Sendable, Equatable {
         buckets = [:]
         count = 0
         maxNanoseconds = 0
+    }
+
+    /// An empty histogram whose buckets are `bucketWidth` steps wide.
+    public init(bucketWidth: Int) {
+        self.init()
+        self.bucketWidth = bucketWidth
     }
 
     /// Re-buckets an HDR histogram of round trips in nanoseconds.
@@ -30,7 +39,7 @@ public struct LatencyHistogram: Codable, Sendable, Equatable {
     }
 
     public mutating func record(nanoseconds: UInt64, count: UInt64 = 1) {
-        let index = nanoseconds <= 1 ? 0 : Int(log(Double(nanoseconds)) / log(Self.growth))
+        let index = nanoseconds <= 1 ? 0 : Int(log(Double(nanoseconds)) / log(Self.growth)) / bucketWidth
         buckets[index, default: 0] += count
         self.count += count
         maxNanoseconds = max(maxNanoseconds, nanoseconds)
@@ -38,6 +47,9 @@ public struct LatencyHistogram: Codable, Sendable, Equatable {
 
     /// Adds another histogram's round trips to this one.
     public mutating func merge(_ other: LatencyHistogram) {
+        // Histograms of different widths merge at the coarser one.
+        if other.bucketWidth > bucketWidth { self = coarsened(toWidth: other.bucketWidth) }
+        let other = other.bucketWidth < bucketWidth ? other.coarsened(toWidth: bucketWidth) : other
         buckets.merge(other.buckets, uniquingKeysWith: +)
         count += other.count
         maxNanoseconds = max(maxNanoseconds, other.maxNanoseconds)
@@ -52,7 +64,7 @@ public struct LatencyHistogram: Codable, Sendable, Equatable {
         for index in buckets.keys.sorted() {
             seen += buckets[index]!
             if seen >= rank {
-                let middle = pow(Self.growth, Double(index) + 0.5)
+                let middle = pow(Self.growth, (Double(index) + 0.5) * Double(bucketWidth))
                 return min(middle, Double(maxNanoseconds)) / 1e6
             }
         }
@@ -60,7 +72,7 @@ public struct LatencyHistogram: Codable, Sendable, Equatable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case buckets, count, maxNanoseconds, p50Milliseconds, p99Milliseconds
+        case buckets, count, maxNanoseconds, p50Milliseconds, p99Milliseconds, bucketWidth
     }
 
     // Buckets travel as one string, `"812:40,12,3,830:1"`: index:count, and a bare count for the
@@ -78,12 +90,17 @@ public struct LatencyHistogram: Codable, Sendable, Equatable {
         buckets = parsed
         count = try container.decode(UInt64.self, forKey: .count)
         maxNanoseconds = try container.decode(UInt64.self, forKey: .maxNanoseconds)
+        bucketWidth = try container.decodeIfPresent(Int.self, forKey: .bucketWidth) ?? 1
+        guard (1...64).contains(bucketWidth) else {
+            throw DecodingError.dataCorruptedError(forKey: .bucketWidth, in: container, debugDescription: "bucketWidth \(bucketWidth) is not 1...64")
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(count, forKey: .count)
         try container.encode(maxNanoseconds, forKey: .maxNanoseconds)
+        if bucketWidth != 1 { try container.encode(bucketWidth, forKey: .bucketWidth) }
         try container.encodeIfPresent(percentileMilliseconds(50), forKey: .p50Milliseconds)
         try container.encodeIfPresent(percentileMilliseconds(99), forKey: .p99Milliseconds)
         try container.encode(bucketText, forKey: .buckets)

@@ -2,9 +2,12 @@
 public struct PatternFigures: Codable, Sendable, Equatable {
     /// Flows started, completed and failed (by reason), bytes and messages, of this pattern only.
     public var flows: TrafficCounters
-    /// Round trips, in coarser buckets than the report's overall histogram (about 17 % wide,
-    /// so within 8 %): eight patterns per generator must still fit a shared status.
+    /// Round trips, in coarser buckets than the report's overall histogram (`bucketWidth`, about
+    /// 17 % wide, so within 8 %): eight patterns per generator must still fit a shared status.
     public var rtt: LatencyHistogram
+
+    /// The width of the patterns' round-trip buckets, in the overall histogram's 2 % steps.
+    public static let bucketWidth = 8
 
     public init(flows: TrafficCounters = TrafficCounters(), rtt: LatencyHistogram = LatencyHistogram()) {
         self.flows = flows
