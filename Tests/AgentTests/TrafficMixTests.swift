@@ -37,6 +37,8 @@ struct TrafficMixTests {
         #expect((byKind[1] ?? []).allSatisfy { $0.transport == .udp && $0.port == 53 })
         #expect((byKind[2] ?? []).allSatisfy { $0.transport == .tcp && $0.port == 21 })
         #expect((byKind[3] ?? []).allSatisfy { $0.transport == .tcp && $0.port == 20 })
+        let moved = Self.entry("ftp", 1) { $0.ports = [2121, 2020] }.rules.map(\.ports)
+        #expect(moved == [[2121], [2020]], "ftp's two ports replace control and data in turn")
         // The same seed gives the same flows.
         #expect(Array(schedule().prefix(1000)) == Array(flows.prefix(1000)))
     }

@@ -9,6 +9,8 @@ final class EchoMetrics: Sendable {
     private struct ListenerSeries: Sendable {
         let listener: EchoListenerCounters
         let bytesReceived, bytesSent: PublishedCounter
+        /// Traffic patterns' sized requests: answered, and refused for their bytes.
+        let sizedResponses, malformedRequests: PublishedCounter
         // TCP only.
         let accepted, refused, timedOut: PublishedCounter?
         let active: Gauge?
@@ -29,6 +31,10 @@ final class EchoMetrics: Sendable {
                 listener: listener,
                 bytesReceived: counter("flowtest_echo_bytes_received_total", "Bytes received from clients.")!,
                 bytesSent: counter("flowtest_echo_bytes_sent_total", "Bytes echoed back.")!,
+                sizedResponses: counter(
+                    "flowtest_echo_sized_responses_total", "Traffic patterns' requests answered with the response size they asked for.")!,
+                malformedRequests: counter(
+                    "flowtest_echo_malformed_requests_total", "Sized requests refused: a broken header or an impossible size.")!,
                 accepted: counter("flowtest_echo_connections_accepted_total", "TCP connections accepted.", when: isTCP),
                 refused: counter(
                     "flowtest_echo_connections_refused_total", "TCP connections closed at once: connection cap reached.", when: isTCP),
@@ -47,6 +53,8 @@ final class EchoMetrics: Sendable {
             let now = metrics.listener.read()
             metrics.bytesReceived.publish(now.bytesReceived)
             metrics.bytesSent.publish(now.bytesSent)
+            metrics.sizedResponses.publish(now.sizedResponses)
+            metrics.malformedRequests.publish(now.malformedRequests)
             metrics.accepted?.publish(now.connectionsAccepted)
             metrics.refused?.publish(now.connectionsRefused)
             metrics.timedOut?.publish(now.connectionsTimedOut)

@@ -48,11 +48,12 @@ extension TrafficMixEntry {
     /// a custom pattern is one rule of its own fields.
     public var rules: [TrafficRule] {
         let base = Self.builtInRules[pattern] ?? [TrafficRule(pattern: pattern)]
-        return base.map { rule in
+        return base.enumerated().map { position, rule in
             var rule = rule
             rule.weight = Double(weight) * rule.share
             if let transport = self.protocol { rule.transport = transport }
-            if let ports { rule.ports = ports }
+            // ftp's two ports replace its control and data ports in that order.
+            if let ports { rule.ports = ports.count == base.count && base.count > 1 ? [ports[position]] : ports }
             if let requestSize { rule.requestSize = requestSize }
             if let responseSize { rule.responseSize = responseSize }
             if let messages { rule.messages = messages }

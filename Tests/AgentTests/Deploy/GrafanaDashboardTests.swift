@@ -25,6 +25,8 @@ struct GrafanaDashboardTests {
             "generate", "--target", "127.0.0.1", "--tcp-ports", "\(tcpPort)", "--udp-ports", "\(udpPort)", "--protocol", "both",
             "--pattern", "constant", "--rate", "20", "--max-concurrent", "10", "--message-interval", "20ms", "--time-limit", "60s",
             "--metrics-port", "\(generatorMetrics)",
+            // A traffic mix over both protocols, so the per-pattern panels have data too.
+            "--mix", "[{pattern: web, weight: 1, ports: [\(tcpPort)], messages: {min: 20, max: 40}}, {pattern: dns, weight: 1, ports: [\(udpPort)], messages: {min: 20, max: 40}}]",
         ])
         let prometheus = try Self.startPrometheus(port: prometheusPort, targets: [
             (echoMetrics, "\(Self.flowTest)-echo-0"), (generatorMetrics, "\(Self.flowTest)-generator-0"),
