@@ -1,3 +1,4 @@
+import FakeKubernetes
 import FlowTestShared
 import Foundation
 import Logging
@@ -125,6 +126,35 @@ struct InfluxDBExportTests {
         let rtt = try await server.influxQL("SELECT last(p99_ms) FROM flowtest_rtt", database: "flowtest")
         #expect(rtt["results"]?.array?.first?["series"]?.array?.first?["values"]?.array?.first?.array?[1].number ?? 0 > 0, "\(rtt)")
         #expect(result.err.contains("InfluxDB export finished"))
+        await server.stop()
+    }
+
+    /// A traffic mix exports one series per pattern, tagged `traffic_pattern`, whose last
+    /// figures are the status's per-pattern summary.
+    @Test func aMixExportsEachPatternsFigures() async throws {
+        let server = try await TimeSeriesServer.start(.influxDB)
+        _ = try await server.influxQL("CREATE DATABASE flowtest")
+        let result = try await AgentProcess.run([
+            "run", RepositoryFile.root.appendingPathComponent("examples/traffic-mix.yaml").path, "--any-ports", "--quiet", "-o", "json",
+            "--duration", "3s", "--influxdb-url", server.url, "--influxdb-database", "flowtest", "--influxdb-interval", "500ms",
+        ])
+        #expect(result.code == 0, "\(result.err.suffix(2000))")
+        let patterns = try #require(try status(result.out).summary?.patterns)
+        let answer = try await server.influxQL(
+            "SELECT last(started) AS started, last(bytes_received) AS received FROM flowtest_traffic_pattern GROUP BY traffic_pattern",
+            database: "flowtest")
+        let series = answer["results"]?.array?.first?["series"]?.array ?? []
+        var exported: [String: (started: Int64, received: Int64)] = [:]
+        for entry in series {
+            guard let name = entry["tags"]?["traffic_pattern"]?.string, let row = entry["values"]?.array?.first?.array,
+                let started = row[1].number, let received = row[2].number
+            else { continue }
+            exported[name] = (Int64(started), Int64(received))
+        }
+        #expect(Set(exported.keys) == Set(patterns.keys), "\(answer)")
+        for (name, figures) in patterns {
+            #expect(exported[name]?.started == figures.flowsStarted && exported[name]?.received == figures.bytesReceived, "\(name)")
+        }
         await server.stop()
     }
 

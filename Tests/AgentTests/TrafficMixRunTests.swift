@@ -2,6 +2,7 @@ import FakeKubernetes
 import FlowTestShared
 import Foundation
 import Testing
+@testable import FlowTestAgent
 
 /// The traffic-mix example run as a user runs it: on free ports, and on the well-known ports as
 /// a non-root process, the way the echo runs in its pod.
@@ -31,10 +32,24 @@ struct TrafficMixRunTests {
         #expect(echo.map(\.malformedRequests).reduce(0, +) == 0)
     }
 
+    /// The run's status, and the HTML report made from it: a "Traffic patterns" section after
+    /// the failures, a row and a p99 bar per pattern. A run without a mix has no such section.
     @Test func theExampleOnFreePortsReportsEveryPattern() async throws {
-        let result = try await AgentProcess.run(["run", Self.example, "--any-ports", "--duration", "4s", "-o", "json", "--quiet"])
+        let report = FileManager.default.temporaryDirectory.appendingPathComponent("mix-\(UUID()).html").path
+        defer { try? FileManager.default.removeItem(atPath: report) }
+        let result = try await AgentProcess.run(["run", Self.example, "--any-ports", "--duration", "4s", "-o", "json", "--quiet", "--report", report])
         #expect(result.code == 0, "\(result.err.suffix(2000))")
-        try checkPatterns(try status(result.out))
+        let status = try status(result.out)
+        try checkPatterns(status)
+        let html = try String(contentsOfFile: report, encoding: .utf8)
+        let failures = try #require(html.range(of: "<section id=\"failures\">"))
+        let patterns = try #require(html.range(of: "<section id=\"patterns\"><h2>Traffic patterns</h2>"))
+        #expect(failures.lowerBound < patterns.lowerBound)
+        for name in status.summary?.patterns?.keys.sorted() ?? [] { #expect(html.contains("<tr><td>\(name)</td>"), "\(name)") }
+        let chart = try #require(ReportTests.charts(html).first { $0.contains("data-chart=\"patterns-rtt\"") })
+        #expect(ReportTests.isWellFormed(chart))
+        let plain = HTMLReport(flowTest: ReportFixtures.cluster().0, status: ReportFixtures.cluster().1).html()
+        #expect(!plain.contains("<section id=\"patterns\">"))
     }
 
     /// In a network namespace of its own, as uid 65534 with no capabilities: the echo binds 443,

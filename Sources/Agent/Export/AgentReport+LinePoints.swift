@@ -41,6 +41,14 @@ extension AgentReport {
                 ("p99_ms", .float(rtt.percentileMilliseconds(99) ?? 0)), ("max_ms", .float(Double(rtt.maxNanoseconds) / 1e6)),
             ])
         }
+        for (name, figures) in (patterns ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let flows = figures.flows
+            point("flowtest_traffic_pattern", ["traffic_pattern": name], [
+                ("started", integer(flows.flowsStarted)), ("completed", integer(flows.flowsCompleted)), ("failed", integer(flows.flowsFailed)),
+                ("bytes_sent", integer(flows.bytesSent)), ("bytes_received", integer(flows.bytesReceived)),
+                ("rtt_p50_ms", .float(figures.rtt.percentileMilliseconds(50) ?? 0)), ("rtt_p99_ms", .float(figures.rtt.percentileMilliseconds(99) ?? 0)),
+            ])
+        }
         if tcp != nil || udp != nil {
             point("flowtest_generator", [:], [("flows_skipped", integer(flowsSkipped ?? 0)), ("elapsed_seconds", .float(elapsedSeconds ?? 0))])
         }
@@ -50,6 +58,7 @@ extension AgentReport {
                 ("connections_refused", integer(listener.connectionsRefused)), ("connections_timed_out", integer(listener.connectionsTimedOut)),
                 ("bytes_received", integer(listener.bytesReceived)), ("bytes_sent", integer(listener.bytesSent)),
                 ("datagrams_received", integer(listener.datagramsReceived)), ("datagrams_sent", integer(listener.datagramsSent)),
+                ("sized_responses", integer(listener.sizedResponses)), ("malformed_requests", integer(listener.malformedRequests)),
             ])
         }
         if let disruption {
