@@ -41,6 +41,8 @@ struct TrafficMixRunTests {
         #expect(result.code == 0, "\(result.err.suffix(2000))")
         let status = try status(result.out)
         try checkPatterns(status)
+        // The table on stderr has a line per pattern, under the flows.
+        #expect(result.err.contains("  web "), "\(result.err)")
         let html = try String(contentsOfFile: report, encoding: .utf8)
         let failures = try #require(html.range(of: "<section id=\"failures\">"))
         let patterns = try #require(html.range(of: "<section id=\"patterns\"><h2>Traffic patterns</h2>"))

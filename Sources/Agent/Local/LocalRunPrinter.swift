@@ -32,6 +32,14 @@ struct LocalRunPrinter {
         ]
         if let loss = summary.udpLossPercent { rows.append(("UDP loss", String(format: "%.3f %%", loss))) }
         if let failures = summary.failures { rows.append(("Failures", failures.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))) }
+        // Each pattern of a mix under the flows, the most frequent first.
+        let patterns = (summary.patterns ?? [:]).sorted { $0.value.flowsStarted > $1.value.flowsStarted }.map { pattern, figures in
+            (
+                "  \(pattern)",
+                "\(figures.flowsStarted) started, \(figures.flowsFailed) failed, RTT p50 \(milliseconds(figures.rttP50Milliseconds)), p99 \(milliseconds(figures.rttP99Milliseconds))"
+            )
+        }
+        rows.insert(contentsOf: patterns, at: 3)
         if let disruption = status.disruption {
             rows.append((
                 "Disruption",
