@@ -102,6 +102,7 @@ struct ConfigurationTests {
         ([], ["FLOWTEST_MIX": "[{pattern: kafka, weight: 1}]"], #"invalid value "[{pattern: kafka, weight: 1}]" for FLOWTEST_MIX[0]: expected entries valid as spec.flows.mix's (Invalid value: a custom pattern (not one of web, dns, ssh, database, smtp, ftp, random) must give protocol, ports, requestSize and responseSize)"#),
         (["--mix", "[]"], [:], #"invalid value "[]" for --mix: expected at least one entry: a list of traffic patterns as spec.flows.mix, e.g. [{pattern: web, weight: 3}, {pattern: dns, weight: 1}]"#),
         (["--mix", "[{pattern: dns, weight: 1, responseSize: {min: 64, max: 1500}}]"], [:], #"invalid value "dns.responseSize.max 1500" for --mix: expected at most 1472 bytes for a UDP pattern (the datagram that fits --mtu 1500, or --allow-fragmentation)"#),
+        (["--mix", "[{pattern: random, weight: 1, responseSize: {min: 64, max: 100}}]", "--payload-size", "16", "--protocol", "tcp"], [:], #"invalid value "random.responseSize" for --mix: expected requests of at least 32 bytes (a requestSize, or a payload size) for a pattern that asks for a response size"#),
         (["--mix", "[{pattern: web, weight: 1}]", "--pattern", "continuous", "--time-limit", "1m"], [:], #"invalid value "" for --mix: expected no mix for --pattern continuous, whose flows all live the whole run"#),
     ] as [([String], [String: String], String)])
     func invalidGeneratorInputIsRejected(arguments: [String], environment: [String: String], message: String) {

@@ -58,6 +58,7 @@ struct CELRuleTests {
         "flows: {rate: 10, mix: [{pattern: dns, weight: 1, responseSize: {min: 64, max: 1473}}]}",
         "flows: {rate: 10, mix: [{pattern: random, weight: 1, requestSize: {min: 64, max: 1473}}]}",
         "flows: {rate: 10, protocol: tcp, mix: [{pattern: random, weight: 1, requestSize: {min: 64, max: 1473}}]}",
+        "flows: {rate: 10, protocol: tcp, payload: {size: 16}, mix: [{pattern: random, weight: 1, responseSize: {min: 64, max: 100}}]}",
     ]
 
     /// Every (rule, value of the object it applies to) pair in `value`.

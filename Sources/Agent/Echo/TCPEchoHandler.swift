@@ -83,6 +83,7 @@ final class TCPEchoHandler: ChannelDuplexHandler {
                 SizedRequestFraming.writeResponse(header: header, size: size) { context.write(wrapOutboundOut($0), promise: nil) }
             }
             counters.bytesSent.wrappingAdd(UInt64(answered), ordering: .relaxed)
+            tally?.answered(answered)
         } catch {
             // A peer that broke the sized stream's framing: its next bytes cannot be answered.
             counters.malformedRequests.wrappingAdd(1, ordering: .relaxed)

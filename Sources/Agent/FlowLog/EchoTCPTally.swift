@@ -11,6 +11,9 @@ final class EchoTCPTally {
     private var flowID: UInt64?
     private var sawFirstBytes = false
     private var bytes: UInt64 = 0
+    /// Bytes sent back when the connection carried sized requests (a traffic mix), whose
+    /// responses differ from what came in; nil for a pure echo, which sends what it received.
+    private var answeredBytes: UInt64?
     /// Why the connection ended, when it did not end cleanly.
     var failure: FlowFailureReason?
 
@@ -31,12 +34,17 @@ final class EchoTCPTally {
         bytes += UInt64(buffer.readableBytes)
     }
 
+    /// Counts bytes sent back in answer to sized requests.
+    func answered(_ count: Int) {
+        answeredBytes = (answeredBytes ?? 0) + UInt64(count)
+    }
+
     /// The connection's record, ended now.
     func record(clock: WallClockAnchor) -> FlowLogRecord {
         FlowLogRecord(
             role: .echo, flowID: flowID, transport: .tcp, sourceAddress: client?.ipAddress ?? "", sourcePort: client?.port ?? 0,
             destinationAddress: server?.ipAddress ?? "", destinationPort: server?.port ?? 0,
             startNanoseconds: clock.unixNanoseconds(start), endNanoseconds: clock.unixNanoseconds(.now()), sourceBytes: bytes,
-            destinationBytes: bytes, failure: failure)
+            destinationBytes: answeredBytes ?? bytes, failure: failure)
     }
 }

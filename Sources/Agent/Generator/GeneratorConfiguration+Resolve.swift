@@ -189,6 +189,13 @@ extension GeneratorConfiguration {
             if rule.ports == nil, transports.contains(where: { ($0 == .tcp ? tcpPorts : udpPorts).isEmpty }) {
                 throw ConfigurationError(setting: "--mix", value: rule.pattern, expected: "ports for pattern \(rule.pattern), or --tcp-ports/--udp-ports for it to use")
             }
+            // A sized request carries the 32-byte header: `random` with a responseSize of its own
+            // takes its requests from the payload setting, which must leave room for it.
+            if rule.responseSize != nil, (rule.requestSize?.min ?? Int64(payload.minimum)) < TrafficMixEntry.smallestMessage {
+                throw ConfigurationError(
+                    setting: "--mix", value: "\(rule.pattern).responseSize",
+                    expected: "requests of at least \(TrafficMixEntry.smallestMessage) bytes (a requestSize, or a payload size) for a pattern that asks for a response size")
+            }
             guard transports.contains(.udp) else { continue }
             for (field, size) in [("requestSize", rule.requestSize), ("responseSize", rule.responseSize)] {
                 guard let size else { continue }

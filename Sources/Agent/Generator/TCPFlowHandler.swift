@@ -159,7 +159,7 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
         shard.recordEcho(.tcp, bytes: echoedBytes, roundTripNanoseconds: roundTrip, pattern: kind.patternSlot)
         environment.metrics.recordRoundTrip(.tcp, nanoseconds: roundTrip, pattern: kind.patternSlot)
         tally?.echoed(roundTrip: roundTrip)
-        exchangesLeft -= 1
+        if exchangesLeft != .max { exchangesLeft -= 1 }
         if now >= lifetimeEnd || exchangesLeft == 0 { return finish(nil) }
         // Back-to-back, or an echo slower than the interval: the next message leaves now.
         if environment.messageInterval == .zero || now >= nextSendDue { return sendMessage() }

@@ -52,6 +52,16 @@ extension FlowsSpec {
                     return !udp || ["requestSize", "responseSize"].allSatisfy { (entry[$0]?["max"]?.number ?? 0) <= limit }
                 }
             },
+            ValidationRule(
+                cel: "!has(self.mix) || self.mix.all(e, !has(e.responseSize) || has(e.requestSize) || (has(self.payload.size) ? self.payload.size : (has(self.payload.minSize) ? self.payload.minSize : 64)) >= 32)",
+                message: "a mix entry with responseSize and no requestSize takes its requests from payload, which must then be at least 32 bytes (room for the header that asks for the response)",
+                fieldPath: ".mix"
+            ) { flows in
+                guard let mix = flows["mix"]?.array else { return true }
+                let payload = flows["payload"]
+                let smallest = payload?["size"]?.number ?? payload?["minSize"]?.number ?? 64
+                return mix.allSatisfy { $0["responseSize"] == nil || $0["requestSize"] != nil || smallest >= 32 }
+            },
         ],
         [
             "mix": TrafficMixEntry.listSchema,
