@@ -170,6 +170,34 @@ struct ControllerFaultTests {
         }
     }
 
+    /// An affinity the CRD passes through unchecked (Kubernetes' own type) but the API server
+    /// refuses for the echo pod: the test fails at once, ChildRejected with the server's words,
+    /// instead of retrying the create until the echo's ready timeout.
+    @Test func aPodTheAPIServerRefusesEndsTheTestWithItsWords() async throws {
+        let manifest = """
+            apiVersion: flowtest.dev/v1alpha1
+            kind: FlowTest
+            metadata: {name: misplaced}
+            spec:
+              flows: {rate: 10}
+              echo:
+                placement:
+                  affinity:
+                    podAntiAffinity:
+                      requiredDuringSchedulingIgnoredDuringExecution:
+                        - labelSelector: {matchLabels: {app: echo}}
+            """
+        try await ControllerHarness.run(container: { _, _ in Containers.idle }) { harness in
+            _ = try await harness.create(manifest)
+            let done = try await harness.waitFor("misplaced", timeout: .seconds(30)) { $0.status?.phase == .failed }
+            let failed = try #require(done.status?.conditions?.first { $0.type == "Failed" })
+            #expect(failed.reason == "ChildRejected")
+            #expect(failed.message.contains(#"Pod "misplaced-echo-0" is invalid: spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey: Required value: can not be empty"#), "\(failed.message)")
+            #expect(harness.pods("misplaced").isEmpty)
+            #expect(harness.events().contains { $0.contains("ChildRejected") })
+        }
+    }
+
     /// Generators that never end are bounded too: the test fails with Timeout, and the message
     /// says what each unfinished generator's pod is doing.
     @Test func generatorsThatNeverEndFailTheTestWithTimeout() async throws {

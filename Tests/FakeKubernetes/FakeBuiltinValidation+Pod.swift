@@ -4,8 +4,8 @@ import Foundation
 extension FakeBuiltinValidation {
     /// `ValidatePodSpec` (and the pod-only container checks), for the parts a pod of FlowTest's
     /// uses: volumes, containers, restart and DNS policy, node selector, service account,
-    /// deadline, tolerations and the pod's sysctls. Affinity and the rest of the security
-    /// contexts are not checked.
+    /// deadline, tolerations, affinity and the pod's sysctls. The rest of the security contexts
+    /// is not checked.
     static func pod(_ pod: JSONValue) -> [FakeFieldError] {
         let spec = pod["spec"] ?? .object([:])
         let (volumes, volumeErrors) = self.volumes(spec["volumes"]?.array ?? [])
@@ -23,6 +23,7 @@ extension FakeBuiltinValidation {
         }
         errors += tolerations(spec["tolerations"]?.array ?? [])
         errors += sysctls(spec)
+        errors += affinity(spec)
         for (index, container) in (spec["containers"]?.array ?? []).enumerated() {
             let image = container["image"]?.string ?? ""
             if image != image.trimmingCharacters(in: .whitespacesAndNewlines) {

@@ -183,4 +183,40 @@ struct FakeBuiltinValidationTests {
         #expect(status?["message"] == #"Pod forbidden sysctl: "net.core.somaxconn" not allowlisted"#)
         #expect(ran.withLock { $0 } == false)
     }
+
+    // MARK: Pod affinity
+
+    /// `validateAffinity`, each rule by its path and in the server's words.
+    @Test(arguments: [
+        (JSONValue.object(["nodeAffinity": .object(["requiredDuringSchedulingIgnoredDuringExecution": .object(["nodeSelectorTerms": []])])]),
+            "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms: Required value: must have at least one node selector term"),
+        (.object(["nodeAffinity": .object(["requiredDuringSchedulingIgnoredDuringExecution": .object(["nodeSelectorTerms": [
+            .object(["matchExpressions": [.object(["key": "kubernetes.io/os", "operator": "In"])]])]])])]),
+            "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values: Required value: must be specified when `operator` is 'In' or 'NotIn'"),
+        (.object(["nodeAffinity": .object(["preferredDuringSchedulingIgnoredDuringExecution": [
+            .object(["weight": 0, "preference": .object(["matchExpressions": [.object(["key": "zone", "operator": "Exists"])]])])]])]),
+            "spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight: Invalid value: 0: must be in the range 1-100"),
+        (.object(["podAntiAffinity": .object(["requiredDuringSchedulingIgnoredDuringExecution": [
+            .object(["labelSelector": .object(["matchLabels": .object(["app": "echo"])])])]])]),
+            "spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey: Required value: can not be empty"),
+        (.object(["podAffinity": .object(["preferredDuringSchedulingIgnoredDuringExecution": [
+            .object(["weight": 10, "podAffinityTerm": .object(["topologyKey": "kubernetes.io/hostname", "labelSelector": .object(["matchExpressions": [
+                .object(["key": "app", "operator": "Near", "values": ["x"]])]])])])]])]),
+            #"spec.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.labelSelector.matchExpressions[0].operator: Invalid value: "Near": not a valid selector operator"#),
+    ])
+    func aBadAffinityIs422NamingIt(affinity: JSONValue, expected: String) throws {
+        let pod = try JSONDecoder().decode(JSONValue.self, from: Fixture("41").requestBody).applyingMergePatch(.object(["spec": .object(["affinity": affinity])]))
+        let (status, body) = try Self.post(Self.pods, pod)
+        #expect(status == 422)
+        #expect(body["message"]?.string?.contains(expected) == true, "\(String(describing: body["message"]))")
+    }
+
+    /// What the controller writes for generators.avoidEchoNodes is accepted.
+    @Test func theGeneratorsAntiAffinityIsAccepted() throws {
+        let affinity: JSONValue = .object(["podAntiAffinity": .object(["requiredDuringSchedulingIgnoredDuringExecution": [
+            .object(["topologyKey": "kubernetes.io/hostname", "labelSelector": .object(["matchLabels": .object(["flowtest.dev/name": "x", "flowtest.dev/role": "echo"])])]),
+        ]])])
+        let pod = try JSONDecoder().decode(JSONValue.self, from: Fixture("41").requestBody).applyingMergePatch(.object(["spec": .object(["affinity": affinity])]))
+        #expect(try Self.post(Self.pods, pod).status == 201)
+    }
 }

@@ -68,16 +68,35 @@ final class FlowTestReconciler: Sendable {
             return .done
         }
         conditions.set(FlowTestCondition.Kind.accepted, true, reason: "Valid", message: "the spec is valid", generation: generation)
-        try await ensureAgentAccess(namespace)
-        let children = ChildObjects(flowTest: flowTest, settings: settings)
-        let pods: ListPage<JSONValue> = try await client.listAll(.pods, namespace: namespace, labelSelector: "flowtest.dev/name=\(name)")
-        let states = Dictionary(pods.items.map(PodState.init).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        do {
+            try await ensureAgentAccess(namespace)
+            let children = ChildObjects(flowTest: flowTest, settings: settings)
+            let pods: ListPage<JSONValue> = try await client.listAll(.pods, namespace: namespace, labelSelector: "flowtest.dev/name=\(name)")
+            let states = Dictionary(pods.items.map(PodState.init).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
 
-        if phase == .pending {
-            let echoReady = try await ensureEcho(flowTest, children: children, pods: states)
-            return try await startGeneratorsWhenReady(flowTest, echoReady: echoReady, children: children, pods: states, conditions: conditions)
+            if phase == .pending {
+                let echoReady = try await ensureEcho(flowTest, children: children, pods: states)
+                return try await startGeneratorsWhenReady(flowTest, echoReady: echoReady, children: children, pods: states, conditions: conditions)
+            }
+            return try await followRun(flowTest, status: status, children: children, pods: states, conditions: conditions)
+        } catch KubernetesError.invalid(let message, _) {
+            // The API server refused a pod or the Service the spec describes (a placement.affinity
+            // the CRD passes through unchecked, for one): retrying cannot help, so say so and stop.
+            return try await failChildRejected(flowTest, conditions: conditions, message: message)
         }
-        return try await followRun(flowTest, status: status, children: children, pods: states, conditions: conditions)
+    }
+
+    /// Ends a test whose pod or Service the API server refused as invalid, quoting its words.
+    private func failChildRejected(_ flowTest: FlowTest, conditions: ConditionList, message: String) async throws -> Outcome {
+        var conditions = conditions
+        let generation = flowTest.metadata.generation ?? 1
+        let text = "the API server refused an object this test needs: \(message)"
+        conditions.set(FlowTestCondition.Kind.succeeded, false, reason: "ChildRejected", message: text, generation: generation)
+        conditions.set(FlowTestCondition.Kind.failed, true, reason: "ChildRejected", message: text, generation: generation)
+        try await writeStatus(flowTest, phase: .failed, conditions: conditions, generation: generation, completionTime: Date())
+        await events.record(flowTest, .warning, reason: "ChildRejected", note: text)
+        try await cleanUp(flowTest, succeeded: false)
+        return .done
     }
 
     /// The FlowTest as stored, or nil when it no longer exists.
