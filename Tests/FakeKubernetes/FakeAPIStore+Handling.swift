@@ -58,7 +58,9 @@ extension FakeAPIStore {
             let asTable = headers["accept"]?.contains("as=Table") == true
             return list(route, query: query, selector: selector, asTable: asTable)
         case ("GET", let name?): return get(route, name: name)
-        case ("POST", nil): return create(route, body: body)
+        case ("POST", nil):
+            let token = authorization?.hasPrefix("Bearer ") == true ? String(authorization!.dropFirst(7)) : nil
+            return create(route, body: body, holder: token.flatMap { token in state.withLock { $0.holders[token] } })
         case ("PUT", let name?): return replace(route, name: name, body: body)
         case ("PATCH", let name?): return patch(route, name: name, body: body, contentType: headers["content-type"] ?? "")
         case ("DELETE", let name?): return delete(route, name: name, body: body)

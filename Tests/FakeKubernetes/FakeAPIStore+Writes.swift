@@ -48,7 +48,7 @@ extension FakeAPIStore {
             causes: causes, kindOverride: "FlowTest")))
     }
 
-    func create(_ route: FakeAPIRoute, body: Data) -> FakeAPIResponse {
+    func create(_ route: FakeAPIRoute, body: Data, holder: FakeRBACEscalation.Holder? = nil) -> FakeAPIResponse {
         guard var object = Self.decode(body) else { return .status(400, reason: "BadRequest", message: "the body is not JSON") }
         if let mismatch = Self.namespaceMismatch(route, object) { return mismatch }
         let builtin = FakeBuiltinKind(route)
@@ -71,6 +71,13 @@ extension FakeAPIStore {
             switch Self.admitBuiltin(builtin, route, object, name: name, serviceAccount: lookup) {
             case .failure(let box): return box.response
             case .success(let admitted): object = admitted
+            }
+            if let holder {
+                let roleName = object["roleRef"]?["name"]?.string ?? ""
+                let boundRole = state.withLock { $0.objects[Key(resource: "rbac.authorization.k8s.io/v1/roles", namespace: namespace, name: roleName)] }
+                if let refusal = FakeRBACEscalation.refusal(object, kind: builtin, route: route, name: name, holder: holder, boundRole: boundRole) {
+                    return refusal
+                }
             }
         } else {
             switch admit(route, object, name: name) {

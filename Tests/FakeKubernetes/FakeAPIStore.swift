@@ -35,6 +35,8 @@ public final class FakeAPIStore: Sendable {
         var compactedBelow = 0
         var faults: [(method: String?, status: Int, retryAfter: Int?)] = []
         var validTokens: Set<String>?
+        /// What the tokens a test gave rules to may grant in Roles and RoleBindings.
+        var holders: [String: FakeRBACEscalation.Holder] = [:]
         var requests: [FakeAPIRequest] = []
         var watches: [UUID: FakeWatchSink] = [:]
         /// While false, requests get no answer (an apiserver that is away: killed, partitioned).
@@ -99,6 +101,12 @@ public final class FakeAPIStore: Sendable {
     /// Forgets history below the current revision, as an etcd compaction plus restart does.
     public func compact() {
         state.withLock { $0.compactedBelow = $0.revision + 1 }
+    }
+
+    /// Gives `token` the RBAC rules of `user`: a Role or RoleBinding it creates that would grant
+    /// more is refused with 403, as kube-apiserver's escalation prevention refuses it.
+    public func grant(token: String, user: String, rules: [FakePolicyRule]) {
+        state.withLock { $0.holders[token] = FakeRBACEscalation.Holder(user: user, rules: rules) }
     }
 
     /// Replaces the accepted bearer tokens (token rotation).

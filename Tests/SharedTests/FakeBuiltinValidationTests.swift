@@ -219,4 +219,51 @@ struct FakeBuiltinValidationTests {
         let pod = try JSONDecoder().decode(JSONValue.self, from: Fixture("41").requestBody).applyingMergePatch(.object(["spec": .object(["affinity": affinity])]))
         #expect(try Self.post(Self.pods, pod).status == 201)
     }
+
+    // MARK: RBAC escalation
+
+    /// A Role granting a verb its creator lacks is refused with 403, naming what is missing; one
+    /// within the creator's rules is created, and so is a RoleBinding to it. A binding to a Role
+    /// beyond the creator's rules is refused too, unless the creator may `bind`.
+    @Test func aRoleOrBindingBeyondTheCreatorsRulesIsRefused() throws {
+        let store = FakeAPIStore()
+        store.grant(token: "c", user: "system:serviceaccount:flowtest:flowtest-controller", rules: [
+            FakePolicyRule(apiGroups: ["flowtest.dev"], resources: ["flowtests/status"], verbs: ["get", "patch"]),
+            FakePolicyRule(apiGroups: ["rbac.authorization.k8s.io"], resources: ["roles", "rolebindings"], verbs: ["create"]),
+        ])
+        func post(_ path: String, _ object: JSONValue, token: String) throws -> (status: Int, body: JSONValue) {
+            let response = store.handle(
+                method: "POST", path: path, query: [:], headers: ["content-type": "application/json", "authorization": "Bearer \(token)"],
+                body: FakeAPIStore.encode(object))
+            guard case .full(let status, let data, _) = response else { throw FakeBuiltinFidelityTests.FixtureMismatch.notAFullResponse }
+            return (status, try JSONDecoder().decode(JSONValue.self, from: data))
+        }
+        func role(_ name: String, verbs: [JSONValue]) -> JSONValue {
+            .object([
+                "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "metadata": .object(["name": .string(name)]),
+                "rules": [.object(["apiGroups": ["flowtest.dev"], "resources": ["flowtests/status"], "verbs": .array(verbs)])],
+            ])
+        }
+        func binding(_ name: String, to role: String) -> JSONValue {
+            .object([
+                "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding", "metadata": .object(["name": .string(name)]),
+                "roleRef": .object(["apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": .string(role)]),
+                "subjects": [.object(["kind": "ServiceAccount", "name": "agent", "namespace": "fixtures"])],
+            ])
+        }
+        let roles = "/apis/rbac.authorization.k8s.io/v1\(Self.namespace)/roles"
+        let bindings = "/apis/rbac.authorization.k8s.io/v1\(Self.namespace)/rolebindings"
+        let refused = try post(roles, role("too-much", verbs: ["get", "patch", "update"]), token: "c")
+        #expect(refused.status == 403 && refused.body["reason"] == "Forbidden")
+        #expect(refused.body["message"]?.string == """
+            roles.rbac.authorization.k8s.io "too-much" is forbidden: user "system:serviceaccount:flowtest:flowtest-controller" \
+            (groups=["system:serviceaccounts" "system:authenticated"]) is attempting to grant RBAC permissions not currently held:
+            {APIGroups:["flowtest.dev"], Resources:["flowtests/status"], Verbs:["update"]}
+            """)
+        #expect(try post(roles, role("enough", verbs: ["get", "patch"]), token: "c").status == 201)
+        #expect(try post(bindings, binding("enough", to: "enough"), token: "c").status == 201)
+        // Created by someone the test gave no rules to (the cluster admin), then bound by the holder.
+        #expect(try post(roles, role("admin-made", verbs: ["*"]), token: "admin").status == 201)
+        #expect(try post(bindings, binding("admin-made", to: "admin-made"), token: "c").status == 403)
+    }
 }

@@ -26,6 +26,12 @@ struct ControllerHarness: Sendable {
         namespaces: [String]? = nil, stuck: @escaping FakeKubelet.StuckStatus = { _ in nil }, _ body: @escaping @Sendable (ControllerHarness) async throws -> Void
     ) async throws {
         let server = try await FakeAPIServer.start()
+        // The controller may grant in the agents' Role only what the chart grants the controller:
+        // kube-apiserver refuses an RBAC escalation with 403, and now so does the fake.
+        let chartRules = try ChartRBAC(define: "flowtest.controllerRules").rules
+        server.store.grant(
+            token: controllerToken, user: "system:serviceaccount:flowtest:flowtest-controller",
+            rules: chartRules.map { FakePolicyRule(apiGroups: $0.apiGroups, resources: $0.resources, verbs: $0.verbs) })
         // Tokens of their own tell the controller's requests from the user's and the agents' in
         // the server's log: the controller's are checked against the chart's RBAC.
         let retry = KubernetesClient.RetryPolicy(attempts: 3, initialBackoff: .milliseconds(20))
