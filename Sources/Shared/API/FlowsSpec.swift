@@ -18,6 +18,8 @@ public struct FlowsSpec: Codable, Sendable, Equatable {
     public var responseTimeout: String = "2s"
     /// Continuous pattern: how long a TCP flow waits for an overdue echo before it reconnects.
     public var stallTimeout: String = "1s"
+    /// DSCP, SciTags flow label and fireflies of every flow; nil marks nothing.
+    public var marking: MarkingSpec?
 
     public init(rate: Int64) {
         self.rate = rate

@@ -12,12 +12,18 @@ extension FlowTestSummary {
         var echoTotals: EchoTotals?
         var longestRun = 0.0
         var skipped: UInt64 = 0
+        var marking: MarkingCounts?
         for agent in agents.values where !agent.incarnations.isEmpty {
             agentsReported += 1
             agentIncarnations += Int64(agent.incarnations.count)
             // A generator's run time is its incarnations' together: a restart continues the run.
             var agentRun = 0.0
             for report in agent.incarnations.values {
+                if let counts = report.marking {
+                    var sum = marking ?? MarkingCounts()
+                    sum += counts
+                    marking = sum
+                }
                 switch agent.role {
                 case .generator:
                     if let counters = report.tcp {
@@ -54,5 +60,7 @@ extension FlowTestSummary {
         udpLossPercent = udp.messagesSent == 0 ? nil : udp.udpLossRatio * 100
         throughputBitsPerSecond = longestRun > 0 ? Double(total.bytesSent + total.bytesReceived) * 8 / longestRun : nil
         echo = echoTotals
+        self.marking = marking
+        markedPercent = marking?.markedPercent
     }
 }
