@@ -43,7 +43,8 @@ struct EchoCommand: AsyncParsableCommand {
         }
         // One report for the status and the export: the export's own counts ride along.
         let makeReport: @Sendable (Bool) -> AgentReport = { finished in
-            var report = AgentReport.echo(echo.statistics(), elapsed: .now - started, finished: finished, started: startTime)
+            var report = AgentReport.echo(
+                echo.statistics(), elapsed: .now - started, finished: finished, started: startTime, firefliesReceived: echo.firefliesReceived)
             report.influxDB = exportWriter?.counts.reported
             report.flowLog = flowLog?.counts
             return report

@@ -26,7 +26,7 @@ struct GenerateCommand: AsyncParsableCommand {
         let runtime = AgentRuntime.start(role: "generator", settings: settings)
         let flowLog = try flowLogSettings.map { try FlowLogWriter(settings: $0) }
         let group = MultiThreadedEventLoopGroup.singleton
-        let statistics = GeneratorStatistics(shardCount: Array(group.makeIterator()).count, measuresOutages: configuration.pattern == .continuous)
+        let statistics = GeneratorStatistics(shardCount: Array(group.makeIterator()).count, measuresOutages: configuration.pattern == .continuous, marks: configuration.marking.isEnabled)
         let metrics = GeneratorMetrics(registry: runtime.registry)
         let generator = GeneratorService(
             configuration: configuration, group: group, statistics: statistics, metrics: metrics,

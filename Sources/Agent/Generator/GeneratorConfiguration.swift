@@ -31,6 +31,8 @@ struct GeneratorConfiguration: Equatable, Sendable {
     var monitor = false
     /// Most bytes the time series may take in a report: the status is shared by every generator.
     var timelineBytes = TimeSeries.textLimit
+    /// DSCP, SciTag and fireflies of every flow; empty marks nothing.
+    var marking = FlowMarking()
 
     /// The targets as given: `host` or `host1,host2`.
     var target: String { targets.joined(separator: ",") }

@@ -63,7 +63,7 @@ struct LocalRun {
             let configuration = try GeneratorConfiguration.resolve(GenerateOptions.parse(arguments), SettingResolver(environment: [:]))
             var logger = runtime.logger
             logger[metadataKey: "agent"] = "\(name)-generator-\(replica)"
-            let statistics = GeneratorStatistics(shardCount: Array(group.makeIterator()).count, measuresOutages: configuration.pattern == .continuous)
+            let statistics = GeneratorStatistics(shardCount: Array(group.makeIterator()).count, measuresOutages: configuration.pattern == .continuous, marks: configuration.marking.isEnabled)
             generators.append(GeneratorService(
                 configuration: configuration, group: group, statistics: statistics, metrics: metrics,
                 descriptorLimit: perGenerator, logger: logger,
@@ -100,7 +100,7 @@ struct LocalRun {
             agents["\(name)-generator-\(replica)"] = AgentStatus(role: .generator, incarnations: [incarnation: report])
         }
         if let echo {
-            let report = AgentReport.echo(echo.statistics(), elapsed: elapsed, finished: true, started: started)
+            let report = AgentReport.echo(echo.statistics(), elapsed: elapsed, finished: true, started: started, firefliesReceived: echo.firefliesReceived)
             agents["\(name)-echo-0"] = AgentStatus(role: .echo, incarnations: [incarnation: report])
         }
         var status = FlowTestStatus.completed(
@@ -139,7 +139,7 @@ struct LocalRun {
             }
             if let echo {
                 let identity = ExportIdentity(flowTest: name, namespace: namespace, agent: "\(name)-echo-0", role: "echo")
-                points += InfluxDBExportService.points(.echo(echo.statistics(), elapsed: .now - clock, finished: finished, started: started), identity)
+                points += InfluxDBExportService.points(.echo(echo.statistics(), elapsed: .now - clock, finished: finished, started: started, firefliesReceived: echo.firefliesReceived), identity)
             }
             return points
         }

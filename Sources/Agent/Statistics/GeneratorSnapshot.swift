@@ -11,6 +11,8 @@ struct GeneratorSnapshot: Sendable {
     var flowsSkipped: UInt64 = 0
     /// Continuous pattern: the outages so far, joined into intervals.
     var disruption: DisruptionSummary?
+    /// Labels refused and fireflies sent, when the run marks its flows.
+    var marking: MarkingCounts?
 
     /// Several generators' snapshots as one (local mode runs every replica in one process).
     /// The peak of open flows is left out: the replicas' peaks need not coincide.
@@ -23,6 +25,11 @@ struct GeneratorSnapshot: Sendable {
                 merged.activeFlows[transport] += snapshot.activeFlows[transport]
             }
             merged.flowsSkipped += snapshot.flowsSkipped
+            if let marking = snapshot.marking {
+                var sum = merged.marking ?? MarkingCounts()
+                sum += marking
+                merged.marking = sum
+            }
         }
         merged.disruption = DisruptionSummary.merging(snapshots.compactMap(\.disruption), limit: DisruptionSummary.agentIntervalLimit)
         return merged

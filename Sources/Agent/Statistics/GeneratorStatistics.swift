@@ -13,9 +13,13 @@ final class GeneratorStatistics: Sendable {
     private let peakActive = Atomic<Int>(0)
     private let skipped = Atomic<UInt64>(0)
     private let unsettled = Atomic<Int>(0)
+    /// Labels refused and fireflies sent; reported only when the run marks its flows.
+    let marking = MarkingCounters()
+    let marks: Bool
 
-    init(shardCount: Int, measuresOutages: Bool = false) {
+    init(shardCount: Int, measuresOutages: Bool = false, marks: Bool = false) {
         self.measuresOutages = measuresOutages
+        self.marks = marks
         shards = (0..<max(1, shardCount)).map { _ in FlowStatisticsShard() }
     }
 
@@ -79,6 +83,7 @@ final class GeneratorStatistics: Sendable {
         snapshot.activeFlows = PerTransport(tcp: activeTCP.load(ordering: .relaxed), udp: activeUDP.load(ordering: .relaxed))
         snapshot.peakActiveFlows = peakActive.load(ordering: .relaxed)
         snapshot.flowsSkipped = skipped.load(ordering: .relaxed)
+        if marks { snapshot.marking = marking.counts }
         if measuresOutages {
             snapshot.disruption = DisruptionLog.summary(logs, now: clock.unixNanoseconds(.now()), limit: DisruptionSummary.agentIntervalLimit)
         }

@@ -1,7 +1,7 @@
 extension EchoListenerStatistics {
     private enum CodingKeys: String, CodingKey {
         case `protocol`, port, connectionsAccepted, connectionsActive, connectionsRefused, connectionsTimedOut
-        case bytesReceived, bytesSent, datagramsReceived, datagramsSent
+        case bytesReceived, bytesSent, datagramsReceived, datagramsSent, marking
     }
 
     // Each listener writes only its own protocol's counters: a TCP listener has no datagrams and
@@ -18,6 +18,7 @@ extension EchoListenerStatistics {
         bytesSent = try container.decode(UInt64.self, forKey: .bytesSent)
         datagramsReceived = try container.decodeIfPresent(UInt64.self, forKey: .datagramsReceived) ?? 0
         datagramsSent = try container.decodeIfPresent(UInt64.self, forKey: .datagramsSent) ?? 0
+        marking = try container.decodeIfPresent(MarkTally.self, forKey: .marking)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -36,5 +37,6 @@ extension EchoListenerStatistics {
         }
         try container.encode(bytesReceived, forKey: .bytesReceived)
         try container.encode(bytesSent, forKey: .bytesSent)
+        try container.encodeIfPresent(marking, forKey: .marking)
     }
 }

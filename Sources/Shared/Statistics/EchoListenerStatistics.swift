@@ -16,6 +16,8 @@ public struct EchoListenerStatistics: Codable, Sendable, Equatable {
     public var datagramsReceived: UInt64
     /// UDP only.
     public var datagramsSent: UInt64
+    /// Listeners that expect marks: arrivals judged (UDP datagrams, TCP connections).
+    public var marking: MarkTally?
 
     public init(
         protocol: Transport, port: Int, connectionsAccepted: UInt64, connectionsActive: Int, connectionsRefused: UInt64,

@@ -27,7 +27,7 @@ struct GeneratorRunner {
     /// Builds the service; `run()` on it runs the generator.
     func makeService() -> (GeneratorService, GeneratorMetrics) {
         let group = MultiThreadedEventLoopGroup.singleton
-        let statistics = GeneratorStatistics(shardCount: Array(group.makeIterator()).count, measuresOutages: configuration.pattern == .continuous)
+        let statistics = GeneratorStatistics(shardCount: Array(group.makeIterator()).count, measuresOutages: configuration.pattern == .continuous, marks: configuration.marking.isEnabled)
         let metrics = GeneratorMetrics(registry: registry)
         let service = GeneratorService(
             configuration: configuration, group: group, statistics: statistics, metrics: metrics,
