@@ -34,7 +34,7 @@ struct EchoCommand: AsyncParsableCommand {
             configuration, connectionLimit: connectionLimit, readiness: runtime.readiness,
             group: MultiThreadedEventLoopGroup.singleton, logger: runtime.logger,
             flowLog: flowLog.map { FlowRecorder(writer: $0, agent: ExportIdentity(reporting: reportingSettings, role: "echo").agent, clock: WallClockAnchor()) })
-        let metrics = EchoMetrics(registry: runtime.registry, listeners: echo.listeners)
+        let metrics = EchoMetrics(registry: runtime.registry, listeners: echo.listeners, fireflies: echo.fireflies)
         let telemetry = try await runtime.bindTelemetry(settings) { metrics.publish() }
         let started = ContinuousClock.now
         let startTime = Date()
@@ -47,6 +47,8 @@ struct EchoCommand: AsyncParsableCommand {
                 echo.statistics(), elapsed: .now - started, finished: finished, started: startTime, firefliesReceived: echo.firefliesReceived)
             report.influxDB = exportWriter?.counts.reported
             report.flowLog = flowLog?.counts
+        report.marking = AgentReport.echo(
+            echo.statistics(), elapsed: .zero, finished: true, started: Date(), firefliesReceived: echo.firefliesReceived).marking
             return report
         }
         let reporter = try reportingSettings.map { settings in

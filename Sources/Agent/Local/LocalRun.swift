@@ -53,7 +53,8 @@ struct LocalRun {
         let echo = spec.target.mode == .external ? nil : try await startEcho(spec, runtime: runtime, group: group, flowLog: echoRecorder)
         let tcpPorts = echo.map { $0.listeners.filter { $0.transport == .tcp }.map { Int64($0.port) } } ?? spec.ports.tcp
         let udpPorts = echo.map { $0.listeners.filter { $0.transport == .udp }.map { Int64($0.port) } } ?? spec.ports.udp
-        let target = spec.target.mode == .external ? spec.target.host! : "127.0.0.1"
+        // Each family of target.ipFamilies on its loopback address; flows go to each in turn.
+        let target = spec.target.mode == .external ? spec.target.host! : Self.loopbacks(spec)
         let metrics = GeneratorMetrics(registry: runtime.registry)
         // Every TCP flow holds two descriptors here (both ends), shared by all replicas.
         let perGenerator = FileDescriptorLimit.reserve + (runtime.descriptorLimit - FileDescriptorLimit.reserve) / (2 * Int(spec.generators.replicas))
@@ -71,7 +72,7 @@ struct LocalRun {
         }
         let runner = LocalGeneratorsService(generators: generators, showProgress: !options.quiet)
         let recorders = generators.map { TimeSeriesRecorder(byteLimit: $0.configuration.timelineBytes) }
-        let echoMetrics = echo.map { EchoMetrics(registry: runtime.registry, listeners: $0.listeners) }
+        let echoMetrics = echo.map { EchoMetrics(registry: runtime.registry, listeners: $0.listeners, fireflies: $0.fireflies) }
         let telemetry = try await runtime.bindTelemetry(settings) {
             echoMetrics?.publish()
             metrics.publish(runner.snapshot())
@@ -145,11 +146,16 @@ struct LocalRun {
         }
     }
 
+    /// The loopback addresses of the spec's IP families (`127.0.0.1`, `::1`, or both), joined by commas.
+    static func loopbacks(_ spec: FlowTestSpec) -> String {
+        (spec.target.ipFamilies ?? [.ipv4]).map(\.loopback).joined(separator: ",")
+    }
+
     private func startEcho(
         _ spec: FlowTestSpec, runtime: AgentRuntime, group: MultiThreadedEventLoopGroup, flowLog: FlowRecorder?
     ) async throws -> EchoService {
         var configuration = try EchoConfiguration.resolve(EchoOptions.parse(spec.echoArguments()), SettingResolver(environment: [:]))
-        configuration.bindAddress = "127.0.0.1"
+        configuration.bindAddress = Self.loopbacks(spec)
         if options.anyPorts {
             configuration.tcpPorts = configuration.tcpPorts.map { _ in 0 }
             configuration.udpPorts = configuration.udpPorts.map { _ in 0 }

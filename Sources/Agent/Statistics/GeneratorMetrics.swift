@@ -34,6 +34,7 @@ final class GeneratorMetrics: Sendable {
     private let outageDuration: DurationHistogram
     private let activeOutages: Gauge
     private let connectionsLost, reconnects, messagesLost: PublishedCounter
+    private let labelsRefused, firefliesSent: PublishedCounter
 
     init(registry: PrometheusCollectorRegistry) {
         func make(_ transport: Transport) -> TransportSeries {
@@ -81,6 +82,10 @@ final class GeneratorMetrics: Sendable {
             descriptor: .flowTest("flowtest_reconnects_total", help: "Continuous pattern: TCP connections re-established after a break."), labels: generator))
         messagesLost = PublishedCounter(registry.makeCounter(
             descriptor: .flowTest("flowtest_outage_messages_lost_total", help: "Continuous pattern: exchanges not answered within the response timeout."), labels: generator))
+        labelsRefused = PublishedCounter(registry.makeCounter(
+            descriptor: .flowTest("flowtest_flow_labels_refused_total", help: "SciTag marking: flows whose IPv6 flow label the kernel refused (they ran unlabelled)."), labels: generator))
+        firefliesSent = PublishedCounter(registry.makeCounter(
+            descriptor: .flowTest("flowtest_fireflies_sent_total", help: "SciTags fireflies sent at flow starts and ends."), labels: generator))
     }
 
     /// Records one ended flow outage; called on the loop, once per outage (never per packet).
@@ -115,6 +120,10 @@ final class GeneratorMetrics: Sendable {
             metrics.jitter.set(counters.udpMeanJitterSeconds)
         }
         skipped.publish(snapshot.flowsSkipped)
+        if let marking = snapshot.marking {
+            labelsRefused.publish(marking.flowLabelsRefused)
+            firefliesSent.publish(marking.firefliesSent)
+        }
         if let disruption = snapshot.disruption {
             activeOutages.set(Double(disruption.activeOutages))
             connectionsLost.publish(UInt64(disruption.connectionsLost))
