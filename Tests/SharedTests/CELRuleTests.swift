@@ -49,6 +49,15 @@ struct CELRuleTests {
         "flows: {rate: 10}\nexport: {influxDB: {url: \"http://db\", database: d, interval: 500ms, credentialsSecret: {name: s, usernameKey: u}}}",
         "flows: {rate: 10}\nexport: {influxDB: {url: \"http://db\", apiVersion: v2, org: o, bucket: b, credentialsSecret: {name: s, tokenKey: t, usernameKey: u, passwordKey: p}}}",
         "flows: {rate: 10}\nexport: {influxDB: {url: \"http://db\", apiVersion: v2, org: o}}",
+        "flows: {rate: 10, marking: {scitag: {experiment: 65, activity: 2}}}",
+        "flows: {rate: 10, marking: {scitag: {experiment: 65, activity: 2}}}\ntarget: {ipFamilies: [IPv4]}",
+        "flows: {rate: 10, marking: {scitag: {experiment: 65, activity: 2}}}\ntarget: {ipFamilies: [IPv4, IPv6]}",
+        "flows: {rate: 10, marking: {dscp: EF}}\nthresholds: {minMarkedPercent: 90}",
+        "flows: {rate: 10, marking: {dscp: 46}}\nthresholds: {minMarkedPercent: 90}",
+        "flows: {rate: 10, marking: {fireflies: {}}}\nthresholds: {minMarkedPercent: 90}",
+        "flows: {rate: 10}\nthresholds: {minMarkedPercent: 90}",
+        "flows: {rate: 10, marking: {scitag: {experiment: 1, activity: 1}, fireflies: {toDestination: false}}}\ntarget: {ipFamilies: [IPv6]}",
+        "flows: {rate: 10, marking: {scitag: {experiment: 1, activity: 1}, fireflies: {toDestination: false, collector: \"c.example:514\"}}}\ntarget: {ipFamilies: [IPv6]}",
     ]
 
     /// Every (rule, value of the object it applies to) pair in `value`.

@@ -53,6 +53,19 @@ struct FlowTestValidationTests {
         ("  flows: {rate: 10}\n  reportInterval: 500ms", ["spec.reportInterval: Invalid value: reportInterval must be at least 1s"]),
         ("  flows: {rate: 10}\n  echo: {readyTimeout: 0s}", ["spec.echo.readyTimeout: Invalid value: echo.readyTimeout must be greater than 0"]),
         ("  flows: {rate: 10}\n  flowLog: {generators: false, echo: false}", ["spec.flowLog: Invalid value: at least one of generators and echo must be true, or leave flowLog out"]),
+        ("  flows: {rate: 10, marking: {dscp: 64}}", ["spec.flows.marking.dscp: Invalid value: 64: spec.flows.marking.dscp in body should be less than or equal to 63"]),
+        ("  flows: {rate: 10, marking: {dscp: AF44}}", [#"spec.flows.marking.dscp: Invalid value: "AF44": spec.flows.marking.dscp in body should match '^(CS[0-7]|AF[1-4][1-3]|EF|LE|VA|[0-9]|[1-5][0-9]|6[0-3])$' (a DSCP number 0...63 or a class name: EF, AF11...AF43, CS0...CS7, LE or VA)"#]),
+        ("  flows: {rate: 10, marking: {dscp: true}}", [#"spec.flows.marking.dscp: Invalid value: "boolean": spec.flows.marking.dscp in body must be of type integer,string: "boolean""#]),
+        ("  flows: {rate: 10, marking: {scitag: {experiment: 512, activity: 2}}}\n  target: {ipFamilies: [IPv6]}", ["spec.flows.marking.scitag.experiment: Invalid value: 512: spec.flows.marking.scitag.experiment in body should be less than or equal to 511"]),
+        ("  flows: {rate: 10, marking: {scitag: {experiment: 1, activity: 64}}}\n  target: {ipFamilies: [IPv6]}", ["spec.flows.marking.scitag.activity: Invalid value: 64: spec.flows.marking.scitag.activity in body should be less than or equal to 63"]),
+        ("  flows: {rate: 10, marking: {scitag: {experiment: 65, activity: 2}}}", ["spec.flows.marking.scitag: Invalid value: a SciTag is an IPv6 flow label: target.ipFamilies must include IPv6"]),
+        ("  flows: {rate: 10, marking: {scitag: {experiment: 65, activity: 2}}}\n  target: {ipFamilies: [IPv4]}", ["spec.flows.marking.scitag: Invalid value: a SciTag is an IPv6 flow label: target.ipFamilies must include IPv6"]),
+        ("  flows: {rate: 10, marking: {scitag: {experiment: 65, activity: 2}, fireflies: {collector: collector.example}}}\n  target: {ipFamilies: [IPv6]}", [#"spec.flows.marking.fireflies.collector: Invalid value: "collector.example": spec.flows.marking.fireflies.collector in body should match '\#(MarkingSpec.collectorPattern)' (host:port)"#]),
+        ("  flows: {rate: 10, marking: {scitag: {experiment: 65, activity: 2}, fireflies: {collector: \"c.example:70000\"}}}\n  target: {ipFamilies: [IPv6]}", [#"spec.flows.marking.fireflies.collector: Invalid value: "c.example:70000": spec.flows.marking.fireflies.collector in body should match '\#(MarkingSpec.collectorPattern)' (host:port)"#]),
+        ("  flows: {rate: 10, marking: {fireflies: {}}}", ["spec.flows.marking.fireflies: Invalid value: fireflies announce a SciTag: set scitag too"]),
+        ("  flows: {rate: 10}\n  thresholds: {minMarkedPercent: 90}", ["spec.thresholds.minMarkedPercent: Invalid value: thresholds.minMarkedPercent needs flows.marking.dscp or flows.marking.scitag, the marks the echo checks"]),
+        ("  flows: {rate: 10}\n  target: {ipFamilies: [IPv6, IPv6]}", ["spec.target.ipFamilies: Duplicate value: spec.target.ipFamilies must not contain the same value twice"]),
+        ("  flows: {rate: 10}\n  target: {ipFamilies: [IPv5]}", [#"spec.target.ipFamilies[0]: Unsupported value: "IPv5": supported values: "IPv4", "IPv6""#]),
         ("  flows: {rate: 10}\n  flowLog: {echo: sometimes}", [#"spec.flowLog.echo: Invalid value: "string": spec.flowLog.echo in body must be of type boolean: "string""#]),
     ] as [(String, [String])])
     func invalidSpecsNameTheFieldAndWhatWasExpected(spec: String, expected: [String]) throws {
@@ -74,6 +87,12 @@ struct FlowTestValidationTests {
         "  flows: {rate: 10}\n  flowLog: {echo: false}",
         "  flows: {rate: 10, pattern: continuous, responseTimeout: 50ms, stallTimeout: 200ms}\n  thresholds: {maxOutage: 500ms, maxDisruptedSeconds: 2.5}",
         "  flows: {rate: 10}\n  export: {influxDB: {url: \"https://influx.example:8086/base\", apiVersion: v2, org: o, bucket: b, interval: 5s, credentialsSecret: {name: influx, tokenKey: token}}}",
+        "  flows: {rate: 10, marking: {dscp: 0}}",
+        "  flows: {rate: 10, marking: {dscp: 63}}",
+        "  flows: {rate: 10, marking: {dscp: \"46\"}}",
+        "  flows: {rate: 10, marking: {dscp: CS7}}",
+        "  flows: {rate: 10, marking: {dscp: LE, scitag: {experiment: 511, activity: 63}, fireflies: {port: 514, collector: \"[2001:db8::1]:10514\"}}}\n  target: {ipFamilies: [IPv4, IPv6]}\n  thresholds: {minMarkedPercent: 99.5}",
+        "  flows: {rate: 10, marking: {scitag: {experiment: 0, activity: 0}, fireflies: {toDestination: false, collector: \"10.0.0.1:514\"}}}\n  target: {ipFamilies: [IPv6]}",
         // The agents' metrics port moves out of the way (ChildObjects.metricsPort).
         "  flows: {rate: 10}\n  ports: {tcp: [9090], udp: [9090]}",
     ])
