@@ -19,7 +19,7 @@ struct FlowTestAPITests {
 
     @Test func thereAreTheExamplesUsersWereTold() throws {
         let examples = try RepositoryFile.examples()
-        for name in ["quickstart", "constant-tcp", "random-mixed", "udp-loss"] {
+        for name in ["quickstart", "constant-tcp", "random-mixed", "udp-loss", "marking"] {
             #expect(examples.contains("examples/\(name).yaml"))
         }
     }

@@ -47,8 +47,6 @@ struct EchoCommand: AsyncParsableCommand {
                 echo.statistics(), elapsed: .now - started, finished: finished, started: startTime, firefliesReceived: echo.firefliesReceived)
             report.influxDB = exportWriter?.counts.reported
             report.flowLog = flowLog?.counts
-        report.marking = AgentReport.echo(
-            echo.statistics(), elapsed: .zero, finished: true, started: Date(), firefliesReceived: echo.firefliesReceived).marking
             return report
         }
         let reporter = try reportingSettings.map { settings in
@@ -69,6 +67,7 @@ struct EchoCommand: AsyncParsableCommand {
         try await runtime.run(services)
         var report = EchoReport(listeners: echo.statistics())
         report.flowLog = flowLog?.counts
+        report.marking = makeReport(true).marking
         CommandLineOutput.result(try report.json())
         try reporter?.requireFinalReport()
     }

@@ -34,7 +34,7 @@ final class MarkingCounters: Sendable {
     /// What a refusal most likely means.
     static func hint(errno: Int32, label: UInt32) -> String {
         switch errno {
-        case EINVAL where label & 0x8_0000 != 0:
+        case ERANGE, EINVAL where label & 0x8_0000 != 0:
             "net.ipv6.flowlabel_state_ranges=1 reserves labels with bit 19 set for the kernel's own (stateless) labels"
         case ENOBUFS: "the network namespace holds the most flow labels the kernel allows (4096; fewer without CAP_NET_ADMIN)"
         case EPERM: "another program holds this label exclusively"

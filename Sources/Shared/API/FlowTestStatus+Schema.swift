@@ -150,7 +150,7 @@ extension FlowTestStatus {
                 [
                     "marked": .integer("Arrived with every expected mark."),
                     "remarked": .integer("Arrived with other marks: re-marked on the way."),
-                    "unmarked": .integer("Arrived with no mark (DSCP 0, no flow label): bleached on the way."),
+                    "unmarked": .integer("Arrived with none of the expected marks (DSCP 0; a flow label without the SciTag): bleached on the way."),
                 ])
         }
         return .object(

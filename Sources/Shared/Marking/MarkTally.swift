@@ -5,7 +5,7 @@ public struct MarkTally: Codable, Sendable, Equatable {
     public var marked: UInt64 = 0
     /// Marks arrived, but other ones: the network re-marked the packet.
     public var remarked: UInt64 = 0
-    /// No mark arrived (DSCP 0 and no flow label): the network bleached it.
+    /// No expected mark arrived (DSCP 0; a flow label without the tag): the network bleached it.
     public var unmarked: UInt64 = 0
 
     public init(marked: UInt64 = 0, remarked: UInt64 = 0, unmarked: UInt64 = 0) {
