@@ -20,6 +20,8 @@ final class EchoService: Service, Sendable {
     let listeners: [EchoListenerCounters]
     /// Fireflies received on the firefly port; nil without one.
     let fireflies: FireflyCounter?
+    /// The firefly port as bound (the kernel's pick for port 0); nil without one.
+    let fireflyPort: Int?
     private let channels: [(transport: Transport, channel: any Channel)]
     /// UDP listeners that judge marks, outside NIO (`MarkedUDPEchoListener`).
     private let markedListeners: [MarkedUDPEchoListener]
@@ -29,11 +31,12 @@ final class EchoService: Service, Sendable {
     private let logger: Logger
 
     private init(
-        listeners: [EchoListenerCounters], fireflies: FireflyCounter?, channels: [(Transport, any Channel)], markedListeners: [MarkedUDPEchoListener],
+        listeners: [EchoListenerCounters], fireflies: FireflyCounter?, fireflyPort: Int?, channels: [(Transport, any Channel)], markedListeners: [MarkedUDPEchoListener],
         connections: EchoConnectionTable, gracePeriod: Duration, readiness: ReadinessState, logger: Logger
     ) {
         self.listeners = listeners
         self.fireflies = fireflies
+        self.fireflyPort = fireflyPort
         self.markedListeners = markedListeners
         self.channels = channels.map { (transport: $0.0, channel: $0.1) }
         self.connections = connections
@@ -55,6 +58,7 @@ final class EchoService: Service, Sendable {
         var markedListeners: [MarkedUDPEchoListener] = []
         let expectation = configuration.expectation
         let fireflies = configuration.fireflyPort.map { _ in FireflyCounter() }
+        var fireflyPort = configuration.fireflyPort
         do {
             let hosts = bindableAddresses(configuration.bindAddress)
             for (transport, ports) in [(Transport.tcp, configuration.tcpPorts), (.udp, configuration.udpPorts)] {
@@ -98,6 +102,7 @@ final class EchoService: Service, Sendable {
                     bound = channel.localAddress?.port ?? bound
                     channels.append((.udp, channel))
                 }
+                fireflyPort = bound
                 logger.info("counting fireflies", metadata: ["protocol": "udp", "port": "\(bound)"])
             }
         } catch {
@@ -115,7 +120,7 @@ final class EchoService: Service, Sendable {
             logger.info("echo listening", metadata: ["protocol": "\(listener.transport.rawValue)", "port": "\(listener.port)"])
         }
         return EchoService(
-            listeners: listeners, fireflies: fireflies, channels: channels, markedListeners: markedListeners, connections: connections,
+            listeners: listeners, fireflies: fireflies, fireflyPort: fireflyPort, channels: channels, markedListeners: markedListeners, connections: connections,
             gracePeriod: configuration.gracePeriod,
             readiness: readiness, logger: logger)
     }

@@ -61,7 +61,9 @@ struct LocalRun {
         var generators: [GeneratorService] = []
         for replica in 0..<spec.generators.replicas {
             let arguments = spec.generatorArguments(target: target, tcpPorts: tcpPorts, udpPorts: udpPorts, seedOffset: replica)
-            let configuration = try GeneratorConfiguration.resolve(GenerateOptions.parse(arguments), SettingResolver(environment: [:]))
+            var configuration = try GeneratorConfiguration.resolve(GenerateOptions.parse(arguments), SettingResolver(environment: [:]))
+            // Fireflies go to the port the echo counts them on (with --any-ports, the kernel's pick).
+            if configuration.marking.fireflyPort != nil, let port = echo?.fireflyPort { configuration.marking.fireflyPort = port }
             var logger = runtime.logger
             logger[metadataKey: "agent"] = "\(name)-generator-\(replica)"
             let statistics = GeneratorStatistics(shardCount: Array(group.makeIterator()).count, measuresOutages: configuration.pattern == .continuous, marks: configuration.marking.isEnabled)
@@ -159,6 +161,7 @@ struct LocalRun {
         if options.anyPorts {
             configuration.tcpPorts = configuration.tcpPorts.map { _ in 0 }
             configuration.udpPorts = configuration.udpPorts.map { _ in 0 }
+            configuration.fireflyPort = configuration.fireflyPort.map { _ in 0 }
         }
         return try await EchoService.bind(
             configuration, connectionLimit: runtime.descriptorLimit - FileDescriptorLimit.reserve, readiness: runtime.readiness,

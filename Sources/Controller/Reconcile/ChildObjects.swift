@@ -44,14 +44,21 @@ struct ChildObjects {
     var echoService: JSONValue {
         let spec = flowTest.spec
         let ports = spec.ports.tcp.map { ("tcp", "TCP", $0) } + spec.ports.udp.map { ("udp", "UDP", $0) }
+        var serviceSpec: [String: JSONValue] = [
+            "selector": .object(["flowtest.dev/name": .string(names.flowTest), "flowtest.dev/role": "echo"]),
+            "ports": .array(ports.map { prefix, proto, port in
+                .object(["name": .string("\(prefix)-\(port)"), "protocol": .string(proto), "port": .integer(port), "targetPort": .integer(port)])
+            }),
+        ]
+        // Without ipFamilies the cluster's default family (and policy) applies, as before. With
+        // two, RequireDualStack: a test that asks for both must not quietly run on one.
+        if let families = spec.target.ipFamilies, !families.isEmpty {
+            serviceSpec["ipFamilies"] = .array(families.map { .string($0.rawValue) })
+            serviceSpec["ipFamilyPolicy"] = families.count > 1 ? "RequireDualStack" : "SingleStack"
+        }
         return .object([
             "apiVersion": "v1", "kind": "Service", "metadata": metadata(names.echoService, role: "echo"),
-            "spec": .object([
-                "selector": .object(["flowtest.dev/name": .string(names.flowTest), "flowtest.dev/role": "echo"]),
-                "ports": .array(ports.map { prefix, proto, port in
-                    .object(["name": .string("\(prefix)-\(port)"), "protocol": .string(proto), "port": .integer(port), "targetPort": .integer(port)])
-                }),
-            ]),
+            "spec": .object(serviceSpec),
         ])
     }
 
