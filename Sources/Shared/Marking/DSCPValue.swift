@@ -48,6 +48,11 @@ public struct DSCPValue: Codable, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { text }
 
+    /// Equal when the code points are: `EF`, `"46"` and `46` mark packets alike.
+    public static func == (lhs: DSCPValue, rhs: DSCPValue) -> Bool {
+        lhs.codePoint == rhs.codePoint
+    }
+
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if let number = try? container.decode(Int64.self) {
