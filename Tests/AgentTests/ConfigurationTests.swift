@@ -8,6 +8,22 @@ struct ConfigurationTests {
         try GeneratorConfiguration.resolve(GenerateOptions.parse(arguments), SettingResolver(environment: environment))
     }
 
+    @Test func marksFromTheSpecReachBothRolesAsFlags() throws {
+        var spec = FlowTestSpec(flows: FlowsSpec(rate: 10))
+        spec.flows.marking = MarkingSpec(
+            dscp: DSCPValue(codePoint: 34), scitag: SciTag(experiment: 65, activity: 2), fireflies: FireflySpec(port: 514, collector: "[::1]:9999"))
+        let generator = try generator(spec.generatorArguments(target: "::1"))
+        #expect(generator.marking == FlowMarking(
+            dscp: DSCPValue(codePoint: 34), scitag: SciTag(experiment: 65, activity: 2), fireflyPort: 514, fireflyCollector: "[::1]:9999"))
+        let echo = try EchoConfiguration.resolve(EchoOptions.parse(spec.echoArguments()), SettingResolver(environment: [:]))
+        #expect(echo.expectation == MarkExpectation(dscp: DSCPValue(codePoint: 34), scitag: SciTag(experiment: 65, activity: 2)))
+        #expect(echo.fireflyPort == 514)
+        // Without marking, neither role does any marking work.
+        let plain = FlowTestSpec(flows: FlowsSpec(rate: 10))
+        #expect(try self.generator(plain.generatorArguments(target: "::1")).marking.isEnabled == false)
+        #expect(try EchoConfiguration.resolve(EchoOptions.parse(plain.echoArguments()), SettingResolver(environment: [:])).expectation == nil)
+    }
+
     @Test func defaultsMatchTheDocumentedOnes() throws {
         let config = try generator(["--seed", "1"])
         #expect(config.target == "localhost")
@@ -104,6 +120,13 @@ struct ConfigurationTests {
         (["--mix", "[{pattern: dns, weight: 1, responseSize: {min: 64, max: 1500}}]"], [:], #"invalid value "dns.responseSize.max 1500" for --mix: expected at most 1472 bytes for a UDP pattern (the datagram that fits --mtu 1500, or --allow-fragmentation)"#),
         (["--mix", "[{pattern: random, weight: 1, responseSize: {min: 64, max: 100}}]", "--payload-size", "16", "--protocol", "tcp"], [:], #"invalid value "random.responseSize" for --mix: expected requests of at least 32 bytes (a requestSize, or a payload size) for a pattern that asks for a response size"#),
         (["--mix", "[{pattern: web, weight: 1}]", "--pattern", "continuous", "--time-limit", "1m"], [:], #"invalid value "" for --mix: expected no mix for --pattern continuous, whose flows all live the whole run"#),
+        (["--dscp", "64"], [:], #"invalid value "64" for --dscp: expected a DSCP number 0...63 or a class name: EF, AF11...AF43, CS0...CS7, LE or VA"#),
+        ([], ["FLOWTEST_DSCP": "AF44"], #"invalid value "AF44" for FLOWTEST_DSCP: expected a DSCP number 0...63 or a class name: EF, AF11...AF43, CS0...CS7, LE or VA"#),
+        (["--target", "::1", "--scitag", "512:1"], [:], #"invalid value "512:1" for --scitag: expected EXPERIMENT:ACTIVITY, an experiment id 0...511 and an activity id 0...63, e.g. 65:2"#),
+        (["--target", "127.0.0.1", "--scitag", "65:2"], [:], #"invalid value "65:2" for --scitag: expected an IPv6 target (--target is IPv4 only)"#),
+        (["--target", "::1", "--firefly-port", "10514"], [:], #"invalid value "10514" for --firefly-port: expected --scitag too: a firefly announces a SciTag"#),
+        (["--target", "::1", "--scitag", "65:2", "--firefly-collector", "collector"], [:], #"invalid value "collector" for --firefly-collector: expected host:port, an IPv6 address in brackets"#),
+        (["--target", "::1", "--scitag", "65:2", "--firefly-collector", "::1:514"], [:], #"invalid value "::1:514" for --firefly-collector: expected host:port, an IPv6 address in brackets"#),
     ] as [([String], [String: String], String)])
     func invalidGeneratorInputIsRejected(arguments: [String], environment: [String: String], message: String) {
         #expect(throws: ConfigurationError.self) {
@@ -120,6 +143,9 @@ struct ConfigurationTests {
         (["--max-connections=-1"], #"invalid value "-1" for --max-connections: expected a whole number ≥ 0 (0 = descriptor limit)"#),
         (["--idle-timeout", "never"], #"invalid value "never" for --idle-timeout: expected a duration such as 30s or 5m (0 = never)"#),
         (["--grace-period", "x"], #"invalid value "x" for --grace-period: expected a duration such as 10s"#),
+        (["--dscp", "ef"], #"invalid value "ef" for --dscp: expected a DSCP number 0...63 or a class name: EF, AF11...AF43, CS0...CS7, LE or VA"#),
+        (["--scitag", "1"], #"invalid value "1" for --scitag: expected EXPERIMENT:ACTIVITY, an experiment id 0...511 and an activity id 0...63, e.g. 65:2"#),
+        (["--firefly-port", "70000"], #"invalid value "70000" for --firefly-port: expected a UDP port 0...65535 (0 = any free port)"#),
         (["--tcp-ports", "", "--udp-ports", ""], #"invalid value "" for --tcp-ports: expected at least one TCP or UDP port to echo on"#),
     ])
     func invalidEchoInputIsRejected(arguments: [String], message: String) {

@@ -93,11 +93,22 @@ enum FakeBuiltinAdmission {
         let service = service.setting("status", .object(["loadBalancer": .object([:])]))
         return service.updating("spec") { spec in
             guard spec["type"]?.string != "ExternalName" else { return spec }
-            // The allocator hands out addresses from the service range (10.96.0.0/12 by default).
-            var address = spec["clusterIP"]?.string ?? ""
-            if address.isEmpty { address = "10.96.\(Int.random(in: 0...255)).\(Int.random(in: 1...254))" }
-            return spec.setting("clusterIP", .string(address)).defaulting("clusterIPs", to: [.string(address)])
-                .defaulting("ipFamilies", to: ["IPv4"]).defaulting("ipFamilyPolicy", to: "SingleStack")
+            // A dual-stack cluster, IPv4 first: the allocator hands out addresses from the service
+            // ranges (10.96.0.0/12 and fd00:10:96::/112). SingleStack (the default) gets the
+            // first requested family or IPv4; the dual-stack policies get both, requested first.
+            let policy = spec["ipFamilyPolicy"]?.string ?? "SingleStack"
+            var families = spec["ipFamilies"]?.array?.compactMap(\.string) ?? []
+            if families.isEmpty { families = ["IPv4"] }
+            if policy != "SingleStack", families.count == 1 { families.append(families[0] == "IPv4" ? "IPv6" : "IPv4") }
+            if policy == "SingleStack" { families = [families[0]] }
+            let addresses: [String] = families.map { family in
+                family == "IPv6"
+                    ? "fd00:10:96::\(String(Int.random(in: 1...0xffff), radix: 16))"
+                    : "10.96.\(Int.random(in: 0...255)).\(Int.random(in: 1...254))"
+            }
+            let address = spec["clusterIP"]?.string.flatMap { $0.isEmpty ? nil : $0 } ?? addresses[0]
+            return spec.setting("clusterIP", .string(address)).defaulting("clusterIPs", to: .array(([address] + addresses.dropFirst()).map(JSONValue.string)))
+                .setting("ipFamilies", .array(families.map(JSONValue.string))).setting("ipFamilyPolicy", .string(policy))
         }
     }
 }

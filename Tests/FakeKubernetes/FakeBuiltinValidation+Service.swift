@@ -28,6 +28,20 @@ extension FakeBuiltinValidation {
         errors += labels(spec["selector"], path: "spec.selector")
         errors += choice(spec["sessionAffinity"], "spec.sessionAffinity", ["ClientIP", "None"])
         errors += choice(spec["type"], "spec.type", ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"])
+        // `validateServiceIPFamily`: the policy and each family from their sets (sorted, as
+        // sets.List prints them), no family twice.
+        if let policy = spec["ipFamilyPolicy"], policy != .null {
+            errors += choice(policy, "spec.ipFamilyPolicy", ["PreferDualStack", "RequireDualStack", "SingleStack"])
+        }
+        var families = Set<String>()
+        for (index, family) in (spec["ipFamilies"]?.array ?? []).enumerated() {
+            let path = "spec.ipFamilies[\(index)]"
+            if !["IPv4", "IPv6"].contains(family.string ?? "") {
+                errors.append(.notSupported(path, family, ["IPv4", "IPv6"]))
+            } else if !families.insert(family.string!).inserted {
+                errors.append(.duplicate(path, family))
+            }
+        }
         var pairs = Set<String>()
         for (index, port) in ports.enumerated() {
             let number = Int64(port["port"]?.number ?? 0)

@@ -59,6 +59,15 @@ struct CELRuleTests {
         "flows: {rate: 10, mix: [{pattern: random, weight: 1, requestSize: {min: 64, max: 1473}}]}",
         "flows: {rate: 10, protocol: tcp, mix: [{pattern: random, weight: 1, requestSize: {min: 64, max: 1473}}]}",
         "flows: {rate: 10, protocol: tcp, payload: {size: 16}, mix: [{pattern: random, weight: 1, responseSize: {min: 64, max: 100}}]}",
+        "flows: {rate: 10, marking: {scitag: {experiment: 65, activity: 2}}}",
+        "flows: {rate: 10, marking: {scitag: {experiment: 65, activity: 2}}}\ntarget: {ipFamilies: [IPv4]}",
+        "flows: {rate: 10, marking: {scitag: {experiment: 65, activity: 2}}}\ntarget: {ipFamilies: [IPv4, IPv6]}",
+        "flows: {rate: 10, marking: {dscp: EF}}\nthresholds: {minMarkedPercent: 90}",
+        "flows: {rate: 10, marking: {dscp: 46}}\nthresholds: {minMarkedPercent: 90}",
+        "flows: {rate: 10, marking: {fireflies: {}}}\nthresholds: {minMarkedPercent: 90}",
+        "flows: {rate: 10}\nthresholds: {minMarkedPercent: 90}",
+        "flows: {rate: 10, marking: {scitag: {experiment: 1, activity: 1}, fireflies: {toDestination: false}}}\ntarget: {ipFamilies: [IPv6]}",
+        "flows: {rate: 10, marking: {scitag: {experiment: 1, activity: 1}, fireflies: {toDestination: false, collector: \"c.example:514\"}}}\ntarget: {ipFamilies: [IPv6]}",
     ]
 
     /// Every (rule, value of the object it applies to) pair in `value`.

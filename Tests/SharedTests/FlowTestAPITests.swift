@@ -19,7 +19,7 @@ struct FlowTestAPITests {
 
     @Test func thereAreTheExamplesUsersWereTold() throws {
         let examples = try RepositoryFile.examples()
-        for name in ["quickstart", "constant-tcp", "random-mixed", "udp-loss"] {
+        for name in ["quickstart", "constant-tcp", "random-mixed", "udp-loss", "marking"] {
             #expect(examples.contains("examples/\(name).yaml"))
         }
     }
@@ -42,9 +42,11 @@ struct FlowTestAPITests {
         spec.flows.seed = 7
         spec.flows.payload = PayloadSpec(minSize: 100, maxSize: 200)
         spec.flowCount = 10
-        spec.thresholds = ThresholdsSpec(maxFailedFlowsPercent: 1, maxRTTP99: "5ms", maxUDPLossPercent: 0.5, minFlowsCompleted: 3)
+        spec.thresholds = ThresholdsSpec(maxFailedFlowsPercent: 1, maxRTTP99: "5ms", maxUDPLossPercent: 0.5, minFlowsCompleted: 3, minMarkedPercent: 99)
+        spec.flows.marking = MarkingSpec(
+            dscp: DSCPValue(parsing: "AF41"), scitag: SciTag(experiment: 65, activity: 2), fireflies: FireflySpec(collector: "collector.example:10514"))
         spec.image = ImageSpec(agent: "registry.example/agent:1", pullPolicy: "IfNotPresent")
-        spec.target = TargetSpec(mode: .external, host: "echo.example.com")
+        spec.target = TargetSpec(mode: .external, host: "echo.example.com", ipFamilies: [.ipv6])
         let placement = PlacementSpec(
             nodeSelector: ["zone": "a"], tolerations: [Toleration(key: "k", operator: "Equal", value: "v", effect: "NoSchedule")],
             affinity: .object(["nodeAffinity": .object([:])]))
@@ -58,11 +60,14 @@ struct FlowTestAPITests {
             FlowTestCondition(type: "Running", status: "True", reason: "GeneratorsStarted", message: "3 generators", lastTransitionTime: "2026-11-21T20:00:00Z", observedGeneration: 2)
         ]
         status.summary = FlowTestSummary()
+        status.summary?.marking = MarkingCounts()
+        status.summary?.markedPercent = 100
         var report = AgentReport(startTime: "2026-11-21T20:00:00.250Z", reportTime: "2026-11-21T20:00:10.250Z", finished: false)
         report.tcp = TrafficCounters()
         report.udp = TrafficCounters()
         report.rtt = LatencyHistogram()
         report.rtt?.record(nanoseconds: 50_000)
+        report.marking = MarkingCounts()
         status.agents = ["ft-generator-0": AgentStatus(role: .generator, incarnations: ["0c958154-mi8x2k3a": report])]
         let flowTest = FlowTest(metadata: ObjectMeta(name: "full", namespace: "default"), spec: spec, status: status)
         let json = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(flowTest))

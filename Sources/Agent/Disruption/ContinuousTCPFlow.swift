@@ -60,13 +60,15 @@ final class ContinuousTCPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
         generation += 1
         tracker.connecting()
         let attempt = generation
-        context.opener.tcp(on: context.loop, connectTimeout: context.attemptTimeout)
+        let (dialled, label) = context.opener.labelled(context.address, flow: context.flowID)
+        context.opener.tcp(on: context.loop, to: context.address, connectTimeout: context.attemptTimeout)
             .channelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
+                    context.opener.lease(label, to: context.address, on: channel)
                     try channel.pipeline.syncOperations.addHandler(ContinuousConnectionHandler(owner: self, generation: attempt))
                 }
             }
-            .connect(to: context.address)
+            .connect(to: dialled)
             .hop(to: context.loop)
             .whenFailure { [self] error in connectFailed(FlowFailureReason(classifyingConnectError: error), generation: attempt, startedAt: now) }
     }

@@ -51,13 +51,15 @@ final class ContinuousUDPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
         generation += 1
         let attempt = generation
         let startedAt = NIODeadline.now()
+        let (dialled, label) = context.opener.labelled(context.address, flow: context.flowID)
         context.opener.udp(on: context.loop, to: context.address)
             .channelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
+                    context.opener.lease(label, to: context.address, on: channel)
                     try channel.pipeline.syncOperations.addHandler(ContinuousConnectionHandler(owner: self, generation: attempt))
                 }
             }
-            .connect(to: context.address)
+            .connect(to: dialled)
             .hop(to: context.loop)
             .whenFailure { [self] error in openFailed(FlowFailureReason(classifying: error), generation: attempt, startedAt: startedAt) }
     }

@@ -34,7 +34,7 @@ struct EchoCommand: AsyncParsableCommand {
             configuration, connectionLimit: connectionLimit, readiness: runtime.readiness,
             group: MultiThreadedEventLoopGroup.singleton, logger: runtime.logger,
             flowLog: flowLog.map { FlowRecorder(writer: $0, agent: ExportIdentity(reporting: reportingSettings, role: "echo").agent, clock: WallClockAnchor()) })
-        let metrics = EchoMetrics(registry: runtime.registry, listeners: echo.listeners)
+        let metrics = EchoMetrics(registry: runtime.registry, listeners: echo.listeners, fireflies: echo.fireflies)
         let telemetry = try await runtime.bindTelemetry(settings) { metrics.publish() }
         let started = ContinuousClock.now
         let startTime = Date()
@@ -43,7 +43,8 @@ struct EchoCommand: AsyncParsableCommand {
         }
         // One report for the status and the export: the export's own counts ride along.
         let makeReport: @Sendable (Bool) -> AgentReport = { finished in
-            var report = AgentReport.echo(echo.statistics(), elapsed: .now - started, finished: finished, started: startTime)
+            var report = AgentReport.echo(
+                echo.statistics(), elapsed: .now - started, finished: finished, started: startTime, firefliesReceived: echo.firefliesReceived)
             report.influxDB = exportWriter?.counts.reported
             report.flowLog = flowLog?.counts
             return report
@@ -66,6 +67,7 @@ struct EchoCommand: AsyncParsableCommand {
         try await runtime.run(services)
         var report = EchoReport(listeners: echo.statistics())
         report.flowLog = flowLog?.counts
+        report.marking = makeReport(true).marking
         CommandLineOutput.result(try report.json())
         try reporter?.requireFinalReport()
     }

@@ -11,6 +11,11 @@ struct EchoConfiguration: Equatable, Sendable {
     /// Nil: connections are never closed for being idle.
     var idleTimeout: Duration? = .seconds(300)
     var gracePeriod = Duration.seconds(10)
+    /// The marks arrivals should carry (`--dscp`, `--scitag`); nil judges nothing, and then no
+    /// listener does any marking work.
+    var expectation: MarkExpectation?
+    /// The UDP port fireflies are counted on; nil listens for none.
+    var fireflyPort: Int?
 
     /// Resolves every echo setting (flag > `FLOWTEST_*` > default).
     static func resolve(_ options: EchoOptions, _ resolver: SettingResolver) throws(ConfigurationError) -> Self {
@@ -33,6 +38,11 @@ struct EchoConfiguration: Equatable, Sendable {
         config.gracePeriod = try resolver.resolve(
             "--grace-period", options.gracePeriod, default: config.gracePeriod, expected: "a duration such as 10s",
             parse: ValueParsers.duration)
+        let dscp = try resolver.resolveOptional("--dscp", options.dscp, expected: DSCPValue.expected, parse: DSCPValue.init(parsing:))
+        let scitag = try resolver.resolveOptional("--scitag", options.scitag, expected: SciTag.expected, parse: SciTag.init(parsing:))
+        if dscp != nil || scitag != nil { config.expectation = MarkExpectation(dscp: dscp, scitag: scitag) }
+        config.fireflyPort = try resolver.resolveOptional(
+            "--firefly-port", options.fireflyPort, expected: "a UDP port 0...65535 (0 = any free port)", parse: ValueParsers.portOrZero)
         if config.tcpPorts.isEmpty, config.udpPorts.isEmpty {
             throw ConfigurationError(setting: "--tcp-ports", value: "", expected: "at least one TCP or UDP port to echo on")
         }

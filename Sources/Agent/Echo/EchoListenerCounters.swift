@@ -17,9 +17,24 @@ final class EchoListenerCounters: Sendable {
     let sizedResponses = Atomic<UInt64>(0)
     /// Sized requests refused for a broken header or an impossible size (the peer's bytes).
     let malformedRequests = Atomic<UInt64>(0)
+    /// Whether this listener judges the marks of arrivals; only then are the next three reported.
+    let judgesMarks: Bool
+    let marked = Atomic<UInt64>(0)
+    let remarked = Atomic<UInt64>(0)
+    let unmarked = Atomic<UInt64>(0)
 
-    init(transport: Transport) {
+    init(transport: Transport, judgesMarks: Bool = false) {
         self.transport = transport
+        self.judgesMarks = judgesMarks
+    }
+
+    /// Counts one arrival judged against the expected marks.
+    func count(_ outcome: MarkExpectation.Outcome) {
+        switch outcome {
+        case .marked: marked.wrappingAdd(1, ordering: .relaxed)
+        case .remarked: remarked.wrappingAdd(1, ordering: .relaxed)
+        case .unmarked: unmarked.wrappingAdd(1, ordering: .relaxed)
+        }
     }
 
     /// The port actually bound (the configured one, or the one the kernel picked for port 0).
@@ -34,7 +49,7 @@ final class EchoListenerCounters: Sendable {
 
     /// The counters' values now.
     func read() -> EchoListenerStatistics {
-        EchoListenerStatistics(
+        var statistics = EchoListenerStatistics(
             protocol: transport, port: port,
             connectionsAccepted: connectionsAccepted.load(ordering: .relaxed),
             connectionsActive: connectionsActive.load(ordering: .relaxed),
@@ -43,5 +58,10 @@ final class EchoListenerCounters: Sendable {
             bytesReceived: bytesReceived.load(ordering: .relaxed), bytesSent: bytesSent.load(ordering: .relaxed),
             datagramsReceived: datagramsReceived.load(ordering: .relaxed), datagramsSent: datagramsSent.load(ordering: .relaxed),
             sizedResponses: sizedResponses.load(ordering: .relaxed), malformedRequests: malformedRequests.load(ordering: .relaxed))
+        if judgesMarks {
+            statistics.marking = MarkTally(
+                marked: marked.load(ordering: .relaxed), remarked: remarked.load(ordering: .relaxed), unmarked: unmarked.load(ordering: .relaxed))
+        }
+        return statistics
     }
 }

@@ -18,7 +18,7 @@ enum EchoListenerFactory {
     /// A TCP echo socket on `host:port`; `table` admits, tracks and sweeps its connections.
     static func tcp(
         host: String, ipv6Only: Bool, port: Int, counters: EchoListenerCounters, table: EchoConnectionTable,
-        group: MultiThreadedEventLoopGroup
+        group: MultiThreadedEventLoopGroup, expectation: MarkExpectation? = nil
     ) async throws -> any Channel {
         var bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -26,10 +26,43 @@ enum EchoListenerFactory {
             .childChannelOption(.recvAllocator, value: TCPReceiveAllocator.adaptive)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let expectation {
+                        try channel.pipeline.syncOperations.addHandler(TCPMarkCheckHandler(expectation: expectation, counters: counters))
+                    }
                     try channel.pipeline.syncOperations.addHandler(TCPEchoHandler(counters: counters, table: table))
                 }
             }
         if host.contains(":") { bootstrap = bootstrap.serverChannelOption(v6Only, value: ipv6Only ? 1 : 0) }
+        if let expectation { bootstrap = markingOptions(bootstrap, ipv6: host.contains(":"), expectation: expectation) }
+        return try await bootstrap.bind(host: host, port: port).get()
+    }
+
+    /// Accepted sockets inherit these from the listener: they keep what arrived for
+    /// `TCPMarkCheckHandler`, and their replies carry the expected class (no per-connection step).
+    private static func markingOptions(_ bootstrap: ServerBootstrap, ipv6: Bool, expectation: MarkExpectation) -> ServerBootstrap {
+        typealias Option = ChannelOptions.Types.SocketOption
+        var options: [(Option, Int)] = [(Option(level: SocketMarkOptions.ipLevel, name: SocketMarkOptions.ipRecvTOS), 1)]
+        if ipv6 {
+            options += [
+                (Option(level: SocketMarkOptions.ipv6Level, name: SocketMarkOptions.ipv6RecvTrafficClass), 1),
+                (Option(level: SocketMarkOptions.ipv6Level, name: SocketMarkOptions.ipv6FlowInfo), 1),
+            ]
+        }
+        if let dscp = expectation.dscp {
+            options.append((SocketMarkOptions.trafficClass(ipv6: false), Int(dscp.trafficClass)))
+            if ipv6 { options.append((SocketMarkOptions.trafficClass(ipv6: true), Int(dscp.trafficClass))) }
+        }
+        return options.reduce(bootstrap) { $0.serverChannelOption($1.0, value: $1.1) }
+    }
+
+    /// A UDP socket on `host:port` that counts the fireflies it receives.
+    static func fireflies(host: String, ipv6Only: Bool, port: Int, counter: FireflyCounter, group: MultiThreadedEventLoopGroup) async throws -> any Channel {
+        var bootstrap = DatagramBootstrap(group: group)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(counter) }
+            }
+        if host.contains(":") { bootstrap = bootstrap.channelOption(v6Only, value: ipv6Only ? 1 : 0) }
         return try await bootstrap.bind(host: host, port: port).get()
     }
 

@@ -16,16 +16,32 @@ final class EchoMetrics: Sendable {
         let active: Gauge?
         // UDP only.
         let datagramsReceived, datagramsSent: PublishedCounter?
+        /// Listeners that judge marks: arrivals by outcome (datagrams for UDP, connections for TCP).
+        let marked, remarked, unmarked: PublishedCounter?
     }
 
     private let series: [ListenerSeries]
+    private let fireflies: (counter: FireflyCounter, metric: PublishedCounter)?
 
-    init(registry: PrometheusCollectorRegistry, listeners: [EchoListenerCounters]) {
+    init(registry: PrometheusCollectorRegistry, listeners: [EchoListenerCounters], fireflies: FireflyCounter? = nil) {
+        self.fireflies = fireflies.map { counter in
+            (counter, PublishedCounter(registry.makeCounter(
+                descriptor: .flowTest("flowtest_echo_fireflies_received_total", help: "SciTags fireflies received on the firefly port."),
+                labels: [("role", "echo")])))
+        }
         series = listeners.map { listener in
             let labels = [("role", "echo"), ("protocol", listener.transport.rawValue), ("port", String(listener.port))]
             let isTCP = listener.transport == .tcp
             func counter(_ name: String, _ help: String, when included: Bool = true) -> PublishedCounter? {
                 included ? PublishedCounter(registry.makeCounter(descriptor: .flowTest(name, help: help), labels: labels)) : nil
+            }
+            func marks(_ result: String) -> PublishedCounter? {
+                guard listener.judgesMarks else { return nil }
+                return PublishedCounter(registry.makeCounter(
+                    descriptor: .flowTest(
+                        "flowtest_echo_marks_total",
+                        help: "Arrivals judged against the expected DSCP and SciTag: UDP datagrams or TCP connections, by result (marked, remarked, unmarked)."),
+                    labels: labels + [("result", result)]))
             }
             return ListenerSeries(
                 listener: listener,
@@ -43,7 +59,8 @@ final class EchoMetrics: Sendable {
                     ? registry.makeGauge(descriptor: .flowTest("flowtest_echo_connections_active", help: "TCP connections open now."), labels: labels)
                     : nil,
                 datagramsReceived: counter("flowtest_echo_datagrams_received_total", "UDP datagrams received.", when: !isTCP),
-                datagramsSent: counter("flowtest_echo_datagrams_sent_total", "UDP datagrams echoed back.", when: !isTCP))
+                datagramsSent: counter("flowtest_echo_datagrams_sent_total", "UDP datagrams echoed back.", when: !isTCP),
+                marked: marks("marked"), remarked: marks("remarked"), unmarked: marks("unmarked"))
         }
     }
 
@@ -61,6 +78,12 @@ final class EchoMetrics: Sendable {
             metrics.active?.set(Double(now.connectionsActive))
             metrics.datagramsReceived?.publish(now.datagramsReceived)
             metrics.datagramsSent?.publish(now.datagramsSent)
+            if let tally = now.marking {
+                metrics.marked?.publish(tally.marked)
+                metrics.remarked?.publish(tally.remarked)
+                metrics.unmarked?.publish(tally.unmarked)
+            }
         }
+        if let fireflies { fireflies.metric.publish(fireflies.counter.received.load(ordering: .relaxed)) }
     }
 }

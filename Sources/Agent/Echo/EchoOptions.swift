@@ -17,6 +17,15 @@ struct EchoOptions: ParsableArguments {
     @Option(help: "Close a TCP connection idle this long; 0 never does (env FLOWTEST_IDLE_TIMEOUT, default 5m).")
     var idleTimeout: String?
 
+    @Option(help: "DiffServ code point arrivals should carry (0-63 or a name such as EF); replies carry it too (env FLOWTEST_DSCP, default: none).")
+    var dscp: String?
+
+    @Option(help: "SciTags EXPERIMENT:ACTIVITY the flow labels of IPv6 arrivals should carry, e.g. 65:2 (env FLOWTEST_SCITAG, default: none).")
+    var scitag: String?
+
+    @Option(help: "UDP port to count SciTags fireflies on, e.g. 10514 (env FLOWTEST_FIREFLY_PORT, default: none).")
+    var fireflyPort: String?
+
     @Option(help: "On SIGTERM, how long open connections may go on before they are closed (env FLOWTEST_GRACE_PERIOD, default 10s).")
     var gracePeriod: String?
 }

@@ -7,6 +7,8 @@ struct EchoReport: Codable, Sendable {
     var listeners: [EchoListenerStatistics]
     /// With --flow-log: the records written, and any dropped because the writer fell behind.
     var flowLog: FlowLogWriter.Counts?
+    /// With --dscp, --scitag or --firefly-port: marks judged on arrival and fireflies received.
+    var marking: MarkingCounts?
 
     init(listeners: [EchoListenerStatistics]) {
         self.listeners = listeners

@@ -19,17 +19,26 @@ import Musl
 /// (and the UDP listeners, which keep echoing during the grace period) are closed.
 final class EchoService: Service, Sendable {
     let listeners: [EchoListenerCounters]
+    /// Fireflies received on the firefly port; nil without one.
+    let fireflies: FireflyCounter?
+    /// The firefly port as bound (the kernel's pick for port 0); nil without one.
+    let fireflyPort: Int?
     private let channels: [(transport: Transport, channel: any Channel)]
+    /// UDP listeners that judge marks, outside NIO (`MarkedUDPEchoListener`).
+    private let markedListeners: [MarkedUDPEchoListener]
     private let connections: EchoConnectionTable
     private let gracePeriod: Duration
     private let readiness: ReadinessState
     private let logger: Logger
 
     private init(
-        listeners: [EchoListenerCounters], channels: [(Transport, any Channel)], connections: EchoConnectionTable,
-        gracePeriod: Duration, readiness: ReadinessState, logger: Logger
+        listeners: [EchoListenerCounters], fireflies: FireflyCounter?, fireflyPort: Int?, channels: [(Transport, any Channel)], markedListeners: [MarkedUDPEchoListener],
+        connections: EchoConnectionTable, gracePeriod: Duration, readiness: ReadinessState, logger: Logger
     ) {
         self.listeners = listeners
+        self.fireflies = fireflies
+        self.fireflyPort = fireflyPort
+        self.markedListeners = markedListeners
         self.channels = channels.map { (transport: $0.0, channel: $0.1) }
         self.connections = connections
         self.gracePeriod = gracePeriod
@@ -47,21 +56,34 @@ final class EchoService: Service, Sendable {
             idleTimeout: configuration.idleTimeout.map { TimeAmount($0) }, flowLog: flowLog, logger: logger)
         var listeners: [EchoListenerCounters] = []
         var channels: [(Transport, any Channel)] = []
+        var markedListeners: [MarkedUDPEchoListener] = []
+        let expectation = configuration.expectation
+        let fireflies = configuration.fireflyPort.map { _ in FireflyCounter() }
+        var fireflyPort = configuration.fireflyPort
         do {
             let hosts = bindableAddresses(configuration.bindAddress)
             for (transport, ports) in [(Transport.tcp, configuration.tcpPorts), (.udp, configuration.udpPorts)] {
                 for port in ports {
-                    let counters = EchoListenerCounters(transport: transport)
+                    let counters = EchoListenerCounters(transport: transport, judgesMarks: expectation != nil)
                     listeners.append(counters)
                     for (host, ipv6Only) in hosts {
                         // Port 0: the first socket's port, so both families answer on the same one.
                         let requested = counters.port == 0 ? port : counters.port
+                        if transport == .udp, let expectation {
+                            let listener = try await describingFailure(transport, host, requested) {
+                                try MarkedUDPEchoListener.start(
+                                    host: host, ipv6Only: ipv6Only, port: requested, counters: counters, expectation: expectation)
+                            }
+                            counters.bound(to: listener.port)
+                            markedListeners.append(listener)
+                            continue
+                        }
                         let channel = try await describingFailure(transport, host, requested) {
                             switch transport {
                             case .tcp:
                                 try await EchoListenerFactory.tcp(
                                     host: host, ipv6Only: ipv6Only, port: requested, counters: counters,
-                                    table: connections, group: group)
+                                    table: connections, group: group, expectation: expectation)
                             case .udp:
                                 try await EchoListenerFactory.udp(
                                     host: host, ipv6Only: ipv6Only, port: requested, counters: counters, group: group, flowLog: flowLog)
@@ -72,16 +94,34 @@ final class EchoService: Service, Sendable {
                     }
                 }
             }
+            if let fireflies, let port = configuration.fireflyPort {
+                var bound = port
+                for (host, ipv6Only) in hosts {
+                    let channel = try await describingFailure(.udp, host, bound) {
+                        try await EchoListenerFactory.fireflies(host: host, ipv6Only: ipv6Only, port: bound, counter: fireflies, group: group)
+                    }
+                    bound = channel.localAddress?.port ?? bound
+                    channels.append((.udp, channel))
+                }
+                fireflyPort = bound
+                logger.info("counting fireflies", metadata: ["protocol": "udp", "port": "\(bound)"])
+            }
         } catch {
             for (_, channel) in channels { try? await channel.close() }
+            for listener in markedListeners { await listener.close() }
             connections.stop()
             throw error
+        }
+        if let expectation, flowLog != nil, !configuration.udpPorts.isEmpty {
+            logger.notice("UDP listeners that judge marks write no flow log records: they read datagrams outside NIO", metadata: [
+                "dscp": "\(expectation.dscp?.text ?? "-")", "scitag": "\(expectation.scitag?.description ?? "-")",
+            ])
         }
         for listener in listeners {
             logger.info("echo listening", metadata: ["protocol": "\(listener.transport.rawValue)", "port": "\(listener.port)"])
         }
         return EchoService(
-            listeners: listeners, channels: channels, connections: connections,
+            listeners: listeners, fireflies: fireflies, fireflyPort: fireflyPort, channels: channels, markedListeners: markedListeners, connections: connections,
             gracePeriod: configuration.gracePeriod,
             readiness: readiness, logger: logger)
     }
@@ -118,7 +158,8 @@ final class EchoService: Service, Sendable {
     /// a dual-stack socket every IPv4 connection cost two more heap strings, 145 bytes (malloc
     /// census in docs/benchmarks.md), and every UDP datagram one more allocation.
     private static func bindableAddresses(_ requested: String?) -> [(host: String, ipv6Only: Bool)] {
-        if let requested { return [(requested, false)] }
+        // Several (local mode's dual stack: 127.0.0.1,::1): each alone, an IPv6 one IPv6 only.
+        if let requested { return requested.split(separator: ",").map { (String($0), requested.contains(",")) } }
         // Probe with a throw-away socket: creating one fails at once where IPv6 is disabled.
         let probe = socket(AF_INET6, Int32(SOCK_DGRAM.rawValue), 0)
         guard probe >= 0 else { return [("0.0.0.0", false)] }
@@ -153,5 +194,11 @@ final class EchoService: Service, Sendable {
         connections.stop()
         connections.closeAll()
         for (_, channel) in channels { try? await channel.close() }
+        for listener in markedListeners { await listener.close() }
+    }
+
+    /// Fireflies received so far; nil without a firefly port.
+    var firefliesReceived: UInt64? {
+        fireflies?.received.load(ordering: .relaxed)
     }
 }

@@ -1,8 +1,9 @@
 import FlowTestShared
 import NIOCore
 
-/// What one generator flow counts for its record while it runs; only made when the flow log is
-/// on, so a flow without one pays a nil check per message and nothing else.
+/// What one generator flow counts for its record while it runs; only made when the flow log or
+/// fireflies are on (a firefly's addresses and `usage` come from it), so a flow without either
+/// pays a nil check per message and nothing else.
 ///
 /// Loop-bound like the flow that owns it: made for a flow about to start on its loop, and used
 /// only there afterwards, hence `@unchecked Sendable` (as the continuous flows are).

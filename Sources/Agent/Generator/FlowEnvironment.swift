@@ -1,4 +1,5 @@
 import FlowTestShared
+import Logging
 import NIOCore
 
 /// What every flow of a run shares: settings, statistics, metrics and the payload bytes.
@@ -22,8 +23,19 @@ final class FlowEnvironment: Sendable {
     let filler: ByteBuffer
     /// Where each flow's record goes when it ends; nil without a flow log.
     let flowLog: FlowRecorder?
+    /// Labels IPv6 flows with the run's SciTag; nil without one.
+    let labeller: FlowLabeller?
+    /// Announces flows' starts and ends; nil without fireflies, so flows then skip it entirely.
+    let fireflies: FireflySender?
 
-    init(configuration: GeneratorConfiguration, statistics: GeneratorStatistics, metrics: GeneratorMetrics, flowLog: FlowRecorder? = nil) {
+    init(
+        configuration: GeneratorConfiguration, statistics: GeneratorStatistics, metrics: GeneratorMetrics, flowLog: FlowRecorder? = nil,
+        logger: Logger = Logger(label: "flowtest.generator"), fireflies: FireflySender? = nil
+    ) {
+        self.labeller = configuration.marking.scitag.map {
+            FlowLabeller(scitag: $0, seed: configuration.seed, counters: statistics.marking, logger: logger)
+        }
+        self.fireflies = fireflies
         self.statistics = statistics
         self.metrics = metrics
         self.payload = configuration.payload

@@ -28,7 +28,7 @@ final class FlowLauncher: Sendable {
         self.openFlows = loops.map { OpenFlows(loop: $0) }
         precondition(loops.count == environment.statistics.shards.count, "one statistics shard per event loop")
         self.environment = environment
-        self.opener = ChannelOpener(configuration: configuration)
+        self.opener = ChannelOpener(configuration: configuration, labeller: environment.labeller)
         self.connectTimeout = TimeAmount(configuration.connectTimeout)
     }
 
@@ -60,7 +60,8 @@ final class FlowLauncher: Sendable {
         }
         address.port = flow.port
         if environment.continuous { return startContinuous(flow, to: address, slot: slot, lifetimeEnd: lifetimeEnd) }
-        let tally = FlowRecorder.tally(environment.flowLog, to: address)
+        // Fireflies take the flow's addresses and bytes from the flow log's tally.
+        let tally = environment.fireflies == nil ? FlowRecorder.tally(environment.flowLog, to: address) : FlowTally(destination: address)
         let connected = connect(flow, to: address, slot: slot, lifetimeEnd: lifetimeEnd, tally: tally)
         // Once connected, the flow's handler enters its loop's open flows and takes it from there.
         connected.assumeIsolated().whenFailure { [self] error in
@@ -80,19 +81,26 @@ final class FlowLauncher: Sendable {
         _ flow: ScheduledFlow, to address: SocketAddress, slot: Int, lifetimeEnd: NIODeadline, tally: FlowTally?
     ) -> EventLoopFuture<any Channel> {
         let setup = setup(flow, slot: slot, lifetimeEnd: lifetimeEnd, tally: tally)
+        let (dialled, label) = opener.labelled(address, flow: flow.index)
         switch flow.transport {
         case .tcp:
-            return opener.tcp(on: loops[slot], connectTimeout: connectTimeout)
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(TCPFlowHandler(setup)) }
+            return opener.tcp(on: loops[slot], to: address, connectTimeout: connectTimeout)
+                .channelInitializer { [opener] channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        opener.lease(label, to: address, on: channel)
+                        try channel.pipeline.syncOperations.addHandler(TCPFlowHandler(setup))
+                    }
                 }
-                .connect(to: address)
+                .connect(to: dialled)
         case .udp:
             return opener.udp(on: loops[slot], to: address)
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(UDPFlowHandler(setup)) }
+                .channelInitializer { [opener] channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        opener.lease(label, to: address, on: channel)
+                        try channel.pipeline.syncOperations.addHandler(UDPFlowHandler(setup))
+                    }
                 }
-                .connect(to: address)
+                .connect(to: dialled)
         }
     }
 

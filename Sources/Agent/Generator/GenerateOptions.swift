@@ -74,6 +74,18 @@ struct GenerateOptions: ParsableArguments {
     @Option(help: "Traffic patterns and their shares, as spec.flows.mix in JSON or YAML flow style, e.g. '[{pattern: web, weight: 3}, {pattern: dns, weight: 1}]'; each flow's protocol, port, sizes and exchanges come from its pattern (env FLOWTEST_MIX, default none).")
     var mix: String?
 
+    @Option(help: "DiffServ code point of every flow packet, 0-63 or a class name such as EF, AF41, CS1 (env FLOWTEST_DSCP, default: none).")
+    var dscp: String?
+
+    @Option(help: "SciTags EXPERIMENT:ACTIVITY written into the IPv6 flow label of every flow, e.g. 65:2 (env FLOWTEST_SCITAG, default: none).")
+    var scitag: String?
+
+    @Option(help: "Send a SciTags firefly at each flow's start and end to this UDP port of its destination, e.g. 10514 (env FLOWTEST_FIREFLY_PORT, default: none). Needs --scitag.")
+    var fireflyPort: String?
+
+    @Option(help: "Send every firefly to this collector host:port too (env FLOWTEST_FIREFLY_COLLECTOR). Needs --scitag.")
+    var fireflyCollector: String?
+
     @Flag(help: "Allow UDP payloads larger than the MTU (sent fragmented) (env FLOWTEST_ALLOW_FRAGMENTATION).")
     var allowFragmentation = false
 

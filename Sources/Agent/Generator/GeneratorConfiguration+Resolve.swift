@@ -77,6 +77,7 @@ extension GeneratorConfiguration {
         config.allowFragmentation = try resolver.resolveSwitch("--allow-fragmentation", options.allowFragmentation)
         if let (source, text) = resolver.raw("--mix", options.mix) { config.mix = try parseMix(text, source: source) }
         config.monitor = try resolver.resolveSwitch("--monitor", options.monitor)
+        config.marking = try resolveMarking(options, resolver, targets: config.targets)
         try config.validate(ipv6Target: ipv6Target)
         return config
     }
@@ -96,6 +97,29 @@ extension GeneratorConfiguration {
             throw ConfigurationError(setting: source, value: text, expected: "at least one entry: " + expected)
         }
         return entries.flatMap(\.rules)
+    }
+
+    private static func resolveMarking(
+        _ options: GenerateOptions, _ resolver: SettingResolver, targets: [String]
+    ) throws(ConfigurationError) -> FlowMarking {
+        var marking = FlowMarking()
+        marking.dscp = try resolver.resolveOptional("--dscp", options.dscp, expected: DSCPValue.expected, parse: DSCPValue.init(parsing:))
+        marking.scitag = try resolver.resolveOptional("--scitag", options.scitag, expected: SciTag.expected, parse: SciTag.init(parsing:))
+        marking.fireflyPort = try resolver.resolveOptional(
+            "--firefly-port", options.fireflyPort, expected: "a UDP port 1...65535", parse: ValueParsers.integer(in: 1...65535))
+        marking.fireflyCollector = try resolver.resolveOptional(
+            "--firefly-collector", options.fireflyCollector, expected: "host:port, an IPv6 address in brackets",
+            parse: { $0.range(of: MarkingSpec.collectorPattern, options: .regularExpression) == nil ? nil : $0 })
+        if let scitag = marking.scitag, targets.allSatisfy({ ValueParsers.ipAddress($0) != nil && !$0.contains(":") }) {
+            // An IPv4 packet has no flow label: the tag would silently go nowhere.
+            throw ConfigurationError(setting: "--scitag", value: scitag.description, expected: "an IPv6 target (--target is IPv4 only)")
+        }
+        if marking.sendsFireflies, marking.scitag == nil {
+            throw ConfigurationError(
+                setting: marking.fireflyPort != nil ? "--firefly-port" : "--firefly-collector",
+                value: marking.fireflyPort.map(String.init) ?? marking.fireflyCollector ?? "", expected: "--scitag too: a firefly announces a SciTag")
+        }
+        return marking
     }
 
     private static func resolvePayload(_ options: GenerateOptions, _ resolver: SettingResolver) throws(ConfigurationError) -> PayloadSize {

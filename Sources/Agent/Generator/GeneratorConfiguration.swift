@@ -33,6 +33,8 @@ struct GeneratorConfiguration: Equatable, Sendable {
     var monitor = false
     /// Most bytes the time series may take in a report: the status is shared by every generator.
     var timelineBytes = TimeSeries.textLimit
+    /// DSCP, SciTag and fireflies of every flow; empty marks nothing.
+    var marking = FlowMarking()
 
     /// The mix the data plane draws from; nil without one.
     var trafficMix: TrafficMix? { mix.map { TrafficMix($0, payload: payload) } }

@@ -42,11 +42,13 @@ struct GeneratorReport: Codable, Sendable {
     var disruption: DisruptionSummary?
     /// With --flow-log: the records written, and any dropped because the writer fell behind.
     var flowLog: FlowLogWriter.Counts?
+    /// With marking: flow labels refused and fireflies sent.
+    var marking: MarkingCounts?
     static let intervalLimit = 1000
 
     enum CodingKeys: String, CodingKey {
         case role, target, pattern, seed, startTime, elapsedSeconds, startRate, maxConcurrent, peakActiveFlows
-        case flowsSkipped, total, tcp, udp, disruption, flowLog
+        case flowsSkipped, total, tcp, udp, disruption, flowLog, marking
         case flowProtocol = "protocol"
     }
 
@@ -73,6 +75,7 @@ struct GeneratorReport: Codable, Sendable {
         tcp = configuration.flowProtocol.includesTCP ? figures(snapshot.counters.tcp, snapshot.roundTrips.tcp) : nil
         udp = configuration.flowProtocol.includesUDP ? figures(snapshot.counters.udp, snapshot.roundTrips.udp) : nil
         disruption = snapshot.disruption
+        marking = snapshot.marking
         let started = snapshot.total.flowsStarted + snapshot.flowsSkipped
         let span = progress.lastStart.seconds
         // Whole seconds only: the last second is partial, the first fully inside the run.

@@ -16,6 +16,8 @@ final class GeneratorService: Service, Sendable {
     private let launcher: FlowLauncher
     private let logger: Logger
     private let progress: RunProgress
+    private let fireflies: FireflySender?
+    private let group: MultiThreadedEventLoopGroup
 
     init(
         configuration: GeneratorConfiguration, group: MultiThreadedEventLoopGroup, statistics: GeneratorStatistics,
@@ -25,7 +27,11 @@ final class GeneratorService: Service, Sendable {
         self.statistics = statistics
         self.logger = logger
         self.progress = RunProgress()
-        let environment = FlowEnvironment(configuration: configuration, statistics: statistics, metrics: metrics, flowLog: flowLog)
+        self.group = group
+        let fireflies = FireflySender(configuration.marking, counters: statistics.marking, clock: statistics.clock)
+        self.fireflies = fireflies
+        let environment = FlowEnvironment(
+            configuration: configuration, statistics: statistics, metrics: metrics, flowLog: flowLog, logger: logger, fireflies: fireflies)
         self.launcher = FlowLauncher(
             group: group, configuration: configuration, environment: environment, descriptorLimit: descriptorLimit)
     }
@@ -41,6 +47,7 @@ final class GeneratorService: Service, Sendable {
                 "rate": "\(configuration.rate)", "protocol": "\(configuration.flowProtocol.rawValue)",
                 "seed": "\(configuration.seed)",
             ])
+        try await fireflies?.open(group: group)
         let clock = ContinuousClock()
         let start = clock.now
         progress.started()
@@ -64,6 +71,7 @@ final class GeneratorService: Service, Sendable {
             group.cancelAll()
         }
         progress.finished()
+        await fireflies?.close()
         logger.info("generator finished", metadata: ["flows": "\(statistics.snapshot().total.flowsStarted)"])
     }
 

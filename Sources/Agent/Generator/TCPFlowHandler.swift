@@ -68,6 +68,7 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
         tally?.connected(context.channel)
         // Connected after a stop: end at once, so the flow is still counted in the final statistics.
         guard openFlows.enter(self) else { return finish(nil) }
+        if let fireflies = environment.fireflies, let tally { fireflies.announce(.start, .tcp, tally: tally) }
         sendMessage()
         context.fireChannelActive()
     }
@@ -190,6 +191,7 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
             if let failure { state.counters.tcp.recordFailure(failure) } else { state.counters.tcp.flowsCompleted += 1 }
             state.recordOutcome(pattern: kind.patternSlot, failure: failure)
         }
+        if let fireflies = environment.fireflies, let tally { fireflies.announce(.end, .tcp, tally: tally) }
         if let tally, let log = environment.flowLog {
             tally.tcpRetransmits = retransmits
             log.record(tally.record(flowID: flowID, .tcp, failure: failure, clock: environment.statistics.clock))

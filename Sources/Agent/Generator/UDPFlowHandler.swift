@@ -58,6 +58,7 @@ final class UDPFlowHandler: ChannelInboundHandler, FlowOnLoop {
         tally?.connected(context.channel)
         // Connected after a stop: end at once, so the flow is still counted in the final statistics.
         guard openFlows.enter(self) else { return finish(nil) }
+        if let fireflies = environment.fireflies, let tally { fireflies.announce(.start, .udp, tally: tally) }
         firstSend = .now()
         sendDatagram()
         context.fireChannelActive()
@@ -181,6 +182,7 @@ final class UDPFlowHandler: ChannelInboundHandler, FlowOnLoop {
             if let failure { state.counters.udp.recordFailure(failure) } else { state.counters.udp.flowsCompleted += 1 }
             state.recordOutcome(pattern: kind.patternSlot, failure: failure)
         }
+        if let fireflies = environment.fireflies, let tally { fireflies.announce(.end, .udp, tally: tally) }
         if let tally, let log = environment.flowLog {
             (tally.udpLost, tally.udpDuplicated, tally.udpReordered) = (lost, tracker.duplicates, tracker.reordered)
             log.record(tally.record(flowID: flowID, .udp, failure: failure, clock: environment.statistics.clock))

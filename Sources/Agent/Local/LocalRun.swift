@@ -63,11 +63,14 @@ struct LocalRun {
         let portMap = PerTransport(tcp: boundPorts(.tcp), udp: boundPorts(.udp))
         let tcpPorts = spec.ports.tcp.map { Int64(portMap.tcp[Int($0)] ?? Int($0)) }
         let udpPorts = spec.ports.udp.map { Int64(portMap.udp[Int($0)] ?? Int($0)) }
-        let target = spec.target.mode == .external ? spec.target.host! : "127.0.0.1"
+        // Each family of target.ipFamilies on its loopback address; flows go to each in turn.
+        let target = spec.target.mode == .external ? spec.target.host! : Self.loopbacks(spec)
         let configurations = try (0..<spec.generators.replicas).map { replica in
             let arguments = spec.generatorArguments(target: target, tcpPorts: tcpPorts, udpPorts: udpPorts, seedOffset: replica)
             var configuration = try GeneratorConfiguration.resolve(GenerateOptions.parse(arguments), SettingResolver(environment: [:]))
             configuration.remapMixPorts(portMap)
+            // Fireflies go to the port the echo counts them on (with --any-ports, the kernel's pick).
+            if configuration.marking.fireflyPort != nil, let port = echo?.fireflyPort { configuration.marking.fireflyPort = port }
             return configuration
         }
         let metrics = GeneratorMetrics(registry: runtime.registry, patternNames: configurations.first?.trafficMix?.patternNames ?? [])
@@ -85,7 +88,7 @@ struct LocalRun {
         }
         let runner = LocalGeneratorsService(generators: generators, showProgress: !options.quiet)
         let recorders = generators.map { TimeSeriesRecorder(byteLimit: $0.configuration.timelineBytes) }
-        let echoMetrics = echo.map { EchoMetrics(registry: runtime.registry, listeners: $0.listeners) }
+        let echoMetrics = echo.map { EchoMetrics(registry: runtime.registry, listeners: $0.listeners, fireflies: $0.fireflies) }
         let telemetry = try await runtime.bindTelemetry(settings) {
             echoMetrics?.publish()
             metrics.publish(runner.snapshot())
@@ -114,7 +117,7 @@ struct LocalRun {
             agents["\(name)-generator-\(replica)"] = AgentStatus(role: .generator, incarnations: [incarnation: report])
         }
         if let echo {
-            let report = AgentReport.echo(echo.statistics(), elapsed: elapsed, finished: true, started: started)
+            let report = AgentReport.echo(echo.statistics(), elapsed: elapsed, finished: true, started: started, firefliesReceived: echo.firefliesReceived)
             agents["\(name)-echo-0"] = AgentStatus(role: .echo, incarnations: [incarnation: report])
         }
         var status = FlowTestStatus.completed(
@@ -153,20 +156,26 @@ struct LocalRun {
             }
             if let echo {
                 let identity = ExportIdentity(flowTest: name, namespace: namespace, agent: "\(name)-echo-0", role: "echo")
-                points += InfluxDBExportService.points(.echo(echo.statistics(), elapsed: .now - clock, finished: finished, started: started), identity)
+                points += InfluxDBExportService.points(.echo(echo.statistics(), elapsed: .now - clock, finished: finished, started: started, firefliesReceived: echo.firefliesReceived), identity)
             }
             return points
         }
+    }
+
+    /// The loopback addresses of the spec's IP families (`127.0.0.1`, `::1`, or both), joined by commas.
+    static func loopbacks(_ spec: FlowTestSpec) -> String {
+        (spec.target.ipFamilies ?? [.ipv4]).map(\.loopback).joined(separator: ",")
     }
 
     private func startEcho(
         _ spec: FlowTestSpec, runtime: AgentRuntime, group: MultiThreadedEventLoopGroup, flowLog: FlowRecorder?
     ) async throws -> EchoService {
         var configuration = try EchoConfiguration.resolve(EchoOptions.parse(spec.echoArguments()), SettingResolver(environment: [:]))
-        configuration.bindAddress = "127.0.0.1"
+        configuration.bindAddress = Self.loopbacks(spec)
         if options.anyPorts {
             configuration.tcpPorts = configuration.tcpPorts.map { _ in 0 }
             configuration.udpPorts = configuration.udpPorts.map { _ in 0 }
+            configuration.fireflyPort = configuration.fireflyPort.map { _ in 0 }
         }
         return try await EchoService.bind(
             configuration, connectionLimit: runtime.descriptorLimit - FileDescriptorLimit.reserve, readiness: runtime.readiness,

@@ -37,6 +37,7 @@ final class GeneratorMetrics: Sendable {
     /// With a traffic mix: each pattern's series, by pattern slot.
     private let patterns: [PatternMetrics]
     private let patternNames: [String]
+    private let labelsRefused, firefliesSent: PublishedCounter
 
     init(registry: PrometheusCollectorRegistry, patternNames: [String] = []) {
         self.patternNames = patternNames
@@ -86,6 +87,10 @@ final class GeneratorMetrics: Sendable {
             descriptor: .flowTest("flowtest_reconnects_total", help: "Continuous pattern: TCP connections re-established after a break."), labels: generator))
         messagesLost = PublishedCounter(registry.makeCounter(
             descriptor: .flowTest("flowtest_outage_messages_lost_total", help: "Continuous pattern: exchanges not answered within the response timeout."), labels: generator))
+        labelsRefused = PublishedCounter(registry.makeCounter(
+            descriptor: .flowTest("flowtest_flow_labels_refused_total", help: "SciTag marking: flows whose IPv6 flow label the kernel refused (they ran unlabelled)."), labels: generator))
+        firefliesSent = PublishedCounter(registry.makeCounter(
+            descriptor: .flowTest("flowtest_fireflies_sent_total", help: "SciTags fireflies sent at flow starts and ends."), labels: generator))
     }
 
     /// Records one ended flow outage; called on the loop, once per outage (never per packet).
@@ -123,6 +128,10 @@ final class GeneratorMetrics: Sendable {
         }
         skipped.publish(snapshot.flowsSkipped)
         for (slot, name) in patternNames.enumerated() { patterns[slot].publish(snapshot.patterns[name] ?? PatternTally()) }
+        if let marking = snapshot.marking {
+            labelsRefused.publish(marking.flowLabelsRefused)
+            firefliesSent.publish(marking.firefliesSent)
+        }
         if let disruption = snapshot.disruption {
             activeOutages.set(Double(disruption.activeOutages))
             connectionsLost.publish(UInt64(disruption.connectionsLost))

@@ -13,6 +13,8 @@ struct GeneratorSnapshot: Sendable {
     var disruption: DisruptionSummary?
     /// With a traffic mix: each pattern's figures, by name.
     var patterns: [String: PatternTally] = [:]
+    /// Labels refused and fireflies sent, when the run marks its flows.
+    var marking: MarkingCounts?
 
     /// Several generators' snapshots as one (local mode runs every replica in one process).
     /// The peak of open flows is left out: the replicas' peaks need not coincide.
@@ -26,6 +28,11 @@ struct GeneratorSnapshot: Sendable {
             }
             merged.flowsSkipped += snapshot.flowsSkipped
             for (name, tally) in snapshot.patterns { merged.patterns[name, default: PatternTally()] += tally }
+            if let marking = snapshot.marking {
+                var sum = merged.marking ?? MarkingCounts()
+                sum += marking
+                merged.marking = sum
+            }
         }
         merged.disruption = DisruptionSummary.merging(snapshots.compactMap(\.disruption), limit: DisruptionSummary.agentIntervalLimit)
         return merged

@@ -13,6 +13,9 @@ final class GeneratorStatistics: Sendable {
     private let peakActive = Atomic<Int>(0)
     private let skipped = Atomic<UInt64>(0)
     private let unsettled = Atomic<Int>(0)
+    /// Labels refused and fireflies sent; reported only when the run marks its flows.
+    let marking = MarkingCounters()
+    let marks: Bool
 
     /// The traffic mix's pattern names, by slot; empty without a mix.
     let patternNames: [String]
@@ -20,12 +23,13 @@ final class GeneratorStatistics: Sendable {
     /// The statistics of a run of `configuration` over `shardCount` event loops.
     convenience init(configuration: GeneratorConfiguration, shardCount: Int) {
         self.init(
-            shardCount: shardCount, measuresOutages: configuration.pattern == .continuous,
+            shardCount: shardCount, measuresOutages: configuration.pattern == .continuous, marks: configuration.marking.isEnabled,
             patternNames: configuration.trafficMix?.patternNames ?? [])
     }
 
-    init(shardCount: Int, measuresOutages: Bool = false, patternNames: [String] = []) {
+    init(shardCount: Int, measuresOutages: Bool = false, marks: Bool = false, patternNames: [String] = []) {
         self.measuresOutages = measuresOutages
+        self.marks = marks
         self.patternNames = patternNames
         shards = (0..<max(1, shardCount)).map { _ in FlowStatisticsShard(patternCount: patternNames.count) }
     }
@@ -91,6 +95,7 @@ final class GeneratorStatistics: Sendable {
         snapshot.activeFlows = PerTransport(tcp: activeTCP.load(ordering: .relaxed), udp: activeUDP.load(ordering: .relaxed))
         snapshot.peakActiveFlows = peakActive.load(ordering: .relaxed)
         snapshot.flowsSkipped = skipped.load(ordering: .relaxed)
+        if marks { snapshot.marking = marking.counts }
         if measuresOutages {
             snapshot.disruption = DisruptionLog.summary(logs, now: clock.unixNanoseconds(.now()), limit: DisruptionSummary.agentIntervalLimit)
         }

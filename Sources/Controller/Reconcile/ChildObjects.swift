@@ -43,16 +43,24 @@ struct ChildObjects {
 
     /// The Service in front of the echo pods, TCP and UDP ports alike.
     var echoService: JSONValue {
-        let echoPorts = flowTest.spec.echoPorts
+        let spec = flowTest.spec
+        let echoPorts = spec.echoPorts
         let ports = echoPorts.tcp.map { ("tcp", "TCP", $0) } + echoPorts.udp.map { ("udp", "UDP", $0) }
+        var serviceSpec: [String: JSONValue] = [
+            "selector": .object(["flowtest.dev/name": .string(names.flowTest), "flowtest.dev/role": "echo"]),
+            "ports": .array(ports.map { prefix, proto, port in
+                .object(["name": .string("\(prefix)-\(port)"), "protocol": .string(proto), "port": .integer(port), "targetPort": .integer(port)])
+            }),
+        ]
+        // Without ipFamilies the cluster's default family (and policy) applies, as before. With
+        // two, RequireDualStack: a test that asks for both must not quietly run on one.
+        if let families = spec.target.ipFamilies, !families.isEmpty {
+            serviceSpec["ipFamilies"] = .array(families.map { .string($0.rawValue) })
+            serviceSpec["ipFamilyPolicy"] = families.count > 1 ? "RequireDualStack" : "SingleStack"
+        }
         return .object([
             "apiVersion": "v1", "kind": "Service", "metadata": metadata(names.echoService, role: "echo"),
-            "spec": .object([
-                "selector": .object(["flowtest.dev/name": .string(names.flowTest), "flowtest.dev/role": "echo"]),
-                "ports": .array(ports.map { prefix, proto, port in
-                    .object(["name": .string("\(prefix)-\(port)"), "protocol": .string(proto), "port": .integer(port), "targetPort": .integer(port)])
-                }),
-            ]),
+            "spec": .object(serviceSpec),
         ])
     }
 

@@ -190,7 +190,9 @@ final class FlowTestReconciler: Sendable {
         case .external: return [flowTest.spec.target.host ?? ""]
         case .service: return ["\(children.names.echoService).\(flowTest.metadata.namespace ?? "default").svc"]
         case .pods:
-            let ips = (0..<Int(flowTest.spec.echo.replicas)).compactMap { pods[children.names.echoPod($0)]?.ip }
+            // The primary family of target.ipFamilies, so that an IPv6 test runs over IPv6 pod IPs.
+            let family = flowTest.spec.target.ipFamilies?.first
+            let ips = (0..<Int(flowTest.spec.echo.replicas)).compactMap { pods[children.names.echoPod($0)]?.ip(for: family) }
             return ips.isEmpty ? ["\(children.names.echoService).\(flowTest.metadata.namespace ?? "default").svc"] : Array(Set(ips)).sorted()
         }
     }

@@ -55,6 +55,9 @@ extension ThresholdsSpec {
                 "Continuous pattern: the longest outage one flow may see (status.disruption.longestOutageMilliseconds), e.g. 500ms."),
             "maxDisruptedSeconds": .number(
                 "Continuous pattern: most seconds during which any flow was in an outage (status.disruption.disruptedSeconds).", minimum: 0),
+            "minMarkedPercent": .number(
+                "Fewest UDP datagrams and TCP connections, in percent of those the echo servers checked, that must arrive with flows.marking's DSCP and SciTag (status.summary.markedPercent).",
+                minimum: 0, maximum: 100),
         ])
 }
 

@@ -36,6 +36,8 @@ public struct AgentReport: Codable, Sendable, Equatable {
     public var flowLog: FlowLogCounts?
     /// Echo servers: one entry per listener.
     public var listeners: [EchoListenerStatistics]?
+    /// With `flows.marking`: marks checked on arrival (echo), labels refused and fireflies.
+    public var marking: MarkingCounts?
 
     public init(startTime: String, reportTime: String, finished: Bool) {
         self.startTime = startTime

@@ -35,6 +35,14 @@ extension FlowTestSpec {
         if let seed = flows.seed { arguments += ["--seed", String(seed &+ seedOffset)] }
         if flows.allowFragmentation { arguments.append("--allow-fragmentation") }
         if let mix = flows.mix { arguments += ["--mix", Self.mixText(mix)] }
+        if let marking = flows.marking {
+            if let dscp = marking.dscp { arguments += ["--dscp", dscp.text] }
+            if let scitag = marking.scitag { arguments += ["--scitag", scitag.description] }
+            if let fireflies = marking.fireflies {
+                if fireflies.toDestination { arguments += ["--firefly-port", String(fireflies.port)] }
+                if let collector = fireflies.collector { arguments += ["--firefly-collector", collector] }
+            }
+        }
         return arguments
     }
 
@@ -59,9 +67,17 @@ extension FlowTestSpec {
         return result
     }
 
-    /// The `flowtest-agent echo` flags for this spec's ports.
+    /// The `flowtest-agent echo` flags for this spec's ports and the marks it checks on arrival.
     public func echoArguments() -> [String] {
         let ports = echoPorts
-        return ["--tcp-ports", ports.tcp.map(String.init).joined(separator: ","), "--udp-ports", ports.udp.map(String.init).joined(separator: ",")]
+        var arguments = [
+            "--tcp-ports", ports.tcp.map(String.init).joined(separator: ","), "--udp-ports", ports.udp.map(String.init).joined(separator: ","),
+        ]
+        if let marking = flows.marking {
+            if let dscp = marking.dscp { arguments += ["--dscp", dscp.text] }
+            if let scitag = marking.scitag { arguments += ["--scitag", scitag.description] }
+            if let fireflies = marking.fireflies, fireflies.toDestination { arguments += ["--firefly-port", String(fireflies.port)] }
+        }
+        return arguments
     }
 }

@@ -52,6 +52,20 @@ extension FlowTestSpec {
                     || (spec["thresholds"]?["maxOutage"] == nil && spec["thresholds"]?["maxDisruptedSeconds"] == nil)
             },
             ValidationRule(
+                cel: "!has(self.flows.marking) || !has(self.flows.marking.scitag) || (has(self.target.ipFamilies) && 'IPv6' in self.target.ipFamilies)",
+                message: "a SciTag is an IPv6 flow label: target.ipFamilies must include IPv6", fieldPath: ".flows.marking.scitag"
+            ) { spec in
+                spec["flows"]?["marking"]?["scitag"] == nil || (spec["target"]?["ipFamilies"]?.array?.contains(.string("IPv6")) ?? false)
+            },
+            ValidationRule(
+                cel: "!has(self.thresholds) || !has(self.thresholds.minMarkedPercent) || (has(self.flows.marking) && (has(self.flows.marking.dscp) || has(self.flows.marking.scitag)))",
+                message: "thresholds.minMarkedPercent needs flows.marking.dscp or flows.marking.scitag, the marks the echo checks",
+                fieldPath: ".thresholds.minMarkedPercent"
+            ) { spec in
+                spec["thresholds"]?["minMarkedPercent"] == nil
+                    || spec["flows"]?["marking"]?["dscp"] != nil || spec["flows"]?["marking"]?["scitag"] != nil
+            },
+            ValidationRule(
                 cel: "self.target.mode != 'External' || has(self.target.host)",
                 message: "target.host is required when target.mode is External", fieldPath: ".target.host"
             ) { spec in spec["target"]?["mode"]?.string != "External" || spec["target"]?["host"] != nil },
@@ -103,5 +117,8 @@ extension TargetSpec {
                 "Service: the echo Service's cluster IP. Pods: every generator spreads its flows over every echo pod's IP (a full mesh), bypassing Service load balancing. External: host, with no echo servers started.",
                 enum: TargetSpec.Mode.allCases.map(\.rawValue), default: TargetSpec.Mode.service.rawValue),
             "host": .string("Host name or IP address of an external echo server (mode External)."),
+            "ipFamilies": .array(
+                "IP families of the echo Service (ipFamilies, with ipFamilyPolicy SingleStack for one and RequireDualStack for two) and of the flows in Pods mode, primary first. Default: the cluster's; locally IPv4. Local mode runs on 127.0.0.1 and/or ::1.",
+                of: .string("IPv4 or IPv6.", enum: IPFamily.allCases.map(\.rawValue)), maxItems: 2, listType: "set"),
         ])
 }

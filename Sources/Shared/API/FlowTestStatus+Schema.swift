@@ -77,6 +77,8 @@ extension FlowTestStatus {
                         "rttP50Milliseconds": .number("Median round-trip time in milliseconds."),
                         "rttP99Milliseconds": .number("99th-percentile round-trip time in milliseconds."),
                     ])),
+            "marking": marking("With flows.marking: the marking figures of every agent, summed."),
+            "markedPercent": .number("Arrivals the echo servers found with every expected mark, in percent of those checked; thresholds.minMarkedPercent limits it."),
             "agentsReported": .integer("Agents with at least one report."),
             "agentIncarnations": .integer("Agent processes that reported; more than agentsReported after restarts or replacements."),
         ])
@@ -157,7 +159,28 @@ extension FlowTestStatus {
                 "Agents with spec.flowLog: flow records written, and dropped because the writer fell behind.",
                 ["written": .integer("Records written."), "dropped": .integer("Records dropped; the agent's log says so too.")]),
             "listeners": .array("Echo listener counters.", of: .passThrough("One listener's counters."), maxItems: 64),
+            "marking": marking("With flows.marking: marks checked on arrival (echo servers), flow labels refused and fireflies sent (generators), fireflies received (echo servers)."),
         ])
+
+    static func marking(_ description: String) -> Schema {
+        let tally = { (what: String) in
+            Schema.object(
+                "\(what) the echo servers checked against flows.marking.",
+                [
+                    "marked": .integer("Arrived with every expected mark."),
+                    "remarked": .integer("Arrived with other marks: re-marked on the way."),
+                    "unmarked": .integer("Arrived with none of the expected marks (DSCP 0; a flow label without the SciTag): bleached on the way."),
+                ])
+        }
+        return .object(
+            description,
+            [
+                "tcp": tally("TCP connections"), "udp": tally("UDP datagrams"),
+                "flowLabelsRefused": .integer("Flows whose flow label the generator's kernel refused; they ran unlabelled and the generator's log says why."),
+                "firefliesSent": .integer("Fireflies the generators sent."),
+                "firefliesReceived": .integer("Fireflies the echo servers received."),
+            ])
+    }
 
     static let timeline = Schema.object(
         "Generators: figures over time for `flowtest-agent report`, on a wall-clock grid shared by every agent; sample k covers ((k-1)·step, k·step] in Unix milliseconds.",

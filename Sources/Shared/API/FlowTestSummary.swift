@@ -21,6 +21,10 @@ public struct FlowTestSummary: Codable, Sendable, Equatable {
     public var patterns: [String: PatternSummary]?
     /// What the echo servers saw; nil when no echo server reported (External targets).
     public var echo: EchoTotals?
+    /// With `flows.marking`: every agent's marking figures, summed.
+    public var marking: MarkingCounts?
+    /// Arrivals the echo servers found with every expected mark, in percent of those checked.
+    public var markedPercent: Double?
     /// Agents with at least one report.
     public var agentsReported: Int64 = 0
     /// Processes that reported, over all agents: more than `agentsReported` after restarts or replacements.

@@ -89,6 +89,7 @@ extension FlowsSpec {
             "stallTimeout": .duration(
                 "Continuous pattern: how long a TCP flow waits for an overdue echo before it gives up on the connection and reconnects, as an application with a read deadline would.",
                 default: "1s"),
+            "marking": MarkingSpec.schema,
         ])
 }
 

@@ -21,6 +21,8 @@ public struct FlowsSpec: Codable, Sendable, Equatable {
     /// Traffic patterns (web, dns, ...) and their shares of the flows; nil: every flow is alike,
     /// from `protocol`, the test's ports and `payload`.
     public var mix: [TrafficMixEntry]?
+    /// DSCP, SciTags flow label and fireflies of every flow; nil marks nothing.
+    public var marking: MarkingSpec?
 
     public init(rate: Int64) {
         self.rate = rate

@@ -12,9 +12,18 @@ public struct TargetSpec: Codable, Sendable, Equatable {
 
     public var mode: Mode = .service
     public var host: String?
+    /// The IP families of the echo Service and of the flows, primary first; nil: the cluster's
+    /// default (locally IPv4). Two families make the Service dual-stack.
+    public var ipFamilies: [IPFamily]?
 
-    public init(mode: Mode = .service, host: String? = nil) {
+    public init(mode: Mode = .service, host: String? = nil, ipFamilies: [IPFamily]? = nil) {
         self.mode = mode
         self.host = host
+        self.ipFamilies = ipFamilies
+    }
+
+    /// Whether the test runs over IPv6: `ipFamilies` lists it.
+    public var allowsIPv6: Bool {
+        ipFamilies?.contains(.ipv6) ?? false
     }
 }

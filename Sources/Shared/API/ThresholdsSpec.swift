@@ -12,11 +12,16 @@ public struct ThresholdsSpec: Codable, Sendable, Equatable {
     public var maxOutage: String?
     /// Continuous pattern: most time, in seconds, during which any flow may be in an outage.
     public var maxDisruptedSeconds: Double?
+    /// Fewest packets and connections, in percent of those the echo checked, that must arrive
+    /// with the marks of `flows.marking` (DSCP and SciTag).
+    public var minMarkedPercent: Double?
 
     public init(
         maxFailedFlowsPercent: Double? = nil, maxRTTP99: String? = nil, maxUDPLossPercent: Double? = nil,
-        minFlowsCompleted: Int64? = nil, maxOutage: String? = nil, maxDisruptedSeconds: Double? = nil
+        minFlowsCompleted: Int64? = nil, maxOutage: String? = nil, maxDisruptedSeconds: Double? = nil,
+        minMarkedPercent: Double? = nil
     ) {
+        self.minMarkedPercent = minMarkedPercent
         self.maxOutage = maxOutage
         self.maxDisruptedSeconds = maxDisruptedSeconds
         self.maxFailedFlowsPercent = maxFailedFlowsPercent

@@ -13,12 +13,18 @@ extension FlowTestSummary {
         var longestRun = 0.0
         var skipped: UInt64 = 0
         var patterns: [String: PatternFigures] = [:]
+        var marking: MarkingCounts?
         for agent in agents.values where !agent.incarnations.isEmpty {
             agentsReported += 1
             agentIncarnations += Int64(agent.incarnations.count)
             // A generator's run time is its incarnations' together: a restart continues the run.
             var agentRun = 0.0
             for report in agent.incarnations.values {
+                if let counts = report.marking {
+                    var sum = marking ?? MarkingCounts()
+                    sum += counts
+                    marking = sum
+                }
                 switch agent.role {
                 case .generator:
                     if let counters = report.tcp {
@@ -57,5 +63,7 @@ extension FlowTestSummary {
         throughputBitsPerSecond = longestRun > 0 ? Double(total.bytesSent + total.bytesReceived) * 8 / longestRun : nil
         echo = echoTotals
         self.patterns = patterns.isEmpty ? nil : patterns.mapValues(PatternSummary.init)
+        self.marking = marking
+        markedPercent = marking?.markedPercent
     }
 }

@@ -72,6 +72,18 @@ public struct ThresholdVerdict: Sendable, Equatable {
                     message: "\(summary.flowsCompleted) flows completed; spec.thresholds.minFlowsCompleted is \(minimum)"))
             }
         }
+        if let minimum = thresholds.minMarkedPercent {
+            let met = summary.markedPercent.map { $0 >= minimum } ?? false
+            checks.append(Check(threshold: "minMarkedPercent", limit: "\(Self.format(minimum)) %", measured: summary.markedPercent.map { "\(Self.format($0)) %" }, met: met))
+            if let percent = summary.markedPercent, !met {
+                let counts = summary.marking ?? MarkingCounts()
+                misses.append(Miss(
+                    reason: "MarksLost",
+                    message: "\(Self.format(percent)) % of arrivals carried the expected marks (UDP \(counts.udp.marked) marked, \(counts.udp.remarked) re-marked, \(counts.udp.unmarked) unmarked; TCP \(counts.tcp.marked)/\(counts.tcp.remarked)/\(counts.tcp.unmarked)); spec.thresholds.minMarkedPercent is \(Self.format(minimum))"))
+            } else if summary.markedPercent == nil {
+                misses.append(Miss(reason: "NoMarksChecked", message: "no echo server checked the marks of an arrival; spec.thresholds.minMarkedPercent is \(Self.format(minimum))"))
+            }
+        }
         let (disruptionChecks, disruptionMisses) = Self.disruption(thresholds, disruption)
         checks += disruptionChecks
         misses = disruptionMisses + misses

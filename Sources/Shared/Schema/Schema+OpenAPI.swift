@@ -1,7 +1,10 @@
 extension Schema {
     /// The node as an OpenAPI v3 structural schema, with CEL rules as `x-kubernetes-validations`.
     public var openAPI: JSONValue {
-        var node: [String: JSONValue] = ["type": .string(kind.rawValue)]
+        var node: [String: JSONValue] =
+            kind == .intOrString
+            ? ["x-kubernetes-int-or-string": true, "anyOf": [.object(["type": "integer"]), .object(["type": "string"])]]
+            : ["type": .string(kind.rawValue)]
         if !description.isEmpty { node["description"] = .string(description) }
         if let format { node["format"] = .string(format) }
         if let enumValues { node["enum"] = .array(enumValues.map(JSONValue.string)) }

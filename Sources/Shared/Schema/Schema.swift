@@ -7,6 +7,8 @@
 public struct Schema: Sendable {
     public enum Kind: String, Sendable {
         case object, string, integer, number, boolean, array
+        /// An integer or a string (`x-kubernetes-int-or-string`), such as a port or a DSCP name.
+        case intOrString
     }
 
     public var kind: Kind

@@ -37,7 +37,7 @@ public struct SchemaValidator {
 
     private mutating func check(_ value: JSONValue, _ schema: Schema, _ path: String) {
         guard matchesKind(value, schema.kind) else {
-            return fail(path, "Invalid value: \"\(value.typeName)\": \(path) in body must be of type \(schema.kind.rawValue): \"\(value.typeName)\"")
+            return fail(path, "Invalid value: \"\(value.typeName)\": \(path) in body must be of type \(schema.kind == .intOrString ? "integer,string" : schema.kind.rawValue): \"\(value.typeName)\"")
         }
         switch value {
         case .object(let members):
@@ -142,7 +142,7 @@ public struct SchemaValidator {
     private func matchesKind(_ value: JSONValue, _ kind: Schema.Kind) -> Bool {
         switch (value, kind) {
         case (.object, .object), (.string, .string), (.integer, .integer), (.bool, .boolean), (.array, .array): true
-        case (.integer, .number), (.double, .number): true
+        case (.integer, .number), (.double, .number), (.integer, .intOrString), (.string, .intOrString): true
         default: false
         }
     }

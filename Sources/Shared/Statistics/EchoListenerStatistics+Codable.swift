@@ -1,7 +1,7 @@
 extension EchoListenerStatistics {
     private enum CodingKeys: String, CodingKey {
         case `protocol`, port, connectionsAccepted, connectionsActive, connectionsRefused, connectionsTimedOut
-        case bytesReceived, bytesSent, datagramsReceived, datagramsSent, sizedResponses, malformedRequests
+        case bytesReceived, bytesSent, datagramsReceived, datagramsSent, sizedResponses, malformedRequests, marking
     }
 
     // Each listener writes only its own protocol's counters: a TCP listener has no datagrams and
@@ -20,6 +20,7 @@ extension EchoListenerStatistics {
         datagramsSent = try container.decodeIfPresent(UInt64.self, forKey: .datagramsSent) ?? 0
         sizedResponses = try container.decodeIfPresent(UInt64.self, forKey: .sizedResponses) ?? 0
         malformedRequests = try container.decodeIfPresent(UInt64.self, forKey: .malformedRequests) ?? 0
+        marking = try container.decodeIfPresent(MarkTally.self, forKey: .marking)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -41,5 +42,6 @@ extension EchoListenerStatistics {
         // Only where traffic patterns ran: a plain test's status stays as it was.
         if sizedResponses > 0 { try container.encode(sizedResponses, forKey: .sizedResponses) }
         if malformedRequests > 0 { try container.encode(malformedRequests, forKey: .malformedRequests) }
+        try container.encodeIfPresent(marking, forKey: .marking)
     }
 }

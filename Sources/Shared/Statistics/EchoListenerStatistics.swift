@@ -21,6 +21,8 @@ public struct EchoListenerStatistics: Codable, Sendable, Equatable {
     /// Sized requests refused: a broken header or a size out of range (the connection is closed,
     /// the datagram dropped).
     public var malformedRequests: UInt64
+    /// Listeners that expect marks: arrivals judged (UDP datagrams, TCP connections).
+    public var marking: MarkTally?
 
     public init(
         protocol: Transport, port: Int, connectionsAccepted: UInt64, connectionsActive: Int, connectionsRefused: UInt64,

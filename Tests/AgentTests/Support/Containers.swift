@@ -88,9 +88,10 @@ enum Containers {
     /// learns every process, for a test that kills one.
     /// `secrets` plays the Secrets the kubelet reads for `secretKeyRef` variables (name → key → value).
     /// `logs` keeps what each container wrote, as the kubelet keeps it for `kubectl logs`.
+    /// `loopback` is where generators send without `podAddresses`: `::1` plays an IPv6 Service.
     static func real(
         server: FakeAPIServer, podAddresses: Bool = false, agents: RunningAgents? = nil, secrets: [String: [String: String]] = [:],
-        logs: PodLogs? = nil, keepPorts: Bool = false
+        logs: PodLogs? = nil, keepPorts: Bool = false, loopback: String = "127.0.0.1"
     ) throws -> FakeKubelet.Container {
         let kubeconfig = try StatusReporterTests.kubeconfig(for: server)
         let echoPorts = Mutex<(tcp: Int, udp: Int)?>(nil)
@@ -136,7 +137,7 @@ enum Containers {
             // Cluster DNS and ports are the kubelet's business: point the pod's flags at loopback.
             var arguments = pod.arguments
             var replaced = (keepPorts ? [] : [("--tcp-ports", String(tcp)), ("--udp-ports", String(udp))]) + [("--metrics-port", String(metricsPort))]
-            if !podAddresses { replaced.append(("--target", "127.0.0.1")) }
+            if !podAddresses { replaced.append(("--target", loopback)) }
             for (flag, value) in replaced {
                 if let index = arguments.firstIndex(of: flag) { arguments[index + 1] = value }
             }
