@@ -54,6 +54,37 @@ struct TrafficMixRunTests {
         #expect(!plain.contains("<section id=\"patterns\">"))
     }
 
+    /// A mix with marks: the echo's UDP listeners that judge marks read with recvmsg on a
+    /// thread of their own, and still answer a pattern's sized requests with the size asked for.
+    @Test func aMarkedMixStillGetsItsSizedResponses() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("marked-mix-\(UUID()).yaml").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try """
+            apiVersion: flowtest.dev/v1alpha1
+            kind: FlowTest
+            metadata: {name: marked-mix}
+            spec:
+              duration: 2s
+              flows:
+                rate: 40
+                pattern: constant
+                maxConcurrent: 20
+                messageInterval: 20ms
+                marking: {dscp: AF41}
+                mix: [{pattern: dns, weight: 1}, {pattern: web, weight: 1}]
+              thresholds: {minMarkedPercent: 100}
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try await AgentProcess.run(["run", path, "--any-ports", "-o", "json", "--quiet"])
+        #expect(result.code == 0, "\(result.err.suffix(2000))")
+        let status = try status(result.out)
+        let dns = try #require(status.summary?.patterns?["dns"])
+        #expect(dns.flowsCompleted > 0 && dns.flowsFailed == 0, "\(dns)")
+        #expect(dns.bytesReceived > dns.bytesSent, "dns answers (64-512 bytes) are larger than its queries (32-100)")
+        let udp = (status.agents?["marked-mix-echo-0"]?.latest?.listeners ?? []).filter { $0.protocol == .udp }
+        #expect(udp.map(\.sizedResponses).reduce(0, +) == UInt64(dns.flowsCompleted), "one query per dns flow: \(udp)")
+        #expect(status.summary?.markedPercent == 100)
+    }
+
     /// In a network namespace of its own, as uid 65534 with no capabilities: the echo binds 443,
     /// 53, 22, 20 and the rest once `ip_unprivileged_port_start` is lowered there (what the
     /// controller sets in the echo pod), and without it the run stops at once, saying which port

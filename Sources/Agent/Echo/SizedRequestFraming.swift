@@ -71,6 +71,25 @@ final class SizedRequestFraming {
         return size
     }
 
+    /// The length to send back for a datagram of `received` bytes in `buffer` (65,536 bytes):
+    /// `received` for anything but a sized request; for one, the response size it asks for, with
+    /// filler written after its header; nil for a sized request that cannot be answered.
+    static func sizedDatagramLength(_ buffer: UnsafeMutableRawBufferPointer, received: Int) -> Int? {
+        guard received >= 4, UInt32(bigEndian: buffer.loadUnaligned(as: UInt32.self)) == FlowHeader.sizedMagic else { return received }
+        guard received >= FlowHeader.sizedSize else { return nil }
+        let size = Int(UInt32(bigEndian: buffer.loadUnaligned(fromByteOffset: 28, as: UInt32.self)))
+        guard size >= FlowHeader.sizedSize, size <= 65_507, size <= buffer.count else { return nil }
+        filler.withUnsafeReadableBytes { pattern in
+            var offset = FlowHeader.sizedSize
+            while offset < size {
+                let count = min(size - offset, pattern.count)
+                UnsafeMutableRawBufferPointer(rebasing: buffer[offset..<offset + count]).copyMemory(from: UnsafeRawBufferPointer(rebasing: pattern[..<count]))
+                offset += count
+            }
+        }
+        return size
+    }
+
     /// Writes one response: `header` as received, then filler to `size` bytes in all.
     static func writeResponse(header: ByteBuffer, size: Int, write: (ByteBuffer) -> Void) {
         write(header)

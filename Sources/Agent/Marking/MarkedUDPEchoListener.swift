@@ -120,9 +120,15 @@ final class MarkedUDPEchoListener: Sendable {
                 judge(UnsafeRawBufferPointer(rebasing: control[..<Int(message.msg_controllen)]), from: source)
                 counters.datagramsReceived.wrappingAdd(1, ordering: .relaxed)
                 counters.bytesReceived.wrappingAdd(UInt64(received), ordering: .relaxed)
+                // A traffic pattern's sized request gets the size it asks for, as on NIO's path.
+                guard let reply = SizedRequestFraming.sizedDatagramLength(buffer, received: received) else {
+                    counters.malformedRequests.wrappingAdd(1, ordering: .relaxed)
+                    continue
+                }
+                if reply != received { counters.sizedResponses.wrappingAdd(1, ordering: .relaxed) }
                 let sent = withUnsafePointer(to: &source) {
                     $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                        sendto(descriptor, buffer.baseAddress, received, Int32(MSG_DONTWAIT), $0, message.msg_namelen)
+                        sendto(descriptor, buffer.baseAddress, reply, Int32(MSG_DONTWAIT), $0, message.msg_namelen)
                     }
                 }
                 if sent >= 0 {
