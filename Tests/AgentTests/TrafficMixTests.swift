@@ -191,4 +191,32 @@ struct TrafficMixTests {
         #expect(scraped.value("flowtest_pattern_rtt_seconds_count", ["pattern": "query"]) == Double(query.messagesReceived))
         await echo.stop()
     }
+
+    /// A UDP pattern whose answers are larger than the flow socket's default receive buffer
+    /// (2048 bytes, enough for the 64-byte messages of a plain run): they arrive whole.
+    @Test func largeUDPAnswersAreReceivedWhole() async throws {
+        let echo = try await EchoFixture.start()
+        let runner = GeneratorRunner(port: echo.udpPort) { configuration in
+            configuration.flowProtocol = .udp
+            configuration.pattern = .constant
+            configuration.rate = 50
+            configuration.maxConcurrent = 5
+            configuration.flowCount = 5
+            configuration.timeLimit = .seconds(30)
+            configuration.allowFragmentation = true
+            configuration.mix = Self.entry("bulk-udp", 1) {
+                $0.protocol = .udp
+                $0.ports = [Int64(echo.udpPort)]
+                $0.requestSize = SizeRange(min: 32, max: 64)
+                $0.responseSize = SizeRange(min: 3000, max: 3500)
+                $0.messages = SizeRange(min: 2, max: 2)
+            }.rules
+        }
+        let (service, _) = runner.makeService()
+        try await service.run()
+        let bulk = try #require(service.statistics.snapshot().patterns["bulk-udp"]).counters
+        #expect(bulk.messagesReceived == 10, "\(bulk)")
+        #expect(bulk.bytesReceived >= 3000 * bulk.messagesReceived, "\(bulk)")
+        await echo.stop()
+    }
 }

@@ -25,7 +25,9 @@ struct ChannelOpener: Sendable {
     init(configuration: GeneratorConfiguration, labeller: FlowLabeller? = nil) {
         mss = configuration.mss
         allowFragmentation = configuration.allowFragmentation
-        receiveBufferSize = max(2048, configuration.payload.maximum)
+        // A traffic mix's responses may be larger than any request.
+        let largestResponse = configuration.trafficKinds.map { max($0.request.maximum, $0.response?.maximum ?? 0) }.max() ?? 0
+        receiveBufferSize = max(2048, configuration.payload.maximum, largestResponse)
         trafficClass = configuration.marking.dscp?.trafficClass
         self.labeller = labeller
     }
