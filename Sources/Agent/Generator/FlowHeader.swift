@@ -67,6 +67,24 @@ struct FlowHeader: Equatable, Sendable {
         }
     }
 
+    /// Stores the plain (FTH1) header into the first 24 bytes of `bytes`, for a flow that writes
+    /// its messages into memory of its own (latency mode) rather than into a ByteBuffer.
+    func storePlain(into bytes: UnsafeMutableRawBufferPointer) {
+        bytes.storeBytes(of: Self.magic.bigEndian, toByteOffset: 0, as: UInt32.self)
+        bytes.storeBytes(of: sequence.bigEndian, toByteOffset: 4, as: UInt32.self)
+        bytes.storeBytes(of: flowID.bigEndian, toByteOffset: 8, as: UInt64.self)
+        bytes.storeBytes(of: sendTimeNanoseconds.bigEndian, toByteOffset: 16, as: UInt64.self)
+    }
+
+    /// Reads a plain (FTH1) header from the start of `bytes`; nil when too short or not one.
+    init?(plainAt bytes: UnsafeRawBufferPointer) {
+        guard bytes.count >= Self.size, UInt32(bigEndian: bytes.loadUnaligned(as: UInt32.self)) == Self.magic else { return nil }
+        self.init(
+            sequence: UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: 4, as: UInt32.self)),
+            flowID: UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
+            sendTimeNanoseconds: UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 16, as: UInt64.self)))
+    }
+
     /// Reads a header of either form from the start of `buffer` without moving its reader index;
     /// nil when the bytes are too few or do not start with a magic number.
     init?(peekingAt buffer: ByteBuffer) {

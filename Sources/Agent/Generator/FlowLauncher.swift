@@ -17,6 +17,8 @@ final class FlowLauncher: Sendable {
     /// statistics shards.
     private let wheels: [FlowTimerWheel]
     private let openFlows: [OpenFlows]
+    /// Latency mode: each flow on a thread of its own (`DedicatedThreadFlow`), told to stop by this.
+    private let dedicatedThreads: StopFlag?
 
     init(
         group: MultiThreadedEventLoopGroup, configuration: GeneratorConfiguration, environment: FlowEnvironment,
@@ -30,6 +32,7 @@ final class FlowLauncher: Sendable {
         self.environment = environment
         self.opener = ChannelOpener(configuration: configuration, labeller: environment.labeller)
         self.connectTimeout = TimeAmount(configuration.connectTimeout)
+        self.dedicatedThreads = configuration.dedicatedThreads ? StopFlag() : nil
     }
 
     /// How many event loops flows are spread over; flow `index` lives on loop `index % loopCount`.
@@ -60,6 +63,11 @@ final class FlowLauncher: Sendable {
         }
         address.port = flow.port
         if environment.continuous { return startContinuous(flow, to: address, slot: slot, lifetimeEnd: lifetimeEnd) }
+        if let dedicatedThreads {
+            return DedicatedThreadFlow.start(
+                flow, to: address, environment: environment, shard: shard, lifetimeEnd: lifetimeEnd, opener: opener,
+                connectTimeout: connectTimeout, stopping: dedicatedThreads)
+        }
         // Fireflies take the flow's addresses and bytes from the flow log's tally.
         let tally = environment.fireflies == nil ? FlowRecorder.tally(environment.flowLog, to: address) : FlowTally(destination: address)
         let connected = connect(flow, to: address, slot: slot, lifetimeEnd: lifetimeEnd, tally: tally)
@@ -137,6 +145,7 @@ final class FlowLauncher: Sendable {
     /// Ends every open flow now (shutdown, or flows outliving the run), counting them completed;
     /// flows still connecting end as soon as they connect.
     func stopAll() {
+        dedicatedThreads?.raise()
         for table in openFlows { table.stopAll() }
     }
 }

@@ -76,6 +76,7 @@ extension GeneratorConfiguration {
             parse: ValueParsers.integer(in: TimeSeries.minimumByteLimit...TimeSeries.textLimit))
         config.allowFragmentation = try resolver.resolveSwitch("--allow-fragmentation", options.allowFragmentation)
         if let (source, text) = resolver.raw("--mix", options.mix) { config.mix = try parseMix(text, source: source) }
+        config.dedicatedThreads = try resolver.resolveSwitch("--dedicated-threads", options.dedicatedThreads)
         config.monitor = try resolver.resolveSwitch("--monitor", options.monitor)
         config.marking = try resolveMarking(options, resolver, targets: config.targets)
         try config.validate(ipv6Target: ipv6Target)
@@ -179,6 +180,7 @@ extension GeneratorConfiguration {
             throw ConfigurationError(setting: "--max-duration", value: "0", expected: "a duration greater than 0 for --pattern random")
         }
         try validateMix(ipv6Target: ipv6Target)
+        try validateDedicatedThreads()
         guard flowProtocol.includesUDP else { return }
         if payload.minimum < FlowHeader.size {
             throw ConfigurationError(
@@ -229,6 +231,28 @@ extension GeneratorConfiguration {
                         expected: "at most \(allowFragmentation ? 65507 : limit) bytes for a UDP pattern (the datagram that fits --mtu \(mtu)\(allowFragmentation ? "" : ", or --allow-fragmentation"))")
                 }
             }
+        }
+    }
+
+    /// Latency mode runs a thread per flow, one message at a time, without what needs an event
+    /// loop's flow: the continuous pattern's reconnects, a mix's sized answers, a leased label.
+    private func validateDedicatedThreads() throws(ConfigurationError) {
+        guard dedicatedThreads else { return }
+        let unsupported: (setting: String, value: String)? =
+            if pattern == .continuous { ("--pattern", "continuous") }
+            else if let mix { ("--mix", mix.map(\.pattern).joined(separator: ",")) }
+            else if let scitag = marking.scitag { ("--scitag", scitag.description) }
+            else if marking.sendsFireflies { (marking.fireflyPort != nil ? "--firefly-port" : "--firefly-collector", String(marking.fireflyPort ?? 0)) }
+            else { nil }
+        if let unsupported {
+            throw ConfigurationError(
+                setting: unsupported.setting, value: unsupported.value,
+                expected: "to be left out with --dedicated-threads (latency mode runs plain flows, each on a thread)")
+        }
+        if maxConcurrent > DedicatedThreadFlow.flowLimit {
+            throw ConfigurationError(
+                setting: "--max-concurrent", value: String(maxConcurrent),
+                expected: "at most \(DedicatedThreadFlow.flowLimit) with --dedicated-threads (a thread per flow)")
         }
     }
 }

@@ -30,6 +30,8 @@ struct GeneratorConfiguration: Equatable, Sendable {
     var stallTimeout = Duration.seconds(1)
     /// The traffic mix's rules, built-in patterns filled in; nil: every flow alike.
     var mix: [TrafficRule]?
+    /// Latency mode: each flow on a thread of its own with a blocking socket (`DedicatedThreadFlow`).
+    var dedicatedThreads = false
     var monitor = false
     /// Most bytes the time series may take in a report: the status is shared by every generator.
     var timelineBytes = TimeSeries.textLimit

@@ -35,6 +35,7 @@ extension FlowTestSpec {
         if let seed = flows.seed { arguments += ["--seed", String(seed &+ seedOffset)] }
         if flows.allowFragmentation { arguments.append("--allow-fragmentation") }
         if let mix = flows.mix { arguments += ["--mix", Self.mixText(mix)] }
+        if flows.dedicatedThreads { arguments.append("--dedicated-threads") }
         if let marking = flows.marking {
             if let dscp = marking.dscp { arguments += ["--dscp", dscp.text] }
             if let scitag = marking.scitag { arguments += ["--scitag", scitag.description] }

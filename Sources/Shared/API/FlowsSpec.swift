@@ -23,6 +23,8 @@ public struct FlowsSpec: Codable, Sendable, Equatable {
     public var mix: [TrafficMixEntry]?
     /// DSCP, SciTags flow label and fireflies of every flow; nil marks nothing.
     public var marking: MarkingSpec?
+    /// Latency mode: each flow on a thread of its own with a blocking socket.
+    public var dedicatedThreads = false
 
     public init(rate: Int64) {
         self.rate = rate

@@ -1,0 +1,86 @@
+import FlowTestShared
+import Foundation
+import Testing
+@testable import FlowTestAgent
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Latency mode (`--dedicated-threads`, `spec.flows.dedicatedThreads`): flows on threads of their
+/// own with blocking sockets, counted exactly like the event loops' flows.
+@Suite("Latency mode: a thread per flow, blocking sockets", .serialized, .timeLimit(.minutes(2)))
+struct LatencyModeTests {
+    /// TCP and UDP flows, paced and back-to-back: every flow starts, completes and is settled; every
+    /// message's echo is counted with its round trip; nothing is lost on loopback.
+    @Test(arguments: [(FlowProtocol.tcp, Duration.zero), (.udp, .zero), (.both, .milliseconds(5))])
+    func flowsRunOnThreadsAndAreCountedAsOnTheLoops(flowProtocol: FlowProtocol, interval: Duration) async throws {
+        let echo = try await EchoFixture.start()
+        let runner = GeneratorRunner(port: echo.tcpPort) { configuration in
+            configuration.udpPorts = [echo.udpPort]
+            configuration.flowProtocol = flowProtocol
+            configuration.pattern = .constant
+            configuration.rate = 20
+            configuration.maxConcurrent = 4
+            configuration.flowCount = 8
+            configuration.timeLimit = .seconds(30)
+            configuration.messageInterval = interval
+            configuration.dedicatedThreads = true
+        }
+        let (service, _) = runner.makeService()
+        try await service.run()
+        let snapshot = service.statistics.snapshot()
+        let total = snapshot.total
+        #expect(total.flowsStarted == 8 && total.flowsCompleted == 8 && total.flowsFailed == 0, "\(total)")
+        #expect(service.statistics.unsettledFlows == 0)
+        for transport in flowProtocol.transports {
+            let counters = snapshot.counters[transport]
+            #expect(counters.messagesReceived > counters.flowsStarted, "\(transport): \(counters)")
+            #expect(counters.messagesSent - counters.messagesReceived <= counters.flowsStarted, "at most the last message of a flow unanswered")
+            #expect(snapshot.roundTrips[transport].totalCount == counters.messagesReceived)
+        }
+        #expect(snapshot.counters.udp.udpLost <= snapshot.counters.udp.flowsStarted)
+        let echoed = echo.statistics(.tcp).bytesSent + echo.statistics(.udp).bytesSent
+        #expect(echoed >= total.bytesReceived, "the echo sent every byte the generator counted")
+        await echo.stop()
+    }
+
+    /// A run without an end (no flow count, no time limit), stopped with SIGINT: the threads end
+    /// within a response timeout, and the summary counts their flows as completed.
+    @Test func anInterruptedRunStopsItsThreads() async throws {
+        let echo = try await EchoFixture.start()
+        let generator = try AgentProcess([
+            "generate", "--target", "127.0.0.1", "--tcp-ports", "\(echo.tcpPort)", "--udp-ports", "\(echo.udpPort)", "--dedicated-threads",
+            "--pattern", "constant", "--rate", "20", "--max-concurrent", "4", "--min-duration", "60s", "--max-duration", "60s",
+            "--message-interval", "1ms", "--response-timeout", "1s", "--metrics-port", "0",
+        ])
+        // Until the flows run, seen at the echo.
+        let deadline = ContinuousClock.now + .seconds(20)
+        while echo.statistics(.tcp).connectionsActive + Int(echo.statistics(.udp).datagramsReceived > 0 ? 1 : 0) < 2, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let stopped = ContinuousClock.now
+        generator.signal(SIGINT)
+        let result = await generator.finish()
+        #expect(ContinuousClock.now - stopped < .seconds(15), "bounded by the response timeout, not the 60 s lifetime")
+        struct Summary: Decodable { var tcp: GeneratorReport.Figures? }
+        let summary = try JSONDecoder().decode(Summary.self, from: Data(result.out.utf8))
+        let tcp = try #require(summary.tcp?.counters)
+        #expect(tcp.flowsStarted > 0 && tcp.flowsCompleted == tcp.flowsStarted, "\(tcp)")
+        await echo.stop()
+    }
+
+    @Test(arguments: [
+        (["--dedicated-threads", "--max-concurrent", "65"], #"invalid value "65" for --max-concurrent: expected at most 64 with --dedicated-threads (a thread per flow)"#),
+        (["--dedicated-threads", "--pattern", "continuous", "--time-limit", "1m"], #"invalid value "continuous" for --pattern: expected to be left out with --dedicated-threads (latency mode runs plain flows, each on a thread)"#),
+        (["--dedicated-threads", "--max-concurrent", "10", "--mix", "[{pattern: web, weight: 1}]"], #"invalid value "web" for --mix: expected to be left out with --dedicated-threads (latency mode runs plain flows, each on a thread)"#),
+    ])
+    func whatLatencyModeCannotRunIsRefused(arguments: [String], message: String) {
+        #expect(throws: ConfigurationError.self) {
+            do { _ = try GeneratorConfiguration.resolve(GenerateOptions.parse(arguments), SettingResolver(environment: [:])) } catch {
+                #expect("\(error)" == message)
+                throw error
+            }
+        }
+    }
+}
