@@ -41,9 +41,9 @@ IPERF_TPUT=$(python3 -c "import json; e=json.load(open('$WORK/iperf.json'))['end
 PORT=$((PORT + 1))
 
 # 2. Round trips of 64-byte messages, one flow, vs sockperf ping-pong --full-rtt.
-rtt_flowtest() {  # protocol -> "p50 p99" in microseconds
+rtt_flowtest() {  # protocol [generator flags] -> "p50 p99" in microseconds
   echo_start
-  generate --protocol $1 --pattern random --rate 1000 --flow-count 1 --min-duration ${D}s --max-duration ${D}s --message-interval 0 --payload-size 64
+  generate --protocol $1 --pattern random --rate 1000 --flow-count 1 --min-duration ${D}s --max-duration ${D}s --message-interval 0 --payload-size 64 ${2:-}
   field "'%.1f %.1f %d' % (r['$1']['rttMilliseconds']['p50']*1000, r['$1']['rttMilliseconds']['p99']*1000, r['$1']['counters']['messagesReceived']/r['elapsedSeconds'])"
   echo_stop
 }
@@ -62,6 +62,9 @@ PY
 }
 read FT_TCP_P50 FT_TCP_P99 FT_TCP_RATE < <(rtt_flowtest tcp)
 read FT_UDP_P50 FT_UDP_P99 FT_UDP_RATE < <(rtt_flowtest udp)
+# Latency mode: the flow on a thread of its own with a blocking socket (--dedicated-threads).
+read LM_TCP_P50 LM_TCP_P99 LM_TCP_RATE < <(rtt_flowtest tcp --dedicated-threads)
+read LM_UDP_P50 LM_UDP_P99 LM_UDP_RATE < <(rtt_flowtest udp --dedicated-threads)
 read SP_TCP_P50 SP_TCP_P99 < <(rtt_sockperf --tcp)
 read SP_UDP_P50 SP_UDP_P99 < <(rtt_sockperf "")
 
@@ -122,6 +125,8 @@ cat >"$RUN_FILE" <<MD
 | 1 | TCP throughput, one flow, both directions | ${FT_TPUT} Gbit/s | iperf3 --bidir ${IPERF_TPUT} Gbit/s | $(ratio $FT_TPUT $IPERF_TPUT) | ≥ 1.0: $(met $(ratio $FT_TPUT $IPERF_TPUT) '>=' 1.0) |
 | 2a | TCP RTT p50 / p99, 64 B, one flow | ${FT_TCP_P50} / ${FT_TCP_P99} µs | sockperf ${SP_TCP_P50} / ${SP_TCP_P99} µs | p50 $(ratio $FT_TCP_P50 $SP_TCP_P50), p99 $(ratio $FT_TCP_P99 $SP_TCP_P99) | p50 ≤ 1.25: $(met $(ratio $FT_TCP_P50 $SP_TCP_P50) '<=' 1.25); p99 ≤ 1.5: $(met $(ratio $FT_TCP_P99 $SP_TCP_P99) '<=' 1.5) |
 | 2b | UDP RTT p50 / p99, 64 B, one flow | ${FT_UDP_P50} / ${FT_UDP_P99} µs | sockperf ${SP_UDP_P50} / ${SP_UDP_P99} µs | p50 $(ratio $FT_UDP_P50 $SP_UDP_P50), p99 $(ratio $FT_UDP_P99 $SP_UDP_P99) | p50 ≤ 1.25: $(met $(ratio $FT_UDP_P50 $SP_UDP_P50) '<=' 1.25); p99 ≤ 1.5: $(met $(ratio $FT_UDP_P99 $SP_UDP_P99) '<=' 1.5) |
+| 2c | TCP RTT p50 / p99, latency mode (--dedicated-threads) | ${LM_TCP_P50} / ${LM_TCP_P99} µs | sockperf ${SP_TCP_P50} / ${SP_TCP_P99} µs | p50 $(ratio $LM_TCP_P50 $SP_TCP_P50), p99 $(ratio $LM_TCP_P99 $SP_TCP_P99) | p50 ≤ 1.25: $(met $(ratio $LM_TCP_P50 $SP_TCP_P50) '<=' 1.25); p99 ≤ 1.5: $(met $(ratio $LM_TCP_P99 $SP_TCP_P99) '<=' 1.5) |
+| 2d | UDP RTT p50 / p99, latency mode (--dedicated-threads) | ${LM_UDP_P50} / ${LM_UDP_P99} µs | sockperf ${SP_UDP_P50} / ${SP_UDP_P99} µs | p50 $(ratio $LM_UDP_P50 $SP_UDP_P50), p99 $(ratio $LM_UDP_P99 $SP_UDP_P99) | p50 ≤ 1.25: $(met $(ratio $LM_UDP_P50 $SP_UDP_P50) '<=' 1.25); p99 ≤ 1.5: $(met $(ratio $LM_UDP_P99 $SP_UDP_P99) '<=' 1.5) |
 | 3 | New TCP flows per second, one exchange each, held ≤ 0.1 % failed | ${NEW_RATE}/s (steps: ${NEW_STEPS}) | C epoll echo + blocking clients ${NEW_NEAR}/s just before the held step; ${NEW_ANCHOR}/s best at the start (${NEW_ANCHORS}) | ${NEW_RATIO} | ≥ 0.8: $(met $NEW_RATIO '>=' 0.8) |
 | 4 | UDP datagrams echoed per second (50 flows, ping-pong) | ${UDP_RATE}/s | — | — | — |
 | 5 | Concurrent TCP flows, one generator + one echo | ${PEAK} held open | — | — | — |
@@ -133,7 +138,8 @@ Notes on method:
 - 1: FlowTest keeps one 1 MiB message in flight (send, wait for the whole echo), so its flow is
   request/response, while iperf3 streams both directions at once.
 - 2: the same single-exchange-in-flight ping-pong on both sides; RTT is measured per exchange
-  from user space.
+  from user space. 2c/2d: the generator's flow on a thread of its own, blocked in recv(2)
+  (latency mode); the echo is the same NIO echo as in 2a/2b.
 - 3: each flow is a new connection (new 5-tuple): connect, one 64-byte exchange, close after
   5 ms, over 8 destination ports. The anchor (bench/newflows.c, built here with cc -O2) does
   the same with nothing else per flow: an epoll echo with a thread per core and 2, 4 or 8

@@ -77,6 +77,10 @@ extension GeneratorConfiguration {
         config.allowFragmentation = try resolver.resolveSwitch("--allow-fragmentation", options.allowFragmentation)
         if let (source, text) = resolver.raw("--mix", options.mix) { config.mix = try parseMix(text, source: source) }
         config.dedicatedThreads = try resolver.resolveSwitch("--dedicated-threads", options.dedicatedThreads)
+        // A thread per flow: latency mode's own default, unless a limit was given.
+        if config.dedicatedThreads, resolver.raw("--max-concurrent", options.maxConcurrent) == nil {
+            config.maxConcurrent = DedicatedThreadFlow.flowLimit
+        }
         config.monitor = try resolver.resolveSwitch("--monitor", options.monitor)
         config.marking = try resolveMarking(options, resolver, targets: config.targets)
         try config.validate(ipv6Target: ipv6Target)
