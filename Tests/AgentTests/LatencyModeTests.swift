@@ -45,6 +45,55 @@ struct LatencyModeTests {
         await echo.stop()
     }
 
+    /// The echo in latency mode: TCP connections and UDP listeners on threads of their own, a
+    /// pure echo for plain bytes, the size asked for a traffic pattern's sized requests, and
+    /// counted as the event loops' listeners are; and a generator in latency mode against it.
+    @Test func anEchoOnThreadsEchoesAndAnswersSizedRequests() async throws {
+        let echo = try await EchoFixture.start { $0.dedicatedThreads = true }
+        let tcp = try TestSocket.tcp(echo.tcpPort)
+        let plain = (0..<1000).map { UInt8(truncatingIfNeeded: $0) }
+        try tcp.send(plain)
+        #expect(try tcp.receive(exactly: plain.count) == plain)
+        let sized = try TestSocket.tcp(echo.tcpPort)
+        let request = TrafficMixTests.sizedRequest(request: 100, response: 150_000)
+        try sized.send(request)
+        let response = try sized.receive(exactly: 150_000)
+        #expect(Array(response.prefix(FlowHeader.sizedSize)) == Array(request.prefix(FlowHeader.sizedSize)))
+        let udp = try TestSocket.udp(echo.udpPort)
+        try udp.send(Array(plain.prefix(64)))
+        #expect(try udp.receiveOnce() == Array(plain.prefix(64)))
+        try udp.send(TrafficMixTests.sizedRequest(request: 40, response: 512))
+        #expect(try udp.receiveOnce().count == 512)
+        // The echo's threads count what they sent once send(2) returns, which may be after the
+        // client has read it: wait (bounded) for the counters to settle.
+        let settled = ContinuousClock.now + .seconds(10)
+        while echo.statistics(.tcp).bytesSent < 151_000 || echo.statistics(.udp).datagramsSent < 2, ContinuousClock.now < settled {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let statistics = (tcp: echo.statistics(.tcp), udp: echo.statistics(.udp))
+        #expect(statistics.tcp.connectionsAccepted == 2 && statistics.tcp.sizedResponses == 1, "\(statistics.tcp)")
+        #expect(statistics.tcp.bytesReceived == 1100 && statistics.tcp.bytesSent == 151_000, "\(statistics.tcp)")
+        #expect(statistics.udp.datagramsReceived == 2 && statistics.udp.datagramsSent == 2 && statistics.udp.sizedResponses == 1)
+
+        let runner = GeneratorRunner(port: echo.tcpPort) { configuration in
+            configuration.udpPorts = [echo.udpPort]
+            configuration.pattern = .constant
+            configuration.rate = 20
+            configuration.maxConcurrent = 4
+            configuration.flowCount = 6
+            configuration.timeLimit = .seconds(30)
+            configuration.messageInterval = .zero
+            configuration.dedicatedThreads = true
+        }
+        let (service, _) = runner.makeService()
+        try await service.run()
+        let total = service.statistics.snapshot().total
+        #expect(total.flowsCompleted == 6 && total.flowsFailed == 0 && total.messagesReceived > 6, "\(total)")
+        let stopped = ContinuousClock.now
+        await echo.stop()
+        #expect(ContinuousClock.now - stopped < .seconds(5), "the threads look at the stop every 50 ms")
+    }
+
     /// A run without an end (no flow count, no time limit), stopped with SIGINT: the threads end
     /// within a response timeout, and the summary counts their flows as completed.
     @Test func anInterruptedRunStopsItsThreads() async throws {

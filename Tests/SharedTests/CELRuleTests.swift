@@ -62,7 +62,6 @@ struct CELRuleTests {
         "flows: {rate: 10, dedicatedThreads: true, maxConcurrent: 8}",
         "flows: {rate: 10, dedicatedThreads: true}",
         "flows: {rate: 10, dedicatedThreads: true, maxConcurrent: 8}\nflowLog: {}",
-        "flows: {rate: 10, dedicatedThreads: true, maxConcurrent: 8}\nflowLog: {generators: false}",
         "flows: {rate: 10, marking: {scitag: {experiment: 65, activity: 2}}}",
         "flows: {rate: 10, marking: {scitag: {experiment: 65, activity: 2}}}\ntarget: {ipFamilies: [IPv4]}",
         "flows: {rate: 10, marking: {scitag: {experiment: 65, activity: 2}}}\ntarget: {ipFamilies: [IPv4, IPv6]}",

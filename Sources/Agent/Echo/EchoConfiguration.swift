@@ -16,6 +16,9 @@ struct EchoConfiguration: Equatable, Sendable {
     var expectation: MarkExpectation?
     /// The UDP port fireflies are counted on; nil listens for none.
     var fireflyPort: Int?
+    /// Latency mode: UDP listeners on threads of their own (`MarkedUDPEchoListener`, judging
+    /// nothing when no marks are expected).
+    var dedicatedThreads = false
 
     /// Resolves every echo setting (flag > `FLOWTEST_*` > default).
     static func resolve(_ options: EchoOptions, _ resolver: SettingResolver) throws(ConfigurationError) -> Self {
@@ -43,6 +46,7 @@ struct EchoConfiguration: Equatable, Sendable {
         if dscp != nil || scitag != nil { config.expectation = MarkExpectation(dscp: dscp, scitag: scitag) }
         config.fireflyPort = try resolver.resolveOptional(
             "--firefly-port", options.fireflyPort, expected: "a UDP port 0...65535 (0 = any free port)", parse: ValueParsers.portOrZero)
+        config.dedicatedThreads = try resolver.resolveSwitch("--dedicated-threads", options.dedicatedThreads)
         if config.tcpPorts.isEmpty, config.udpPorts.isEmpty {
             throw ConfigurationError(setting: "--tcp-ports", value: "", expected: "at least one TCP or UDP port to echo on")
         }

@@ -28,4 +28,7 @@ struct EchoOptions: ParsableArguments {
 
     @Option(help: "On SIGTERM, how long open connections may go on before they are closed (env FLOWTEST_GRACE_PERIOD, default 10s).")
     var gracePeriod: String?
+
+    @Flag(help: "Latency mode: each UDP listener on a thread of its own, blocked in recvmsg(2) rather than served by an event loop (env FLOWTEST_DEDICATED_THREADS).")
+    var dedicatedThreads = false
 }

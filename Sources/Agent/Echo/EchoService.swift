@@ -26,6 +26,8 @@ final class EchoService: Service, Sendable {
     private let channels: [(transport: Transport, channel: any Channel)]
     /// UDP listeners that judge marks, outside NIO (`MarkedUDPEchoListener`).
     private let markedListeners: [MarkedUDPEchoListener]
+    /// Latency mode's TCP listeners, a thread per connection.
+    private let threadedListeners: [ThreadedTCPEchoListener]
     private let connections: EchoConnectionTable
     private let gracePeriod: Duration
     private let readiness: ReadinessState
@@ -33,12 +35,14 @@ final class EchoService: Service, Sendable {
 
     private init(
         listeners: [EchoListenerCounters], fireflies: FireflyCounter?, fireflyPort: Int?, channels: [(Transport, any Channel)], markedListeners: [MarkedUDPEchoListener],
+        threadedListeners: [ThreadedTCPEchoListener],
         connections: EchoConnectionTable, gracePeriod: Duration, readiness: ReadinessState, logger: Logger
     ) {
         self.listeners = listeners
         self.fireflies = fireflies
         self.fireflyPort = fireflyPort
         self.markedListeners = markedListeners
+        self.threadedListeners = threadedListeners
         self.channels = channels.map { (transport: $0.0, channel: $0.1) }
         self.connections = connections
         self.gracePeriod = gracePeriod
@@ -57,6 +61,7 @@ final class EchoService: Service, Sendable {
         var listeners: [EchoListenerCounters] = []
         var channels: [(Transport, any Channel)] = []
         var markedListeners: [MarkedUDPEchoListener] = []
+        var threadedListeners: [ThreadedTCPEchoListener] = []
         let expectation = configuration.expectation
         let fireflies = configuration.fireflyPort.map { _ in FireflyCounter() }
         var fireflyPort = configuration.fireflyPort
@@ -69,13 +74,24 @@ final class EchoService: Service, Sendable {
                     for (host, ipv6Only) in hosts {
                         // Port 0: the first socket's port, so both families answer on the same one.
                         let requested = counters.port == 0 ? port : counters.port
-                        if transport == .udp, let expectation {
+                        // A thread of its own: to read marks NIO does not pass on, or for latency mode.
+                        if transport == .udp, expectation != nil || configuration.dedicatedThreads {
                             let listener = try await describingFailure(transport, host, requested) {
                                 try MarkedUDPEchoListener.start(
-                                    host: host, ipv6Only: ipv6Only, port: requested, counters: counters, expectation: expectation)
+                                    host: host, ipv6Only: ipv6Only, port: requested, counters: counters,
+                                    expectation: expectation ?? MarkExpectation())
                             }
                             counters.bound(to: listener.port)
                             markedListeners.append(listener)
+                            continue
+                        }
+                        // Latency mode's TCP: a thread per connection (marks are judged on NIO's path).
+                        if transport == .tcp, configuration.dedicatedThreads, expectation == nil {
+                            let listener = try await describingFailure(transport, host, requested) {
+                                try ThreadedTCPEchoListener.start(host: host, ipv6Only: ipv6Only, port: requested, counters: counters)
+                            }
+                            counters.bound(to: listener.port)
+                            threadedListeners.append(listener)
                             continue
                         }
                         let channel = try await describingFailure(transport, host, requested) {
@@ -109,8 +125,13 @@ final class EchoService: Service, Sendable {
         } catch {
             for (_, channel) in channels { try? await channel.close() }
             for listener in markedListeners { await listener.close() }
+        for listener in threadedListeners { await listener.close() }
+            for listener in threadedListeners { await listener.close() }
             connections.stop()
             throw error
+        }
+        if configuration.dedicatedThreads, expectation == nil, flowLog != nil, !configuration.udpPorts.isEmpty {
+            logger.notice("UDP listeners on threads of their own (--dedicated-threads) write no flow log records: they read datagrams outside NIO")
         }
         if let expectation, flowLog != nil, !configuration.udpPorts.isEmpty {
             logger.notice("UDP listeners that judge marks write no flow log records: they read datagrams outside NIO", metadata: [
@@ -121,7 +142,8 @@ final class EchoService: Service, Sendable {
             logger.info("echo listening", metadata: ["protocol": "\(listener.transport.rawValue)", "port": "\(listener.port)"])
         }
         return EchoService(
-            listeners: listeners, fireflies: fireflies, fireflyPort: fireflyPort, channels: channels, markedListeners: markedListeners, connections: connections,
+            listeners: listeners, fireflies: fireflies, fireflyPort: fireflyPort, channels: channels, markedListeners: markedListeners,
+            threadedListeners: threadedListeners, connections: connections,
             gracePeriod: configuration.gracePeriod,
             readiness: readiness, logger: logger)
     }
@@ -195,6 +217,7 @@ final class EchoService: Service, Sendable {
         connections.closeAll()
         for (_, channel) in channels { try? await channel.close() }
         for listener in markedListeners { await listener.close() }
+        for listener in threadedListeners { await listener.close() }
     }
 
     /// Fireflies received so far; nil without a firefly port.

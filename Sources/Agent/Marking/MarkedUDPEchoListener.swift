@@ -27,7 +27,7 @@ final class MarkedUDPEchoListener: Sendable {
     private let stopping = Atomic<Bool>(false)
     private let exited = Atomic<Bool>(false)
 
-    /// How long the thread sleeps in poll(2) before it looks at `stopping` again.
+    /// How long the thread waits in recvmsg(2) before it looks at `stopping` again.
     private static let pollMilliseconds: Int32 = 50
 
     private init(descriptor: Int32, port: Int, counters: EchoListenerCounters, expectation: MarkExpectation) {
@@ -99,42 +99,42 @@ final class MarkedUDPEchoListener: Sendable {
             control.deallocate()
         }
         var source = sockaddr_storage()
+        // Blocked in recvmsg, woken by the kernel when a datagram arrives (two system calls per
+        // echo, the least there is); the receive timeout lets the loop look at `stopping`.
+        var timeout = timeval(tv_sec: 0, tv_usec: Int(Self.pollMilliseconds) * 1000)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         while !stopping.load(ordering: .relaxed) {
-            var waiting = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-            guard poll(&waiting, 1, Self.pollMilliseconds) > 0 else { continue }
-            while !stopping.load(ordering: .relaxed) {
-                var vector = iovec(iov_base: buffer.baseAddress, iov_len: buffer.count)
-                var message = msghdr()
-                let received = withUnsafeMutablePointer(to: &source) { name in
-                    withUnsafeMutablePointer(to: &vector) { vectorPointer in
-                        message.msg_name = UnsafeMutableRawPointer(name)
-                        message.msg_namelen = socklen_t(MemoryLayout<sockaddr_storage>.size)
-                        message.msg_iov = vectorPointer
-                        message.msg_iovlen = 1
-                        message.msg_control = control.baseAddress
-                        message.msg_controllen = control.count
-                        return recvmsg(descriptor, &message, Int32(MSG_DONTWAIT))
-                    }
+            var vector = iovec(iov_base: buffer.baseAddress, iov_len: buffer.count)
+            var message = msghdr()
+            let received = withUnsafeMutablePointer(to: &source) { name in
+                withUnsafeMutablePointer(to: &vector) { vectorPointer in
+                    message.msg_name = UnsafeMutableRawPointer(name)
+                    message.msg_namelen = socklen_t(MemoryLayout<sockaddr_storage>.size)
+                    message.msg_iov = vectorPointer
+                    message.msg_iovlen = 1
+                    message.msg_control = control.baseAddress
+                    message.msg_controllen = control.count
+                    return recvmsg(descriptor, &message, 0)
                 }
-                guard received >= 0 else { break }  // EAGAIN: drained; anything else: next poll.
-                judge(UnsafeRawBufferPointer(rebasing: control[..<Int(message.msg_controllen)]), from: source)
-                counters.datagramsReceived.wrappingAdd(1, ordering: .relaxed)
-                counters.bytesReceived.wrappingAdd(UInt64(received), ordering: .relaxed)
-                // A traffic pattern's sized request gets the size it asks for, as on NIO's path.
-                guard let reply = SizedRequestFraming.sizedDatagramLength(buffer, received: received) else {
-                    counters.malformedRequests.wrappingAdd(1, ordering: .relaxed)
-                    continue
+            }
+            guard received >= 0 else { continue }  // The timeout (EAGAIN), or an ICMP error: look again.
+            judge(UnsafeRawBufferPointer(rebasing: control[..<Int(message.msg_controllen)]), from: source)
+            counters.datagramsReceived.wrappingAdd(1, ordering: .relaxed)
+            counters.bytesReceived.wrappingAdd(UInt64(received), ordering: .relaxed)
+            // A traffic pattern's sized request gets the size it asks for, as on NIO's path.
+            guard let reply = SizedRequestFraming.sizedDatagramLength(buffer, received: received) else {
+                counters.malformedRequests.wrappingAdd(1, ordering: .relaxed)
+                continue
+            }
+            if reply != received { counters.sizedResponses.wrappingAdd(1, ordering: .relaxed) }
+            let sent = withUnsafePointer(to: &source) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    sendto(descriptor, buffer.baseAddress, reply, Int32(MSG_DONTWAIT), $0, message.msg_namelen)
                 }
-                if reply != received { counters.sizedResponses.wrappingAdd(1, ordering: .relaxed) }
-                let sent = withUnsafePointer(to: &source) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                        sendto(descriptor, buffer.baseAddress, reply, Int32(MSG_DONTWAIT), $0, message.msg_namelen)
-                    }
-                }
-                if sent >= 0 {
-                    counters.datagramsSent.wrappingAdd(1, ordering: .relaxed)
-                    counters.bytesSent.wrappingAdd(UInt64(sent), ordering: .relaxed)
-                }
+            }
+            if sent >= 0 {
+                counters.datagramsSent.wrappingAdd(1, ordering: .relaxed)
+                counters.bytesSent.wrappingAdd(UInt64(sent), ordering: .relaxed)
             }
         }
     }

@@ -79,6 +79,7 @@ extension FlowTestSpec {
             if let scitag = marking.scitag { arguments += ["--scitag", scitag.description] }
             if let fireflies = marking.fireflies, fireflies.toDestination { arguments += ["--firefly-port", String(fireflies.port)] }
         }
+        if flows.dedicatedThreads { arguments.append("--dedicated-threads") }
         return arguments
     }
 }

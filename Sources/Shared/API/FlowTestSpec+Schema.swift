@@ -66,10 +66,10 @@ extension FlowTestSpec {
                     || spec["flows"]?["marking"]?["dscp"] != nil || spec["flows"]?["marking"]?["scitag"] != nil
             },
             ValidationRule(
-                cel: "!self.flows.dedicatedThreads || !has(self.flowLog) || !self.flowLog.generators",
-                message: "flows.dedicatedThreads (latency mode) writes no generator flow records: set flowLog.generators to false, or leave out one or the other",
+                cel: "!self.flows.dedicatedThreads || !has(self.flowLog)",
+                message: "flows.dedicatedThreads (latency mode) runs flows and UDP listeners on threads that write no flow records: leave out flowLog or dedicatedThreads",
                 fieldPath: ".flowLog"
-            ) { spec in spec["flows"]?["dedicatedThreads"]?.bool != true || spec["flowLog"] == nil || spec["flowLog"]?["generators"]?.bool == false },
+            ) { spec in spec["flows"]?["dedicatedThreads"]?.bool != true || spec["flowLog"] == nil },
             ValidationRule(
                 cel: "self.target.mode != 'External' || has(self.target.host)",
                 message: "target.host is required when target.mode is External", fieldPath: ".target.host"
