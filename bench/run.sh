@@ -19,8 +19,8 @@ swift build -c release --product flowtest-agent >&2
 AGENT=.build/release/flowtest-agent
 PORT=17100
 
-echo_start() {  # an echo server on $PORT (TCP and UDP); sets ECHO_PID
-  $AGENT echo --tcp-ports $PORT --udp-ports $PORT --metrics-port 0 --log-level error >/dev/null 2>&1 &
+echo_start() {  # [echo flags] -> an echo server on $PORT (TCP and UDP); sets ECHO_PID
+  $AGENT echo --tcp-ports $PORT --udp-ports $PORT --metrics-port 0 --log-level error ${1:-} >/dev/null 2>&1 &
   ECHO_PID=$!
   sleep 0.5
 }
@@ -41,8 +41,8 @@ IPERF_TPUT=$(python3 -c "import json; e=json.load(open('$WORK/iperf.json'))['end
 PORT=$((PORT + 1))
 
 # 2. Round trips of 64-byte messages, one flow, vs sockperf ping-pong --full-rtt.
-rtt_flowtest() {  # protocol [generator flags] -> "p50 p99" in microseconds
-  echo_start
+rtt_flowtest() {  # protocol [flags of both agents] -> "p50 p99" in microseconds
+  echo_start ${2:-}
   generate --protocol $1 --pattern random --rate 1000 --flow-count 1 --min-duration ${D}s --max-duration ${D}s --message-interval 0 --payload-size 64 ${2:-}
   field "'%.1f %.1f %d' % (r['$1']['rttMilliseconds']['p50']*1000, r['$1']['rttMilliseconds']['p99']*1000, r['$1']['counters']['messagesReceived']/r['elapsedSeconds'])"
   echo_stop
@@ -62,7 +62,8 @@ PY
 }
 read FT_TCP_P50 FT_TCP_P99 FT_TCP_RATE < <(rtt_flowtest tcp)
 read FT_UDP_P50 FT_UDP_P99 FT_UDP_RATE < <(rtt_flowtest udp)
-# Latency mode: the flow on a thread of its own with a blocking socket (--dedicated-threads).
+# Latency mode: the flow, and the echo's listeners and connections, on threads of their own
+# with blocking sockets (--dedicated-threads on both agents).
 read LM_TCP_P50 LM_TCP_P99 LM_TCP_RATE < <(rtt_flowtest tcp --dedicated-threads)
 read LM_UDP_P50 LM_UDP_P99 LM_UDP_RATE < <(rtt_flowtest udp --dedicated-threads)
 read SP_TCP_P50 SP_TCP_P99 < <(rtt_sockperf --tcp)
@@ -138,8 +139,9 @@ Notes on method:
 - 1: FlowTest keeps one 1 MiB message in flight (send, wait for the whole echo), so its flow is
   request/response, while iperf3 streams both directions at once.
 - 2: the same single-exchange-in-flight ping-pong on both sides; RTT is measured per exchange
-  from user space. 2c/2d: the generator's flow on a thread of its own, blocked in recv(2)
-  (latency mode); the echo is the same NIO echo as in 2a/2b.
+  from user space. 2c/2d: latency mode (`--dedicated-threads` on both agents): the generator's
+  flow and the echo's connection or UDP listener each on a thread of its own, blocked in
+  recv(2)/recvmsg(2), so no event loop's wake-up is between a datagram and its echo.
 - 3: each flow is a new connection (new 5-tuple): connect, one 64-byte exchange, close after
   5 ms, over 8 destination ports. The anchor (bench/newflows.c, built here with cc -O2) does
   the same with nothing else per flow: an epoll echo with a thread per core and 2, 4 or 8
