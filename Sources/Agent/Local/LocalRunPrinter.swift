@@ -32,6 +32,15 @@ struct LocalRunPrinter {
         ]
         if let loss = summary.udpLossPercent { rows.append(("UDP loss", String(format: "%.3f %%", loss))) }
         if let failures = summary.failures { rows.append(("Failures", failures.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))) }
+        if let marking = summary.marking {
+            let tally = { (name: String, tally: MarkTally) in "\(name) \(tally.marked) marked, \(tally.remarked) re-marked, \(tally.unmarked) unmarked" }
+            let percent = summary.markedPercent.map { String(format: "%.2f %% marked; ", $0) } ?? ""
+            rows.append(("Marks", percent + tally("UDP datagrams", marking.udp) + "; " + tally("TCP connections", marking.tcp)))
+            if marking.flowLabelsRefused > 0 { rows.append(("  labels", "\(marking.flowLabelsRefused) flow labels refused by the kernel (see the log)")) }
+            if marking.firefliesSent + marking.firefliesReceived > 0 {
+                rows.append(("  fireflies", "\(marking.firefliesSent) sent, \(marking.firefliesReceived) received by the echo servers"))
+            }
+        }
         if let disruption = status.disruption {
             rows.append((
                 "Disruption",
