@@ -47,6 +47,8 @@ struct MarkingTests {
         #expect(marking.firefliesReceived == marking.firefliesSent, "\(marking)")
         #expect(summary.markedPercent == 100)
         #expect(status.phase == .succeeded)
+        // The run's table says so too.
+        #expect(result.err.contains("100.00 % marked; UDP datagrams \(marking.udp.marked) marked, 0 re-marked, 0 unmarked"), "\(result.err.suffix(1500))")
     }
 
     /// Starts an echo that expects `expect` and returns it with its ports.

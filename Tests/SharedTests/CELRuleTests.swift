@@ -63,6 +63,8 @@ struct CELRuleTests {
         "flows: {rate: 10, dedicatedThreads: true}",
         "flows: {rate: 10, dedicatedThreads: true, maxConcurrent: 8}\nflowLog: {}",
         "flows: {rate: 10, marking: {scitag: {experiment: 65, activity: 2}}}",
+        "flows: {rate: 10, payload: {size: 1460}}\ntarget: {ipFamilies: [IPv4, IPv6]}",
+        "flows: {rate: 10, payload: {size: 1452}}\ntarget: {ipFamilies: [IPv6]}",
         "flows: {rate: 10, marking: {scitag: {experiment: 65, activity: 2}}}\ntarget: {ipFamilies: [IPv4]}",
         "flows: {rate: 10, marking: {scitag: {experiment: 65, activity: 2}}}\ntarget: {ipFamilies: [IPv4, IPv6]}",
         "flows: {rate: 10, marking: {dscp: EF}}\nthresholds: {minMarkedPercent: 90}",

@@ -53,6 +53,7 @@ struct FlowTestValidationTests {
         ("  flows: {rate: 10}\n  reportInterval: 500ms", ["spec.reportInterval: Invalid value: reportInterval must be at least 1s"]),
         ("  flows: {rate: 10}\n  echo: {readyTimeout: 0s}", ["spec.echo.readyTimeout: Invalid value: echo.readyTimeout must be greater than 0"]),
         ("  flows: {rate: 10}\n  flowLog: {generators: false, echo: false}", ["spec.flowLog: Invalid value: at least one of generators and echo must be true, or leave flowLog out"]),
+        ("  flows: {rate: 10, payload: {size: 1460}}\n  target: {ipFamilies: [IPv6]}", ["spec.flows.payload: Invalid value: UDP payloads must fit the MTU over IPv6 (at most mtu - 48 bytes) unless flows.allowFragmentation is set"]),
         ("  flows: {rate: 10, marking: {dscp: 64}}", ["spec.flows.marking.dscp: Invalid value: 64: spec.flows.marking.dscp in body should be less than or equal to 63"]),
         ("  flows: {rate: 10, marking: {dscp: AF44}}", [#"spec.flows.marking.dscp: Invalid value: "AF44": spec.flows.marking.dscp in body should match '^(CS[0-7]|AF[1-4][1-3]|EF|LE|VA|[0-9]|[1-5][0-9]|6[0-3])$' (a DSCP number 0...63 or a class name: EF, AF11...AF43, CS0...CS7, LE or VA)"#]),
         ("  flows: {rate: 10, marking: {dscp: true}}", [#"spec.flows.marking.dscp: Invalid value: "boolean": spec.flows.marking.dscp in body must be of type integer,string: "boolean""#]),

@@ -40,6 +40,15 @@ struct LocalRunPrinter {
             )
         }
         rows.insert(contentsOf: patterns, at: 3)
+        if let marking = summary.marking {
+            let tally = { (name: String, tally: MarkTally) in "\(name) \(tally.marked) marked, \(tally.remarked) re-marked, \(tally.unmarked) unmarked" }
+            let percent = summary.markedPercent.map { String(format: "%.2f %% marked; ", $0) } ?? ""
+            rows.append(("Marks", percent + tally("UDP datagrams", marking.udp) + "; " + tally("TCP connections", marking.tcp)))
+            if marking.flowLabelsRefused > 0 { rows.append(("  labels", "\(marking.flowLabelsRefused) flow labels refused by the kernel (see the log)")) }
+            if marking.firefliesSent + marking.firefliesReceived > 0 {
+                rows.append(("  fireflies", "\(marking.firefliesSent) sent, \(marking.firefliesReceived) received by the echo servers"))
+            }
+        }
         if let disruption = status.disruption {
             rows.append((
                 "Disruption",

@@ -6,6 +6,7 @@ import Synchronization
 final class FireflyCounter: ChannelInboundHandler, Sendable {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
 
+    /// Fireflies received so far.
     let received = Atomic<UInt64>(0)
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

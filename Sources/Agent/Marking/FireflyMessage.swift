@@ -11,6 +11,7 @@ enum FireflyMessage {
     /// The `application` of the firefly's context.
     static let application = "flowtest"
 
+    /// The datagram announcing `event` of a flow tagged `scitag`, sent from `hostname` at `now` (Unix nanoseconds).
     static func text(_ event: FireflyEvent, scitag: SciTag, hostname: String, now: Int64) -> String {
         var lifecycle = #""state":"\#(event.state.rawValue)","start-time":"\#(RFC3339Time.format(event.startTime))""#
         if let end = event.endTime { lifecycle += #","end-time":"\#(RFC3339Time.format(end))""# }

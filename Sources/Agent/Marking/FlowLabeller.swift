@@ -14,11 +14,18 @@ import Musl
 /// with `IPV6_FL_A_GET` and `IPV6_FL_F_CREATE`) and has `IPV6_FLOWINFO_SEND` set; the label then
 /// goes in `sin6_flowinfo` of the connect, and the kernel writes it into every packet of the
 /// connection. None of this needs a capability, unlike flowd's eBPF program.
-struct FlowLabeller: Sendable {
+///
+/// A class: every flow's channel initializer captures the opener, and with it one reference
+/// rather than a copy of the tag, the seed and a logger.
+final class FlowLabeller: Sendable {
     let scitag: SciTag
     let seed: UInt64
     let counters: MarkingCounters
     let logger: Logger
+
+    init(scitag: SciTag, seed: UInt64, counters: MarkingCounters, logger: Logger) {
+        (self.scitag, self.seed, self.counters, self.logger) = (scitag, seed, counters, logger)
+    }
 
     /// Keeps the label's random bits off the flow's payload stream, which must not change when
     /// marking is switched on (a seeded run sends the same sizes with or without it).

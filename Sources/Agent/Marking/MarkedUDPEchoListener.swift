@@ -20,6 +20,7 @@ import Musl
 /// Replies carry the expected class, set once on the socket (`IP_TOS` / `IPV6_TCLASS`): the echo
 /// marks its answers as the generator marks its requests, whatever the way there did to them.
 final class MarkedUDPEchoListener: Sendable {
+    /// The port as bound (the kernel's pick for port 0).
     let port: Int
     private let descriptor: Int32
     private let counters: EchoListenerCounters

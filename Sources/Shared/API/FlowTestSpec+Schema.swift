@@ -28,6 +28,17 @@ extension FlowTestSpec {
                 guard spec["flows"]?["protocol"]?.string != "tcp", spec["flows"]?["allowFragmentation"]?.bool != true else { return true }
                 return Self.payloadBounds(spec).largest <= (spec["flows"]?["mtu"]?.number ?? 1500) - 28
             },
+            // An IPv6 header is 20 bytes longer: a datagram that fits over IPv4 may not over IPv6.
+            ValidationRule(
+                cel: "self.flows.protocol == 'tcp' || self.flows.allowFragmentation || !has(self.target.ipFamilies) || !('IPv6' in self.target.ipFamilies) || (has(self.flows.payload.size) ? self.flows.payload.size : (has(self.flows.payload.maxSize) ? self.flows.payload.maxSize : 64)) <= self.flows.mtu - 48",
+                message: "UDP payloads must fit the MTU over IPv6 (at most mtu - 48 bytes) unless flows.allowFragmentation is set",
+                fieldPath: ".flows.payload"
+            ) { spec in
+                guard spec["flows"]?["protocol"]?.string != "tcp", spec["flows"]?["allowFragmentation"]?.bool != true,
+                    spec["target"]?["ipFamilies"]?.array?.contains(.string("IPv6")) == true
+                else { return true }
+                return Self.payloadBounds(spec).largest <= (spec["flows"]?["mtu"]?.number ?? 1500) - 48
+            },
             // Every agent writes one status patch per interval: at 100 agents, 1 s is already
             // 100 writes a second to the apiserver. Shorter is never sane in a cluster.
             ValidationRule(
