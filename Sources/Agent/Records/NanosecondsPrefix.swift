@@ -11,7 +11,7 @@ struct NanosecondsPrefix {
     private(set) var text: UInt64 = 0
     private(set) var length = 0
 
-    /// Makes the prefix spell `key` (1 to 99,999,999: times from 1973 to 2286).
+    /// Makes the prefix spell `key` (1 to 99,999,999: times from 1970-01-01T00:01:40Z to 2286).
     mutating func update(key: UInt64) {
         self.key = key
         let digits = RecordCursor.eightDigitValues(key)

@@ -61,11 +61,21 @@ struct RecordCursor {
     @inline(__always)
     mutating func decimal(_ value: UInt64) {
         if value < 100_000_000 { return shortDecimal(value) }
-        decimalAbove8Digits(value)
+        position = Self.decimalAbove8Digits(value, at: position)
     }
 
-    /// Nine or more digits: counts of bytes and Unix nanoseconds.
-    private mutating func decimalAbove8Digits(_ value: UInt64) {
+    /// Nine or more digits (rare: large byte counts), out of line. The position goes in and
+    /// comes back by value: a cursor passed inout to a call would have to live in memory in the
+    /// caller, for every byte of every record.
+    @inline(never)
+    private static func decimalAbove8Digits(_ value: UInt64, at position: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer {
+        var cursor = RecordCursor(position)
+        cursor.decimalAbove8DigitsInline(value)
+        return cursor.position
+    }
+
+    @inline(__always)
+    private mutating func decimalAbove8DigitsInline(_ value: UInt64) {
         let high = value / 100_000_000, low = value &- high &* 100_000_000
         if high < 100_000_000 {
             shortDecimal(high)

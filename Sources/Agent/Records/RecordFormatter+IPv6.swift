@@ -2,9 +2,17 @@ extension RecordFormatter {
     /// RFC 5952 text: lowercase, no leading zeros, the first longest run of two or more zero
     /// groups as `::`. Random host bits almost never make two zero groups side by side, so an
     /// address without such a pair (a lone zero group is written "0") goes straight out, eight
-    /// groups and their colons in eight stores.
+    /// groups and their colons in eight stores. Out of line, the position in and out by value
+    /// (see `RecordCursor.decimal`), so that IPv4 records keep their cursor in a register.
+    @inline(never)
+    func ipv6Address(_ value: UInt128, at position: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer {
+        var cursor = RecordCursor(position)
+        ipv6Address(value, &cursor)
+        return cursor.position
+    }
+
     @inline(__always)
-    func ipv6Address(_ value: UInt128, _ cursor: inout RecordCursor) {
+    private func ipv6Address(_ value: UInt128, _ cursor: inout RecordCursor) {
         let high = UInt64(truncatingIfNeeded: value >> 64), low = UInt64(truncatingIfNeeded: value)
         let zeroHigh = Self.zeroGroups(high), zeroLow = Self.zeroGroups(low)
         // Two zero groups side by side: in one half, or the last of the high and the first of the low.

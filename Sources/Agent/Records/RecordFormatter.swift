@@ -124,18 +124,20 @@ final class RecordFormatter {
         try output.reserveRecord()
         var cursor = RecordCursor(UnsafeMutableRawPointer(output.bytes + output.count))
         switch format {
-        case .csv: csv(record, &cursor)
-        case .jsonl: jsonObject(record, &cursor); cursor.byte(10)
+        case .csv: cursor.position = csv(record, at: cursor.position)
+        case .jsonl: cursor.position = jsonObject(record, at: cursor.position); cursor.byte(10)
         case .json:
             if recordsWritten > 0 { cursor.word(0x0A2C, length: 2) }  // ",\n"
-            jsonObject(record, &cursor)
+            cursor.position = jsonObject(record, at: cursor.position)
         }
         output.count = cursor.position - UnsafeMutableRawPointer(output.bytes)
         recordsWritten &+= 1
     }
 
-    @inline(__always)
-    private func csv(_ record: FlowRecord, _ cursor: inout RecordCursor) {
+    /// One CSV line at `position`; returns where it ends. Positions go in and out by value so
+    /// the cursor stays in a register (see `RecordCursor.decimal`).
+    private func csv(_ record: FlowRecord, at position: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer {
+        var cursor = RecordCursor(position)
         timestamp(record.startNanoseconds, slot: 0, &cursor); cursor.byte(44)
         timestamp(record.endNanoseconds, slot: 1, &cursor); cursor.byte(44)
         // td: seconds, to the millisecond (durations are whole milliseconds): ".mmm," in one store.
@@ -153,10 +155,12 @@ final class RecordFormatter {
         cursor.decimal(record.packets); cursor.byte(44)
         cursor.decimal(record.bytes); cursor.byte(44)
         name(record.pattern, &cursor); cursor.byte(10)
+        return cursor.position
     }
 
-    @inline(__always)
-    private func jsonObject(_ record: FlowRecord, _ cursor: inout RecordCursor) {
+    /// One JSON object at `position`; returns where it ends.
+    private func jsonObject(_ record: FlowRecord, at position: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer {
+        var cursor = RecordCursor(position)
         fragment(0, &cursor); nanoseconds(record.startNanoseconds, slot: 0, &cursor)
         fragment(1, &cursor); nanoseconds(record.endNanoseconds, slot: 1, &cursor)
         fragment(2, &cursor); address(record.sourceAddress, ipv6: record.isIPv6, &cursor)
@@ -169,6 +173,7 @@ final class RecordFormatter {
         fragment(9, &cursor); cursor.decimal(record.bytes)
         fragment(10, &cursor); name(record.pattern, &cursor)
         fragment(11, &cursor)
+        return cursor.position
     }
 
     /// A fragment as one 16-byte store, or two for the two longer than 16 bytes (the first two:
@@ -197,7 +202,7 @@ final class RecordFormatter {
     private func nanoseconds(_ nanoseconds: Int64, slot: Int, _ cursor: inout RecordCursor) {
         let value = UInt64(nanoseconds)
         let key = value / 100_000_000_000
-        // Before 1973 there are fewer than twelve digits; from 2286 the prefix has nine.
+        // In 1970's first 100 seconds there are fewer than twelve digits; from 2286 the prefix has nine.
         guard key > 0, key < 100_000_000 else { return cursor.decimal(value) }
         let prefix = jsonPrefixes + slot
         if key != prefix.pointee.key { prefix.pointee.update(key: key) }
@@ -250,6 +255,6 @@ final class RecordFormatter {
             cursor.word(fourth, length: Int(fourth >> 56))
             return
         }
-        ipv6Address(value, &cursor)
+        cursor.position = ipv6Address(value, at: cursor.position)
     }
 }

@@ -63,6 +63,14 @@ struct RecordGenerator: Sendable {
         low + random.next().multipliedFullWidth(by: width).high
     }
 
+    /// The pick of a choice with one entry: its number is skipped, not mixed (the pick cannot
+    /// depend on it, and the stream stays the same).
+    @inline(__always)
+    private mutating func skippedPick() -> Int {
+        random.discard(1)
+        return 0
+    }
+
     /// An address in `subnet` from two draws, the first the high half. When the host bits are all
     /// in the low half the first draw is skipped, not mixed: the stream, and so the output, are the
     /// same, two multiplies fewer.
@@ -85,11 +93,11 @@ struct RecordGenerator: Sendable {
             remaining = left - 1
         }
         if let end, clock >= end { return nil }
-        let patternIndex = patternChoice.pick(random.next())
+        let patternIndex = patternChoice.isSingle ? skippedPick() : patternChoice.pick(random.next())
         let pattern = patterns[patternIndex]
-        let source = sources[sourceChoice.pick(random.next())]
+        let source = sources[sourceChoice.isSingle ? skippedPick() : sourceChoice.pick(random.next())]
         // Both ends of a record are of one family: a v4 source never talks to a v6 destination.
-        var destinationIndex = destinationChoice.pick(random.next())
+        var destinationIndex = destinationChoice.isSingle ? skippedPick() : destinationChoice.pick(random.next())
         if destinations[destinationIndex].isIPv6 != source.isIPv6 {
             destinationIndex = destinations.firstIndex { $0.isIPv6 == source.isIPv6 } ?? destinationIndex
         }
@@ -97,7 +105,8 @@ struct RecordGenerator: Sendable {
         let protocolNumber = pattern.twoProtocols && random.next() & 1 == 1 ? pattern.otherProtocol : pattern.protocolNumber
         let destinationPort: UInt16
         if pattern.hasPorts {
-            destinationPort = ports[pattern.portsStart + portChoices[patternIndex].pick(random.next())]
+            let choice = portChoices[patternIndex].isSingle ? skippedPick() : portChoices[patternIndex].pick(random.next())
+            destinationPort = ports[pattern.portsStart + choice]
         } else {
             destinationPort = UInt16(truncatingIfNeeded: draw(1, 65_535))
         }

@@ -10,6 +10,8 @@ struct WeightedChoice: Sendable {
     /// Per value of the top eight bits, the index all such numbers pick; `split` if they differ.
     private let buckets: [UInt8]
     private static let split: UInt8 = .max
+    /// One entry: every number picks it, so the caller need not even mix one.
+    let isSingle: Bool
 
     /// `weights` must not all be zero.
     init(_ weights: [UInt64]) {
@@ -23,6 +25,7 @@ struct WeightedChoice: Sendable {
             thresholds.append(running == total ? .max : UInt64((UInt128(running) << 64) / UInt128(total)))
         }
         self.thresholds = thresholds
+        isSingle = thresholds.count == 1
         buckets = (0..<256).map { (bucket: UInt64) in
             // The index only grows with the number, so a bucket's ends agree exactly when all of it does.
             let lowest = Self.scan(thresholds, bucket << 56), highest = Self.scan(thresholds, bucket << 56 | (1 << 56 - 1))
