@@ -166,8 +166,9 @@ MD
   cat bench/analysis.md
 } >"$OUT"
 # Figures that have their own benchmark, kept from their last run: disruption accuracy
-# (bench/disruption.py, root and nftables), synthetic records (bench/records.py), flow log cost.
-for part in bench/records.md bench/flowlog.md bench/disruption.md; do
+# (bench/disruption.py, root and nftables), synthetic records (bench/records.py, with the notes on
+# where a record's time goes), flow log cost.
+for part in bench/records.md bench/records-notes.md bench/flowlog.md bench/disruption.md; do
   if [ -f "$part" ]; then { echo; cat "$part"; } >>"$OUT"; fi
 done
 echo "wrote $OUT" >&2

@@ -17,6 +17,13 @@ struct SeededRandomNumberGenerator: RandomNumberGenerator, Sendable {
         return z ^ (z >> 31)
     }
 
+    /// Moves on as `count` calls of `next()` would, without mixing numbers nobody reads: the
+    /// state only ever advances by the constant, so the stream stays the same.
+    @inline(__always)
+    mutating func discard(_ count: UInt64) {
+        state &+= 0x9E37_79B9_7F4A_7C15 &* count
+    }
+
     /// An independent stream for one flow, so a flow's payload sizes do not depend on how many
     /// random numbers other flows drew before it.
     static func forFlow(_ flowID: UInt64, seed: UInt64) -> SeededRandomNumberGenerator {

@@ -4,16 +4,12 @@ import FlowTestShared
 /// same seed gives the same records, and nothing is kept from one record to the next but the
 /// clock and the random state (memory stays flat however many are made).
 struct RecordGenerator: Sendable {
-    private struct Choice: Sendable {
-        let pattern: RecordPattern
-        let index: Int
-        let ports: WeightedChoice?
-        let packets: ClosedRange<UInt64>
-        let packetSize: ClosedRange<UInt64>
-    }
-
     private var random: SeededRandomNumberGenerator
-    private let patterns: [Choice]
+    private let patterns: [RecordPatternDraw]
+    /// Per pattern (in `patterns`' order), the pick of its destination ports (a single dummy
+    /// entry for a pattern with none); all patterns' ports in one table.
+    private let portChoices: [WeightedChoice]
+    private let ports: [UInt16]
     private let patternChoice: WeightedChoice
     private let sources: [Subnet]
     private let sourceChoice: WeightedChoice
@@ -29,17 +25,19 @@ struct RecordGenerator: Sendable {
     /// `config` must have passed `RecordsConfig.load`.
     init(_ config: RecordsConfig) {
         random = SeededRandomNumberGenerator(seed: UInt64(config.seed ?? 0))
-        let override = { (range: RecordsConfig.Range?, own: ClosedRange<UInt64>) in
-            range.map { UInt64($0.min)...UInt64($0.max) } ?? own
-        }
+        let range = { (range: RecordsConfig.Range?) in range.map { UInt64($0.min)...UInt64($0.max) } }
         let shares = config.patterns.filter { $0.weight > 0 }
-        patterns = shares.map { share in
+        var patterns: [RecordPatternDraw] = [], portChoices: [WeightedChoice] = [], ports: [UInt16] = []
+        for share in shares {
             let index = RecordPattern.all.firstIndex { $0.name == share.pattern }!
             let pattern = RecordPattern.all[index]
-            return Choice(
-                pattern: pattern, index: index, ports: pattern.ports.isEmpty ? nil : WeightedChoice(pattern.ports.map(\.weight)),
-                packets: override(config.packets, pattern.packets), packetSize: override(config.packetSize, pattern.packetSize))
+            patterns.append(RecordPatternDraw(index: index, portsStart: ports.count, packets: range(config.packets), packetSize: range(config.packetSize)))
+            portChoices.append(WeightedChoice(pattern.ports.isEmpty ? [1] : pattern.ports.map(\.weight)))
+            ports += pattern.ports.map(\.port)
         }
+        self.patterns = patterns
+        self.portChoices = portChoices
+        self.ports = ports
         patternChoice = WeightedChoice(shares.map { UInt64($0.weight) })
         let sourceShares = config.sources.filter { $0.weight > 0 }
         sources = sourceShares.map { Subnet($0.subnet)! }
@@ -58,14 +56,36 @@ struct RecordGenerator: Sendable {
         remaining = config.records
     }
 
-    /// A number in `range`, from one draw (Lemire's multiply; the bias is below 2^-40 for these ranges).
+    /// A number from `low` to `low + width - 1`, from one draw (Lemire's multiply; the bias is
+    /// below 2^-40 for these ranges).
     @inline(__always)
-    private mutating func draw(_ range: ClosedRange<UInt64>) -> UInt64 {
-        let width = range.upperBound - range.lowerBound + 1
-        return range.lowerBound + random.next().multipliedFullWidth(by: width).high
+    private mutating func draw(_ low: UInt64, _ width: UInt64) -> UInt64 {
+        low + random.next().multipliedFullWidth(by: width).high
     }
 
-    /// The next record; nil once the count or the span is reached.
+    /// The pick of a choice with one entry: its number is skipped, not mixed (the pick cannot
+    /// depend on it, and the stream stays the same).
+    @inline(__always)
+    private mutating func skippedPick() -> Int {
+        random.discard(1)
+        return 0
+    }
+
+    /// An address in `subnet` from two draws, the first the high half. When the host bits are all
+    /// in the low half the first draw is skipped, not mixed: the stream, and so the output, are the
+    /// same, two multiplies fewer.
+    @inline(__always)
+    private mutating func address(in subnet: Subnet) -> UInt128 {
+        if subnet.hostBitsFitLowHalf {
+            random.discard(1)
+            return subnet.network | UInt128(random.next() & UInt64(truncatingIfNeeded: subnet.hostMask))
+        }
+        return subnet.address(random: UInt128(random.next()) << 64 | UInt128(random.next()))
+    }
+
+    /// The next record; nil once the count or the span is reached. The random numbers are drawn
+    /// in a fixed order (pattern, source, destination, protocol, port, packets, size, duration,
+    /// flags, addresses, source port): the same seed gives the same records.
     @inline(__always)
     mutating func next() -> FlowRecord? {
         if let left = remaining {
@@ -73,27 +93,34 @@ struct RecordGenerator: Sendable {
             remaining = left - 1
         }
         if let end, clock >= end { return nil }
-        let choice = patterns[patternChoice.pick(random.next())]
-        let pattern = choice.pattern
-        let source = sources[sourceChoice.pick(random.next())]
+        let patternIndex = patternChoice.isSingle ? skippedPick() : patternChoice.pick(random.next())
+        let pattern = patterns[patternIndex]
+        let source = sources[sourceChoice.isSingle ? skippedPick() : sourceChoice.pick(random.next())]
         // Both ends of a record are of one family: a v4 source never talks to a v6 destination.
-        var destinationIndex = destinationChoice.pick(random.next())
+        var destinationIndex = destinationChoice.isSingle ? skippedPick() : destinationChoice.pick(random.next())
         if destinations[destinationIndex].isIPv6 != source.isIPv6 {
             destinationIndex = destinations.firstIndex { $0.isIPv6 == source.isIPv6 } ?? destinationIndex
         }
         let destination = destinations[destinationIndex]
-        let protocolNumber = pattern.protocolNumbers.count == 1 ? pattern.protocolNumbers[0] : pattern.protocolNumbers[Int(random.next() & 1)]
-        let destinationPort = choice.ports.map { pattern.ports[$0.pick(random.next())].port } ?? UInt16(truncatingIfNeeded: draw(1...65_535))
-        let packets = draw(choice.packets)
-        let bytes = packets * draw(choice.packetSize)
-        let duration = Int64(draw(pattern.durationMilliseconds)) * 1_000_000
-        let flags: UInt8 = protocolNumber == 17 ? 0 : pattern.tcpFlags ?? UInt8(truncatingIfNeeded: random.next() & 0x3F)
+        let protocolNumber = pattern.twoProtocols && random.next() & 1 == 1 ? pattern.otherProtocol : pattern.protocolNumber
+        let destinationPort: UInt16
+        if pattern.hasPorts {
+            let choice = portChoices[patternIndex].isSingle ? skippedPick() : portChoices[patternIndex].pick(random.next())
+            destinationPort = ports[pattern.portsStart + choice]
+        } else {
+            destinationPort = UInt16(truncatingIfNeeded: draw(1, 65_535))
+        }
+        let packets = draw(pattern.packetsLow, pattern.packetsWidth)
+        let bytes = packets * draw(pattern.packetSizeLow, pattern.packetSizeWidth)
+        let duration = Int64(draw(pattern.durationLow, pattern.durationWidth)) * 1_000_000
+        let flags: UInt8 = protocolNumber == 17 ? 0 : pattern.randomFlags ? UInt8(truncatingIfNeeded: random.next() & 0x3F) : pattern.tcpFlags
+        let sourceAddress = address(in: source)
+        let destinationAddress = address(in: destination)
         let record = FlowRecord(
             startNanoseconds: clock, endNanoseconds: clock + duration, isIPv6: source.isIPv6,
-            sourceAddress: source.address(random: UInt128(random.next()) << 64 | UInt128(random.next())),
-            destinationAddress: destination.address(random: UInt128(random.next()) << 64 | UInt128(random.next())),
-            sourcePort: UInt16(truncatingIfNeeded: draw(32_768...60_999)), destinationPort: destinationPort,
-            protocolNumber: protocolNumber, tcpFlags: flags, packets: packets, bytes: bytes, pattern: choice.index)
+            sourceAddress: sourceAddress, destinationAddress: destinationAddress,
+            sourcePort: UInt16(truncatingIfNeeded: draw(32_768, 28_232)), destinationPort: destinationPort,
+            protocolNumber: protocolNumber, tcpFlags: flags, packets: packets, bytes: bytes, pattern: pattern.index)
         advanceClock(by: bytes)
         return record
     }

@@ -11,6 +11,11 @@ import Musl
 final class RecordOutput {
     private let descriptor: CInt
     private let capacity = 1 << 20
+    /// How full the buffer gets before it is written: all of it, or a pipe's capacity when the
+    /// descriptor is a pipe. A write larger than the pipe blocks halfway until the reader
+    /// drains it, and the rest has gone cold in the cache by then: through `wc -l`, 64 KiB
+    /// writes moved a file two to three times faster than 1 MiB ones here.
+    private let limit: Int
     /// Room that is always left for one record, so formatting never checks bounds per byte.
     static let recordRoom = 512
     let bytes: UnsafeMutablePointer<UInt8>
@@ -21,7 +26,13 @@ final class RecordOutput {
     init(descriptor: CInt) {
         self.descriptor = descriptor
         bytes = .allocate(capacity: capacity)
+        var status = stat()
+        let pipeSize = fstat(descriptor, &status) == 0 && status.st_mode & S_IFMT == S_IFIFO ? Int(fcntl(descriptor, Self.getPipeSize)) : 0
+        limit = pipeSize >= 4 * Self.recordRoom ? min(capacity, pipeSize) : capacity
     }
+
+    /// F_GETPIPE_SZ (Linux), which the C module does not export.
+    private static let getPipeSize: CInt = 1032
 
     deinit {
         bytes.deallocate()
@@ -30,7 +41,7 @@ final class RecordOutput {
     /// Makes room for one more record, writing out what is buffered if needed.
     @inline(__always)
     func reserveRecord() throws(RecordOutputError) {
-        if count > capacity - Self.recordRoom { try flush() }
+        if count > limit - Self.recordRoom { try flush() }
     }
 
     /// Writes out everything buffered.

@@ -86,7 +86,10 @@ extension RecordsConfig {
         for family in families(config.sources).subtracting(families(config.destinations)) {
             problems.append("destinations: Invalid value: no \(family ? "IPv6" : "IPv4") subnet with a weight, but the sources have one")
         }
-        if config.startNanoseconds == nil {
+        if let start = config.startNanoseconds {
+            // Records are formatted as unsigned nanoseconds since 1970 (RecordFormatter).
+            if start < 0 { problems.append("start: Invalid value: \"\(config.start)\": must be 1970-01-01T00:00:00Z or later") }
+        } else {
             problems.append("start: Invalid value: \"\(config.start)\": expected an RFC 3339 time such as 2026-12-01T00:00:00Z")
         }
         guard problems.isEmpty else { throw RecordsConfigError(file: path, problems: problems) }

@@ -4,6 +4,9 @@ struct Subnet: Sendable, Equatable {
     /// The network address; IPv4 in the low 32 bits.
     let network: UInt128
     let prefixLength: Int
+    /// The host bits, worked out once: a record draws two addresses, and shifting a UInt128 by a
+    /// variable count per draw was a measurable part of generating one.
+    let hostMask: UInt128
 
     /// Parses `10.0.0.0/16` or `2001:db8::/48`; nil if it is not a subnet.
     init?(_ text: String) {
@@ -13,10 +16,12 @@ struct Subnet: Sendable, Equatable {
             isIPv6 = false
             prefixLength = length
             network = UInt128(address) & Subnet.mask(bits: 32, prefix: length)
+            hostMask = Subnet.mask(bits: 32, prefix: length) ^ Subnet.mask(bits: 32, prefix: 32)
         } else if let address = Subnet.parseIPv6(parts[0]), (0...128).contains(length) {
             isIPv6 = true
             prefixLength = length
             network = address & Subnet.mask(bits: 128, prefix: length)
+            hostMask = ~Subnet.mask(bits: 128, prefix: length)
         } else {
             return nil
         }
@@ -25,15 +30,19 @@ struct Subnet: Sendable, Equatable {
     /// The address at `random` within the subnet (the host bits are `random`'s low bits).
     @inline(__always)
     func address(random: UInt128) -> UInt128 {
-        let hostBits = (isIPv6 ? 128 : 32) - prefixLength
-        guard hostBits > 0 else { return network }
-        let hostMask: UInt128 = hostBits == 128 ? ~0 : (1 << UInt128(hostBits)) - 1
-        return network | (random & hostMask)
+        network | (random & hostMask)
     }
 
+    /// Whether the host bits are all in the low 64 (every IPv4 subnet, IPv6 ones of /64 or
+    /// longer): then the high half of the random number is never used.
+    var hostBitsFitLowHalf: Bool { hostMask >> 64 == 0 }
+
+    /// The network bits of a `bits`-wide address with this prefix (`::/0` has none: shifting by
+    /// all 128 bits would overflow).
     private static func mask(bits: Int, prefix: Int) -> UInt128 {
         let all: UInt128 = bits == 128 ? ~0 : (1 << UInt128(bits)) - 1
         guard prefix < bits else { return all }
+        guard prefix > 0 else { return 0 }
         return all ^ ((1 << UInt128(bits - prefix)) - 1)
     }
 
