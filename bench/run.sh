@@ -155,21 +155,5 @@ Notes on method:
   flow difference, so fixed costs cancel (bench/plateaus.py). Kernel socket buffers are not in
   RSS.
 MD
-{
-  echo "# Benchmarks"
-  echo
-  echo "Runs of \`bench/run.sh\`, newest first: FlowTest next to iperf3, sockperf and a minimal C"
-  echo "program on the same machine in the same run, loopback, echo and generator in separate"
-  echo "processes. Machines here are shared and noisy: compare the ratios, not the absolute figures."
-  for run in $(ls bench/runs/*.md | sort -r | head -2); do echo; cat "$run"; done
-  echo
-  cat bench/analysis.md
-} >"$OUT"
-# Figures that have their own benchmark, kept from their last run: disruption accuracy
-# (bench/disruption.py, root and nftables), synthetic records (bench/records.py, with the notes on
-# where a record's time goes), flow log cost.
-for part in bench/records.md bench/records-notes.md bench/flowlog.md bench/disruption.md; do
-  if [ -f "$part" ]; then { echo; cat "$part"; } >>"$OUT"; fi
-done
-echo "wrote $OUT" >&2
+OUT="$OUT" bench/compose.sh
 cat "$OUT"
