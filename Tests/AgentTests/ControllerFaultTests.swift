@@ -194,7 +194,10 @@ struct ControllerFaultTests {
             #expect(failed.reason == "ChildRejected")
             #expect(failed.message.contains(#"Pod "misplaced-echo-0" is invalid: spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey: Required value: can not be empty"#), "\(failed.message)")
             #expect(harness.pods("misplaced").isEmpty)
-            #expect(harness.events().contains { $0.contains("ChildRejected") })
+            // The event follows the status write: wait for it, bounded.
+            let deadline = ContinuousClock.now + .seconds(10)
+            while !harness.events().contains("ChildRejected"), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(harness.events().contains("ChildRejected"))
         }
     }
 

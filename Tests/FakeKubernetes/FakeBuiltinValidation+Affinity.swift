@@ -48,21 +48,27 @@ extension FakeBuiltinValidation {
     private static func nodeSelectorTerm(_ term: JSONValue, path: String) -> [FakeFieldError] {
         var errors: [FakeFieldError] = []
         for (index, requirement) in (term["matchExpressions"]?.array ?? []).enumerated() {
-            let requirementPath = "\(path).matchExpressions[\(index)]"
-            let values = requirement["values"]?.array ?? []
-            switch requirement["operator"]?.string ?? "" {
-            case "In", "NotIn":
-                if values.isEmpty { errors.append(.required("\(requirementPath).values", "must be specified when `operator` is 'In' or 'NotIn'")) }
-            case "Exists", "DoesNotExist":
-                if !values.isEmpty { errors.append(.forbidden("\(requirementPath).values", "may not be specified when `operator` is 'Exists' or 'DoesNotExist'")) }
-            case "Gt", "Lt":
-                if values.count != 1 { errors.append(.required("\(requirementPath).values", "must be specified single value when `operator` is 'Lt' or 'Gt'")) }
-            default:
-                errors.append(.invalid("\(requirementPath).operator", requirement["operator"] ?? .string(""), "not a valid selector operator"))
-            }
-            errors += labelName(requirement["key"]?.string ?? "", path: "\(requirementPath).key")
+            errors += selectorRequirement(requirement, path: "\(path).matchExpressions[\(index)]", numeric: true)
         }
         return errors
+    }
+
+    /// A node selector requirement (`numeric`: Gt and Lt allowed) or a label selector's: its
+    /// operator, the values that operator takes, and a key that is a label name.
+    private static func selectorRequirement(_ requirement: JSONValue, path: String, numeric: Bool) -> [FakeFieldError] {
+        var errors: [FakeFieldError] = []
+        let values = requirement["values"]?.array ?? []
+        switch requirement["operator"]?.string ?? "" {
+        case "In", "NotIn":
+            if values.isEmpty { errors.append(.required("\(path).values", "must be specified when `operator` is 'In' or 'NotIn'")) }
+        case "Exists", "DoesNotExist":
+            if !values.isEmpty { errors.append(.forbidden("\(path).values", "may not be specified when `operator` is 'Exists' or 'DoesNotExist'")) }
+        case "Gt" where numeric, "Lt" where numeric:
+            if values.count != 1 { errors.append(.required("\(path).values", "must be specified single value when `operator` is 'Lt' or 'Gt'")) }
+        default:
+            errors.append(.invalid("\(path).operator", requirement["operator"] ?? .string(""), "not a valid selector operator"))
+        }
+        return errors + labelName(requirement["key"]?.string ?? "", path: "\(path).key")
     }
 
     /// `validatePodAffinityTerm`: a topology key that is a label name, and a valid label selector.
@@ -77,17 +83,7 @@ extension FakeBuiltinValidation {
         if let selector = term["labelSelector"] {
             errors += labels(selector["matchLabels"], path: "\(path).labelSelector.matchLabels")
             for (index, requirement) in (selector["matchExpressions"]?.array ?? []).enumerated() {
-                let requirementPath = "\(path).labelSelector.matchExpressions[\(index)]"
-                let values = requirement["values"]?.array ?? []
-                switch requirement["operator"]?.string ?? "" {
-                case "In", "NotIn":
-                    if values.isEmpty { errors.append(.required("\(requirementPath).values", "must be specified when `operator` is 'In' or 'NotIn'")) }
-                case "Exists", "DoesNotExist":
-                    if !values.isEmpty { errors.append(.forbidden("\(requirementPath).values", "may not be specified when `operator` is 'Exists' or 'DoesNotExist'")) }
-                default:
-                    errors.append(.invalid("\(requirementPath).operator", requirement["operator"] ?? .string(""), "not a valid selector operator"))
-                }
-                errors += labelName(requirement["key"]?.string ?? "", path: "\(requirementPath).key")
+                errors += selectorRequirement(requirement, path: "\(path).labelSelector.matchExpressions[\(index)]", numeric: false)
             }
         }
         return errors

@@ -203,6 +203,9 @@ struct FakeBuiltinValidationTests {
             .object(["weight": 10, "podAffinityTerm": .object(["topologyKey": "kubernetes.io/hostname", "labelSelector": .object(["matchExpressions": [
                 .object(["key": "app", "operator": "Near", "values": ["x"]])]])])])]])]),
             #"spec.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.labelSelector.matchExpressions[0].operator: Invalid value: "Near": not a valid selector operator"#),
+        (.object(["podAffinity": .object(["requiredDuringSchedulingIgnoredDuringExecution": [
+            .object(["topologyKey": "zone", "labelSelector": .object(["matchExpressions": [.object(["key": "rank", "operator": "Gt", "values": ["3"]])]])])]])]),
+            #"spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector.matchExpressions[0].operator: Invalid value: "Gt": not a valid selector operator"#),
     ])
     func aBadAffinityIs422NamingIt(affinity: JSONValue, expected: String) throws {
         let pod = try JSONDecoder().decode(JSONValue.self, from: Fixture("41").requestBody).applyingMergePatch(.object(["spec": .object(["affinity": affinity])]))

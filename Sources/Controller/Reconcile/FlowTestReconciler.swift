@@ -88,13 +88,18 @@ final class FlowTestReconciler: Sendable {
 
     /// Ends a test whose pod or Service the API server refused as invalid, quoting its words.
     private func failChildRejected(_ flowTest: FlowTest, conditions: ConditionList, message: String) async throws -> Outcome {
+        try await endFailed(flowTest, conditions: conditions, reason: "ChildRejected", message: "the API server refused an object this test needs: \(message)")
+    }
+
+    /// Ends a test before its generators ran: Succeeded False and Failed True with `reason`, the
+    /// phase Failed, a warning event, and cleanup as the policy says.
+    private func endFailed(_ flowTest: FlowTest, conditions: ConditionList, reason: String, message: String) async throws -> Outcome {
         var conditions = conditions
         let generation = flowTest.metadata.generation ?? 1
-        let text = "the API server refused an object this test needs: \(message)"
-        conditions.set(FlowTestCondition.Kind.succeeded, false, reason: "ChildRejected", message: text, generation: generation)
-        conditions.set(FlowTestCondition.Kind.failed, true, reason: "ChildRejected", message: text, generation: generation)
+        conditions.set(FlowTestCondition.Kind.succeeded, false, reason: reason, message: message, generation: generation)
+        conditions.set(FlowTestCondition.Kind.failed, true, reason: reason, message: message, generation: generation)
         try await writeStatus(flowTest, phase: .failed, conditions: conditions, generation: generation, completionTime: Date())
-        await events.record(flowTest, .warning, reason: "ChildRejected", note: text)
+        await events.record(flowTest, .warning, reason: reason, note: message)
         try await cleanUp(flowTest, succeeded: false)
         return .done
     }
@@ -176,12 +181,7 @@ final class FlowTestReconciler: Sendable {
             "\(echoReady.ready)/\(echoReady.of) echo pods ready after spec.echo.readyTimeout (\(flowTest.spec.echo.readyTimeout)): "
             + unready.joined(separator: "; ")
         conditions.set(FlowTestCondition.Kind.echoReady, false, reason: "EchoNotReady", message: message, generation: generation)
-        conditions.set(FlowTestCondition.Kind.succeeded, false, reason: "EchoNotReady", message: message, generation: generation)
-        conditions.set(FlowTestCondition.Kind.failed, true, reason: "EchoNotReady", message: message, generation: generation)
-        try await writeStatus(flowTest, phase: .failed, conditions: conditions, generation: generation, completionTime: Date())
-        await events.record(flowTest, .warning, reason: "EchoNotReady", note: message)
-        try await cleanUp(flowTest, succeeded: false)
-        return .done
+        return try await endFailed(flowTest, conditions: conditions, reason: "EchoNotReady", message: message)
     }
 
     /// Service mode: the Service's DNS name. Pods mode: every echo pod's IP. External: the host.
