@@ -20,7 +20,7 @@ struct EchoTests {
         let echoed = try await blocking { try socket.receive(exactly: payload.count) }
         try await sent
         #expect(echoed == payload)
-        let statistics = echo.statistics(.tcp)
+        let statistics = await echo.statistics(.tcp) { $0.bytesSent >= UInt64(payload.count) }
         #expect(statistics.bytesReceived == UInt64(payload.count))
         #expect(statistics.bytesSent == UInt64(payload.count))
         #expect(statistics.connectionsAccepted == 1)
@@ -69,7 +69,7 @@ struct EchoTests {
             try socket.send(datagram)
             #expect(try await blocking { try socket.receiveOnce() } == datagram)
         }
-        let statistics = echo.statistics(.udp)
+        let statistics = await echo.statistics(.udp) { $0.datagramsSent >= UInt64(sizes.count) }
         #expect(statistics.datagramsReceived == UInt64(sizes.count))
         #expect(statistics.bytesSent == UInt64(sizes.reduce(0, +)))
         await echo.stop()

@@ -40,8 +40,11 @@ struct LatencyModeTests {
             #expect(snapshot.roundTrips[transport].totalCount == counters.messagesReceived)
         }
         #expect(snapshot.counters.udp.udpLost <= snapshot.counters.udp.flowsStarted)
-        let echoed = echo.statistics(.tcp).bytesSent + echo.statistics(.udp).bytesSent
-        #expect(echoed >= total.bytesReceived, "the echo sent every byte the generator counted")
+        for transport in flowProtocol.transports {
+            let received = snapshot.counters[transport].bytesReceived
+            let echoed = await echo.statistics(transport) { $0.bytesSent >= received }.bytesSent
+            #expect(echoed >= received, "\(transport): the echo sent every byte the generator counted")
+        }
         await echo.stop()
     }
 
@@ -65,12 +68,10 @@ struct LatencyModeTests {
         try udp.send(TrafficMixTests.sizedRequest(request: 40, response: 512))
         #expect(try udp.receiveOnce().count == 512)
         // The echo's threads count what they sent once send(2) returns, which may be after the
-        // client has read it: wait (bounded) for the counters to settle.
-        let settled = ContinuousClock.now + .seconds(10)
-        while echo.statistics(.tcp).bytesSent < 151_000 || echo.statistics(.udp).datagramsSent < 2, ContinuousClock.now < settled {
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        let statistics = (tcp: echo.statistics(.tcp), udp: echo.statistics(.udp))
+        // client has read it: the fixture waits (bounded) for the counters to settle.
+        let statistics = (
+            tcp: await echo.statistics(.tcp) { $0.bytesSent >= 151_000 }, udp: await echo.statistics(.udp) { $0.datagramsSent >= 2 }
+        )
         #expect(statistics.tcp.connectionsAccepted == 2 && statistics.tcp.sizedResponses == 1, "\(statistics.tcp)")
         #expect(statistics.tcp.bytesReceived == 1100 && statistics.tcp.bytesSent == 151_000, "\(statistics.tcp)")
         #expect(statistics.udp.datagramsReceived == 2 && statistics.udp.datagramsSent == 2 && statistics.udp.sizedResponses == 1)

@@ -87,7 +87,7 @@ struct TrafficMixTests {
         let second = Self.sizedRequest(request: 32, response: 32, sequence: 2)
         try socket.send(second)
         #expect(try socket.receive(exactly: 32) == second)
-        let statistics = echo.statistics(.tcp)
+        let statistics = await echo.statistics(.tcp) { $0.bytesSent >= 150_032 }
         #expect(statistics.sizedResponses == 2)
         #expect(statistics.bytesReceived == 132)
         #expect(statistics.bytesSent == 150_032)

@@ -26,6 +26,22 @@ struct EchoFixture: Sendable {
         service.statistics().first { $0.protocol == transport }!
     }
 
+    /// The counters of the listener for `transport` once `settled` holds of them, or after
+    /// `timeout` as they are then. The echo counts what it sent when the write completes, which
+    /// can be after the peer has already read it, so a test that reads and then checks a sent
+    /// count waits here (bounded) rather than racing the echo's event loop.
+    func statistics(
+        _ transport: Transport, once settled: (EchoListenerStatistics) -> Bool, timeout: Duration = .seconds(10)
+    ) async -> EchoListenerStatistics {
+        let deadline = ContinuousClock.now + timeout
+        var seen = statistics(transport)
+        while !settled(seen), ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+            seen = statistics(transport)
+        }
+        return seen
+    }
+
     func stop() async {
         await service.shutdownNow()
     }
