@@ -66,18 +66,21 @@ def anchor(binary, ports, duration, thread_counts=(2, 4, 8)):
     return runs
 
 
-def flowtest_step(agent, ports, rate, duration):
+def flowtest_step(agent, ports, rate, duration, flags=()):
+    """One step at `rate`; `flags` go to both agents (latency mode: --dedicated-threads)."""
     block = ports.take()
     left = time_wait_sockets()
     joined = ",".join(map(str, block))
     echo = subprocess.Popen([agent, "echo", "--tcp-ports", joined, "--udp-ports", str(block[-1] + 1), "--metrics-port", "0",
-                             "--log-level", "error"], stdout=subprocess.DEVNULL)
+                             "--log-level", "error", *flags], stdout=subprocess.DEVNULL)
     time.sleep(0.5)
     # Each flow lives 5 ms: connect, one 64-byte exchange at once (the next would be due after 1 s), close.
+    # Latency mode holds a thread per open flow, at most 64: its flows live 32/rate.
+    concurrent = 32 if "--dedicated-threads" in flags else max(1, rate // 200)
     out = subprocess.run([agent, "generate", "--target", "127.0.0.1", "--tcp-ports", joined, "--metrics-port", "0",
                           "--log-level", "error", "--protocol", "tcp", "--pattern", "constant", "--rate", str(rate),
-                          "--max-concurrent", str(max(1, rate // 200)), "--message-interval", "1s", "--payload-size", "64",
-                          "--time-limit", f"{duration}s"], capture_output=True, text=True).stdout
+                          "--max-concurrent", str(concurrent), "--message-interval", "1s", "--payload-size", "64",
+                          "--time-limit", f"{duration}s", *flags], capture_output=True, text=True).stdout
     echo.send_signal(signal.SIGTERM); echo.wait()
     report = json.loads(out)
     counters = report["tcp"]["counters"]

@@ -85,10 +85,12 @@ final class EchoService: Service, Sendable {
                             markedListeners.append(listener)
                             continue
                         }
-                        // Latency mode's TCP: a thread per connection (marks are judged on NIO's path).
+                        // Latency mode's TCP: a thread per connection, kept for the next (marks are judged on NIO's path).
                         if transport == .tcp, configuration.dedicatedThreads, expectation == nil {
                             let listener = try await describingFailure(transport, host, requested) {
-                                try ThreadedTCPEchoListener.start(host: host, ipv6Only: ipv6Only, port: requested, counters: counters)
+                                try ThreadedTCPEchoListener.start(
+                                    host: host, ipv6Only: ipv6Only, port: requested, counters: counters,
+                                    limit: configuration.maxConnections ?? ThreadedTCPEchoListener.connectionLimit)
                             }
                             counters.bound(to: listener.port)
                             threadedListeners.append(listener)

@@ -9,32 +9,45 @@ import Glibc
 import Musl
 #endif
 
-/// A TCP echo listener for latency mode (`echo --dedicated-threads`): a thread accepts, and each
-/// connection is echoed by a thread of its own, blocked in recv(2) and woken by the kernel, with
-/// no event loop between the bytes and their echo (the UDP side is `MarkedUDPEchoListener`).
+/// A TCP echo listener for latency mode (`echo --dedicated-threads`): each connection is echoed
+/// by a thread of its own, blocked in recv(2) and woken by the kernel, with no event loop between
+/// the bytes and their echo (the UDP side is `MarkedUDPEchoListener`).
 ///
-/// For latency tests with a few flows: at most `connectionLimit` connections are served at once,
-/// and any beyond are closed at once and counted as refused. Sized requests of a traffic mix are
-/// answered as on the event loops (`SizedRequestFraming`); the flow log and the idle timeout do
-/// not apply here.
+/// The threads are kept: each accepts a connection, serves it to its end, and accepts the next,
+/// so a short connection costs no thread creation (which costs as much as the connection itself
+/// on loopback). When a thread takes a connection and none is left waiting in accept(2), it
+/// starts another first, so the next connection never waits for one to finish.
+///
+/// For latency and connection-rate tests with a few flows open at a time: at most
+/// `connectionLimit` connections (or `--max-connections`) are served at once, and any beyond are closed at once and
+/// counted as refused (one thread more than the limit stays in accept(2) for that). Sized
+/// requests of a traffic mix are answered as on the event loops (`SizedRequestFraming`); the flow
+/// log and the idle timeout do not apply here.
 final class ThreadedTCPEchoListener: Sendable {
     let port: Int
     private let descriptor: Int32
     private let counters: EchoListenerCounters
     private let stopping = Atomic<Bool>(false)
     private let running = Atomic<Int>(0)
+    /// Threads kept, and how many of them are waiting in accept(2).
+    private let threads = Atomic<Int>(0)
+    private let accepting = Atomic<Int>(0)
 
-    /// The most connections served at once, a thread each.
+    /// The most connections served at once, a thread each, unless `--max-connections` is lower.
     static let connectionLimit = 256
+    private let limit: Int
     /// How long a blocked accept or read waits before it looks at `stopping` again.
     private static let wakeUp = timeval(tv_sec: 0, tv_usec: 50_000)
 
-    private init(descriptor: Int32, port: Int, counters: EchoListenerCounters) {
-        (self.descriptor, self.port, self.counters) = (descriptor, port, counters)
+    private init(descriptor: Int32, port: Int, counters: EchoListenerCounters, limit: Int) {
+        (self.descriptor, self.port, self.counters, self.limit) = (descriptor, port, counters, limit)
     }
 
-    /// Binds `host:port` (port 0: any free one), listens and starts accepting.
-    static func start(host: String, ipv6Only: Bool, port: Int, counters: EchoListenerCounters) throws -> ThreadedTCPEchoListener {
+    /// Binds `host:port` (port 0: any free one), listens and starts accepting, serving at most
+    /// `limit` connections at once (at most `connectionLimit`).
+    static func start(
+        host: String, ipv6Only: Bool, port: Int, counters: EchoListenerCounters, limit: Int = connectionLimit
+    ) throws -> ThreadedTCPEchoListener {
         let address = try SocketAddress(ipAddress: host, port: port)
         let ipv6 = address.protocol == .inet6
         let descriptor = socket(ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
@@ -55,42 +68,60 @@ final class ThreadedTCPEchoListener: Sendable {
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         _ = withUnsafeMutablePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
         let boundPort = withUnsafeBytes(of: &storage) { Int(UInt16(bigEndian: $0.loadUnaligned(fromByteOffset: 2, as: UInt16.self))) }
-        let listener = ThreadedTCPEchoListener(descriptor: descriptor, port: boundPort, counters: counters)
-        Thread.detachNewThread { listener.acceptLoop() }
+        let listener = ThreadedTCPEchoListener(
+            descriptor: descriptor, port: boundPort, counters: counters, limit: max(1, min(limit, connectionLimit)))
+        listener.startThread()
         return listener
     }
 
-    private func acceptLoop() {
+    /// Threads kept, serving or waiting in accept(2).
+    var threadCount: Int { threads.load(ordering: .relaxed) }
+
+    /// Starts one more serving thread, unless the limit's worth (and the one that refuses) run.
+    private func startThread() {
+        guard threads.wrappingAdd(1, ordering: .relaxed).newValue <= limit + 1 else {
+            threads.wrappingSubtract(1, ordering: .relaxed)
+            return
+        }
         running.wrappingAdd(1, ordering: .relaxed)
-        defer { running.wrappingSubtract(1, ordering: .releasing) }
+        Thread.detachNewThread { [self] in acceptAndServe() }
+    }
+
+    private func acceptAndServe() {
+        // One buffer for every connection this thread serves.
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 8)
+        defer {
+            buffer.deallocate()
+            threads.wrappingSubtract(1, ordering: .relaxed)
+            running.wrappingSubtract(1, ordering: .releasing)
+        }
         while !stopping.load(ordering: .relaxed) {
+            accepting.wrappingAdd(1, ordering: .relaxed)
             let connection = accept(descriptor, nil, nil)
+            let stillAccepting = accepting.wrappingSubtract(1, ordering: .relaxed).newValue
             guard connection >= 0 else { continue }  // The wake-up timeout, or a connection gone before it was accepted.
-            guard counters.connectionsActive.load(ordering: .relaxed) < Self.connectionLimit else {
+            guard counters.connectionsActive.load(ordering: .relaxed) < limit else {
                 counters.connectionsRefused.wrappingAdd(1, ordering: .relaxed)
                 closeSocket(connection)
                 continue
             }
             counters.connectionsAccepted.wrappingAdd(1, ordering: .relaxed)
             counters.connectionsActive.wrappingAdd(1, ordering: .relaxed)
-            Thread.detachNewThread { [self] in serve(connection) }
+            if stillAccepting == 0 { startThread() }
+            serve(connection, buffer: buffer)
         }
     }
 
     /// Echoes one connection until its peer closes it or the listener stops.
-    private func serve(_ connection: Int32) {
-        running.wrappingAdd(1, ordering: .relaxed)
+    private func serve(_ connection: Int32, buffer: UnsafeMutableRawBufferPointer) {
         defer {
             closeSocket(connection)
             counters.connectionsActive.wrappingSubtract(1, ordering: .relaxed)
-            running.wrappingSubtract(1, ordering: .releasing)
         }
         var one: Int32 = 1
         setsockopt(connection, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
         var wakeUp = Self.wakeUp
         setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &wakeUp, socklen_t(MemoryLayout<timeval>.size))
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 8)
-        defer { buffer.deallocate() }
         var framing: SizedRequestFraming?
         var first = true
         while !stopping.load(ordering: .relaxed) {

@@ -13,7 +13,8 @@ import Musl
 /// Why: on an event loop, every echo wakes `epoll_wait`, which returns, and the read goes through
 /// the channel pipeline before the round trip is timed: tens of microseconds that a latency test
 /// then reports as the network's. A thread blocked in recv(2) is woken by the kernel itself, as
-/// sockperf's is. It costs a thread per flow, so latency mode is for a few flows
+/// sockperf's is. It costs a thread per open flow (kept from one flow to the next by
+/// `FlowThreadPool`), so latency mode is for a few flows at a time
 /// (`maxConcurrent` at most 64), exchanging one message at a time: a TCP flow sends and reads its
 /// whole echo; a UDP flow sends one datagram and waits for its echo (at most the response
 /// timeout, then it counts as lost), then sleeps until the next is due.
@@ -42,16 +43,16 @@ final class DedicatedThreadFlow: Sendable {
         self.stopping = stopping
     }
 
-    /// Runs `flow` towards `address` on a new thread; its figures go to `shard` as an event-loop
-    /// flow's do.
+    /// Runs `flow` towards `address` on one of `threads`; its figures go to `shard` as an
+    /// event-loop flow's do.
     static func start(
         _ flow: ScheduledFlow, to address: SocketAddress, environment: FlowEnvironment, shard: FlowStatisticsShard, lifetimeEnd: NIODeadline,
-        opener: ChannelOpener, connectTimeout: TimeAmount, stopping: StopFlag
+        opener: ChannelOpener, connectTimeout: TimeAmount, threads: FlowThreadPool, stopping: StopFlag
     ) {
         let runner = DedicatedThreadFlow(
             flow: flow, address: address, environment: environment, shard: shard, lifetimeEnd: lifetimeEnd, opener: opener,
             connectTimeout: connectTimeout, stopping: stopping)
-        Thread.detachNewThread { runner.run() }
+        threads.run { runner.run() }
     }
 
     private func run() {

@@ -17,8 +17,9 @@ final class FlowLauncher: Sendable {
     /// statistics shards.
     private let wheels: [FlowTimerWheel]
     private let openFlows: [OpenFlows]
-    /// Latency mode: each flow on a thread of its own (`DedicatedThreadFlow`), told to stop by this.
-    private let dedicatedThreads: StopFlag?
+    /// Latency mode: each flow on a thread of its own (`DedicatedThreadFlow`), taken from `threads`
+    /// and told to stop by `stopping`.
+    private let dedicatedThreads: (threads: FlowThreadPool, stopping: StopFlag)?
 
     init(
         group: MultiThreadedEventLoopGroup, configuration: GeneratorConfiguration, environment: FlowEnvironment,
@@ -32,7 +33,7 @@ final class FlowLauncher: Sendable {
         self.environment = environment
         self.opener = ChannelOpener(configuration: configuration, labeller: environment.labeller)
         self.connectTimeout = TimeAmount(configuration.connectTimeout)
-        self.dedicatedThreads = configuration.dedicatedThreads ? StopFlag() : nil
+        self.dedicatedThreads = configuration.dedicatedThreads ? (FlowThreadPool(limit: configuration.maxConcurrent), StopFlag()) : nil
     }
 
     /// How many event loops flows are spread over; flow `index` lives on loop `index % loopCount`.
@@ -66,7 +67,7 @@ final class FlowLauncher: Sendable {
         if let dedicatedThreads {
             return DedicatedThreadFlow.start(
                 flow, to: address, environment: environment, shard: shard, lifetimeEnd: lifetimeEnd, opener: opener,
-                connectTimeout: connectTimeout, stopping: dedicatedThreads)
+                connectTimeout: connectTimeout, threads: dedicatedThreads.threads, stopping: dedicatedThreads.stopping)
         }
         // Fireflies take the flow's addresses and bytes from the flow log's tally.
         let tally = environment.fireflies == nil ? FlowRecorder.tally(environment.flowLog, to: address) : FlowTally(destination: address)
@@ -140,12 +141,13 @@ final class FlowLauncher: Sendable {
     /// Stops the timing wheels; call after every flow has ended.
     func stop() {
         for wheel in wheels { wheel.stop() }
+        dedicatedThreads?.threads.shutdown()
     }
 
     /// Ends every open flow now (shutdown, or flows outliving the run), counting them completed;
     /// flows still connecting end as soon as they connect.
     func stopAll() {
-        dedicatedThreads?.raise()
+        dedicatedThreads?.stopping.raise()
         for table in openFlows { table.stopAll() }
     }
 }
