@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """New TCP flows per second: FlowTest against the kernel's own limit, in the same run.
 
-    bench/newflows.py AGENT [--duration 10] [--out FILE.json]
+    bench/newflows.py AGENT [--duration 10] [--out FILE.json] [--dedicated-threads]
 
 The anchor is bench/newflows.c (compiled here with the system's cc): an epoll echo with one thread
 per core, and blocking clients (2, 4 and 8 threads) doing connect, one 64-byte exchange, close,
@@ -108,7 +108,9 @@ def main():
     parser.add_argument("agent")
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--out")
+    parser.add_argument("--dedicated-threads", action="store_true", help="both agents in latency mode")
     args = parser.parse_args()
+    flags = ["--dedicated-threads"] if args.dedicated_threads else []
     ports = Ports()
     with tempfile.TemporaryDirectory() as workdir:
         binary = compile_anchor(workdir)
@@ -118,7 +120,7 @@ def main():
 
         def step(rate):
             nearby = anchor(binary, ports, max(1, args.duration // 2), (8,))[0]["perSecond"]
-            measured = flowtest_step(args.agent, ports, rate, args.duration)
+            measured = flowtest_step(args.agent, ports, rate, args.duration, flags)
             measured["anchorBefore"] = round(nearby)
             measured["ratio"] = round(rate / nearby, 2)
             steps.append(measured)

@@ -69,6 +69,11 @@ read LM_UDP_P50 LM_UDP_P99 LM_UDP_RATE < <(rtt_flowtest udp --dedicated-threads)
 read SP_TCP_P50 SP_TCP_P99 < <(rtt_sockperf --tcp)
 read SP_UDP_P50 SP_UDP_P99 < <(rtt_sockperf "")
 
+# Every step of a newflows.py run, on one line: requested→completed, failures by reason, held or ✗.
+newflow_steps() {
+  python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print('; '.join('%d→%d/s%s%s (anchor %d/s just before: %.2f)' % (s['requested'], s['completedPerSecond'], (' (%d failed: %s)' % (s['failed'], ', '.join('%s %d' % kv for kv in sorted(s['failures'].items())))) if s['failed'] else '', '' if s['held'] else ' ✗', s['anchorBefore'], s['ratio']) for s in r['steps']))" "$1"
+}
+
 # 3. New TCP flows per second against the kernel's own limit, measured in this run: a minimal C
 # epoll echo and blocking C clients (bench/newflows.c) doing the same connect, one 64-byte
 # exchange, close, over 8 ports; then FlowTest at rising fractions of that rate, each step held for
@@ -77,8 +82,14 @@ python3 bench/newflows.py $AGENT --duration $D --out "$WORK/newflows.json"
 nf() { python3 -c "import json,sys; r=json.load(open('$WORK/newflows.json')); print(eval(sys.argv[1]))" "$1"; }
 NEW_RATE=$(nf "r['sustained']"); NEW_ANCHOR=$(nf "int(r['anchorBest'])"); NEW_RATIO=$(nf "'%.2f' % r['ratio']")
 NEW_ANCHORS=$(nf "', '.join('%d (%d threads)' % (a['perSecond'], a['threads']) for a in r['anchor'])")
-NEW_STEPS=$(nf "'; '.join('%d→%d/s%s%s (anchor %d/s just before: %.2f)' % (s['requested'], s['completedPerSecond'], (' (%d failed: %s)' % (s['failed'], ', '.join('%s %d' % kv for kv in sorted(s['failures'].items())))) if s['failed'] else '', '' if s['held'] else ' ✗', s['anchorBefore'], s['ratio']) for s in r['steps'])")
+NEW_STEPS=$(newflow_steps "$WORK/newflows.json")
 NEW_NEAR=$(nf "r['anchorBeforeSustained']")
+# 3b. The same in latency mode (--dedicated-threads on both agents): flows and connections on kept
+# threads with blocking sockets, as the anchor's own clients are.
+python3 bench/newflows.py $AGENT --duration $D --dedicated-threads --out "$WORK/newflows-lm.json"
+nflm() { python3 -c "import json,sys; r=json.load(open('$WORK/newflows-lm.json')); print(eval(sys.argv[1]))" "$1"; }
+LMNEW_RATE=$(nflm "r['sustained']"); LMNEW_RATIO=$(nflm "'%.2f' % r['ratio']"); LMNEW_NEAR=$(nflm "r['anchorBeforeSustained']")
+LMNEW_STEPS=$(newflow_steps "$WORK/newflows-lm.json")
 
 # 4. UDP datagrams per second echoed: 50 flows, each ping-pong back-to-back.
 echo_start
@@ -129,6 +140,7 @@ cat >"$RUN_FILE" <<MD
 | 2c | TCP RTT p50 / p99, latency mode (--dedicated-threads) | ${LM_TCP_P50} / ${LM_TCP_P99} µs | sockperf ${SP_TCP_P50} / ${SP_TCP_P99} µs | p50 $(ratio $LM_TCP_P50 $SP_TCP_P50), p99 $(ratio $LM_TCP_P99 $SP_TCP_P99) | p50 ≤ 1.25: $(met $(ratio $LM_TCP_P50 $SP_TCP_P50) '<=' 1.25); p99 ≤ 1.5: $(met $(ratio $LM_TCP_P99 $SP_TCP_P99) '<=' 1.5) |
 | 2d | UDP RTT p50 / p99, latency mode (--dedicated-threads) | ${LM_UDP_P50} / ${LM_UDP_P99} µs | sockperf ${SP_UDP_P50} / ${SP_UDP_P99} µs | p50 $(ratio $LM_UDP_P50 $SP_UDP_P50), p99 $(ratio $LM_UDP_P99 $SP_UDP_P99) | p50 ≤ 1.25: $(met $(ratio $LM_UDP_P50 $SP_UDP_P50) '<=' 1.25); p99 ≤ 1.5: $(met $(ratio $LM_UDP_P99 $SP_UDP_P99) '<=' 1.5) |
 | 3 | New TCP flows per second, one exchange each, held ≤ 0.1 % failed | ${NEW_RATE}/s (steps: ${NEW_STEPS}) | C epoll echo + blocking clients ${NEW_NEAR}/s just before the held step; ${NEW_ANCHOR}/s best at the start (${NEW_ANCHORS}) | ${NEW_RATIO} | ≥ 0.8: $(met $NEW_RATIO '>=' 0.8) |
+| 3b | New TCP flows per second, latency mode (--dedicated-threads) | ${LMNEW_RATE}/s (steps: ${LMNEW_STEPS}) | C epoll echo + blocking clients ${LMNEW_NEAR}/s just before the held step | ${LMNEW_RATIO} | ≥ 0.8: $(met $LMNEW_RATIO '>=' 0.8) |
 | 4 | UDP datagrams echoed per second (50 flows, ping-pong) | ${UDP_RATE}/s | — | — | — |
 | 5 | Concurrent TCP flows, one generator + one echo | ${PEAK} held open | — | — | — |
 | 5b | Resident memory per idle open flow (plateaus at ${HALF} and ${PEAK} flows) | echo ${ECHO_PER_FLOW} B, generator ${GEN_PER_FLOW} B | — | — | ≤ 2,048 B each: $(met $(( ECHO_PER_FLOW > GEN_PER_FLOW ? ECHO_PER_FLOW : GEN_PER_FLOW )) '<=' 2048) |
@@ -149,7 +161,9 @@ Notes on method:
   holds when ≥ 99 % of the requested flows started, no whole second fell below 95 % of the rate,
   and ≤ 0.1 % failed. The machine's speed drifts within a run, so each step runs right after
   an anchor run of its own, and the ratio is the held rate over that anchor; every run has fresh
-  ports (bench/newflows.py). ✗ marks the steps that did not hold.
+  ports (bench/newflows.py). ✗ marks the steps that did not hold. 3b: both agents in latency
+  mode, where each open flow and each echo connection has a thread (kept from one flow to the
+  next); 32 flows open at most, so each lives 32/rate seconds.
 - 5, 5b: two plateaus, each its own echo and generator: N/2 and then N flows held open (one
   64-byte message per 10 s) until both processes' RSS is steady; per flow = RSS difference over
   flow difference, so fixed costs cancel (bench/plateaus.py). Kernel socket buffers are not in
