@@ -22,7 +22,19 @@ PORT=17100
 echo_start() {  # [echo flags] -> an echo server on $PORT (TCP and UDP); sets ECHO_PID
   $AGENT echo --tcp-ports $PORT --udp-ports $PORT --metrics-port 0 --log-level error ${1:-} >/dev/null 2>&1 &
   ECHO_PID=$!
-  sleep 0.5
+  # Until it accepts (both listeners are bound by then), at most 10 s: on a busy machine a fixed
+  # half second was too short, and a one-flow UDP step then measured nothing but refusals.
+  python3 - $PORT <<'PY' || { echo "bench: no echo on port $PORT after 10 s" >&2; exit 1; }
+import socket, sys, time
+end = time.monotonic() + 10
+while time.monotonic() < end:
+    try:
+        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close()
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.05)
+sys.exit(1)
+PY
 }
 echo_stop() { kill -TERM $ECHO_PID 2>/dev/null; wait $ECHO_PID 2>/dev/null || true; PORT=$((PORT + 1)); }
 generate() {  # generator flags... -> JSON summary in $WORK/gen.json
@@ -44,7 +56,8 @@ PORT=$((PORT + 1))
 rtt_flowtest() {  # protocol [flags of both agents] -> "p50 p99" in microseconds
   echo_start ${2:-}
   generate --protocol $1 --pattern random --rate 1000 --flow-count 1 --min-duration ${D}s --max-duration ${D}s --message-interval 0 --payload-size 64 ${2:-}
-  field "'%.1f %.1f %d' % (r['$1']['rttMilliseconds']['p50']*1000, r['$1']['rttMilliseconds']['p99']*1000, r['$1']['counters']['messagesReceived']/r['elapsedSeconds'])"
+  # No echo received is no figure (nan, so the row says not met), never a 0 µs round trip.
+  field "'%.1f %.1f %d' % (((r['$1']['rttMilliseconds']['p50']*1000, r['$1']['rttMilliseconds']['p99']*1000) if r['$1']['counters']['messagesReceived'] else (float('nan'),)*2) + (r['$1']['counters']['messagesReceived']/r['elapsedSeconds'],))"
   echo_stop
 }
 rtt_sockperf() {  # [--tcp] -> "p50 p99" in microseconds
@@ -122,8 +135,9 @@ read ACC10K_ERR ACC10K_MIN ACC10K_MAX < <(accuracy 10000)
 # 7. Synthetic flow records per second, next to a minimal C generator (writes bench/records.md).
 python3 bench/records.py $AGENT >/dev/null
 
-ratio() { python3 -c "print('%.2f' % ($1 / $2))"; }
-met() { python3 -c "print('met' if $1 $2 $3 else '**not met**')"; }  # value op limit
+# float(): a step that measured nothing gives nan, whose ratio is nan and never met.
+ratio() { python3 -c "print('%.2f' % (float('$1') / float('$2')))"; }
+met() { python3 -c "print('met' if float('$1') $2 $3 else '**not met**')"; }  # value op limit
 mkdir -p bench/runs
 cat >"$RUN_FILE" <<MD
 ## Run of $(date -u +%Y-%m-%d) ($(date -u +%H:%MZ)), ${D} s per measurement
@@ -151,7 +165,7 @@ Notes on method:
 - 1: FlowTest keeps one 1 MiB message in flight (send, wait for the whole echo), so its flow is
   request/response, while iperf3 streams both directions at once.
 - 2: the same single-exchange-in-flight ping-pong on both sides; RTT is measured per exchange
-  from user space. 2c/2d: latency mode (`--dedicated-threads` on both agents): the generator's
+  from user space. 2c/2d: latency mode (--dedicated-threads on both agents): the generator's
   flow and the echo's connection or UDP listener each on a thread of its own, blocked in
   recv(2)/recvmsg(2), so no event loop's wake-up is between a datagram and its echo.
 - 3: each flow is a new connection (new 5-tuple): connect, one 64-byte exchange, close after

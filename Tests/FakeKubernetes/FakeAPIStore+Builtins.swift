@@ -24,6 +24,12 @@ extension FakeAPIStore {
                         route: route, name: name)))
                 }
             }
+            if kind == .service, FakeBuiltinValidation.errors(object, kind: kind).isEmpty {
+                let errors = FakeBuiltinValidation.serviceAllocation(object)
+                guard errors.isEmpty else {
+                    return .failure(FakeAPIResponseBox(response: FakeBuiltinValidation.invalid(errors, kind: kind, name: name, route: route)))
+                }
+            }
             object = FakeBuiltinAdmission.admitting(object, kind: kind, serviceAccount: account)
         }
         let errors = FakeBuiltinValidation.errors(object, kind: kind)

@@ -55,4 +55,15 @@ extension FakeBuiltinValidation {
         }
         return errors
     }
+
+    /// The cluster-IP allocator's pre-check on create (`initIPFamilyFields`, after validation
+    /// passed, before anything is allocated): SingleStack, given or by default, with two families
+    /// or two cluster IPs.
+    static func serviceAllocation(_ service: JSONValue) -> [FakeFieldError] {
+        let spec = service["spec"] ?? .object([:])
+        guard spec["type"]?.string != "ExternalName", (spec["ipFamilyPolicy"]?.string ?? "SingleStack") == "SingleStack" else { return [] }
+        return ["clusterIPs", "ipFamilies"].filter { spec[$0]?.array?.count == 2 }.map { field in
+            .invalid("spec.ipFamilyPolicy", .string("SingleStack"), "must be RequireDualStack or PreferDualStack when multiple '\(field)' are specified")
+        }
+    }
 }

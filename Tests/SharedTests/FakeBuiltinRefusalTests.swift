@@ -109,6 +109,15 @@ struct FakeBuiltinRefusalTests {
             ]])])),
             status: 422, says: "spec.ports[0].port: Invalid value: 70000: must be between 1 and 65535, inclusive"),
         Refusal(
+            testDescription: "Service of two IP families, SingleStack", path: "/api/v1\(base)/services",
+            object: service.applyingMergePatch(.object(["spec": .object(["ipFamilies": ["IPv4", "IPv6"], "ipFamilyPolicy": "SingleStack"])])),
+            status: 422,
+            says: #"Service "ft-a-echo" is invalid: spec.ipFamilyPolicy: Invalid value: "SingleStack": must be RequireDualStack or PreferDualStack when multiple 'ipFamilies' are specified"#),
+        Refusal(
+            testDescription: "Service of two IP families, no policy (SingleStack by default)", path: "/api/v1\(base)/services",
+            object: service.applyingMergePatch(.object(["spec": .object(["ipFamilies": ["IPv6", "IPv4"]])])), status: 422,
+            says: #"spec.ipFamilyPolicy: Invalid value: "SingleStack": must be RequireDualStack or PreferDualStack when multiple 'ipFamilies' are specified"#),
+        Refusal(
             testDescription: "Service selector value with a space", path: "/api/v1\(base)/services",
             object: service.applyingMergePatch(.object(["spec": .object(["selector": .object(["flowtest.dev/name": "ft a"])])])), status: 422,
             says: #"spec.selector: Invalid value: "ft a": a valid label must be an empty string or consist of"#),
