@@ -192,6 +192,69 @@ struct TrafficMixTests {
         await echo.stop()
     }
 
+    /// A UDP pattern's loss and jitter are its own: against an echo that answers every second
+    /// datagram, each flow of four exchanges loses two, counted under its pattern and in the
+    /// transport's totals alike; the TCP pattern beside it has none. The status summary and the
+    /// generator's stdout summary carry them.
+    @Test func aUDPPatternsLossAndJitterAreItsOwn() async throws {
+        let echo = try await EchoFixture.start()
+        let lossy = try LossyUDPEcho()
+        var runner = GeneratorRunner(port: echo.tcpPort) { configuration in
+            configuration.pattern = .constant
+            configuration.rate = 100
+            configuration.maxConcurrent = 10
+            configuration.flowCount = 20
+            configuration.timeLimit = .seconds(60)
+            configuration.messageInterval = .milliseconds(5)
+            // Long enough that an answer is never late on a busy machine: the count must be exact.
+            configuration.responseTimeout = .seconds(2)
+            configuration.mix = [
+                Self.entry("chat", 1) {
+                    $0.protocol = .tcp
+                    $0.requestSize = SizeRange(min: 40, max: 100)
+                    $0.responseSize = SizeRange(min: 40, max: 100)
+                    $0.messages = SizeRange(min: 2, max: 2)
+                    $0.ports = [Int64(echo.tcpPort)]
+                },
+                Self.entry("voice", 1) {
+                    $0.protocol = .udp
+                    $0.requestSize = SizeRange(min: 64, max: 64)
+                    $0.responseSize = SizeRange(min: 64, max: 64)
+                    $0.messages = SizeRange(min: 4, max: 4)
+                    $0.ports = [Int64(lossy.port)]
+                },
+            ].flatMap(\.rules)
+        }
+        runner.descriptorLimit = 10_000
+        let (service, _) = runner.makeService()
+        try await service.run()
+        let snapshot = service.statistics.snapshot()
+        let voice = try #require(snapshot.patterns["voice"]).counters
+        try await ThreadReuseTests.waitUntil("the lossy echo has read every datagram") { lossy.received.load(ordering: .relaxed) >= Int(voice.messagesSent) }
+        await lossy.stop()
+        let chat = try #require(snapshot.patterns["chat"]).counters
+        #expect(voice.flowsStarted + chat.flowsStarted == 20 && voice.flowsStarted > 0)
+        #expect(voice.messagesSent == 4 * voice.flowsStarted)
+        // The echo answered exactly every second datagram it saw, so half of them are lost.
+        #expect(lossy.received.load(ordering: .relaxed) == Int(voice.messagesSent))
+        #expect(voice.udpLost == voice.messagesSent - UInt64(lossy.answered.load(ordering: .relaxed)), "\(voice)")
+        #expect(voice.udpLost > 0 && voice.udpLost == snapshot.counters.udp.udpLost)
+        #expect(voice.udpJitterFlows == snapshot.counters.udp.udpJitterFlows && voice.udpJitterFlows > 0)
+        #expect(voice.udpJitterSecondsSum == snapshot.counters.udp.udpJitterSecondsSum)
+        #expect(chat.udpLost == 0 && chat.udpJitterFlows == 0)
+        let report = AgentReport.generator(snapshot, elapsed: .seconds(1), finished: true, started: Date())
+        let summary = PatternSummary(try #require(report.patterns?["voice"]))
+        #expect(summary.udpLost == Int64(voice.udpLost))
+        #expect(summary.udpJitterMilliseconds == voice.udpMeanJitterSeconds * 1000)
+        #expect(PatternSummary(try #require(report.patterns?["chat"])).udpLost == nil, "no UDP figures for a TCP pattern")
+        let stdout = GeneratorReport(
+            configuration: runner.configuration, snapshot: snapshot, progress: service.runProgress, startTime: Date())
+        #expect(stdout.patterns?["voice"]?.counters.udpLost == voice.udpLost)
+        #expect(stdout.patterns?["chat"]?.rttMilliseconds.samples == chat.messagesReceived)
+        #expect(stdout.patterns?["chat"]?.udpJitterMilliseconds == nil)
+        await echo.stop()
+    }
+
     /// A UDP pattern whose answers are larger than the flow socket's default receive buffer
     /// (2048 bytes, enough for the 64-byte messages of a plain run): they arrive whole.
     @Test func largeUDPAnswersAreReceivedWhole() async throws {

@@ -47,6 +47,7 @@ extension AgentReport {
                 ("started", integer(flows.flowsStarted)), ("completed", integer(flows.flowsCompleted)), ("failed", integer(flows.flowsFailed)),
                 ("bytes_sent", integer(flows.bytesSent)), ("bytes_received", integer(flows.bytesReceived)),
                 ("rtt_p50_ms", .float(figures.rtt.percentileMilliseconds(50) ?? 0)), ("rtt_p99_ms", .float(figures.rtt.percentileMilliseconds(99) ?? 0)),
+                ("udp_lost", integer(flows.udpLost)), ("udp_jitter_ms", .float(flows.udpMeanJitterSeconds * 1000)),
             ])
         }
         if tcp != nil || udp != nil {

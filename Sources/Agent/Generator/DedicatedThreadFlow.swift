@@ -77,13 +77,11 @@ final class DedicatedThreadFlow: Sendable {
         let pattern = environment.kinds[flow.kind].patternSlot
         shard.update { state in
             if let udpFigures {
-                state.counters.udp.udpLost += udpFigures.tracker.lost(sent: udpFigures.sent)
-                state.counters.udp.udpDuplicates += udpFigures.tracker.duplicates
-                state.counters.udp.udpReordered += udpFigures.tracker.reordered
-                if udpFigures.tracker.received > 1 {
-                    state.counters.udp.udpJitterSecondsSum += udpFigures.tracker.jitterNanoseconds / 1e9
-                    state.counters.udp.udpJitterFlows += 1
-                }
+                let (sent, tracker) = udpFigures
+                state.countUDP(\.udpLost, tracker.lost(sent: sent), pattern: pattern)
+                state.countUDP(\.udpDuplicates, tracker.duplicates, pattern: pattern)
+                state.countUDP(\.udpReordered, tracker.reordered, pattern: pattern)
+                if tracker.received > 1 { state.recordUDPJitter(seconds: tracker.jitterNanoseconds / 1e9, pattern: pattern) }
             }
             if let failure { state.counters[transport].recordFailure(failure) } else { state.counters[transport].flowsCompleted += 1 }
             state.recordOutcome(pattern: pattern, failure: failure)

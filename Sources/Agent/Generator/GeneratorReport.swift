@@ -14,6 +14,16 @@ struct GeneratorReport: Codable, Sendable {
         var throughputBitsPerSecond: Double
     }
 
+    /// With a traffic mix: one pattern's figures. Loss and jitter are in `counters` (`udpLost`,
+    /// `udpJitterSecondsSum` over `udpJitterFlows`) and apply to the pattern's UDP flows only.
+    struct Pattern: Codable, Sendable {
+        var counters: TrafficCounters
+        var rttMilliseconds: LatencySummary
+        /// Mean RFC 3550 jitter of the pattern's UDP flows; nil without any to measure.
+        var udpJitterMilliseconds: Double?
+        var throughputBitsPerSecond: Double
+    }
+
     /// How evenly flows were started: flows per whole second, first and last partial second excluded.
     struct StartRate: Codable, Sendable {
         var target: Double
@@ -38,6 +48,8 @@ struct GeneratorReport: Codable, Sendable {
     var total: Figures
     var tcp: Figures?
     var udp: Figures?
+    /// With a traffic mix: each pattern's figures, by pattern name.
+    var patterns: [String: Pattern]?
     /// Continuous pattern: every outage, joined into intervals (the `intervalLimit` longest).
     var disruption: DisruptionSummary?
     /// With --flow-log: the records written, and any dropped because the writer fell behind.
@@ -48,7 +60,7 @@ struct GeneratorReport: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case role, target, pattern, seed, startTime, elapsedSeconds, startRate, maxConcurrent, peakActiveFlows
-        case flowsSkipped, total, tcp, udp, disruption, flowLog, marking
+        case flowsSkipped, total, tcp, udp, patterns, disruption, flowLog, marking
         case flowProtocol = "protocol"
     }
 
@@ -74,6 +86,14 @@ struct GeneratorReport: Codable, Sendable {
         total = figures(snapshot.total, snapshot.allRoundTrips)
         tcp = configuration.flowProtocol.includesTCP ? figures(snapshot.counters.tcp, snapshot.roundTrips.tcp) : nil
         udp = configuration.flowProtocol.includesUDP ? figures(snapshot.counters.udp, snapshot.roundTrips.udp) : nil
+        if !snapshot.patterns.isEmpty {
+            patterns = snapshot.patterns.mapValues { tally in
+                Pattern(
+                    counters: tally.counters, rttMilliseconds: LatencySummary(nanoseconds: tally.roundTrips),
+                    udpJitterMilliseconds: tally.counters.udpJitterFlows > 0 ? tally.counters.udpMeanJitterSeconds * 1000 : nil,
+                    throughputBitsPerSecond: Double(tally.counters.bytesSent + tally.counters.bytesReceived) * 8 / elapsed)
+            }
+        }
         disruption = snapshot.disruption
         marking = snapshot.marking
         let started = snapshot.total.flowsStarted + snapshot.flowsSkipped

@@ -121,14 +121,14 @@ final class UDPFlowHandler: ChannelInboundHandler, FlowOnLoop {
         let roundTrip = now > header.sendTimeNanoseconds ? now - header.sendTimeNanoseconds : 0
         switch tracker.record(sequence: header.sequence, roundTripNanoseconds: roundTrip) {
         case .duplicate:
-            shard.update { $0.counters.udp.udpDuplicates += 1 }
+            shard.update { $0.countUDP(\.udpDuplicates, pattern: kind.patternSlot) }
         case .first(let reordered):
             longestRoundTrip = max(longestRoundTrip, roundTrip)
             shard.recordEcho(.udp, bytes: envelope.data.readableBytes, roundTripNanoseconds: roundTrip, pattern: kind.patternSlot)
             environment.metrics.recordRoundTrip(.udp, nanoseconds: roundTrip, pattern: kind.patternSlot)
             tally?.received(envelope.data.readableBytes)
             tally?.echoed(roundTrip: roundTrip)
-            if reordered { shard.update { $0.counters.udp.udpReordered += 1 } }
+            if reordered { shard.update { $0.countUDP(\.udpReordered, pattern: kind.patternSlot) } }
             let isLatest = UInt64(header.sequence) == sent - 1
             if sent >= datagramLimit, tracker.received >= sent {
                 // Every datagram of a counted flow is back: the flow is done.
@@ -174,11 +174,8 @@ final class UDPFlowHandler: ChannelInboundHandler, FlowOnLoop {
         let jitterSeconds = tracker.jitterNanoseconds / 1e9
         let measuredJitter = tracker.received > 1
         shard.update { state in
-            state.counters.udp.udpLost += lost
-            if measuredJitter {
-                state.counters.udp.udpJitterSecondsSum += jitterSeconds
-                state.counters.udp.udpJitterFlows += 1
-            }
+            state.countUDP(\.udpLost, lost, pattern: kind.patternSlot)
+            if measuredJitter { state.recordUDPJitter(seconds: jitterSeconds, pattern: kind.patternSlot) }
             if let failure { state.counters.udp.recordFailure(failure) } else { state.counters.udp.flowsCompleted += 1 }
             state.recordOutcome(pattern: kind.patternSlot, failure: failure)
         }

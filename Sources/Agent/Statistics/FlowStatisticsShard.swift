@@ -20,6 +20,23 @@ final class FlowStatisticsShard: Sendable {
             guard let slot else { return }
             if let failure { patterns[slot].counters.recordFailure(failure) } else { patterns[slot].counters.flowsCompleted += 1 }
         }
+
+        /// Adds `count` to a UDP counter (lost, duplicated, reordered datagrams), in the
+        /// transport's figures and in those of pattern `slot`.
+        mutating func countUDP(_ field: WritableKeyPath<TrafficCounters, UInt64>, _ count: UInt64 = 1, pattern slot: Int?) {
+            counters.udp[keyPath: field] += count
+            if let slot { patterns[slot].counters[keyPath: field] += count }
+        }
+
+        /// Adds an ended UDP flow's RFC 3550 jitter, where it had two echoes or more to measure it.
+        mutating func recordUDPJitter(seconds: Double, pattern slot: Int?) {
+            counters.udp.udpJitterSecondsSum += seconds
+            counters.udp.udpJitterFlows += 1
+            if let slot {
+                patterns[slot].counters.udpJitterSecondsSum += seconds
+                patterns[slot].counters.udpJitterFlows += 1
+            }
+        }
     }
 
     private let state: Mutex<State>

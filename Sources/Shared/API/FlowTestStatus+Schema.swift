@@ -76,6 +76,8 @@ extension FlowTestStatus {
                         "bytesSent": .integer("Payload bytes sent."), "bytesReceived": .integer("Payload bytes received."),
                         "rttP50Milliseconds": .number("Median round-trip time in milliseconds."),
                         "rttP99Milliseconds": .number("99th-percentile round-trip time in milliseconds."),
+                        "udpLost": .integer("UDP echoes that never came back, of this pattern's UDP flows."),
+                        "udpJitterMilliseconds": .number("Mean RFC 3550 jitter of this pattern's UDP flows, in milliseconds."),
                     ])),
             "marking": marking("With flows.marking: the marking figures of every agent, summed."),
             "markedPercent": .number("Arrivals the echo servers found with every expected mark, in percent of those checked; thresholds.minMarkedPercent limits it."),
