@@ -14,6 +14,38 @@ struct TrafficMixTests {
         return entry
     }
 
+    /// A custom pattern: its transport, request and response sizes and exchanges per flow,
+    /// towards one port.
+    static func custom(
+        _ pattern: String, _ weight: Int64, _ transport: Transport, request: ClosedRange<Int64>, response: ClosedRange<Int64>,
+        messages: ClosedRange<Int64>, port: Int
+    ) -> TrafficMixEntry {
+        entry(pattern, weight) {
+            $0.protocol = transport
+            $0.requestSize = SizeRange(min: request.lowerBound, max: request.upperBound)
+            $0.responseSize = SizeRange(min: response.lowerBound, max: response.upperBound)
+            $0.messages = SizeRange(min: messages.lowerBound, max: messages.upperBound)
+            $0.ports = [Int64(port)]
+        }
+    }
+
+    /// A generator of `flows` constant-pattern flows of `mix`, 100 a second.
+    static func mixRunner(
+        _ mix: [TrafficMixEntry], flows: UInt64, maxConcurrent: Int, tcpPort: Int, adjust: (inout GeneratorConfiguration) -> Void = { _ in }
+    ) -> GeneratorRunner {
+        var runner = GeneratorRunner(port: tcpPort) { configuration in
+            configuration.pattern = .constant
+            configuration.rate = 100
+            configuration.maxConcurrent = maxConcurrent
+            configuration.flowCount = flows
+            configuration.timeLimit = .seconds(60)
+            configuration.mix = mix.flatMap(\.rules)
+            adjust(&configuration)
+        }
+        runner.descriptorLimit = 10_000
+        return runner
+    }
+
     /// 60,000 flows of web 3 : dns 1 : ftp 2: each kind's share within 1.5 points of its weight's,
     /// web's ports exactly 70/30 (they are taken in turn), and each kind's transport and ports.
     @Test func theScheduleDrawsPatternsByWeightAndTakesTheirPortsInTurn() {
@@ -141,32 +173,11 @@ struct TrafficMixTests {
     /// the pattern's range, and the figures in the report and the metrics.
     @Test func aGeneratorCountsEachPatternsFlowsAndBytes() async throws {
         let echo = try await EchoFixture.start()
-        var runner = GeneratorRunner(port: echo.tcpPort) { configuration in
-            configuration.pattern = .constant
-            configuration.rate = 100
-            configuration.maxConcurrent = 20
-            configuration.flowCount = 60
-            configuration.timeLimit = .seconds(60)
-            configuration.mix = [
-                Self.entry("bulk", 2) {
-                    $0.protocol = .tcp
-                    $0.requestSize = SizeRange(min: 40, max: 100)
-                    $0.responseSize = SizeRange(min: 10_000, max: 20_000)
-                    $0.messages = SizeRange(min: 2, max: 3)
-                },
-                Self.entry("query", 1) {
-                    $0.protocol = .udp
-                    $0.requestSize = SizeRange(min: 32, max: 64)
-                    $0.responseSize = SizeRange(min: 200, max: 400)
-                    $0.messages = SizeRange(min: 1, max: 1)
-                },
-            ].map { entry in
-                var entry = entry
-                entry.ports = [Int64(entry.protocol == .tcp ? echo.tcpPort : echo.udpPort)]
-                return entry
-            }.flatMap(\.rules)
-        }
-        runner.descriptorLimit = 10_000
+        let runner = Self.mixRunner(
+            [
+                Self.custom("bulk", 2, .tcp, request: 40...100, response: 10_000...20_000, messages: 2...3, port: echo.tcpPort),
+                Self.custom("query", 1, .udp, request: 32...64, response: 200...400, messages: 1...1, port: echo.udpPort),
+            ], flows: 60, maxConcurrent: 20, tcpPort: echo.tcpPort)
         let (service, metrics) = runner.makeService()
         try await service.run()
         let snapshot = service.statistics.snapshot()
@@ -199,33 +210,16 @@ struct TrafficMixTests {
     @Test func aUDPPatternsLossAndJitterAreItsOwn() async throws {
         let echo = try await EchoFixture.start()
         let lossy = try LossyUDPEcho()
-        var runner = GeneratorRunner(port: echo.tcpPort) { configuration in
-            configuration.pattern = .constant
-            configuration.rate = 100
-            configuration.maxConcurrent = 10
-            configuration.flowCount = 20
-            configuration.timeLimit = .seconds(60)
+        let runner = Self.mixRunner(
+            [
+                Self.custom("chat", 1, .tcp, request: 40...100, response: 40...100, messages: 2...2, port: echo.tcpPort),
+                Self.custom("voice", 1, .udp, request: 64...64, response: 64...64, messages: 4...4, port: lossy.port),
+            ], flows: 20, maxConcurrent: 10, tcpPort: echo.tcpPort
+        ) { configuration in
             configuration.messageInterval = .milliseconds(5)
             // Long enough that an answer is never late on a busy machine: the count must be exact.
             configuration.responseTimeout = .seconds(2)
-            configuration.mix = [
-                Self.entry("chat", 1) {
-                    $0.protocol = .tcp
-                    $0.requestSize = SizeRange(min: 40, max: 100)
-                    $0.responseSize = SizeRange(min: 40, max: 100)
-                    $0.messages = SizeRange(min: 2, max: 2)
-                    $0.ports = [Int64(echo.tcpPort)]
-                },
-                Self.entry("voice", 1) {
-                    $0.protocol = .udp
-                    $0.requestSize = SizeRange(min: 64, max: 64)
-                    $0.responseSize = SizeRange(min: 64, max: 64)
-                    $0.messages = SizeRange(min: 4, max: 4)
-                    $0.ports = [Int64(lossy.port)]
-                },
-            ].flatMap(\.rules)
         }
-        runner.descriptorLimit = 10_000
         let (service, _) = runner.makeService()
         try await service.run()
         let snapshot = service.statistics.snapshot()
