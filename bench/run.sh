@@ -19,12 +19,10 @@ swift build -c release --product flowtest-agent >&2
 AGENT=.build/release/flowtest-agent
 PORT=17100
 
-echo_start() {  # [echo flags] -> an echo server on $PORT (TCP and UDP); sets ECHO_PID
-  $AGENT echo --tcp-ports $PORT --udp-ports $PORT --metrics-port 0 --log-level error ${1:-} >/dev/null 2>&1 &
-  ECHO_PID=$!
-  # Until it accepts (both listeners are bound by then), at most 10 s: on a busy machine a fixed
-  # half second was too short, and a one-flow UDP step then measured nothing but refusals.
-  python3 - $PORT <<'PY' || { echo "bench: no echo on port $PORT after 10 s" >&2; exit 1; }
+wait_for_port() {  # port -> returns once something accepts on 127.0.0.1:port, at most 10 s
+  # On a busy machine a fixed half second was too short, and a one-flow UDP step then measured
+  # nothing but refusals.
+  python3 - $1 <<'PY' || { echo "bench: no echo on port $1 after 10 s" >&2; exit 1; }
 import socket, sys, time
 end = time.monotonic() + 10
 while time.monotonic() < end:
@@ -35,6 +33,11 @@ while time.monotonic() < end:
         time.sleep(0.05)
 sys.exit(1)
 PY
+}
+echo_start() {  # [echo flags] -> an echo server on $PORT (TCP and UDP); sets ECHO_PID
+  $AGENT echo --tcp-ports $PORT --udp-ports $PORT --metrics-port 0 --log-level error ${1:-} >/dev/null 2>&1 &
+  ECHO_PID=$!
+  wait_for_port $PORT  # both listeners are bound once TCP accepts
 }
 echo_stop() { kill -TERM $ECHO_PID 2>/dev/null; wait $ECHO_PID 2>/dev/null || true; PORT=$((PORT + 1)); }
 generate() {  # generator flags... -> JSON summary in $WORK/gen.json
@@ -57,8 +60,12 @@ rtt_flowtest() {  # protocol [flags of both agents] -> "p50 p99" in microseconds
   echo_start ${2:-}
   generate --protocol $1 --pattern random --rate 1000 --flow-count 1 --min-duration ${D}s --max-duration ${D}s --message-interval 0 --payload-size 64 ${2:-}
   # No echo received is no figure (nan, so the row says not met), never a 0 µs round trip.
-  field "'%.1f %.1f %d' % (((r['$1']['rttMilliseconds']['p50']*1000, r['$1']['rttMilliseconds']['p99']*1000) if r['$1']['counters']['messagesReceived'] else (float('nan'),)*2) + (r['$1']['counters']['messagesReceived']/r['elapsedSeconds'],))"
+  local figures
+  figures=$(field "'%.1f %.1f %d' % (((r['$1']['rttMilliseconds']['p50']*1000, r['$1']['rttMilliseconds']['p99']*1000) if r['$1']['counters']['messagesReceived'] else (float('nan'),)*2) + (r['$1']['counters']['messagesReceived']/r['elapsedSeconds'],))")
+  # Stopped before the figures are printed: the caller's `read` returns on that line and starts
+  # the next step, whose echo would otherwise meet this one still on the port.
   echo_stop
+  echo "$figures"
 }
 rtt_sockperf() {  # [--tcp] -> "p50 p99" in microseconds
   sockperf server -i 127.0.0.1 -p $PORT $1 >/dev/null 2>&1 & local pid=$!
@@ -73,14 +80,15 @@ p = lambda q: float(re.search(r"percentile %s\s*=\s*([0-9.]+)" % q, text).group(
 print("%.1f %.1f" % (p("50.000"), p("99.000")))
 PY
 }
-read FT_TCP_P50 FT_TCP_P99 FT_TCP_RATE < <(rtt_flowtest tcp)
-read FT_UDP_P50 FT_UDP_P99 FT_UDP_RATE < <(rtt_flowtest udp)
+# Each runs in a subshell (process substitution), so PORT moves on here as well.
+read FT_TCP_P50 FT_TCP_P99 FT_TCP_RATE < <(rtt_flowtest tcp); PORT=$((PORT + 1))
+read FT_UDP_P50 FT_UDP_P99 FT_UDP_RATE < <(rtt_flowtest udp); PORT=$((PORT + 1))
 # Latency mode: the flow, and the echo's listeners and connections, on threads of their own
 # with blocking sockets (--dedicated-threads on both agents).
-read LM_TCP_P50 LM_TCP_P99 LM_TCP_RATE < <(rtt_flowtest tcp --dedicated-threads)
-read LM_UDP_P50 LM_UDP_P99 LM_UDP_RATE < <(rtt_flowtest udp --dedicated-threads)
-read SP_TCP_P50 SP_TCP_P99 < <(rtt_sockperf --tcp)
-read SP_UDP_P50 SP_UDP_P99 < <(rtt_sockperf "")
+read LM_TCP_P50 LM_TCP_P99 LM_TCP_RATE < <(rtt_flowtest tcp --dedicated-threads); PORT=$((PORT + 1))
+read LM_UDP_P50 LM_UDP_P99 LM_UDP_RATE < <(rtt_flowtest udp --dedicated-threads); PORT=$((PORT + 1))
+read SP_TCP_P50 SP_TCP_P99 < <(rtt_sockperf --tcp); PORT=$((PORT + 1))
+read SP_UDP_P50 SP_UDP_P99 < <(rtt_sockperf ""); PORT=$((PORT + 1))
 
 # Every step of a newflows.py run, on one line: requested→completed, failures by reason, held or ✗.
 newflow_steps() {
@@ -120,17 +128,20 @@ ECHO_PER_FLOW=$(pl "r['echoBytesPerFlow']"); GEN_PER_FLOW=$(pl "r['generatorByte
 # 6. Rate accuracy in the constant pattern at 1k and 10k flows/s.
 # Over 8 ports, as in step 3: towards one, connect() searches for a free source port among those in
 # TIME_WAIT, and the kernel's search, not the pacing, would set the figure.
-accuracy() {
-  local ports=$(seq -s, $((PORT + 200)) $((PORT + 207)))
-  $AGENT echo --tcp-ports $ports --udp-ports $PORT --metrics-port 0 --log-level error >/dev/null 2>&1 &
-  ECHO_PID=$!; sleep 0.5
+accuracy() {  # rate, port offset -> "error % min max"
+  local ports=$(seq -s, $((PORT + $2)) $((PORT + $2 + 7))) figures
+  $AGENT echo --tcp-ports $ports --udp-ports $((PORT + $2 + 8)) --metrics-port 0 --log-level error >/dev/null 2>&1 &
+  ECHO_PID=$!
+  wait_for_port $((PORT + $2))
   $AGENT generate --target 127.0.0.1 --tcp-ports $ports --metrics-port 0 --log-level error --protocol tcp --pattern constant \
     --rate $1 --max-concurrent $(($1 / 10)) --message-interval 50ms --payload-size 64 --time-limit ${D}s >"$WORK/gen.json"
-  field "'%.2f %d %d' % (abs(r['startRate']['achieved']-$1)/$1*100, r['startRate'].get('minPerSecond',0), r['startRate'].get('maxPerSecond',0))"
-  echo_stop
+  figures=$(field "'%.2f %d %d' % (abs(r['startRate']['achieved']-$1)/$1*100, r['startRate'].get('minPerSecond',0), r['startRate'].get('maxPerSecond',0))")
+  echo_stop  # before the figures: `read` returns on them and the next step starts
+  echo "$figures"
 }
-read ACC1K_ERR ACC1K_MIN ACC1K_MAX < <(accuracy 1000)
-read ACC10K_ERR ACC10K_MIN ACC10K_MAX < <(accuracy 10000)
+# Each its own ports: the caller's `read` runs these in subshells.
+read ACC1K_ERR ACC1K_MIN ACC1K_MAX < <(accuracy 1000 200)
+read ACC10K_ERR ACC10K_MIN ACC10K_MAX < <(accuracy 10000 220)
 
 # 7. Synthetic flow records per second, next to a minimal C generator (writes bench/records.md).
 python3 bench/records.py $AGENT >/dev/null

@@ -33,9 +33,11 @@ final class MarkingCounters: Sendable {
 
     /// What a refusal most likely means.
     static func hint(errno: Int32, label: UInt32) -> String {
-        switch errno {
-        case ERANGE, EINVAL where label & 0x8_0000 != 0:
-            "net.ipv6.flowlabel_state_ranges=1 reserves labels with bit 19 set for the kernel's own (stateless) labels"
+        let stateRanges = "net.ipv6.flowlabel_state_ranges=1 reserves labels with bit 19 set for the kernel's own (stateless) labels"
+        // ERANGE is always that; EINVAL only for a label with bit 19 set.
+        return switch errno {
+        case ERANGE: stateRanges
+        case EINVAL where label & 0x8_0000 != 0: stateRanges
         case ENOBUFS: "the network namespace holds the most flow labels the kernel allows (4096; fewer without CAP_NET_ADMIN)"
         case EPERM: "another program holds this label exclusively"
         case ENOPROTOOPT: "the kernel has no IPv6 flow label manager"
