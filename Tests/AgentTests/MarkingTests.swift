@@ -76,6 +76,39 @@ struct MarkingTests {
         return try #require(try JSONDecoder().decode(Report.self, from: Data(line.utf8)).marking)
     }
 
+    /// The HTML report of a marked run has a "Packet marking" section after the throughput: a
+    /// bar per transport and verdict, and a table with the counts of the status; a run without
+    /// marking has none.
+    @Test func theReportShowsWhatTheEchoFoundOnArrival() async throws {
+        let path = try manifest("""
+            duration: 2s
+            flows: {rate: 30, pattern: constant, maxConcurrent: 10, messageInterval: 50ms, seed: 3, marking: {dscp: AF41, scitag: {experiment: 65, activity: 2}}}
+            target: {ipFamilies: [IPv6]}
+            """)
+        let report = FileManager.default.temporaryDirectory.appendingPathComponent("marking-\(UUID()).html").path
+        defer { try? FileManager.default.removeItem(atPath: report) }
+        let result = try await AgentProcess.run(["run", path, "--any-ports", "-o", "json", "--quiet", "--report", report])
+        #expect(result.code == 0, "\(result.err.suffix(2000))")
+        let marking = try #require(try status(result.out).summary?.marking)
+        #expect(marking.tcp.marked > 0 && marking.udp.marked > 0, "\(marking)")
+        let html = try String(contentsOfFile: report, encoding: .utf8)
+        let throughput = try #require(html.range(of: "<section id=\"throughput\">"))
+        let section = try #require(html.range(of: "<section id=\"marking\"><h2>Packet marking</h2>"))
+        let agents = try #require(html.range(of: "<section id=\"agents\">"))
+        #expect(throughput.lowerBound < section.lowerBound && section.lowerBound < agents.lowerBound)
+        let body = String(html[section.lowerBound..<agents.lowerBound])
+        #expect(body.contains("Expected DSCP AF41 and SciTag 65:2"), "\(body.prefix(600))")
+        for (name, tally) in [("TCP connections", marking.tcp), ("UDP datagrams", marking.udp)] {
+            let row = "<tr><td>\(name)</td><td>\(ReportFormat.count(tally.marked))</td><td>\(ReportFormat.count(tally.remarked))</td><td>\(ReportFormat.count(tally.unmarked))</td></tr>"
+            #expect(body.contains(row), "\(row) in \(body.prefix(1200))")
+        }
+        let chart = try #require(ReportTests.charts(body).first { $0.contains("data-chart=\"marking\"") })
+        #expect(ReportTests.isWellFormed(chart))
+        #expect(chart.contains("TCP marked") && chart.contains("UDP marked") && !chart.contains("unmarked"), "only bars with arrivals")
+        let plain = HTMLReport(flowTest: ReportFixtures.cluster().0, status: ReportFixtures.cluster().1).html()
+        #expect(!plain.contains("<section id=\"marking\">"))
+    }
+
     @Test func missingMarksCountAsUnmarked() async throws {
         let (echo, tcp, udp) = try await echo(["--dscp", "EF", "--scitag", "65:2"])
         // A generator that marks nothing: what a network that bleaches DSCP and labels delivers

@@ -19,10 +19,10 @@ import Musl
 /// starts another first, so the next connection never waits for one to finish.
 ///
 /// For latency and connection-rate tests with a few flows open at a time: at most
-/// `connectionLimit` connections (or `--max-connections`) are served at once, and any beyond are closed at once and
-/// counted as refused (one thread more than the limit stays in accept(2) for that). Sized
-/// requests of a traffic mix are answered as on the event loops (`SizedRequestFraming`); the flow
-/// log and the idle timeout do not apply here.
+/// `connectionLimit` connections (or `--max-connections`) are served at once, and any beyond are
+/// closed at once and counted as refused (one thread more than the limit stays in accept(2) for
+/// that). Sized requests of a traffic mix are answered as on the event loops
+/// (`SizedRequestFraming`); the flow log and the idle timeout do not apply here.
 final class ThreadedTCPEchoListener: Sendable {
     let port: Int
     private let descriptor: Int32

@@ -28,7 +28,7 @@ struct HTMLReport {
     func html() -> String {
         let sections = [
             verdictSection(), flowsSection(), activeSection(), rttSection(), failuresSection(), patternsSection(), udpSection(), throughputSection(),
-            agentsSection(), outageSection(),
+            markingSection(), agentsSection(), outageSection(),
         ]
         return """
             <!DOCTYPE html>
@@ -155,12 +155,39 @@ struct HTMLReport {
                 "\(ReportFormat.count(figures.flowsFailed)) (\(ReportFormat.percent(failed)))", reasons.isEmpty ? "-" : reasons,
                 "\(ReportFormat.bytes(figures.bytesSent)) / \(ReportFormat.bytes(figures.bytesReceived))",
                 ReportFormat.milliseconds(figures.rttP50Milliseconds), ReportFormat.milliseconds(figures.rttP99Milliseconds),
+                figures.udpLost.map { "\(ReportFormat.count($0)) / \(ReportFormat.milliseconds(figures.udpJitterMilliseconds))" } ?? "-",
             ]
         }
-        let figures = table(["Pattern", "Flows", "Completed", "Failed", "Failures by reason", "Bytes sent / received", "RTT p50", "RTT p99"], rows)
+        let figures = table(
+            ["Pattern", "Flows", "Completed", "Failed", "Failures by reason", "Bytes sent / received", "RTT p50", "RTT p99", "UDP lost / jitter"], rows)
         return section(
             "patterns", "Traffic patterns", p99 + figures,
             note: "spec.flows.mix: each pattern's flows over every generator; its round trips are within about 8 % (buckets of 17 %).")
+    }
+
+    /// With flows.marking: what the echo servers found on arrival (the expected marks, other
+    /// marks, none) per transport, and what the generators could not mark; nothing without marking.
+    private func markingSection() -> String {
+        guard let marking = summary.marking else { return "" }
+        let kinds: [(String, KeyPath<MarkTally, UInt64>)] = [("marked", \.marked), ("re-marked", \.remarked), ("unmarked", \.unmarked)]
+        let bars = [("TCP", marking.tcp), ("UDP", marking.udp)].flatMap { transport, tally in
+            kinds.map { kind, field in (label: "\(transport) \(kind)", value: Double(tally[keyPath: field])) }
+        }.filter { $0.value > 0 }
+        let chart = BarChart(
+            frame: ChartFrame(id: "marking", label: "Arrivals at the echo servers by the marks they carried"), unit: "arrivals", bars: bars,
+            highlighted: Set(bars.map(\.label).filter { !$0.hasSuffix(" marked") }), emptyMessage: "no echo server checked an arrival's marks").svg()
+        let rows = [("TCP connections", marking.tcp), ("UDP datagrams", marking.udp)].map { name, tally in
+            [name, ReportFormat.count(tally.marked), ReportFormat.count(tally.remarked), ReportFormat.count(tally.unmarked)]
+        }
+        let figures = table(["Checked at the echo", "Marked as expected", "Re-marked", "Unmarked"], rows)
+        let sent =
+            "Flow labels the kernel refused: \(ReportFormat.count(marking.flowLabelsRefused)); fireflies sent \(ReportFormat.count(marking.firefliesSent)), "
+            + "received \(ReportFormat.count(marking.firefliesReceived))."
+        let expected = [flowTest.spec.flows.marking?.dscp.map { "DSCP \($0)" }, flowTest.spec.flows.marking?.scitag.map { "SciTag \($0)" }]
+            .compactMap { $0 }.joined(separator: " and ")
+        return section(
+            "marking", "Packet marking", chart + figures,
+            note: "Expected \(expected.isEmpty ? "marks" : expected); \(ReportFormat.percent(summary.markedPercent)) of the arrivals checked carried them. " + sent)
     }
 
     private func udpSection() -> String {

@@ -18,13 +18,14 @@ struct GrafanaDashboardTests {
         let (tcpPort, udpPort, echoMetrics, generatorMetrics, prometheusPort) = (
             try await FreePort.tcp(), try await FreePort.tcp(), try await FreePort.tcp(), try await FreePort.tcp(), try await FreePort.tcp()
         )
-        let echo = try AgentProcess(["echo", "--tcp-ports", "\(tcpPort)", "--udp-ports", "\(udpPort)", "--metrics-port", "\(echoMetrics)"])
+        // Both agents mark and judge DSCP, so the packet-marking panels have data too.
+        let echo = try AgentProcess(["echo", "--tcp-ports", "\(tcpPort)", "--udp-ports", "\(udpPort)", "--metrics-port", "\(echoMetrics)", "--dscp", "EF"])
         // Not ready in time: the generator's first flows fail, which the dashboards show as well.
         try? await AgentProcess.waitUntilReady(metricsPort: echoMetrics)
         let generator = try AgentProcess([
             "generate", "--target", "127.0.0.1", "--tcp-ports", "\(tcpPort)", "--udp-ports", "\(udpPort)", "--protocol", "both",
             "--pattern", "constant", "--rate", "20", "--max-concurrent", "10", "--message-interval", "20ms", "--time-limit", "60s",
-            "--metrics-port", "\(generatorMetrics)",
+            "--metrics-port", "\(generatorMetrics)", "--dscp", "EF",
             // A traffic mix over both protocols, so the per-pattern panels have data too.
             "--mix", "[{pattern: web, weight: 1, ports: [\(tcpPort)], messages: {min: 20, max: 40}}, {pattern: dns, weight: 1, ports: [\(udpPort)], messages: {min: 20, max: 40}}]",
         ])

@@ -99,10 +99,15 @@ enum Containers {
         let kubelet = KubernetesClient(configuration: server.configuration(token: .fixed("kubelet")))
         return { pod in
             if pod.role == "echo" {
-                let port: Int? =
-                    if podAddresses, let shared = sharedPort.withLock({ $0 }) { shared } else { try? await FreePort.tcp() }
-                guard let port, let metricsPort = try? await FreePort.tcp() else { return false }
-                if podAddresses { sharedPort.withLock { $0 = $0 ?? port } }
+                // With pod addresses every echo takes the port the first one stored, decided under
+                // the lock: two echo pods starting together each found none stored, and the second
+                // listened on a port of its own that no generator dialled (refused until it restarted).
+                guard let candidate = try? await FreePort.tcp(), let metricsPort = try? await FreePort.tcp() else { return false }
+                let port = sharedPort.withLock { shared -> Int in
+                    guard podAddresses else { return candidate }
+                    if shared == nil { shared = candidate }
+                    return shared!
+                }
                 var arguments = pod.arguments
                 // keepPorts: the spec's ports, which the test picked free (a traffic mix's many).
                 let ports = keepPorts ? [] : [("--tcp-ports", String(port)), ("--udp-ports", String(port))]
