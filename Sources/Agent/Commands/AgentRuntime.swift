@@ -46,6 +46,9 @@ struct AgentRuntime: Sendable {
     func run(_ services: [ServiceGroupConfiguration.ServiceConfiguration]) async throws {
         var configuration = ServiceGroupConfiguration(services: [.init(service: ReadinessService(readiness: readiness))] + services, logger: logger)
         configuration.gracefulShutdownSignals = [.sigterm, .sigint]
+        // Tells a final report sent because the work was done from one sent because the pod is
+        // being terminated (`StatusReporter`).
+        TerminationSignal.shared.start()
         try await ServiceGroup(configuration: configuration).run()
     }
 }

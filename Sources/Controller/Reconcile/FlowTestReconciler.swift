@@ -155,13 +155,16 @@ final class FlowTestReconciler: Sendable {
         // Every generator gets every target: in Pods mode, each spreads its flows over every echo
         // pod (DESIGN.md, decision 7), so the test covers every generator-to-echo path.
         let targets = generatorTargets(flowTest, children: children, pods: pods)
+        let startTime = Date()
+        // The deadline `followRun` holds the generators to: until then their reports count.
+        let deadline = startTime.addingTimeInterval((ValueParsers.duration(flowTest.spec.duration) ?? .seconds(60)).seconds + overrun.seconds)
         for index in 0..<Int(flowTest.spec.generators.replicas) {
-            try await createIfMissing(.pods, children.generatorPod(index, target: targets.joined(separator: ",")))
+            try await createIfMissing(.pods, children.generatorPod(index, target: targets.joined(separator: ","), reportDeadline: deadline))
         }
         conditions.set(
             FlowTestCondition.Kind.running, true, reason: "GeneratorsStarted",
             message: "\(flowTest.spec.generators.replicas) generators started against \(targets.joined(separator: ", "))", generation: generation)
-        try await writeStatus(flowTest, phase: .running, conditions: conditions, generation: generation, startTime: Date())
+        try await writeStatus(flowTest, phase: .running, conditions: conditions, generation: generation, startTime: startTime)
         await events.record(flowTest, .normal, reason: "GeneratorsStarted", note: "started \(flowTest.spec.generators.replicas) generator pods")
         return .requeue(after: .seconds(5))
     }
