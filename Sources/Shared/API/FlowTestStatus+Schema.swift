@@ -10,6 +10,16 @@ extension FlowTestStatus {
             "summary": summary,
             "disruption": disruption(
                 "Continuous pattern: every outage the generators saw, as one timeline; overlapping outages of different flows join into one interval."),
+            "replacedPods": .array(
+                "Agent pods the controller replaced, and why each ended (newest last).",
+                of: .object(
+                    "A replaced pod.", required: ["name", "uidPrefix", "cause", "time"],
+                    [
+                        "name": .string("The pod's name; its replacement has the same one."),
+                        "uidPrefix": .string("The first 8 characters of its UID, as its incarnations' keys begin; empty when unknown.", maxLength: 8),
+                        "cause": .string("What is known of why it ended.", maxLength: 512),
+                        "time": dateTime("When the controller saw it gone or ended."),
+                    ]), maxItems: ReplacedPod.limit),
             "agents": .map("Each agent's statistics, keyed by agent pod name, one report per process that ran under that name.", values: agentStatus),
         ])
 
