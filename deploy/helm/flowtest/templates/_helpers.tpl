@@ -44,7 +44,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 
 {{/*
-The permissions the controller needs wherever it runs FlowTests. The README's table lists the
+The permissions the controller needs wherever it runs FlowTests. docs/controller.md's table lists the
 same rules; the controller's tests check every request it makes against this list
 (Tests/AgentTests/Support/ChartRBAC.swift).
 */}}
