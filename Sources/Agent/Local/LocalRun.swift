@@ -11,6 +11,11 @@ struct LocalRun {
     let options: LocalRunOptions
     let settings: CommonSettings
 
+    /// How long a run takes at most to end after SIGTERM or SIGINT, whatever its InfluxDB export
+    /// and the readers of its stdout and stderr are doing (README, local mode): the export's final
+    /// flush (10 s at most), the final output, and time to spare on a busy machine.
+    static let shutdownBound = Duration.seconds(15)
+
     struct Outcome {
         /// The FlowTest as run (the file's spec with defaults, and any `--duration`), with its status.
         var flowTest: FlowTest
