@@ -43,6 +43,8 @@ struct LocalRun {
         let spec = flowTest.spec
         let name = flowTest.metadata.name ?? "flowtest"
         let runtime = AgentRuntime.start(role: "run", settings: settings)
+        // The bound holds whatever still waits after a signal; a second early, for a busy machine.
+        TerminationWatchdog(bound: Self.shutdownBound - .seconds(1), exitCode: 130).start()
         // One log for every agent of the run; each record names its agent.
         let flowLog = try options.flowLog.map { settings in
             var settings = settings
@@ -154,8 +156,12 @@ struct LocalRun {
         }
         guard let settings = options.influxDB ?? fromSpec else { return nil }
         let clock = ContinuousClock.now
-        return InfluxDBExportService(writer: InfluxDBWriter(
-            settings: settings, logger: runtime.logger, metrics: InfluxDBMetrics(registry: runtime.registry))) { finished in
+        // After a signal the final flush ends 3 s before the bound: time to print the status.
+        let finalDeadline: @Sendable () -> ContinuousClock.Instant? = { TerminationSignal.shared.receivedAt.map { $0 + Self.shutdownBound - .seconds(3) } }
+        return InfluxDBExportService(
+            writer: InfluxDBWriter(settings: settings, logger: runtime.logger, metrics: InfluxDBMetrics(registry: runtime.registry)),
+            finalDeadline: finalDeadline
+        ) { finished in
             var points: [LinePoint] = []
             for (replica, generator) in generators.enumerated() {
                 let identity = ExportIdentity(
