@@ -14,7 +14,8 @@ struct FakeCustomKind: Sendable {
     var listKind: String { "\(declaration.kind)List" }
     var hasStatusSubresource: Bool { declaration.statusSubresource }
 
-    /// The CRD's printer columns, rendered once per kind.
+    /// The CRD's printer columns, taken from the declaration (rendering the whole CRD per
+    /// request would render the whole schema too).
     var printerColumns: [JSONValue] { declaration.printerColumns }
 
     static let all: [FakeCustomKind] = [

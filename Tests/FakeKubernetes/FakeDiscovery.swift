@@ -4,8 +4,8 @@ import Foundation
 /// The discovery documents and `/version` that kubectl reads before anything else, shaped as the
 /// recorded ones (fixtures 57-59), for the kinds this fake serves. The custom kinds' entries come
 /// from their CRD declarations (`FakeCustomKind`), so kubectl in the tests resolves `flowtests`,
-/// `flowtest`, `ft` and `flowtestreports`, `ftr` as the real CRDs declare them. kubectl first asks for aggregated discovery and falls back to these plain
-/// documents when the answer is not one.
+/// `flowtest`, `ft` and `flowtestreports`, `ftr` as the real CRDs declare them. kubectl first
+/// asks for aggregated discovery and falls back to these plain documents when the answer is not one.
 enum FakeDiscovery {
     private struct Resource {
         var name: String
