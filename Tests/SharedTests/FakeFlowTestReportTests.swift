@@ -77,6 +77,14 @@ struct FakeFlowTestReportTests {
             "message": #"flowtestreports.flowtest.dev "quick-generator-0" already exists"#, "reason": "AlreadyExists",
             "details": .object(["name": "quick-generator-0", "group": "flowtest.dev", "kind": "flowtestreports"]), "code": 409,
         ]))
+        // Fixtures 17 and 19: a PUT needs the current resourceVersion, as for any custom resource.
+        var replacement = created.body
+        replacement = replacement.applyingMergePatch(.object(["metadata": .object(["resourceVersion": .null])]))
+        let unversioned = try Self.send(store, "PUT", Self.collection + "/quick-generator-0", JSONEncoder().encode(replacement))
+        #expect(unversioned.status == 422 && unversioned.body["details"]?["causes"]?.array?.first?["field"] == "metadata.resourceVersion")
+        replacement = replacement.applyingMergePatch(.object(["metadata": .object(["resourceVersion": "1"]), "latest": .object(["finished": true])]))
+        let stale = try Self.send(store, "PUT", Self.collection + "/quick-generator-0", JSONEncoder().encode(replacement))
+        #expect(stale.status == 409 && stale.body["reason"] == "Conflict")
         // Fixture 05.
         let missing = try Self.send(store, "GET", Self.collection + "/quick-generator-9")
         #expect(missing.status == 404 && missing.body["message"] == #"flowtestreports.flowtest.dev "quick-generator-9" not found"#)
