@@ -62,7 +62,9 @@ extension FakeAPIStore {
         case ("POST", nil):
             let token = authorization?.hasPrefix("Bearer ") == true ? String(authorization!.dropFirst(7)) : nil
             return create(route, body: body, holder: token.flatMap { token in state.withLock { $0.holders[token] } })
-        case ("PUT", let name?): return replace(route, name: name, body: body)
+        case ("PUT", let name?):
+            let token = authorization?.hasPrefix("Bearer ") == true ? String(authorization!.dropFirst(7)) : nil
+            return replace(route, name: name, body: body, holder: token.flatMap { token in state.withLock { $0.holders[token] } })
         case ("PATCH", let name?): return patch(route, name: name, body: body, contentType: headers["content-type"] ?? "")
         case ("DELETE", let name?): return delete(route, name: name, body: body)
         default:

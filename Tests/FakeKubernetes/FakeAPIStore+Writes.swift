@@ -120,7 +120,9 @@ extension FakeAPIStore {
         }
     }
 
-    func replace(_ route: FakeAPIRoute, name: String, body: Data) -> FakeAPIResponse {
+    /// PUT. A Role or RoleBinding replaced by a token a test gave rules to is checked for
+    /// escalation as on create: kube-apiserver checks updates of RBAC objects the same way.
+    func replace(_ route: FakeAPIRoute, name: String, body: Data, holder: FakeRBACEscalation.Holder? = nil) -> FakeAPIResponse {
         guard let object = Self.decode(body) else { return .status(400, reason: "BadRequest", message: "the body is not JSON") }
         if let mismatch = Self.namespaceMismatch(route, object) { return mismatch }
         if let given = object["metadata"]?["name"]?.string, !given.isEmpty, given != name {
@@ -128,6 +130,14 @@ extension FakeAPIStore {
         }
         if let builtin = FakeBuiltinKind(route) {
             if let failure = FakeBuiltinDecoding.failure(in: object, kind: builtin) { return FakeBuiltinDecoding.badRequest(failure, object: object, kind: builtin) }
+            if let holder {
+                let namespace = route.namespace ?? ""
+                let roleName = object["roleRef"]?["name"]?.string ?? ""
+                let boundRole = state.withLock { $0.objects[Key(resource: "rbac.authorization.k8s.io/v1/roles", namespace: namespace, name: roleName)] }
+                if let refusal = FakeRBACEscalation.refusal(object, kind: builtin, route: route, name: name, holder: holder, boundRole: boundRole) {
+                    return refusal
+                }
+            }
             // Built-in kinds allow an unconditional update (their strategies'
             // AllowUnconditionalUpdate); a custom resource needs the resourceVersion (fixture 19).
             let version = object["metadata"]?["resourceVersion"]?.string

@@ -63,6 +63,58 @@ struct AgentAccessTests {
         ])
     }
 
+    /// A namespace whose agents' Role an older controller made (flowtests/status only) gets the
+    /// current rules, with one GET and one PUT, once per controller process.
+    @Test func anOlderAgentRoleGetsTheCurrentRulesOnce() async throws {
+        let server = try await FakeAPIServer.start()
+        let chart = try ChartRBAC(define: "flowtest.controllerRules").rules
+        server.store.grant(token: "c", user: Self.controller, rules: chart.map { FakePolicyRule(apiGroups: $0.apiGroups, resources: $0.resources, verbs: $0.verbs) })
+        let user = KubernetesClient(configuration: server.configuration(token: .fixed("user")), retry: .init(attempts: 1))
+        let controller = KubernetesClient(configuration: server.configuration(token: .fixed("c")), retry: .init(attempts: 1))
+        do {
+            var old = AgentAccess.role(namespace: "team")
+            old = old.setting("rules", [.object(["apiGroups": ["flowtest.dev"], "resources": ["flowtests/status"], "verbs": ["get", "patch"]])])
+            let _: JSONValue = try await user.create(.roles, namespace: "team", old)
+            let check = AgentRoleCheck()
+            for _ in 0..<3 { try await check.ensure(AgentAccess.role(namespace: "team"), namespace: "team", client: controller) }
+            let role = try #require(server.store.object(.roles, namespace: "team", name: ChildNames.agentRole))
+            #expect(role["rules"] == AgentAccess.role(namespace: "team")["rules"])
+            let requests = server.store.requests.filter { $0.authorization == "Bearer c" }.map { "\($0.verb) \($0.resource ?? "")" }
+            #expect(requests == ["create roles", "get roles", "update roles", "create roles", "create roles"])
+            #expect(try ChartRBAC(define: "flowtest.controllerRules").forbidden(server.store.requests.filter { $0.authorization == "Bearer c" }).isEmpty)
+            // A namespace whose Role is current is read once and left alone.
+            let _: JSONValue = try await user.create(.roles, namespace: "fresh", AgentAccess.role(namespace: "fresh"))
+            try await check.ensure(AgentAccess.role(namespace: "fresh"), namespace: "fresh", client: controller)
+            #expect(server.store.requests.filter { $0.authorization == "Bearer c" && $0.path.contains("/fresh/") }.map(\.verb) == ["create", "get"])
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+    }
+
+    /// A controller that does not hold what the agents' Role grants cannot update it either.
+    @Test func updatingTheRoleIsCheckedForEscalationToo() async throws {
+        let server = try await FakeAPIServer.start()
+        let lacking = try ChartRBAC(define: "flowtest.controllerRules").rules.filter { $0.resources != ["flowtestreports"] }
+        server.store.grant(token: "c", user: Self.controller, rules: lacking.map { FakePolicyRule(apiGroups: $0.apiGroups, resources: $0.resources, verbs: $0.verbs) })
+        let user = KubernetesClient(configuration: server.configuration(token: .fixed("user")), retry: .init(attempts: 1))
+        let controller = KubernetesClient(configuration: server.configuration(token: .fixed("c")), retry: .init(attempts: 1))
+        var old = AgentAccess.role(namespace: "team")
+        old = old.setting("rules", [.object(["apiGroups": ["flowtest.dev"], "resources": ["flowtests/status"], "verbs": ["get", "patch"]])])
+        let stored: JSONValue = try await user.create(.roles, namespace: "team", old)
+        let updated = stored.setting("rules", AgentAccess.role(namespace: "team")["rules"])
+        var refusal = "the update was allowed"
+        do {
+            let _: JSONValue = try await controller.replace(.roles, namespace: "team", name: ChildNames.agentRole, updated)
+        } catch {
+            refusal = "\(error)"
+        }
+        #expect(refusal.contains("is attempting to grant RBAC permissions not currently held") && refusal.contains("flowtestreports"), "\(refusal)")
+        #expect(server.store.object(.roles, namespace: "team", name: ChildNames.agentRole)?["rules"] == old["rules"])
+        await server.stop()
+    }
+
     /// The ClusterRoles aggregated into edit and view (templates/rbac.yaml), Helm's actions taken out.
     static func aggregatedRules(_ suffix: String) throws -> [ChartRBAC.Rule] {
         var text = try RepositoryFile.text("deploy/helm/flowtest/templates/rbac.yaml")

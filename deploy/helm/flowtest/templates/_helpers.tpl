@@ -48,7 +48,8 @@ The permissions the controller needs wherever it runs FlowTests. The README's ta
 same rules; the controller's tests check every request it makes against this list
 (Tests/AgentTests/Support/ChartRBAC.swift). flowtestreports: the controller reads the agents'
 reports (get, list, watch); create and patch it holds only to grant them in the agents' Role,
-as RBAC lets a user grant only what it holds itself (no `escalate`).
+as RBAC lets a user grant only what it holds itself (no `escalate`). roles update: the agents'
+Role made by an older controller gets the current rules (Reconcile/AgentRoleCheck.swift).
 */}}
 {{- define "flowtest.controllerRules" -}}
 - apiGroups: [flowtest.dev]
@@ -70,7 +71,10 @@ as RBAC lets a user grant only what it holds itself (no `escalate`).
   resources: [serviceaccounts]
   verbs: [get, create]
 - apiGroups: [rbac.authorization.k8s.io]
-  resources: [roles, rolebindings]
+  resources: [roles]
+  verbs: [get, create, update]
+- apiGroups: [rbac.authorization.k8s.io]
+  resources: [rolebindings]
   verbs: [get, create]
 - apiGroups: [events.k8s.io]
   resources: [events]
