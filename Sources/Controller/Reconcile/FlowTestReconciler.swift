@@ -19,6 +19,8 @@ final class FlowTestReconciler: Sendable {
     let metrics: ControllerMetrics?
     /// How long past spec.duration generators may still run before the test fails as timed out.
     let overrun: Duration
+    /// Namespaces whose agents' Role this process has brought up to date.
+    let agentRoles = AgentRoleCheck()
 
     enum Outcome: Equatable, Sendable {
         case done
@@ -262,7 +264,7 @@ final class FlowTestReconciler: Sendable {
 
     private func ensureAgentAccess(_ namespace: String) async throws {
         try await createIfMissing(.serviceAccounts, AgentAccess.serviceAccount(namespace: namespace))
-        try await createIfMissing(.roles, AgentAccess.role(namespace: namespace))
+        try await agentRoles.ensure(AgentAccess.role(namespace: namespace), namespace: namespace, client: client)
         try await createIfMissing(.roleBindings, AgentAccess.roleBinding(namespace: namespace))
     }
 
