@@ -56,7 +56,7 @@ struct RunCommand: AsyncParsableCommand {
         let metrics = ControllerMetrics(registry: registry)
         let reconciler = FlowTestReconciler(
             client: client, settings: settings.agentPods, events: EventRecorder(client: client, instance: settings.identity, logger: logger), logger: logger,
-            metrics: metrics)
+            metrics: metrics, reports: ReportCache(namespaces: settings.namespaces, logger: logger))
         let controller = ControllerService(
             client: client, reconciler: reconciler, namespaces: settings.namespaces, workers: settings.workers, metrics: metrics, logger: logger)
         let election = settings.leaderElect

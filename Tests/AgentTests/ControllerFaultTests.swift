@@ -118,7 +118,7 @@ struct ControllerFaultTests {
         let arguments = echo["args"]?.array?.compactMap(\.string) ?? []
         #expect(arguments.firstIndex(of: "--metrics-port").map { arguments[$0 + 1] } == "9093")
         let environment = echo["env"]?.array?.compactMap { $0["name"]?.string } ?? []
-        #expect(environment == ["FLOWTEST_AGENT_NAME", "FLOWTEST_POD_UID"])
+        #expect(environment == ["FLOWTEST_AGENT_NAME", "FLOWTEST_POD_UID", "FLOWTEST_FLOWTEST_UID"], "the report object is owned by the test")
     }
 
     /// The apiserver goes away the moment the controller stops the echo pod: the echo's final

@@ -49,7 +49,7 @@ struct ControllerLifecycleTests {
             // OnSuccess cleanup removed the agents; the agents' access stays for the next test.
             try await Self.waitUntil { harness.pods("quick").isEmpty && harness.store.object(.services, namespace: "team", name: "quick-echo") == nil }
             #expect(harness.store.object(.serviceAccounts, namespace: "team", name: "flowtest-agent") != nil)
-            #expect(harness.store.object(.roles, namespace: "team", name: "flowtest-agent-status")?["rules"]?.array?.first?["resources"] == ["flowtests/status"])
+            #expect(harness.store.object(.roles, namespace: "team", name: "flowtest-agent-status")?["rules"]?.array?.first?["resources"] == ["flowtestreports"])
             #expect(harness.store.object(.roleBindings, namespace: "team", name: "flowtest-agent-status") != nil)
             try await Self.waitUntil { harness.events().contains("GeneratorsStarted") && harness.events().contains("ThresholdsMet") }
             // A healthy test shows no warnings: no probe failed (the fake kubelet probes as the
@@ -66,7 +66,8 @@ struct ControllerLifecycleTests {
             // The agents asked only for what the Role the controller gave them allows.
             let agentRole = try #require(harness.store.object(.roles, namespace: "team", name: "flowtest-agent-status")?["rules"])
             let agentRequests = harness.store.requests.filter { ![ControllerHarness.controllerToken, ControllerHarness.userToken, "kubelet"].map { "Bearer \($0)" }.contains($0.authorization) }
-            #expect(agentRequests.contains { $0.verb == "patch" && $0.resource == "flowtests/status" })
+            #expect(agentRequests.contains { $0.verb == "create" && $0.resource == "flowtestreports" })
+            #expect(!agentRequests.contains { $0.resource?.hasPrefix("flowtests") == true }, "agents never touch the FlowTest itself")
             let denied = try ChartRBAC(rules: JSONDecoder().decode([ChartRBAC.Rule].self, from: JSONEncoder().encode(agentRole))).forbidden(agentRequests)
             #expect(denied.isEmpty, "the agents' Role does not allow: \(denied.sorted())")
         }

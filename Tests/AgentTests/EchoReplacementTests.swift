@@ -52,13 +52,7 @@ struct EchoReplacementTests {
     }
 
     private static func write(_ report: AgentReport, _ incarnation: String, _ pod: FakeKubelet.Pod, _ flowTest: String, _ client: KubernetesClient) async {
-        let entry: JSONValue = .object(["role": .string(pod.role), "incarnations": .object([incarnation: (try? JSONValue(encoding: report)) ?? .null])])
-        let patch: JSONValue = .object(["status": .object(["agents": .object([pod.name: entry])])])
-        for _ in 0..<100 {
-            let written: JSONValue? = try? await client.mergePatch(.flowTests, namespace: pod.namespace, name: flowTest, patch, subresource: "status")
-            if written != nil { return }
-            await Containers.blockingPause(.milliseconds(100))
-        }
+        await Containers.writeReport(report, incarnation: incarnation, role: pod.role, pod: pod, flowTest: flowTest, client: client)
     }
 
     @Test func aDeletedEchoPodIsReplacedWithAnEventAndItsMissingFinalReportIsNamed() async throws {

@@ -43,8 +43,7 @@ struct FireflyTests {
             """.write(toFile: manifest, atomically: true, encoding: .utf8)
         let run = try await AgentProcess.run(["run", manifest, "--any-ports", "-o", "json", "--quiet"])
         #expect(run.code == 0, "\(run.err.suffix(2000))")
-        struct Document: Decodable { var status: FlowTestStatus }
-        let summary = try #require(try JSONDecoder().decode(Document.self, from: Data(run.out.utf8)).status.summary)
+        let summary = try #require(try LocalRunOutput.status(run.out).summary)
         // Loopback loses nothing, but the last datagrams may still be in the socket: wait (bounded).
         let expected = 2 * Int(summary.flowsStarted)
         let deadline = ContinuousClock.now + .seconds(20)

@@ -116,7 +116,7 @@ struct FlowLogProcessTests {
             """.write(toFile: manifest, atomically: true, encoding: .utf8)
         let result = try await AgentProcess.run(["run", manifest, "--any-ports", "--quiet", "--output", "json", "--flow-log", log])
         #expect(result.code == 0, "\(result.err)")
-        let flowTest = try JSONDecoder().decode(FlowTest.self, from: Data(result.out.utf8))
+        let flowTest = try LocalRunOutput.flowTest(result.out)
         let summary = try #require(flowTest.status?.summary)
         let all = try records(at: log)
         #expect(all.allSatisfy { $0.flowTest == "logged" })

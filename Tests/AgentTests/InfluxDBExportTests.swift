@@ -33,8 +33,7 @@ struct InfluxDBExportTests {
     }
 
     private func status(_ json: String) throws -> FlowTestStatus {
-        struct Document: Decodable { var status: FlowTestStatus }
-        return try JSONDecoder().decode(Document.self, from: Data(json.utf8)).status
+        try LocalRunOutput.status(json)
     }
 
     @Test func lineProtocolEscapesExactlyAsTheReferenceSays() {

@@ -86,8 +86,7 @@ struct LocalRunShutdownTests {
         let html = (try? String(contentsOfFile: report, encoding: .utf8)) ?? ""
         #expect(html.contains("bounded"), "\(run): no report at \(report)")
         if let result {
-            struct Document: Decodable { var status: FlowTestStatus }
-            let status = try JSONDecoder().decode(Document.self, from: Data(result.out.utf8)).status
+            let status = try LocalRunOutput.status(result.out)
             #expect(status.conditions?.first { $0.type == "Succeeded" }?.reason == "Interrupted", "\(run)")
             #expect((status.summary?.flowsStarted ?? 0) > 0, "\(run)")
             #expect(result.err.contains("InfluxDB export finished"), "\(run): the export's final flush ended on its own: \(result.err.suffix(1500))")

@@ -25,8 +25,7 @@ struct LocalRunTests {
     }
 
     private func status(_ json: String) throws -> FlowTestStatus {
-        struct Document: Decodable { var status: FlowTestStatus }
-        return try JSONDecoder().decode(Document.self, from: Data(json.utf8)).status
+        try LocalRunOutput.status(json)
     }
 
     /// The example as written, less the thresholds that measure the machine rather than the

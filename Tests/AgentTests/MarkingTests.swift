@@ -19,8 +19,7 @@ struct MarkingTests {
     }
 
     private func status(_ json: String) throws -> FlowTestStatus {
-        struct Document: Decodable { var status: FlowTestStatus }
-        return try JSONDecoder().decode(Document.self, from: Data(json.utf8)).status
+        try LocalRunOutput.status(json)
     }
 
     @Test(arguments: ["[IPv6]", "[IPv6, IPv4]"])

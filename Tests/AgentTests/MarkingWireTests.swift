@@ -81,8 +81,7 @@ struct MarkingWireTests {
         #expect(Set(labels).count > 1)
 
         // The echo's figures agree with the wire: every UDP request captured was judged marked.
-        struct Document: Decodable { var status: FlowTestStatus }
-        let summary = try #require(try JSONDecoder().decode(Document.self, from: Data(run.out.utf8)).status.summary)
+        let summary = try #require(try LocalRunOutput.status(run.out).summary)
         let marking = try #require(summary.marking)
         let udpRequests = UInt64(requests.filter(\.udp).count)
         #expect(marking.udp.marked == udpRequests, "echo \(marking.udp), wire \(udpRequests) UDP requests")

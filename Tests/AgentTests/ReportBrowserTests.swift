@@ -95,8 +95,7 @@ struct ReportBrowserTests {
         // 1: a threshold missed. On a busy machine the debug build's echoes can come late enough to
         // fail a flow or count a datagram lost; the report is written either way.
         #expect(result.code == 0 || result.code == 1, "\(result.err.suffix(2000))")
-        struct Document: Decodable { var status: FlowTestStatus }
-        let status = try JSONDecoder().decode(Document.self, from: Data(result.out.utf8)).status
+        let status = try LocalRunOutput.status(result.out)
         let html = try String(contentsOf: report, encoding: .utf8)
         let probe = try await Self.open(html, name: "quickstart")
         // The quickstart has no outages (it is not the continuous pattern); failures only if the

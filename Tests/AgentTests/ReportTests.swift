@@ -143,7 +143,7 @@ struct ReportTests {
         ("empty", "", "empty input"),
         ("garbage", "{ not: [yaml", "not YAML or JSON"),
         ("pod", "apiVersion: v1\nkind: Pod\nmetadata: {name: x}\n", "not a FlowTest: kind \"Pod\""),
-        ("list", "apiVersion: v1\nkind: List\nitems: []\n", "not a FlowTest: kind \"List\""),
+        ("list", "apiVersion: v1\nkind: List\nitems: []\n", "a list with no FlowTest; expected one FlowTest and its reports"),
         ("scalar", "42", "not a FlowTest: expected an object"),
         ("no-status", "apiVersion: flowtest.dev/v1alpha1\nkind: FlowTest\nmetadata: {name: x}\nspec: {flows: {rate: 10}}\n", "status: missing"),
         ("no-figures", "apiVersion: flowtest.dev/v1alpha1\nkind: FlowTest\nmetadata: {name: x}\nspec: {flows: {rate: 10}}\nstatus: {phase: Pending}\n", "status has no figures"),

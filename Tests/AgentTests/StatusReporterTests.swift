@@ -47,12 +47,19 @@ struct StatusReporterTests {
                 for reporter in reporters { group.addTask { _ = await reporter.report(finished: finished) } }
             }
         }
-        let flowTest: FlowTest = try await client.get(.flowTests, namespace: "team", name: "many")
+        let flowTest = try await ControllerHarness.flowTest("many", client: client)
         let agents = try #require(flowTest.status?.agents)
         #expect(agents.count == 50)
         #expect(agents.values.allSatisfy { $0.incarnations.count == 1 && $0.latest?.finished == true })
         let expected = Int64((1...50).reduce(0, +))
         #expect(FlowTestSummary(agents: agents).flowsStarted == expected)
+        // What the API paid: nothing on the FlowTest, and per agent a create and one patch of
+        // its own object, each the size of one agent's report, whatever the number of agents.
+        #expect(server.store.writeStatistics(.flowTests, namespace: "team", name: "many").writes == 1, "only the test's own create")
+        let writes = server.store.writeStatistics(.flowTestReports, namespace: "team")
+        #expect(writes.count == 50 && writes.values.allSatisfy { $0.writes == 2 }, "\(writes)")
+        let largest = writes.values.map(\.bytes).max() ?? 0
+        #expect(largest > 0 && largest < 4_000, "a report write carries one agent's report: \(largest) bytes for two")
         await server.stop()
     }
 
@@ -83,7 +90,7 @@ struct StatusReporterTests {
             let result = await echo.finish()
             #expect(result.code == 0, "\(result.err.suffix(1500))")
         }
-        let flowTest: FlowTest = try await client.get(.flowTests, namespace: "team", name: "restarts")
+        let flowTest = try await ControllerHarness.flowTest("restarts", client: client)
         let agent = try #require(flowTest.status?.agents?["restarts-echo-0"])
         #expect(agent.role == .echo)
         #expect(agent.incarnations.count == 3, "\(agent.incarnations.keys.sorted())")
@@ -107,9 +114,9 @@ struct StatusReporterTests {
             "--kubeconfig", kubeconfig,
         ])
         #expect(result.code == 0, "\(result.err.suffix(1500))")
-        let patches = server.store.requests.filter { $0.method == "PATCH" && $0.path.hasSuffix("/reported/status") }.count
-        #expect(patches >= 2, "at least one periodic report and the last one")
-        let flowTest: FlowTest = try await client.get(.flowTests, namespace: "team", name: "reported")
+        let writes = server.store.writeStatistics(.flowTestReports, namespace: "team", name: "reported-generator-0").writes
+        #expect(writes >= 2, "at least one periodic report and the last one")
+        let flowTest = try await ControllerHarness.flowTest("reported", client: client)
         let report = try #require(flowTest.status?.agents?["reported-generator-0"]?.latest)
         #expect(report.finished)
         // The last report holds the same figures as the summary the process printed.

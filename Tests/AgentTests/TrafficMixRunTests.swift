@@ -11,8 +11,7 @@ struct TrafficMixRunTests {
     static let example = RepositoryFile.root.appendingPathComponent("examples/traffic-mix.yaml").path
 
     private func status(_ json: String) throws -> FlowTestStatus {
-        struct Document: Decodable { var status: FlowTestStatus }
-        return try JSONDecoder().decode(Document.self, from: Data(json.utf8)).status
+        try LocalRunOutput.status(json)
     }
 
     /// Every pattern of the example has figures of its own, and their shapes show: web and ftp

@@ -1,9 +1,10 @@
 import FlowTestShared
 import Foundation
 
-/// Prints a local run's result: the FlowTest with its status as `kubectl get -o yaml|json` would
-/// show it on stdout (what `flowtest-agent report` reads), and a short table for people on
-/// stderr, so `-o json | jq` stays clean.
+/// Prints a local run's result: the FlowTest and its agents' FlowTestReports as `kubectl get
+/// flowtest,flowtestreports -l flowtest.dev/name=NAME -o yaml|json` would show them on stdout
+/// (what `flowtest-agent report` reads), and a short table for people on stderr, so
+/// `-o json | jq` stays clean.
 struct LocalRunPrinter {
     let name: String
     let format: LocalRunOptions.Format
@@ -11,10 +12,10 @@ struct LocalRunPrinter {
     func print(_ outcome: LocalRun.Outcome) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        let document = try JSONDecoder().decode(JSONValue.self, from: encoder.encode(outcome.flowTest))
+        let document = try outcome.flowTest.reportList()
         switch format {
         case .yaml: CommandLineOutput.result(try YAMLRendering.yaml(document).trimmingCharacters(in: .newlines))
-        case .json: CommandLineOutput.result(String(decoding: try encoder.encode(outcome.flowTest), as: UTF8.self))
+        case .json: CommandLineOutput.result(String(decoding: try encoder.encode(document), as: UTF8.self))
         }
         CommandLineOutput.lines(table(outcome.status))
     }

@@ -8,13 +8,14 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Write a FlowTest's results as one self-contained HTML page with charts.",
         discussion: """
-            Reads a FlowTest with its status, as `kubectl get flowtest NAME -o yaml` (or -o json) or `flowtest-agent run` prints it:
-              kubectl get flowtest NAME -o json | flowtest-agent report - > report.html
+            Reads a FlowTest and its agents' reports, as kubectl or `flowtest-agent run` prints them:
+              kubectl get flowtest,flowtestreports -l flowtest.dev/name=NAME -o json | flowtest-agent report - > report.html
+            A FlowTest alone gives a page of its summary only.
             The page needs nothing else: no network, no scripts; open it from disk.
             Exit codes: 0 written, 2 the input is not a FlowTest with figures, 1 the output cannot be written.
             """)
 
-    @Argument(help: "The FlowTest file (YAML or JSON), or - for standard input.")
+    @Argument(help: "The FlowTest and its reports (a List, YAML or JSON), or - for standard input.")
     var file = "-"
 
     @Option(name: [.short, .customLong("output")], help: "Where to write the HTML (default: standard output).")

@@ -1,12 +1,15 @@
 import ArgumentParser
 
-/// Where an agent writes its statistics in a cluster: its entry under `status.agents` of a FlowTest.
+/// Where an agent writes its statistics in a cluster: a FlowTestReport object of its own.
 struct ReportingOptions: ParsableArguments {
-    @Option(help: "FlowTest to report into, as namespace/name; unset: no reporting (env FLOWTEST_REPORT_TO).")
+    @Option(help: "FlowTest to report for, as namespace/name; unset: no reporting (env FLOWTEST_REPORT_TO).")
     var reportTo: String?
 
-    @Option(help: "This agent's key under status.agents, usually its pod name (env FLOWTEST_AGENT_NAME, default: host name).")
+    @Option(help: "This agent's name, usually its pod name: its FlowTestReport is named after it (env FLOWTEST_AGENT_NAME, default: host name).")
     var agentName: String?
+
+    @Option(help: "The FlowTest's UID, which makes the FlowTestReport owned by it (env FLOWTEST_FLOWTEST_UID, default none: the report outlives the test).")
+    var flowtestUid: String?
 
     @Option(help: "This agent's pod UID, which tells a replaced pod's reports from its predecessor's (env FLOWTEST_POD_UID).")
     var podUid: String?

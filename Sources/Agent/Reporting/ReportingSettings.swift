@@ -6,6 +6,9 @@ struct ReportingSettings: Sendable {
     var namespace: String
     var flowTest: String
     var agentName: String
+    /// The FlowTest's UID, for the report object's owner reference (so the report goes with its
+    /// test); nil where no controller gave it, and the report is then not garbage-collected.
+    var flowTestUID: String?
     var incarnation: AgentIncarnation
     var interval: Duration
     /// How long the final report is retried; below the pods' 30 s termination grace period, so
@@ -38,9 +41,12 @@ struct ReportingSettings: Sendable {
             parse: { ValueParsers.duration($0).flatMap { $0 >= .seconds(1) ? $0 : nil } })
         let reportDeadline = try resolver.resolveOptional(
             "--report-deadline", options.reportDeadline, expected: "an RFC 3339 time such as 2026-12-06T10:00:00Z", parse: FlowTestStatus.date)
+        let flowTestUID = try resolver.resolveOptional("--flowtest-uid", options.flowtestUid, expected: "a UID of letters, digits and '-'") { text in
+            !text.isEmpty && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") } ? text : nil
+        }
         let kubeconfig = try resolver.resolveOptional("--kubeconfig", options.kubeconfig, expected: "a file path") { $0.isEmpty ? nil : $0 }
         return ReportingSettings(
-            namespace: namespace, flowTest: flowTest, agentName: agentName, incarnation: AgentIncarnation(podUID: podUID),
+            namespace: namespace, flowTest: flowTest, agentName: agentName, flowTestUID: flowTestUID, incarnation: AgentIncarnation(podUID: podUID),
             interval: interval, finalReportTimeout: finalReportTimeout, reportDeadline: reportDeadline, kubeconfig: kubeconfig)
     }
 

@@ -4,14 +4,16 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// Writes this process's cumulative statistics into
-/// `status.agents[<agent name>].incarnations[<incarnation>]` of its FlowTest, every interval and
-/// once more, marked finished, when the agent stops.
+/// Writes this process's cumulative statistics into its own FlowTestReport object (named after
+/// the agent's pod, labelled and owned by the FlowTest), under `report.incarnations[<incarnation>]`,
+/// every interval and once more, marked finished, when the agent stops.
 ///
-/// A JSON merge patch on the `/status` subresource that names only this process's key:
-/// concurrent agents never overwrite each other, a restarted process never overwrites the one
-/// before it (DESIGN.md, decisions 3 and 6), and because the figures are absolute, a retried or
-/// repeated report cannot count twice.
+/// One object per agent: a write costs the apiserver the size of this agent's report, not of the
+/// whole test (writing into the FlowTest's status cost N × N with N agents; issue 25). The first
+/// report creates the object; every later one is a JSON merge patch that names only this
+/// process's key, so a restarted process never overwrites the one before it (DESIGN.md,
+/// decisions 3 and 6), and because the figures are absolute, a retried or repeated report cannot
+/// count twice.
 final class StatusReporter: Service, Sendable {
     private let client: KubernetesClient
     private let settings: ReportingSettings
@@ -19,6 +21,8 @@ final class StatusReporter: Service, Sendable {
     private let makeReport: @Sendable (_ finished: Bool) -> AgentReport
     private let logger: Logger
     private let finalOutcome = Mutex<FinalReportOutcome?>(nil)
+    /// Whether the report object is known to exist: then a report is one merge patch.
+    private let objectExists = Mutex(false)
 
     /// What became of the final report.
     enum FinalReportOutcome: Sendable, Equatable {
@@ -119,19 +123,51 @@ final class StatusReporter: Service, Sendable {
     func report(finished: Bool) async -> KubernetesError? {
         let report = makeReport(finished)
         do {
-            let entry: JSONValue = .object([
-                "role": .string(role.rawValue),
-                "incarnations": .object([settings.incarnation.id: try JSONValue(encoding: report)]),
-            ])
-            let patch: JSONValue = .object(["status": .object(["agents": .object([settings.agentName: entry])])])
-            let _: JSONValue = try await client.mergePatch(
-                .flowTests, namespace: settings.namespace, name: settings.flowTest, patch, subresource: "status")
+            try await write(report)
             logger.debug("reported", metadata: metadata(["finished": "\(finished)"]))
             return nil
         } catch let error as KubernetesError {
             return error
         } catch {
             return .malformedResponse(message: "cannot encode the report: \(error)")
+        }
+    }
+
+    /// Creates the report object with this first report, or merge-patches this incarnation's key
+    /// into it; a create that finds it there (a restarted container, a replaced pod) patches, and
+    /// a patch that finds it gone (deleted by hand) creates it again.
+    private func write(_ report: AgentReport) async throws {
+        let id = settings.incarnation.id
+        let patch = try FlowTestReport.patch(incarnation: id, report: report)
+        if objectExists.withLock({ $0 }), try await patchObject(patch) { return }
+        let object = try JSONValue(
+            encoding: FlowTestReport.first(
+                pod: settings.agentName, namespace: settings.namespace, flowTest: settings.flowTest, flowTestUID: settings.flowTestUID, role: role,
+                incarnation: id, report: report))
+        if try await !createObject(object) {
+            guard try await patchObject(patch) else { throw KubernetesError.notFound(message: "FlowTestReport \(settings.agentName) vanished between create and patch") }
+        }
+        objectExists.withLock { $0 = true }
+    }
+
+    /// Merge-patches this incarnation into the report object; false when the object is not there.
+    private func patchObject(_ patch: JSONValue) async throws(KubernetesError) -> Bool {
+        do {
+            let _: JSONValue = try await client.mergePatch(.flowTestReports, namespace: settings.namespace, name: settings.agentName, patch)
+            return true
+        } catch .notFound {
+            objectExists.withLock { $0 = false }
+            return false
+        }
+    }
+
+    /// Creates the report object; false when it is there already.
+    private func createObject(_ object: JSONValue) async throws(KubernetesError) -> Bool {
+        do {
+            let _: JSONValue = try await client.create(.flowTestReports, namespace: settings.namespace, object)
+            return true
+        } catch .alreadyExists {
+            return false
         }
     }
 

@@ -7,7 +7,7 @@ import FlowTestShared
 /// report, get it after a restart, merge-patch their own incarnation. No list, watch, update or
 /// delete: an agent never needs to see or remove another's report, and the chart's admission
 /// policy (templates/report-policy.yaml) refuses a write to a report not named after the
-/// writer's own pod. The `flowtests/status` rule stays until agents have moved to reports.
+/// writer's own pod. Nothing on FlowTests: an agent's figures never go into the test itself.
 enum AgentAccess {
     static func serviceAccount(namespace: String) -> JSONValue {
         .object([
@@ -21,7 +21,6 @@ enum AgentAccess {
             "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
             "metadata": .object(["name": .string(ChildNames.agentRole), "namespace": .string(namespace), "labels": labels]),
             "rules": [
-                .object(["apiGroups": [.string(FlowTest.group)], "resources": ["flowtests/status"], "verbs": ["get", "patch"]]),
                 .object(["apiGroups": [.string(FlowTest.group)], "resources": [.string(FlowTestReport.plural)], "verbs": ["create", "get", "patch"]]),
             ],
         ])

@@ -9,6 +9,13 @@ struct ChildNames: Sendable {
     func echoPod(_ index: Int) -> String { "\(flowTest)-echo-\(index)" }
     func generatorPod(_ index: Int) -> String { "\(flowTest)-generator-\(index)" }
 
+    /// Every agent pod `test` runs: its generators, then its echo pods unless the target is external.
+    static func agentPods(of test: FlowTest) -> [String] {
+        let names = ChildNames(flowTest: test.metadata.name ?? "")
+        let echo = test.spec.target.mode == .external ? 0 : Int(test.spec.echo.replicas)
+        return (0..<Int(test.spec.generators.replicas)).map(names.generatorPod) + (0..<echo).map(names.echoPod)
+    }
+
     /// Labels every child carries; the controller's pod watch selects on `managedBy`.
     func labels(role: String) -> [String: String] {
         [

@@ -122,6 +122,11 @@ struct ChildObjects {
             extraPorts: [])
     }
 
+    /// The test's UID, which makes each agent's FlowTestReport owned by the test, and go with it.
+    private var ownerVariable: [JSONValue] {
+        flowTest.metadata.uid.map { [.object(["name": "FLOWTEST_FLOWTEST_UID", "value": .string($0)])] } ?? []
+    }
+
     /// The export's credentials as `secretKeyRef` environment variables.
     private var exportCredentials: [JSONValue] {
         guard let influx = flowTest.spec.export?.influxDB, let secret = influx.credentialsSecret else { return [] }
@@ -152,13 +157,13 @@ struct ChildObjects {
                 "--metrics-port", String(port), "--log-format", "json",
                 "--report-to", "\(namespace)/\(names.flowTest)", "--report-interval", flowTest.spec.reportInterval,
             ] + (flowTest.spec.export?.influxDB?.arguments ?? []) + (flowTest.spec.flowLog?.arguments(role: role) ?? [])).map(JSONValue.string)),
-            // The agent's key under status.agents is its pod name; its pod UID tells a replaced
+            // The agent's FlowTestReport is named after its pod; its pod UID tells a replaced
             // pod's reports from its predecessor's. Export credentials come from their Secret
             // through the kubelet, so they are in no argument, no log and not in the FlowTest.
             "env": .array([
                 .object(["name": "FLOWTEST_AGENT_NAME", "valueFrom": .object(["fieldRef": .object(["fieldPath": "metadata.name"])])]),
                 .object(["name": "FLOWTEST_POD_UID", "valueFrom": .object(["fieldRef": .object(["fieldPath": "metadata.uid"])])]),
-            ] + exportCredentials),
+            ] + ownerVariable + exportCredentials),
             "ports": .array([.object(["name": "metrics", "containerPort": .integer(port), "protocol": "TCP"])] + extraPorts),
             "resources": .object([
                 "requests": .object(["cpu": .string(settings.cpuRequest), "memory": .string(settings.memoryRequest)]),

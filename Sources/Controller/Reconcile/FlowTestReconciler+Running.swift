@@ -33,11 +33,17 @@ extension FlowTestReconciler {
             try await cleanUp(flowTest, succeeded: false)
             return .done
         }
-        // Still running: keep the summary (and so `kubectl get`) current as reports arrive.
+        // Still running: keep the summary (and so `kubectl get`) current as reports arrive, at most
+        // once every two seconds (reports arrive N / reportInterval a second); phase changes above
+        // are never held. Held, the test is looked at again when the summary may be written.
+        let key = "\(flowTest.metadata.namespace ?? "default")/\(flowTest.metadata.name ?? "")"
+        if let wait = writeLimiter.wait(for: key) { return .requeue(after: wait) }
         let summary = FlowTestSummary(agents: agents)
         let disruption = DisruptionSummary(agents: agents)
-        if summary != status.summary || disruption != status.disruption {
+        let counts = AgentReportCounts(expecting: ChildNames.agentPods(of: flowTest), reports: agents)
+        if summary != status.summary || disruption != status.disruption || counts != status.reportCounts {
             try await writeStatus(flowTest, phase: .running, conditions: conditions, generation: generation, summary: summary, disruption: disruption)
+            writeLimiter.wrote(key)
         }
         return .requeue(after: min(ValueParsers.duration(flowTest.spec.reportInterval) ?? .seconds(10), .seconds(10)))
     }
@@ -77,10 +83,11 @@ extension FlowTestReconciler {
         }
         // Again on every pass: a delete that failed on the first one is not left undone.
         try await stopEcho(flowTest, echoNames: echoNames, pods: pods)
-        // Read the reports now: the pods were listed after the FlowTest was read, and an agent
-        // writes its final report before its pod ends, so only a read from now on has them all.
+        // Read the reports now, from the API rather than the cache: the pods were listed after the
+        // cache was read, and an agent writes its final report before its pod ends, so only a read
+        // from now on has them all. One list of the test's reports, once per pass of collection.
         let fresh = try await fetch(namespace: namespace, name: flowTest.metadata.name ?? "")
-        let agents = fresh.map { FlowTestStatus.lenientAgents($0["status"]?["agents"]).agents } ?? (status.agents ?? [:])
+        let agents = Self.ownAgents(try await freshReports(namespace: namespace, flowTest: flowTest.metadata.name ?? ""), of: flowTest)
         // An echo left running has reported everything once it reports a second after the
         // generators ended (accepts are counted when they happen, and every flow is over).
         let fresher = since.addingTimeInterval(1)
@@ -109,6 +116,17 @@ extension FlowTestReconciler {
         return try await finish(flowTest, agents: agents, pods: pods, generatorNames: generatorNames, conditions: conditions)
     }
 
+    /// The test's reports as stored now, by agent pod (one paginated list, label-selected).
+    func freshReports(namespace: String, flowTest name: String) async throws -> [String: AgentStatus] {
+        let page: ListPage<JSONValue> = try await client.listAll(.flowTestReports, namespace: namespace, labelSelector: "\(FlowTestReport.nameLabel)=\(name)")
+        var agents: [String: AgentStatus] = [:]
+        for object in page.items {
+            guard let pod = object["metadata"]?["name"]?.string else { continue }
+            if let agent = FlowTestStatus.lenientAgents(.object([pod: object["report"] ?? .null])).agents[pod] { agents[pod] = agent }
+        }
+        return agents
+    }
+
     /// Deletes the echo pods still running, unless cleanupPolicy Never keeps them: their work is
     /// done, and the SIGTERM makes each write its final report and exit.
     private func stopEcho(_ flowTest: FlowTest, echoNames: [String], pods: [String: PodState]) async throws {
@@ -123,6 +141,9 @@ extension FlowTestReconciler {
         _ flowTest: FlowTest, agents: [String: AgentStatus], pods: [String: PodState], generatorNames: [String], conditions: ConditionList
     ) async throws -> Outcome {
         var conditions = conditions
+        // The collected reports are fresher than the cache's: the counts come from them.
+        var flowTest = flowTest
+        flowTest.status?.agents = agents
         let generation = flowTest.metadata.generation ?? 1
         let startTime = flowTest.status?.startTime.flatMap(FlowTestStatus.date) ?? Date()
         var outcome = FlowTestStatus.completed(spec: flowTest.spec, generation: generation, agents: agents, startTime: startTime, completionTime: Date())

@@ -8,8 +8,9 @@ import Logging
 /// Pending: agent access, the echo Service and pods; once every echo pod is ready, all generator
 /// pods at once. Running: echo pods that die are replaced, generator pods that fail are counted,
 /// the summary is kept current; when every generator has ended, the verdict. Succeeded/Failed:
-/// clean up as the policy says. The controller writes only phase, conditions, summary and times;
-/// `status.agents` belongs to the agents.
+/// clean up as the policy says. The controller alone writes the status, of bounded size (phase,
+/// conditions, summary, counts, times); each agent writes only its own FlowTestReport, which the
+/// controller reads from its watch's cache (`ReportCache`).
 final class FlowTestReconciler: Sendable {
     let client: KubernetesClient
     let settings: AgentPodSettings
@@ -21,6 +22,10 @@ final class FlowTestReconciler: Sendable {
     let overrun: Duration
     /// Namespaces whose agents' Role this process has brought up to date.
     let agentRoles = AgentRoleCheck()
+    /// The agents' reports, as the controller's watch of FlowTestReports last saw them.
+    let reports: ReportCache
+    /// At most one running summary write per test every two seconds.
+    let writeLimiter: StatusWriteLimiter
 
     enum Outcome: Equatable, Sendable {
         case done
@@ -29,8 +34,10 @@ final class FlowTestReconciler: Sendable {
 
     init(
         client: KubernetesClient, settings: AgentPodSettings, events: EventRecorder, logger: Logger, metrics: ControllerMetrics? = nil,
-        overrun: Duration = .seconds(120)
+        overrun: Duration = .seconds(120), reports: ReportCache, writeLimiter: StatusWriteLimiter = StatusWriteLimiter()
     ) {
+        self.reports = reports
+        self.writeLimiter = writeLimiter
         self.client = client
         self.metrics = metrics
         self.settings = settings
@@ -40,21 +47,23 @@ final class FlowTestReconciler: Sendable {
     }
 
     func reconcile(namespace: String, name: String) async throws -> Outcome {
-        // Deleted: its children go with it, through their owner references.
+        // Deleted: its children and reports go with it, through their owner references.
         guard let object = try await fetch(namespace: namespace, name: name), object["metadata"]?["deletionTimestamp"] == nil else {
+            writeLimiter.forget("\(namespace)/\(name)")
             return .done
         }
+        // Until the reports' first list is in (a controller restart), nothing may be judged from them.
+        guard reports.isSynced else { return .requeue(after: .milliseconds(200)) }
         // Decoded through the CRD's schema (defaults, then every rule): the CRD validates too, but
         // an object stored under an older CRD must end with a clear condition, not a crash loop.
         let flowTest: FlowTest
         switch FlowTest.validated(object.withoutStatus) {
         case .success(var decoded):
             if let problem = ChildNames.problem(with: name) { return try await reportInvalid(object, FlowTestValidationError(errors: [problem])) }
-            // Validation looked at everything but the status, which is the agents' and ours.
-            let (status, unreadable) = FlowTestStatus.lenient(object["status"])
-            if !unreadable.isEmpty {
-                logger.warning("agent reports that do not decode are left out", metadata: ["flowtest": "\(namespace)/\(name)", "agents": "\(unreadable)"])
-            }
+            // Validation looked at everything but the status, which is ours; the agents' reports
+            // are their own objects, read from the cache.
+            var status = FlowTestStatus.lenient(object["status"]).status ?? FlowTestStatus()
+            status.agents = Self.ownAgents(reports.agents(namespace: namespace, flowTest: name), of: decoded)
             decoded.status = status
             flowTest = decoded
         case .failure(let invalid):
@@ -66,6 +75,7 @@ final class FlowTestReconciler: Sendable {
 
         let phase = status.phase ?? .pending
         if phase == .succeeded || phase == .failed {
+            writeLimiter.forget("\(namespace)/\(name)")
             try await cleanUp(flowTest, succeeded: phase == .succeeded)
             return .done
         }
@@ -86,6 +96,14 @@ final class FlowTestReconciler: Sendable {
             // the CRD passes through unchecked, for one): retrying cannot help, so say so and stop.
             return try await failChildRejected(flowTest, conditions: conditions, message: message)
         }
+    }
+
+    /// The reports of `test`'s own agent pods: a report labelled with the test but named after no
+    /// pod of it (another test's agent may write its own report, and label it as it likes) must
+    /// not count, so that a forged report cannot change a verdict.
+    static func ownAgents(_ reports: [String: AgentStatus], of test: FlowTest) -> [String: AgentStatus] {
+        let names = Set(ChildNames.agentPods(of: test))
+        return reports.filter { names.contains($0.key) }
     }
 
     /// Ends a test whose pod or Service the API server refused as invalid, quoting its words.
@@ -309,19 +327,22 @@ final class FlowTestReconciler: Sendable {
         _ flowTest: FlowTest, phase: FlowTestPhase, conditions: ConditionList, generation: Int64, summary: FlowTestSummary? = nil,
         disruption: DisruptionSummary? = nil, startTime: Date? = nil, completionTime: Date? = nil
     ) async throws {
+        // The counts go with every write: they are small, and `kubectl get` shows who reported.
+        let counts = flowTest.status?.agents.map { AgentReportCounts(expecting: ChildNames.agentPods(of: flowTest), reports: $0) }
         try await writeStatus(
             flowTest.metadata, phase: phase, conditions: conditions, generation: generation, summary: summary, disruption: disruption,
-            startTime: startTime, completionTime: completionTime)
+            reportCounts: counts, startTime: startTime, completionTime: completionTime)
     }
 
     private func writeStatus(
         _ metadata: ObjectMeta, phase: FlowTestPhase, conditions: ConditionList, generation: Int64, summary: FlowTestSummary? = nil,
-        disruption: DisruptionSummary? = nil, startTime: Date? = nil, completionTime: Date? = nil
+        disruption: DisruptionSummary? = nil, reportCounts: AgentReportCounts? = nil, startTime: Date? = nil, completionTime: Date? = nil
     ) async throws {
         var fields: [String: JSONValue] = [
             "phase": .string(phase.rawValue), "observedGeneration": .integer(generation),
             "conditions": try JSONValue(encoding: conditions.conditions),
         ]
+        if let reportCounts { fields["reportCounts"] = try JSONValue(encoding: reportCounts) }
         if let summary { fields["summary"] = try JSONValue(encoding: summary) }
         if let disruption { fields["disruption"] = try JSONValue(encoding: disruption) }
         if let startTime { fields["startTime"] = .string(FlowTestStatus.timestamp(startTime)) }

@@ -53,6 +53,21 @@ final class ControllerService: Sendable {
                         }
                     }
                 }
+                // Agents' reports: decoded once into the cache; the test is looked at when its
+                // summary may next be written (coalesced: a report alone never changes a phase).
+                group.addTask { [self] in
+                    var watcher = ResourceWatcher<JSONValue>(
+                        client: client, kind: .flowTestReports, namespace: namespace, labelSelector: FlowTestReport.nameLabel)
+                    watcher.onRestart = { [metrics] relisted in metrics.watchRestarted(relisted: relisted) }
+                    await watcher.run { [queue, reports = reconciler.reports, limiter = reconciler.writeLimiter] update in
+                        switch update {
+                        case .listed(let all): for key in reports.replace(namespace: namespace, with: all) { await queue.add(key) }
+                        case .added(let report), .modified(let report):
+                            if let key = reports.apply(report, deleted: false) { await queue.addAfter(key, limiter.wait(for: key) ?? .zero) }
+                        case .deleted(let report): if let key = reports.apply(report, deleted: true) { await queue.add(key) }
+                        }
+                    }
+                }
             }
             group.addTask { [queue] in await queue.runDelays() }
             group.addTask { [self] in

@@ -72,10 +72,17 @@ actor WorkQueue {
         failures.removeValue(forKey: key)
     }
 
-    /// Queues the key after `delay` (periodic checks of a running test).
+    /// Queues the key after `delay` (periodic checks of a running test, coalesced reports). A key
+    /// already waiting keeps the earlier of its two times, as client-go's delaying queue does:
+    /// a thousand agents' reports make one pending entry, not a thousand.
     func addAfter(_ key: String, _ delay: Duration) {
-        delayed.append((.now + delay, key))
-        delayed.sort { $0.due < $1.due }
+        let due = ContinuousClock.now + delay
+        if let index = delayed.firstIndex(where: { $0.key == key }) {
+            guard due < delayed[index].due else { return }
+            delayed.remove(at: index)
+        }
+        let position = delayed.firstIndex { $0.due > due } ?? delayed.endIndex
+        delayed.insert((due, key), at: position)
     }
 
     /// Moves delayed keys into the queue when due; run for the controller's lifetime.

@@ -8,13 +8,14 @@ extension FlowTestReport {
     /// refuse the agent's create unless it may also update `flowtests/finalizers`, a permission
     /// agents have no use for. A report has nothing to block its FlowTest's deletion for.
     public static func first(
-        pod: String, namespace: String, flowTest: String, flowTestUID: String, role: AgentReport.Role, incarnation: String,
+        pod: String, namespace: String, flowTest: String, flowTestUID: String?, role: AgentReport.Role, incarnation: String,
         report: AgentReport
     ) -> FlowTestReport {
         var metadata = ObjectMeta(name: pod, namespace: namespace, labels: [nameLabel: flowTest, roleLabel: role.rawValue])
-        metadata.ownerReferences = [
-            OwnerReference(apiVersion: FlowTest.apiVersion, kind: FlowTest.kind, name: flowTest, uid: flowTestUID, controller: true, blockOwnerDeletion: nil)
-        ]
+        // Without the test's UID (an agent started by hand), the report is not owned and outlives it.
+        metadata.ownerReferences = flowTestUID.map { uid in
+            [OwnerReference(apiVersion: FlowTest.apiVersion, kind: FlowTest.kind, name: flowTest, uid: uid, controller: true, blockOwnerDeletion: nil)]
+        }
         return FlowTestReport(
             metadata: metadata, report: AgentStatus(role: role, incarnations: [incarnation: report]),
             latest: AgentHeadline(incarnation: incarnation, report: report))

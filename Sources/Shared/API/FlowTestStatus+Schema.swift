@@ -1,6 +1,6 @@
 extension FlowTestStatus {
     public static let schema = Schema.object(
-        "What the test has done so far. The controller writes phase, conditions and summary; each agent writes only its own entry of agents.",
+        "What the test has done so far, written by the controller, of bounded size; each agent's reports are in a FlowTestReport object of its own.",
         [
             "phase": .string("Pending, Running, Succeeded or Failed.", enum: FlowTestPhase.allCases.map(\.rawValue)),
             "observedGeneration": .integer("The spec generation this status describes."),
@@ -20,7 +20,15 @@ extension FlowTestStatus {
                         "cause": .string("What is known of why it ended.", maxLength: 512),
                         "time": dateTime("When the controller saw it gone or ended."),
                     ]), maxItems: ReplacedPod.limit),
-            "agents": .map("Each agent's statistics, keyed by agent pod name, one report per process that ran under that name.", values: agentStatus),
+            "reportCounts": .object(
+                "How many agents have reported; their reports are FlowTestReport objects labelled flowtest.dev/name=<test>.",
+                required: ["expected", "reporting", "finished", "missing"],
+                [
+                    "expected": .integer("Agent pods the test runs: generators, and echo pods unless the target is external."),
+                    "reporting": .integer("Agents with at least one report."),
+                    "finished": .integer("Agents whose latest incarnation has sent its final report."),
+                    "missing": .integer("Expected agents with no report at all."),
+                ]),
         ])
 
     static func dateTime(_ description: String) -> Schema {
@@ -129,7 +137,7 @@ extension FlowTestStatus {
             ])
     }
 
-    static let agentStatus = Schema.object(
+    public static let agentStatus = Schema.object(
         "One agent's reports: one per process (container start) that ran under this pod name.",
         required: ["role", "incarnations"],
         [

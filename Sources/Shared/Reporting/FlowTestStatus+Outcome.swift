@@ -20,6 +20,7 @@ extension FlowTestStatus {
         status.summary = summary.rounded
         status.disruption = disruption?.rounded
         status.agents = agents
+        status.reportCounts = AgentReportCounts(expecting: Array(agents.keys), reports: agents)
         let reason = verdict.misses.map(\.reason).first ?? "ThresholdsMet"
         let message =
             verdict.passed

@@ -65,13 +65,25 @@ enum Containers {
 
     /// Writes a pod's report as its agent does: under its own incarnation, retried if it fails.
     private static func write(_ report: AgentReport, role: String, pod: FakeKubelet.Pod, flowTest: String, client: KubernetesClient) async {
-        let entry: JSONValue = .object(["role": .string(role), "incarnations": .object([pod.uid: (try? JSONValue(encoding: report)) ?? .null])])
-        let patch: JSONValue = .object(["status": .object(["agents": .object([pod.name: entry])])])
+        await writeReport(report, incarnation: pod.uid, role: role, pod: pod, flowTest: flowTest, client: client)
+    }
+
+    /// Writes a pod's report as its agent does, into its own FlowTestReport under its
+    /// incarnation (create, or merge patch when the object is there), retried if it fails.
+    static func writeReport(
+        _ report: AgentReport, incarnation: String, role: String, pod: FakeKubelet.Pod, flowTest: String, client: KubernetesClient
+    ) async {
+        guard let role = AgentReport.Role(rawValue: role), let patch = try? FlowTestReport.patch(incarnation: incarnation, report: report),
+            let object = try? JSONValue(encoding: FlowTestReport.first(
+                pod: pod.name, namespace: pod.namespace, flowTest: flowTest, flowTestUID: nil, role: role, incarnation: incarnation, report: report))
+        else { return }
         // Like the agents' final report: retried for a while (the apiserver may be away).
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
-            let written: JSONValue? = try? await client.mergePatch(.flowTests, namespace: pod.namespace, name: flowTest, patch, subresource: "status")
-            if written != nil { break }
+            let created: JSONValue? = try? await client.create(.flowTestReports, namespace: pod.namespace, object)
+            if created != nil { return }
+            let written: JSONValue? = try? await client.mergePatch(.flowTestReports, namespace: pod.namespace, name: pod.name, patch)
+            if written != nil { return }
             // Not Task.sleep: a deleted echo pod's task is cancelled, and it must still report.
             await blockingPause(.milliseconds(100))
         }

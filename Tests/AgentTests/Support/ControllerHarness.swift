@@ -43,7 +43,7 @@ struct ControllerHarness: Sendable {
         let metrics = ControllerMetrics(registry: registry)
         let reconciler = FlowTestReconciler(
             client: controllerClient, settings: AgentPodSettings(), events: EventRecorder(client: controllerClient, instance: "test", logger: logger),
-            logger: logger, metrics: metrics, overrun: overrun)
+            logger: logger, metrics: metrics, overrun: overrun, reports: ReportCache(namespaces: namespaces, logger: logger))
         let controller = ControllerService(
             client: controllerClient, reconciler: reconciler, namespaces: namespaces, workers: 2, metrics: metrics, logger: logger)
         let kubelet = FakeKubelet(store: server.store, container: try makeContainer(server, client), stuck: stuck)
@@ -73,8 +73,24 @@ struct ControllerHarness: Sendable {
         return try await client.create(.flowTests, namespace: namespace, flowTest)
     }
 
+    /// The FlowTest as stored, with its agents' FlowTestReports read into `status.agents` (the
+    /// stored status holds none: it is what `kubectl get flowtest,flowtestreports` shows together).
     func flowTest(_ name: String, namespace: String = "team") async throws -> FlowTest {
-        try await client.get(.flowTests, namespace: namespace, name: name)
+        try await Self.flowTest(name, namespace: namespace, client: client)
+    }
+
+    /// The FlowTest `name` with its reports, read through `client`.
+    static func flowTest(_ name: String, namespace: String = "team", client: KubernetesClient) async throws -> FlowTest {
+        var flowTest: FlowTest = try await client.get(.flowTests, namespace: namespace, name: name)
+        flowTest.status = flowTest.status ?? FlowTestStatus()
+        flowTest.status?.agents = try await reports(of: name, namespace: namespace, client: client)
+        return flowTest
+    }
+
+    /// The reports of a test's agents, by agent pod, as the API server holds them.
+    static func reports(of name: String, namespace: String, client: KubernetesClient) async throws -> [String: AgentStatus] {
+        let page: ListPage<FlowTestReport> = try await client.listAll(.flowTestReports, namespace: namespace, labelSelector: "\(FlowTestReport.nameLabel)=\(name)")
+        return Dictionary(page.items.map { ($0.metadata.name ?? "", $0.report) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Polls until `condition` holds for the FlowTest, or fails the test after `timeout`.
