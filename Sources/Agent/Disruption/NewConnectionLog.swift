@@ -15,14 +15,15 @@ struct NewConnectionLog: Sendable {
         causes[cause, default: 0] += 1
     }
 
-    /// Every shard's log as one agent's timeline at `now`, with its rate and resolution.
+    /// Every shard's log as one agent's timeline at `now`, with its rate and resolution, keeping
+    /// the longest `limit` intervals.
     static func summary(
-        _ logs: [NewConnectionLog], now: Int64, rate: Double, resolution: Duration, limit: Int = NewConnectionSummary.agentIntervalLimit
+        _ logs: [NewConnectionLog], now: Int64, settings: ProbeSettings, limit: Int
     ) -> NewConnectionSummary {
         let timeline = DisruptionLog.summary(logs.map(\.outages), now: now, limit: limit)
         var summary = NewConnectionSummary()
-        summary.ratePerSecond = rate
-        summary.resolutionMilliseconds = resolution.seconds * 1000
+        summary.ratePerSecond = settings.rate
+        summary.resolutionMilliseconds = settings.resolution.seconds * 1000
         summary.disruptedSeconds = timeline.disruptedSeconds
         summary.longestOutageMilliseconds = timeline.longestOutageMilliseconds
         summary.outages = timeline.outages

@@ -36,7 +36,7 @@ struct GeneratorSnapshot: Sendable {
         }
         merged.disruption = DisruptionSummary.merging(
             snapshots.compactMap(\.disruption), limit: DisruptionSummary.agentIntervalLimit,
-            newConnectionLimit: NewConnectionSummary.agentIntervalLimit)
+            newConnectionLimit: NewConnectionSummary.maximumAgentIntervalLimit)
         return merged
     }
 

@@ -8,8 +8,8 @@ final class GeneratorStatistics: Sendable {
     let measuresOutages: Bool
     /// The established timeline's resolution: the message interval.
     let outageResolution: Duration
-    /// With new-connection probes: their rate, per second, and their timeline's resolution.
-    let newConnections: (rate: Double, resolution: Duration)?
+    /// With new-connection probes: their rate, their timeline's resolution and interval limit.
+    let newConnections: ProbeSettings?
     /// The run's one reading of both clocks, for outage times.
     let clock = WallClockAnchor()
     private let activeTCP = Atomic<Int>(0)
@@ -30,12 +30,12 @@ final class GeneratorStatistics: Sendable {
         self.init(
             shardCount: shardCount, measuresOutages: continuous, marks: configuration.marking.isEnabled,
             patternNames: configuration.trafficMix?.patternNames ?? [], outageResolution: configuration.messageInterval,
-            newConnections: configuration.newConnectionRate.flatMap { continuous ? ($0, ProbeDestinations(configuration).resolution(rate: $0)) : nil })
+            newConnections: ProbeSettings(configuration))
     }
 
     init(
         shardCount: Int, measuresOutages: Bool = false, marks: Bool = false, patternNames: [String] = [],
-        outageResolution: Duration = .milliseconds(10), newConnections: (rate: Double, resolution: Duration)? = nil
+        outageResolution: Duration = .milliseconds(10), newConnections: ProbeSettings? = nil
     ) {
         self.measuresOutages = measuresOutages
         self.outageResolution = outageResolution
@@ -92,13 +92,14 @@ final class GeneratorStatistics: Sendable {
     }
 
     /// Both timelines of the shards' `states`, each with its resolution.
-    private func disruption(_ states: [FlowStatisticsShard.State], limit: Int, newConnectionLimit: Int) -> DisruptionSummary {
+    /// `newConnectionLimit` nil: the generator's share of the status.
+    private func disruption(_ states: [FlowStatisticsShard.State], limit: Int, newConnectionLimit: Int?) -> DisruptionSummary {
         let now = clock.unixNanoseconds(.now())
         var summary = DisruptionLog.summary(states.map(\.disruption), now: now, limit: limit)
         summary.resolutionMilliseconds = outageResolution.seconds * 1000
         if let newConnections {
             summary.newConnections = NewConnectionLog.summary(
-                states.map(\.newConnections), now: now, rate: newConnections.rate, resolution: newConnections.resolution, limit: newConnectionLimit)
+                states.map(\.newConnections), now: now, settings: newConnections, limit: newConnectionLimit ?? newConnections.intervalLimit)
         }
         return summary
     }
@@ -122,7 +123,7 @@ final class GeneratorStatistics: Sendable {
         if marks { snapshot.marking = marking.counts }
         if measuresOutages {
             snapshot.disruption = disruption(
-                states, limit: DisruptionSummary.agentIntervalLimit, newConnectionLimit: NewConnectionSummary.agentIntervalLimit)
+                states, limit: DisruptionSummary.agentIntervalLimit, newConnectionLimit: nil)
         }
         return snapshot
     }

@@ -34,10 +34,19 @@ public struct NewConnectionSummary: Codable, Sendable, Equatable {
     /// The longest intervals, ordered by start.
     public var intervals: [OutageInterval] = []
 
-    /// Intervals an agent reports: half of the established timeline's, since the status holds
-    /// both timelines of every agent and must stay under the apiserver's object limit
-    /// (StatusLayoutTests).
-    public static let agentIntervalLimit = 5
+    /// Intervals an agent reports with the whole status to itself: as many as the established
+    /// timeline's.
+    public static let maximumAgentIntervalLimit = 10
+
+    /// Intervals an agent reports, from its share of the status: the bytes its time series may
+    /// take (`--timeline-bytes`, which the controller sizes by the number of generators). An
+    /// interval hitting 8 echo pods takes about 450 bytes, and 100 continuous generators (ten
+    /// restarted) fill about 955 KB of the 1 MiB the status may take with their established
+    /// timelines and series: each of them then gets 1 (StatusLayoutTests: 1,005 KB; with 2 it
+    /// was 1,048 KB), 50 get 2, ten or fewer 10.
+    public static func agentIntervalLimit(timelineBytes: Int) -> Int {
+        min(maximumAgentIntervalLimit, max(1, timelineBytes / 1600))
+    }
     /// Intervals the status keeps, over all agents.
     public static let statusIntervalLimit = 20
 
