@@ -142,4 +142,21 @@ struct NewConnectionTests {
             }
         }
     }
+
+    /// InfluxDB gets the new connections' timeline as a measurement of its own.
+    @Test func influxDBGetsTheNewConnectionsApart() throws {
+        var report = AgentReport(startTime: "2026-12-01T13:00:00.000Z", reportTime: "2026-12-01T13:00:10.000Z", finished: true)
+        var disruption = DisruptionSummary()
+        var fresh = NewConnectionSummary()
+        fresh.attempts = 100
+        fresh.failures = 7
+        fresh.resolutionMilliseconds = 100
+        disruption.newConnections = fresh
+        report.disruption = disruption
+        let points = report.linePoints(ExportIdentity(flowTest: "t", namespace: "n", agent: "g", role: "generator", pattern: "continuous"), time: 0)
+        let point = try #require(points.first { $0.measurement == "flowtest_new_connections" })
+        let fields = Dictionary(uniqueKeysWithValues: point.fields.map { ($0.key, $0.value) })
+        #expect(fields["attempts"] == .integer(100) && fields["failures"] == .integer(7) && fields["resolution_ms"] == .float(100))
+        #expect(points.contains { $0.measurement == "flowtest_disruption" }, "the established timeline as before")
+    }
 }

@@ -154,5 +154,8 @@ struct DisruptionSummaryTests {
         plain.outages = 1
         #expect(DisruptionSummary.merging([plain])?.newConnections == nil)
         #expect(DisruptionSummary.merging([plain, merged])?.newConnections?.attempts == 190)
+        // Each agent's share of the status bounds the intervals it reports: 100 generators 1 each.
+        let limits = [100, 50, 10, 1].map { NewConnectionSummary.agentIntervalLimit(timelineBytes: TimeSeries.byteLimit(generators: $0)) }
+        #expect(limits == [1, 2, 10, 10], "\(limits)")
     }
 }
