@@ -18,6 +18,7 @@ extension FakeAPIStore {
     private func answer(method: String, path: String, query: [String: String], headers: [String: String], body: Data) -> FakeAPIResponse {
         let authorization = headers["authorization"]
         let isWatch = query["watch"] == "1" || query["watch"] == "true"
+        if let route = FakeAPIRoute(path: path) { countWrite(method: method, route: route, body: body) }
         let fault = state.withLock { state -> (status: Int, retryAfter: Int?)? in
             state.requests.append(
                 FakeAPIRequest(method: method, path: path, authorization: authorization, isWatch: isWatch))
@@ -37,7 +38,7 @@ extension FakeAPIStore {
             }
         }
         if method == "GET", let document = FakeDiscovery.response(for: path) { return document }
-        guard let route = FakeAPIRoute(path: path) else {
+        guard let route = FakeAPIRoute(path: path), !FakeCustomKind.isMissing(route) else {
             return .status(404, reason: "NotFound", message: "the server could not find the requested resource")
         }
         let selector: FakeSelector
@@ -61,7 +62,9 @@ extension FakeAPIStore {
         case ("POST", nil):
             let token = authorization?.hasPrefix("Bearer ") == true ? String(authorization!.dropFirst(7)) : nil
             return create(route, body: body, holder: token.flatMap { token in state.withLock { $0.holders[token] } })
-        case ("PUT", let name?): return replace(route, name: name, body: body)
+        case ("PUT", let name?):
+            let token = authorization?.hasPrefix("Bearer ") == true ? String(authorization!.dropFirst(7)) : nil
+            return replace(route, name: name, body: body, holder: token.flatMap { token in state.withLock { $0.holders[token] } })
         case ("PATCH", let name?): return patch(route, name: name, body: body, contentType: headers["content-type"] ?? "")
         case ("DELETE", let name?): return delete(route, name: name, body: body)
         default:
@@ -124,10 +127,11 @@ extension FakeAPIStore {
         } else {
             metadata["continue"] = ""
         }
-        if asTable, route.plural == FlowTest.plural {
-            return .json(200, FakeTable.flowTests(page.map(\.value), metadata: metadata))
+        let custom = FakeCustomKind(route)
+        if asTable, let custom {
+            return .json(200, FakeTable.table(page.map(\.value), columns: custom.printerColumns, metadata: metadata))
         }
-        let listKind = route.plural == "flowtests" ? "FlowTestList" : "List"
+        let listKind = custom?.listKind ?? "List"
         let apiVersion = route.group.isEmpty ? "v1" : "\(route.group)/\(route.resource.split(separator: "/")[1])"
         return .json(200, .object(["apiVersion": .string(apiVersion), "kind": .string(listKind), "items": .array(page.map(\.value)), "metadata": .object(metadata)]))
     }

@@ -66,7 +66,7 @@ extension FakeAPIStore {
         let revision = state.withLock { $0.revision }
         guard request.bookmarks, revision > request.startRevision else { return nil }
         let apiVersion = request.route.group.isEmpty ? "v1" : "\(request.route.group)/\(request.route.resource.split(separator: "/")[1])"
-        let kind = request.route.plural == "flowtests" ? "FlowTest" : request.route.plural
+        let kind = FakeCustomKind(request.route)?.kind ?? request.route.plural
         let object: JSONValue = .object([
             "apiVersion": .string(apiVersion), "kind": .string(kind), "metadata": .object(["resourceVersion": .string(String(revision))]),
         ])

@@ -2,9 +2,18 @@ import FlowTestShared
 import Foundation
 
 extension FakeAPIStore {
-    /// Resources whose status is a subresource, and whose objects carry a generation.
-    private static func hasStatusSubresource(_ route: FakeAPIRoute) -> Bool { route.plural == "flowtests" }
-    private static func hasGeneration(_ route: FakeAPIRoute) -> Bool { route.plural == "flowtests" || route.plural == "pods" }
+    /// Resources whose status is a subresource, and whose objects carry a generation (every
+    /// custom resource does, pods do).
+    private static func hasStatusSubresource(_ route: FakeAPIRoute) -> Bool { FakeCustomKind(route)?.hasStatusSubresource ?? false }
+    private static func hasGeneration(_ route: FakeAPIRoute) -> Bool { FakeCustomKind(route) != nil || route.plural == "pods" }
+
+    /// What of an object counts towards its generation: a custom resource's everything but
+    /// metadata (apiextensions' `PrepareForUpdate`; with a status subresource the status is the
+    /// old one already), a pod's spec.
+    private static func generationContent(_ route: FakeAPIRoute, _ object: JSONValue) -> JSONValue? {
+        guard FakeCustomKind(route) != nil else { return object["spec"] }
+        return setting(object, "metadata", to: nil)
+    }
 
     private static func decode(_ body: Data) -> JSONValue? {
         try? JSONDecoder().decode(JSONValue.self, from: body)
@@ -31,11 +40,13 @@ extension FakeAPIStore {
         return .status(400, reason: "BadRequest", message: "the namespace of the provided object does not match the namespace sent on the request")
     }
 
-    /// The API server applies the CRD's defaults and validates the schema and CEL rules.
+    /// The API server applies the CRD's defaults and validates the schema and CEL rules (of a
+    /// kind with a status subresource, everything but the status, which only `/status` writes).
     private func admit(_ route: FakeAPIRoute, _ object: JSONValue, name: String) -> Result<JSONValue, FakeAPIResponseBox> {
-        guard route.plural == "flowtests" else { return .success(object) }
-        let defaulted = FlowTest.schema.applyingDefaults(to: object)
-        var errors = SchemaValidator.validate(Self.setting(defaulted, "status", to: nil), against: FlowTest.schema, path: "")
+        guard let custom = FakeCustomKind(route) else { return .success(object) }
+        let defaulted = custom.schema.applyingDefaults(to: object)
+        let checked = custom.hasStatusSubresource ? Self.setting(defaulted, "status", to: nil) : defaulted
+        var errors = SchemaValidator.validate(checked, against: custom.schema, path: "")
         // The API server prunes unknown fields rather than rejecting them.
         errors.removeAll { $0.message.hasPrefix("Unknown field") }
         guard !errors.isEmpty else { return .success(defaulted) }
@@ -44,8 +55,8 @@ extension FakeAPIStore {
         }
         let summary = errors.map(\.description).joined(separator: ", ")
         return .failure(FakeAPIResponseBox(response: .status(
-            422, reason: "Invalid", message: "FlowTest.flowtest.dev \"\(name)\" is invalid: [\(summary)]", route: route, name: name,
-            causes: causes, kindOverride: "FlowTest")))
+            422, reason: "Invalid", message: "\(custom.kind).\(custom.group) \"\(name)\" is invalid: [\(summary)]", route: route, name: name,
+            causes: causes, kindOverride: custom.kind)))
     }
 
     func create(_ route: FakeAPIRoute, body: Data, holder: FakeRBACEscalation.Holder? = nil) -> FakeAPIResponse {
@@ -109,7 +120,9 @@ extension FakeAPIStore {
         }
     }
 
-    func replace(_ route: FakeAPIRoute, name: String, body: Data) -> FakeAPIResponse {
+    /// PUT. A Role or RoleBinding replaced by a token a test gave rules to is checked for
+    /// escalation as on create: kube-apiserver checks updates of RBAC objects the same way.
+    func replace(_ route: FakeAPIRoute, name: String, body: Data, holder: FakeRBACEscalation.Holder? = nil) -> FakeAPIResponse {
         guard let object = Self.decode(body) else { return .status(400, reason: "BadRequest", message: "the body is not JSON") }
         if let mismatch = Self.namespaceMismatch(route, object) { return mismatch }
         if let given = object["metadata"]?["name"]?.string, !given.isEmpty, given != name {
@@ -117,6 +130,14 @@ extension FakeAPIStore {
         }
         if let builtin = FakeBuiltinKind(route) {
             if let failure = FakeBuiltinDecoding.failure(in: object, kind: builtin) { return FakeBuiltinDecoding.badRequest(failure, object: object, kind: builtin) }
+            if let holder {
+                let namespace = route.namespace ?? ""
+                let roleName = object["roleRef"]?["name"]?.string ?? ""
+                let boundRole = state.withLock { $0.objects[Key(resource: "rbac.authorization.k8s.io/v1/roles", namespace: namespace, name: roleName)] }
+                if let refusal = FakeRBACEscalation.refusal(object, kind: builtin, route: route, name: name, holder: holder, boundRole: boundRole) {
+                    return refusal
+                }
+            }
             // Built-in kinds allow an unconditional update (their strategies'
             // AllowUnconditionalUpdate); a custom resource needs the resourceVersion (fixture 19).
             let version = object["metadata"]?["resourceVersion"]?.string
@@ -175,23 +196,26 @@ extension FakeAPIStore {
                 case .failure(let box): return box.response
                 case .success(let admitted): proposed = admitted
                 }
-            } else if proposed["spec"] != current["spec"] {
-                // Validation ratcheting (GA since Kubernetes 1.33): a spec that did not change is not
-                // re-validated, so the status of an object stored under an older schema can be written.
+            } else if let custom = FakeCustomKind(route), route.subresource == nil,
+                Self.generationContent(route, proposed) != Self.generationContent(route, current)
+            {
+                // Validation ratcheting (GA since Kubernetes 1.33): content that did not change is
+                // not re-validated, so the status of an object stored under an older schema can be
+                // written. (A FlowTestReport's content is all it has: each report is validated.)
                 switch admit(route, proposed, name: name) {
                 case .failure(let box): return box.response
                 case .success(let admitted): proposed = admitted
                 }
-                if route.plural == "flowtests", let broken = SchemaValidator.validateUpdate(from: current, to: proposed, against: FlowTest.schema).first {
+                if let broken = SchemaValidator.validateUpdate(from: current, to: proposed, against: custom.schema).first {
                     return .status(
-                        422, reason: "Invalid", message: "FlowTest.flowtest.dev \"\(name)\" is invalid: \(broken.description)", route: route, name: name,
-                        causes: [.object(["reason": "FieldValueInvalid", "message": .string(broken.message), "field": .string(broken.field)])],
-                        kindOverride: "FlowTest")
+                        422, reason: "Invalid", message: "\(custom.kind).\(custom.group) \"\(name)\" is invalid: \(broken.description)", route: route,
+                        name: name, causes: [.object(["reason": "FieldValueInvalid", "message": .string(broken.message), "field": .string(broken.field)])],
+                        kindOverride: custom.kind)
                 }
             }
             // A no-op write changes nothing, not even the resourceVersion (fixture 23).
             guard proposed != current else { return .json(200, current) }
-            if Self.hasGeneration(route), proposed["spec"] != current["spec"] {
+            if Self.hasGeneration(route), route.subresource == nil, Self.generationContent(route, proposed) != Self.generationContent(route, current) {
                 let generation = current["metadata"]?["generation"]?.number.map { Int64($0) } ?? 1
                 proposed = Self.setting(proposed, metadata: "generation", to: .integer(generation + 1))
             }

@@ -7,7 +7,8 @@ import Synchronization
 /// shared/kube-apiserver-fixtures where FlowTest depends on them: one resourceVersion counter for
 /// all kinds, generation bumped only by spec changes, status only through `/status`, merge patch
 /// semantics, 409 AlreadyExists vs Conflict, 410 after compaction, owner-reference garbage
-/// collection, and schema defaulting and validation of FlowTests with the CRD's own schema.
+/// collection, and schema defaulting and validation of the custom resources (FlowTests and
+/// FlowTestReports, `FakeCustomKind`) with their CRDs' own schemas.
 /// Built-in kinds (pods, services, events, leases, RBAC) are decoded, defaulted and validated
 /// as kube-apiserver does them (`FakeBuiltinValidation`): what the real server refuses, the
 /// fake refuses too, with the same status and words.
@@ -45,6 +46,8 @@ public final class FakeAPIStore: Sendable {
         var held: [any Channel] = []
         /// Stop answering once a request with this method and path has been answered.
         var awayAfter: (method: String, path: String)?
+        /// Write requests and body bytes received per object (`writeStatistics`).
+        var writeStatistics: [Key: FakeWriteStatistics] = [:]
     }
 
     let state = Mutex(State())

@@ -2,10 +2,10 @@ import FlowTestShared
 import Foundation
 
 /// The discovery documents and `/version` that kubectl reads before anything else, shaped as the
-/// recorded ones (fixtures 57-59), for the kinds this fake serves. FlowTest's entry comes from
-/// `FlowTestCRD`, so kubectl in the tests resolves `flowtests`, `flowtest` and `ft` as the real
-/// CRD declares them. kubectl first asks for aggregated discovery and falls back to these plain
-/// documents when the answer is not one.
+/// recorded ones (fixtures 57-59), for the kinds this fake serves. The custom kinds' entries come
+/// from their CRD declarations (`FakeCustomKind`), so kubectl in the tests resolves `flowtests`,
+/// `flowtest`, `ft` and `flowtestreports`, `ftr` as the real CRDs declare them. kubectl first
+/// asks for aggregated discovery and falls back to these plain documents when the answer is not one.
 enum FakeDiscovery {
     private struct Resource {
         var name: String
@@ -19,14 +19,13 @@ enum FakeDiscovery {
 
     private static let verbs: [JSONValue] = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
 
-    /// Group versions and their resources; "" is the core group. Built once: `FlowTestCRD.definition`
-    /// renders the whole schema.
+    /// Group versions and their resources; "" is the core group.
     private static let groups: [(group: String, version: String, resources: [Resource])] = {
-        let names = FlowTestCRD.definition["spec"]?["names"]
-        let flowTests = Resource(
-            name: FlowTest.plural, singular: names?["singular"]?.string ?? "", kind: FlowTest.kind,
-            shortNames: names?["shortNames"]?.array?.compactMap(\.string) ?? [],
-            categories: names?["categories"]?.array?.compactMap(\.string) ?? [], subresources: ["status"])
+        let custom = FakeCustomKind.all.map { kind in
+            Resource(
+                name: kind.plural, singular: kind.declaration.singular, kind: kind.kind, shortNames: kind.declaration.shortNames,
+                categories: kind.declaration.categories, subresources: kind.hasStatusSubresource ? ["status"] : [])
+        }
         return [
             ("", "v1", [
                 Resource(name: "events", singular: "event", kind: "Event", shortNames: ["ev"]),
@@ -35,7 +34,7 @@ enum FakeDiscovery {
                 Resource(name: "serviceaccounts", singular: "serviceaccount", kind: "ServiceAccount", shortNames: ["sa"]),
                 Resource(name: "services", singular: "service", kind: "Service", shortNames: ["svc"], categories: ["all"], subresources: ["status"]),
             ]),
-            (FlowTest.group, FlowTest.version, [flowTests]),
+            (FlowTest.group, FlowTest.version, custom),
             ("coordination.k8s.io", "v1", [Resource(name: "leases", singular: "lease", kind: "Lease")]),
             ("events.k8s.io", "v1", [Resource(name: "events", singular: "event", kind: "Event", shortNames: ["ev"])]),
             ("rbac.authorization.k8s.io", "v1", [

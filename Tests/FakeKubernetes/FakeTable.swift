@@ -1,18 +1,15 @@
 import FlowTestShared
 import Foundation
 
-/// The server-side Table that `kubectl get flowtests` asks for (fixture 62): a Name column, then
-/// the CRD's `additionalPrinterColumns`, and per object its cells and its metadata as
-/// `PartialObjectMetadata`. Built from `FlowTestCRD`, so `kubectl get` in the tests shows the
-/// columns the real CRD declares.
+/// The server-side Table that `kubectl get flowtests` (or `flowtestreports`) asks for (fixture
+/// 62): a Name column, then the CRD's `additionalPrinterColumns`, and per object its cells and
+/// its metadata as `PartialObjectMetadata`. Built from the kind's CRD declaration
+/// (`FakeCustomKind`), so `kubectl get` in the tests shows the columns the real CRD declares.
 enum FakeTable {
     private static let nameDescription =
         "Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names"
 
-    /// The CRD's printer columns, read once: `FlowTestCRD.definition` renders the whole schema.
-    private static let columns = FlowTestCRD.definition["spec"]?["versions"]?.array?.first?["additionalPrinterColumns"]?.array ?? []
-
-    static func flowTests(_ objects: [JSONValue], metadata: [String: JSONValue], now: Date = Date()) -> JSONValue {
+    static func table(_ objects: [JSONValue], columns: [JSONValue], metadata: [String: JSONValue], now: Date = Date()) -> JSONValue {
         var definitions: [JSONValue] = [
             .object(["name": "Name", "type": "string", "format": "name", "description": .string(nameDescription), "priority": 0])
         ]
@@ -46,10 +43,28 @@ enum FakeTable {
         ])
     }
 
-    /// The value at a simple JSONPath such as `.status.summary.flowsFailed`; null when absent.
-    private static func cell(at path: String, in object: JSONValue) -> JSONValue {
+    /// The value at a simple JSONPath such as `.status.summary.flowsFailed`, where `\.` is a dot
+    /// inside a key (`.metadata.labels.flowtest\.dev/name`); null when absent.
+    static func cell(at path: String, in object: JSONValue) -> JSONValue {
+        var keys: [String] = []
+        var current = ""
+        var escaped = false
+        for character in path {
+            if escaped {
+                current.append(character)
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else if character == "." {
+                if !current.isEmpty { keys.append(current) }
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        if !current.isEmpty { keys.append(current) }
         var value: JSONValue? = object
-        for key in path.split(separator: ".") { value = value?[String(key)] }
+        for key in keys { value = value?[key] }
         return value ?? .null
     }
 

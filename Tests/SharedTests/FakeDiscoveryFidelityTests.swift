@@ -37,9 +37,16 @@ struct FakeDiscoveryFidelityTests {
         let served = try json(await fetch(server, "/apis/flowtest.dev/v1alpha1"))
         let recorded = try json(Fixture("57").body)
         for key in ["kind", "apiVersion", "groupVersion"] { #expect(served[key] == recorded[key]) }
-        let servedEntries = try #require(served["resources"]?.array)
+        let allServed = try #require(served["resources"]?.array)
         let recordedEntries = try #require(recorded["resources"]?.array)
+        // The recorded cluster had FlowTest's CRD only; FlowTestReport's entry follows FlowTest's
+        // (same verbs, namespaced) and, without a status subresource, has no `/status` entry.
+        let servedEntries = allServed.filter { $0["name"]?.string?.hasPrefix("flowtests") == true }
         #expect(servedEntries.map { $0["name"] } == recordedEntries.map { $0["name"] })
+        #expect(allServed.map { $0["name"] } == ["flowtests", "flowtests/status", "flowtestreports"])
+        let reports = try #require(allServed.last)
+        #expect(reports["namespaced"] == true && reports["kind"] == "FlowTestReport")
+        #expect(Set(reports["verbs"]?.array?.compactMap(\.string) ?? []) == Set(recordedEntries[0]["verbs"]?.array?.compactMap(\.string) ?? []))
         for (mine, theirs) in zip(servedEntries, recordedEntries) {
             // The recorded CRD had no categories and a storage hash the fake does not compute.
             for key in ["singularName", "namespaced", "kind", "shortNames"] { #expect(mine[key] == theirs[key], "\(key)") }

@@ -79,6 +79,50 @@ struct FlowTestAPITests {
         #expect(committed == (try FlowTestCRD.yaml()), "deploy/crds is stale: run `swift run flowtest-controller crd > deploy/crds/flowtest.dev_flowtests.yaml`")
     }
 
+    @Test func theCommittedFieldReferenceIsTheGeneratedOne() throws {
+        let committed = try RepositoryFile.text("docs/flowtest-fields.md")
+        #expect(committed == FlowTestFieldReference.markdown(), "docs/flowtest-fields.md is stale: run `\(FlowTestFieldReference.command)`")
+    }
+
+    /// Walks the CRD itself, not the schema the reference is rendered from: a field the renderer
+    /// skipped (in an array of objects, in a map) or a rule it left out is found.
+    @Test func theFieldReferenceHasEveryFieldAndRuleOfTheCRD() throws {
+        let reference = FlowTestFieldReference.markdown()
+        let root = try #require(FlowTestCRD.definition["spec"]?["versions"]?.array?.first?["schema"]?["openAPIV3Schema"])
+        func fields(_ node: JSONValue, _ path: String) -> [(String, JSONValue)] {
+            var found: [(String, JSONValue)] = []
+            if case .object(let members)? = node["properties"] {
+                for (name, field) in members {
+                    let fieldPath = path.isEmpty ? name : "\(path).\(name)"
+                    found.append((fieldPath, field))
+                    found += fields(field, fieldPath)
+                }
+            }
+            if let items = node["items"] { found += fields(items, path + "[]") }
+            if let values = node["additionalProperties"] { found += fields(values, path + ".<key>") }
+            return found
+        }
+        let all = fields(root, "")
+        let fieldRows = try #require(reference.components(separatedBy: "\n## Rules").first).split(separator: "\n")
+        #expect(all.count > 150, "the walk must reach the nested fields (\(all.count))")
+        for (path, field) in all {
+            let row = fieldRows.first { $0.hasPrefix("| `\(path)` |") }
+            #expect(row != nil, "no row for \(path)")
+            if let row, let value = field["default"]?.string { #expect(row.contains("`\(value)`"), "\(path): default \(value)") }
+            if let row, let values = field["enum"]?.array?.compactMap(\.string) {
+                #expect(values.allSatisfy { row.contains("`\($0)`") }, "\(path): \(values)")
+            }
+            if let row, let minimum = field["minimum"]?.number { #expect(row.contains(String(Int64(minimum))), "\(path): minimum") }
+        }
+        for (path, node) in [("(the object)", root)] + all {
+            for rule in node["x-kubernetes-validations"]?.array ?? [] {
+                let message = try #require(rule["message"]?.string)
+                #expect(reference.contains(message.replacingOccurrences(of: "|", with: "\\|")), "\(path): rule \(message)")
+            }
+        }
+        #expect(reference.contains("`.status.summary.rttP99Milliseconds`"), "the printer columns")
+    }
+
     @Test func theCRDHasWhatKubectlNeeds() throws {
         let crd = FlowTestCRD.definition
         let version = crd["spec"]?["versions"]?.array?.first

@@ -13,9 +13,10 @@ struct AgentRuntime: Sendable {
     let readiness: ReadinessState
     let descriptorLimit: Int
 
-    /// Bootstraps logging (once per process) and raises the descriptor limit.
+    /// Bootstraps logging (once per process) and raises the descriptor limit. Log lines go
+    /// through `StandardStream.error`: a stderr that nobody reads never blocks a task.
     static func start(role: String, settings: CommonSettings) -> AgentRuntime {
-        LoggingSetup.bootstrap(format: settings.logFormat, level: settings.logLevel)
+        LoggingSetup.bootstrap(format: settings.logFormat, level: settings.logLevel, stream: .error)
         var logger = Logger(label: "flowtest.agent")
         logger[metadataKey: "role"] = "\(role)"
         let limit = FileDescriptorLimit.raiseToHardLimit()
@@ -46,6 +47,9 @@ struct AgentRuntime: Sendable {
     func run(_ services: [ServiceGroupConfiguration.ServiceConfiguration]) async throws {
         var configuration = ServiceGroupConfiguration(services: [.init(service: ReadinessService(readiness: readiness))] + services, logger: logger)
         configuration.gracefulShutdownSignals = [.sigterm, .sigint]
+        // Tells a final report sent because the work was done from one sent because the pod is
+        // being terminated (`StatusReporter`).
+        TerminationSignal.shared.start()
         try await ServiceGroup(configuration: configuration).run()
     }
 }

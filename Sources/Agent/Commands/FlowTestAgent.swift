@@ -17,7 +17,8 @@ struct FlowTestAgent: AsyncParsableCommand {
         subcommands: [EchoCommand.self, GenerateCommand.self, RunCommand.self, ReportCommand.self, RecordsCommand.self, FlowsCommand.self])
 
     /// Runs the command line, turning every configuration or startup problem into one line on
-    /// stderr and the documented exit code instead of a crash or a stack of usage text.
+    /// stderr and the documented exit code instead of a crash or a stack of usage text. Every
+    /// way out goes through `CommandLineOutput.exit`, which writes what is still queued first.
     static func main() async {
         do {
             var command = try parseAsRoot()
@@ -26,17 +27,22 @@ struct FlowTestAgent: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+            CommandLineOutput.exit(0)
         } catch let error as ConfigurationError {
             CommandLineOutput.fail("error: \(error)", code: ExitCode.validationFailure)
         } catch let error as FlowInputError {
             CommandLineOutput.fail("error: \(error)", code: ExitCode(2))
         } catch is ExitCode2 {
-            Foundation.exit(2)
+            CommandLineOutput.exit(2)
         } catch let error as FinalReportError {
             CommandLineOutput.fail("error: \(error)", code: ExitCode(3))
         } catch let error as StartupError {
             CommandLineOutput.fail("error: \(error)", code: ExitCode.failure)
+        } catch let code as ExitCode {
+            CommandLineOutput.exit(code.rawValue)
         } catch {
+            // Usage and help: argument parser prints them itself, after what was queued.
+            _ = StandardStream.output.drain { false } && StandardStream.error.drain { false }
             exit(withError: error)
         }
     }

@@ -71,11 +71,16 @@ final class SizedRequestFraming {
         return size
     }
 
+    /// Whether the datagram of `received` bytes in `buffer` is a sized request (one 4-byte load).
+    static func startsSizedDatagram(_ buffer: UnsafeMutableRawBufferPointer, received: Int) -> Bool {
+        received >= 4 && UInt32(bigEndian: buffer.loadUnaligned(as: UInt32.self)) == FlowHeader.sizedMagic
+    }
+
     /// The length to send back for a datagram of `received` bytes in `buffer` (65,536 bytes):
     /// `received` for anything but a sized request; for one, the response size it asks for, with
     /// filler written after its header; nil for a sized request that cannot be answered.
     static func sizedDatagramLength(_ buffer: UnsafeMutableRawBufferPointer, received: Int) -> Int? {
-        guard received >= 4, UInt32(bigEndian: buffer.loadUnaligned(as: UInt32.self)) == FlowHeader.sizedMagic else { return received }
+        guard startsSizedDatagram(buffer, received: received) else { return received }
         guard received >= FlowHeader.sizedSize else { return nil }
         let size = Int(UInt32(bigEndian: buffer.loadUnaligned(fromByteOffset: 28, as: UInt32.self)))
         guard size >= FlowHeader.sizedSize, size <= 65_507, size <= buffer.count else { return nil }

@@ -2,7 +2,7 @@ import FlowTestShared
 
 extension AgentReport {
     /// The report as line-protocol points at `time` (ns since the epoch), tagged with `identity`:
-    /// the same absolute, cumulative figures the status holds (README, "InfluxDB export").
+    /// the same absolute, cumulative figures the status holds (docs/influxdb.md).
     func linePoints(_ identity: ExportIdentity, time: Int64) -> [LinePoint] {
         var points: [LinePoint] = []
         func point(_ measurement: String, _ extra: [String: String] = [:], _ fields: [(String, LinePoint.Value)]) {

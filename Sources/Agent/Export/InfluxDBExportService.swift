@@ -9,10 +9,17 @@ final class InfluxDBExportService: Service, Sendable {
     let writer: InfluxDBWriter
     private let points: @Sendable (_ finished: Bool) -> [LinePoint]
     private let finalTimeout: Duration
+    /// When the final flush must end whatever its timeout leaves: a local run's shutdown bound
+    /// after the signal, so its status is still printed within the bound.
+    private let finalDeadline: @Sendable () -> ContinuousClock.Instant?
 
-    init(writer: InfluxDBWriter, finalTimeout: Duration = .seconds(10), points: @escaping @Sendable (_ finished: Bool) -> [LinePoint]) {
+    init(
+        writer: InfluxDBWriter, finalTimeout: Duration = .seconds(10), finalDeadline: @escaping @Sendable () -> ContinuousClock.Instant? = { nil },
+        points: @escaping @Sendable (_ finished: Bool) -> [LinePoint]
+    ) {
         self.writer = writer
         self.finalTimeout = finalTimeout
+        self.finalDeadline = finalDeadline
         self.points = points
     }
 
@@ -25,6 +32,6 @@ final class InfluxDBExportService: Service, Sendable {
         await cancelWhenGracefulShutdown { [self] in
             await writer.run { [self] in points(false) }
         }
-        _ = await writer.finish(points(true), timeout: finalTimeout)
+        _ = await writer.finish(points(true), timeout: finalTimeout, notAfter: finalDeadline())
     }
 }

@@ -111,15 +111,20 @@ final class InfluxDBWriter: Sendable {
                 case .retry:
                     (state.batchInFlight, state.droppedFromFlight) = (0, 0)
                     state.counts.failedWrites += 1
+                case .abandoned:
+                    (state.batchInFlight, state.droppedFromFlight) = (0, 0)
                 }
             }
-            if case .retry = outcome { return false }
+            if outcome == .retry || outcome == .abandoned { return false }
         }
         return true
     }
 
     private enum Outcome {
-        case written, refused, retry
+        /// `abandoned`: the caller was cancelled (shutdown, or the final flush's bound); the batch
+        /// stays queued. If the abandoned request lands after all, the retry writes the same
+        /// points again, which InfluxDB stores once (same series and timestamp).
+        case written, refused, retry, abandoned
     }
 
     private func post(_ batch: [String]) async -> Outcome {
@@ -133,7 +138,9 @@ final class InfluxDBWriter: Sendable {
             request.setValue("Basic " + Data("\(username):\(password)".utf8).base64EncodedString(), forHTTPHeaderField: "Authorization")
         }
         let answer: (Data, URLResponse)
-        do { answer = try await KubernetesClient.perform(request, on: session) } catch {
+        do { answer = try await KubernetesClient.performUnlessCancelled(request, on: session) } catch is CancellationError {
+            return .abandoned
+        } catch {
             logger.warning("InfluxDB write failed; will retry", metadata: ["url": "\(settings.url)", "error": "\(error.localizedDescription)"])
             return .retry
         }
@@ -182,15 +189,24 @@ final class InfluxDBWriter: Sendable {
         }
     }
 
-    /// Queues the final points and keeps trying to write everything for at most `timeout`.
-    func finish(_ points: [LinePoint], timeout: Duration) async -> Counts {
+    /// Queues the final points and keeps trying to write everything for `timeout`, or until
+    /// `notAfter` if that is sooner, and not a moment longer: a request still in flight then is
+    /// abandoned (its server may be silent, or trickle its answer past the session's idle timer).
+    func finish(_ points: [LinePoint], timeout: Duration, notAfter: ContinuousClock.Instant? = nil) async -> Counts {
         enqueue(points)
-        let deadline = ContinuousClock.now + timeout
-        var backoff = Duration.milliseconds(200)
-        // A cancelled task (a second signal) wants out now, not after the bound.
-        while !(await flush()), ContinuousClock.now + backoff < deadline, !Task.isCancelled {
-            try? await Task.sleep(for: backoff)
-            backoff = min(backoff * 2, .seconds(2))
+        let deadline = min(ContinuousClock.now + timeout, notAfter ?? .now + timeout)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { [self] in
+                var backoff = Duration.milliseconds(200)
+                while !(await flush()), ContinuousClock.now + backoff < deadline, !Task.isCancelled {
+                    try? await Task.sleep(for: backoff)
+                    backoff = min(backoff * 2, .seconds(2))
+                }
+            }
+            // A cancelled task (a second signal) ends this sleep, and so the flush, at once.
+            group.addTask { try? await Task.sleep(until: deadline, clock: .continuous) }
+            _ = await group.next()
+            group.cancelAll()
         }
         let counts = counts
         logger.info(

@@ -27,7 +27,7 @@ final class FlowPacer: FlowOnLoop, @unchecked Sendable {
         /// The run's start: flow start times count from here.
         let startDeadline: NIODeadline
         let timeLimit: Duration?
-        /// The random pattern skips an arrival that finds this many flows open.
+        /// An arrival that finds this many flows open is skipped (`ConcurrencyLimit`).
         let skipAtConcurrent: Int?
     }
 

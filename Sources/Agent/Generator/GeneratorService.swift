@@ -101,7 +101,9 @@ final class GeneratorService: Service, Sendable {
             launcher: launcher, statistics: statistics, progress: progress, addresses: addresses,
             budget: FlowCountBudget(limit: configuration.flowCount), pacing: pacing, startDeadline: .now(),
             timeLimit: configuration.timeLimit,
-            skipAtConcurrent: configuration.pattern == .random ? configuration.maxConcurrent : nil)
+            skipAtConcurrent: ConcurrencyLimit.skipAt(
+                pattern: configuration.pattern, maxConcurrent: configuration.maxConcurrent, rate: configuration.rate,
+                loopCount: launcher.loopCount))
         for slot in 0..<launcher.loopCount { pacing.add(FlowPacer(slot: slot, schedule: schedule, run: run)) }
         let paced = pacing.start(on: launcher.loop(at: 0))
         await withDiscardingTaskGroup { group in
@@ -140,10 +142,23 @@ final class GeneratorService: Service, Sendable {
         }
     }
 
-    /// After `stopAll`, waits briefly for the stop events to be processed on the event loops.
+    /// After `stopAll`, waits for every flow to settle, so that the final report holds every
+    /// flow as completed or failed (a report taken earlier missed a flow still connecting, and
+    /// its started no longer equalled completed plus failed). Open flows stop at once; a flow
+    /// still connecting settles when its connect succeeds or times out, and a UDP flow after
+    /// draining late echoes: so the wait is bounded by the connect timeout plus a response
+    /// timeout, and a second of slack for a busy machine.
     private func waitUntilClosed() async {
-        for _ in 0..<400 where statistics.unsettledFlows > 0 {
-            try? await Task.sleep(for: .milliseconds(5))
+        let clock = ContinuousClock()
+        let deadline = clock.now + configuration.connectTimeout + configuration.responseTimeout + .seconds(1)
+        while statistics.unsettledFlows > 0, clock.now < deadline {
+            // A cancelled task (a second signal) wants out now, not after the bound.
+            do { try await Task.sleep(for: .milliseconds(5)) } catch { break }
+        }
+        if statistics.unsettledFlows > 0 {
+            logger.warning(
+                "flows still unsettled after the connect timeout; the final figures miss them",
+                metadata: ["unsettled": "\(statistics.unsettledFlows)"])
         }
     }
 }

@@ -38,7 +38,8 @@ struct ProgressMonitor: Sendable {
                     printedUntil = interval.end
                 }
             }
-            FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+            // Queued: a stderr nobody reads drops progress lines rather than stalling this task.
+            StandardStream.error.write(lines.joined(separator: "\n") + "\n", droppable: true)
         }
     }
 }

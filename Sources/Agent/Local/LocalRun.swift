@@ -11,6 +11,11 @@ struct LocalRun {
     let options: LocalRunOptions
     let settings: CommonSettings
 
+    /// How long a run takes at most to end after SIGTERM or SIGINT, whatever its InfluxDB export
+    /// and the readers of its stdout and stderr are doing (README, local mode): the export's final
+    /// flush (10 s at most), the final output, and time to spare on a busy machine.
+    static let shutdownBound = Duration.seconds(15)
+
     struct Outcome {
         /// The FlowTest as run (the file's spec with defaults, and any `--duration`), with its status.
         var flowTest: FlowTest
@@ -38,6 +43,8 @@ struct LocalRun {
         let spec = flowTest.spec
         let name = flowTest.metadata.name ?? "flowtest"
         let runtime = AgentRuntime.start(role: "run", settings: settings)
+        // The bound holds whatever still waits after a signal; a second early, for a busy machine.
+        TerminationWatchdog(bound: Self.shutdownBound - .seconds(1), exitCode: 130).start()
         // One log for every agent of the run; each record names its agent.
         let flowLog = try options.flowLog.map { settings in
             var settings = settings
@@ -149,8 +156,12 @@ struct LocalRun {
         }
         guard let settings = options.influxDB ?? fromSpec else { return nil }
         let clock = ContinuousClock.now
-        return InfluxDBExportService(writer: InfluxDBWriter(
-            settings: settings, logger: runtime.logger, metrics: InfluxDBMetrics(registry: runtime.registry))) { finished in
+        // After a signal the final flush ends 3 s before the bound: time to print the status.
+        let finalDeadline: @Sendable () -> ContinuousClock.Instant? = { TerminationSignal.shared.receivedAt.map { $0 + Self.shutdownBound - .seconds(3) } }
+        return InfluxDBExportService(
+            writer: InfluxDBWriter(settings: settings, logger: runtime.logger, metrics: InfluxDBMetrics(registry: runtime.registry)),
+            finalDeadline: finalDeadline
+        ) { finished in
             var points: [LinePoint] = []
             for (replica, generator) in generators.enumerated() {
                 let identity = ExportIdentity(

@@ -122,12 +122,15 @@ final class MarkedUDPEchoListener: Sendable {
             judge(UnsafeRawBufferPointer(rebasing: control[..<Int(message.msg_controllen)]), from: source)
             counters.datagramsReceived.wrappingAdd(1, ordering: .relaxed)
             counters.bytesReceived.wrappingAdd(UInt64(received), ordering: .relaxed)
-            // A traffic pattern's sized request gets the size it asks for, as on NIO's path.
+            // A traffic pattern's sized request gets the size it asks for, as on NIO's path. It is
+            // counted by its header, not by its length: a response asked at the request's own size
+            // is a sized response too (counting by length missed dns answers as long as their queries).
+            let sized = SizedRequestFraming.startsSizedDatagram(buffer, received: received)
             guard let reply = SizedRequestFraming.sizedDatagramLength(buffer, received: received) else {
                 counters.malformedRequests.wrappingAdd(1, ordering: .relaxed)
                 continue
             }
-            if reply != received { counters.sizedResponses.wrappingAdd(1, ordering: .relaxed) }
+            if sized { counters.sizedResponses.wrappingAdd(1, ordering: .relaxed) }
             let sent = withUnsafePointer(to: &source) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                     sendto(descriptor, buffer.baseAddress, reply, Int32(MSG_DONTWAIT), $0, message.msg_namelen)

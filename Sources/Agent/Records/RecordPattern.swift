@@ -1,5 +1,5 @@
 /// A named kind of traffic, as synthetic flow records describe it: protocol, ports, packet counts
-/// and sizes, duration and TCP flags. The table is in the README ("Synthetic flow records").
+/// and sizes, duration and TCP flags. The table is in docs/records.md.
 struct RecordPattern: Sendable {
     let name: String
     /// IANA protocol number: 6 TCP, 17 UDP; `random` draws one of the two per record.

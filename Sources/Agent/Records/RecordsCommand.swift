@@ -15,7 +15,7 @@ struct RecordsCommand: ParsableCommand {
         abstract: "Write synthetic flow records (CSV, JSON Lines or JSON) for loading flow collectors and pipelines.",
         discussion: """
             The config (YAML or JSON) sets the count or time span, bandwidth, start time, seed, traffic patterns and
-            subnets with their shares; the README has its fields and the patterns' rules. The same seed gives the same
+            subnets with their shares; docs/records.md has its fields and the patterns' rules. The same seed gives the same
             bytes. A one-line summary goes to stderr. Exit codes: 0 written, 2 invalid config, 1 the output failed.
               flowtest-agent records config.yaml --format jsonl > flows.jsonl
             """)

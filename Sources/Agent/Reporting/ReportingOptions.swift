@@ -17,6 +17,9 @@ struct ReportingOptions: ParsableArguments {
     @Option(help: "How long to keep retrying the final report before exiting with code 3 (env FLOWTEST_FINAL_REPORT_TIMEOUT, default 20s).")
     var finalReportTimeout: String?
 
+    @Option(help: "A generator that finished on its own (no SIGTERM) retries its final report until this time, RFC 3339, at least --final-report-timeout: the controller's own deadline for the test (env FLOWTEST_REPORT_DEADLINE, default none).")
+    var reportDeadline: String?
+
     @Option(help: "kubeconfig to report through; default: the pod's service account (env FLOWTEST_KUBECONFIG).")
     var kubeconfig: String?
 }

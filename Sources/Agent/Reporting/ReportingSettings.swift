@@ -11,6 +11,10 @@ struct ReportingSettings: Sendable {
     /// How long the final report is retried; below the pods' 30 s termination grace period, so
     /// the process always gets to exit on its own, with a code that says whether it landed.
     var finalReportTimeout: Duration = .seconds(20)
+    /// Until when an agent that finished on its own (not terminated) retries its final report:
+    /// the controller waits for it until its own deadline for the test, so giving up sooner
+    /// loses figures the test would still have used.
+    var reportDeadline: Date?
     var kubeconfig: String?
 
     static func resolve(_ options: ReportingOptions, _ resolver: SettingResolver) throws(ConfigurationError) -> ReportingSettings? {
@@ -32,10 +36,12 @@ struct ReportingSettings: Sendable {
         let finalReportTimeout = try resolver.resolve(
             "--final-report-timeout", options.finalReportTimeout, default: .seconds(20), expected: "a duration such as 20s, at least 1s",
             parse: { ValueParsers.duration($0).flatMap { $0 >= .seconds(1) ? $0 : nil } })
+        let reportDeadline = try resolver.resolveOptional(
+            "--report-deadline", options.reportDeadline, expected: "an RFC 3339 time such as 2026-12-06T10:00:00Z", parse: FlowTestStatus.date)
         let kubeconfig = try resolver.resolveOptional("--kubeconfig", options.kubeconfig, expected: "a file path") { $0.isEmpty ? nil : $0 }
         return ReportingSettings(
             namespace: namespace, flowTest: flowTest, agentName: agentName, incarnation: AgentIncarnation(podUID: podUID),
-            interval: interval, finalReportTimeout: finalReportTimeout, kubeconfig: kubeconfig)
+            interval: interval, finalReportTimeout: finalReportTimeout, reportDeadline: reportDeadline, kubeconfig: kubeconfig)
     }
 
     /// How long one report request may wait for an answer: an apiserver that is away must not

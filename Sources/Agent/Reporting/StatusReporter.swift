@@ -63,11 +63,18 @@ final class StatusReporter: Service, Sendable {
         finalOutcome.withLock { $0 = outcome }
     }
 
-    /// Sends the final report until it lands or `finalReportTimeout` has passed, backing off
-    /// between attempts; each attempt is bounded by the client's request timeout.
+    /// Sends the final report until it lands or its window has passed, backing off between
+    /// attempts; each attempt is bounded by the client's request timeout.
+    ///
+    /// The window: a terminated agent (SIGTERM, its pod deleted) has `finalReportTimeout`, which
+    /// ends within its grace period. An agent that finished on its own is not being terminated,
+    /// and its FlowTest still takes the report until the controller's deadline: it retries until
+    /// `reportDeadline` (a generator gave up after 20 s of an apiserver away for 25 s, and its
+    /// figures were lost). A signal during those retries shortens the window to the grace period.
     func sendFinalReport() async -> FinalReportOutcome {
         let clock = ContinuousClock()
-        let deadline = clock.now + settings.finalReportTimeout
+        let start = clock.now
+        let patient = settings.reportDeadline.map { start + .seconds(max(0, $0.timeIntervalSinceNow)) }
         var backoff = Duration.milliseconds(200)
         var attempts = 0
         while true {
@@ -76,7 +83,9 @@ final class StatusReporter: Service, Sendable {
                 if attempts > 1 { logger.notice("final report landed", metadata: metadata(["attempts": "\(attempts)"])) }
                 return .landed(attempts: attempts)
             }
-            let remaining = deadline - clock.now
+            let remaining = Self.finalReportDeadline(
+                start: start, timeout: settings.finalReportTimeout, patientUntil: patient, terminatedAt: TerminationSignal.shared.receivedAt)
+                - clock.now
             // A FlowTest that is gone, or a Role that forbids it, will not change its mind; and a
             // cancelled task (a second signal) wants out now, not after the bound.
             guard remaining > .zero, error.isRetryable, !Task.isCancelled else {
@@ -90,6 +99,20 @@ final class StatusReporter: Service, Sendable {
             try? await Task.sleep(for: min(backoff, remaining))
             backoff = min(backoff * 2, .seconds(2))
         }
+    }
+
+    /// Until when the final report is retried: `timeout` after the first attempt, or after the
+    /// termination signal; a process that was not terminated before its final report may wait
+    /// until `patientUntil` instead, if that is later.
+    static func finalReportDeadline(
+        start: ContinuousClock.Instant, timeout: Duration, patientUntil: ContinuousClock.Instant?, terminatedAt: ContinuousClock.Instant?
+    ) -> ContinuousClock.Instant {
+        let impatient = start + timeout
+        guard let patientUntil, patientUntil > impatient else { return impatient }
+        guard let terminatedAt else { return patientUntil }
+        // Terminated before the final report began: the grace period is all there is.
+        if terminatedAt <= start { return impatient }
+        return min(patientUntil, max(impatient, terminatedAt + timeout))
     }
 
     /// Sends one report; returns the error when it did not land.

@@ -76,7 +76,7 @@ final class GeneratorMetrics: Sendable {
         skipped = PublishedCounter(
             registry.makeCounter(
                 descriptor: .flowTest(
-                    "flowtest_flows_skipped_total", help: "Random-pattern arrivals not started because max concurrent flows were open."),
+                    "flowtest_flows_skipped_total", help: "Arrivals not started because max concurrent flows were open (connecting ones included)."),
                 labels: [("role", "generator")]))
         let generator = [("role", "generator")]
         outageDuration = registry.makeDurationHistogram(

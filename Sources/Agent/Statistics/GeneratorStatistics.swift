@@ -73,7 +73,7 @@ final class GeneratorStatistics: Sendable {
         unsettled.load(ordering: .acquiring)
     }
 
-    /// Counts an arrival of the random pattern that found `maxConcurrent` flows open.
+    /// Counts an arrival that found `maxConcurrent` flows open (`ConcurrencyLimit`).
     func flowSkipped() {
         skipped.wrappingAdd(1, ordering: .relaxed)
     }

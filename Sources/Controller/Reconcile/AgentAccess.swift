@@ -1,8 +1,13 @@
 import FlowTestShared
 
-/// What agents need to report: a ServiceAccount whose Role can only read and patch the status
-/// of FlowTests in its own namespace. Shared by every FlowTest of the namespace, so it has no
-/// owner and outlives each test.
+/// What agents need to report: a ServiceAccount whose Role can only write reports in its own
+/// namespace. Shared by every FlowTest of the namespace, so it has no owner and outlives each test.
+///
+/// Agents report into FlowTestReports, one per pod (DESIGN.md, decision 3): create the first
+/// report, get it after a restart, merge-patch their own incarnation. No list, watch, update or
+/// delete: an agent never needs to see or remove another's report, and the chart's admission
+/// policy (templates/report-policy.yaml) refuses a write to a report not named after the
+/// writer's own pod. The `flowtests/status` rule stays until agents have moved to reports.
 enum AgentAccess {
     static func serviceAccount(namespace: String) -> JSONValue {
         .object([
@@ -15,7 +20,10 @@ enum AgentAccess {
         .object([
             "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
             "metadata": .object(["name": .string(ChildNames.agentRole), "namespace": .string(namespace), "labels": labels]),
-            "rules": [.object(["apiGroups": [.string(FlowTest.group)], "resources": ["flowtests/status"], "verbs": ["get", "patch"]])],
+            "rules": [
+                .object(["apiGroups": [.string(FlowTest.group)], "resources": ["flowtests/status"], "verbs": ["get", "patch"]]),
+                .object(["apiGroups": [.string(FlowTest.group)], "resources": [.string(FlowTestReport.plural)], "verbs": ["create", "get", "patch"]]),
+            ],
         ])
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import FlowTestShared
 
 /// The Kubernetes objects of one FlowTest, as JSON: the echo Service and the agent pods.
@@ -96,7 +97,9 @@ struct ChildObjects {
     /// Generators never restart: a failed one is counted. They have no probes: nothing waits for a
     /// generator to be ready, and a liveness probe can only kill a busy generator and lose its
     /// last figures (seen on a real cluster: 4 of 20 killed mid-test).
-    func generatorPod(_ index: Int, target: String) -> JSONValue {
+    /// `reportDeadline`: the controller's own deadline for the test, until which a generator that
+    /// finished on its own keeps retrying its final report.
+    func generatorPod(_ index: Int, target: String, reportDeadline: Date? = nil) -> JSONValue {
         let spec = flowTest.spec
         // Keep generators off nodes with this test's echo pods, so every flow crosses the network.
         let antiAffinity: JSONValue? =
@@ -114,7 +117,9 @@ struct ChildObjects {
         return pod(
             name: names.generatorPod(index), role: "generator", restartPolicy: "Never", placement: spec.generators.placement,
             antiAffinity: antiAffinity, probes: [:],
-            arguments: ["generate"] + spec.generatorArguments(target: target, seedOffset: Int64(index)), extraPorts: [])
+            arguments: ["generate"] + spec.generatorArguments(target: target, seedOffset: Int64(index))
+                + (reportDeadline.map { ["--report-deadline", FlowTestStatus.timestamp($0)] } ?? []),
+            extraPorts: [])
     }
 
     /// The export's credentials as `secretKeyRef` environment variables.

@@ -15,7 +15,7 @@ extension FlowTestReconciler {
         if ended.count == generatorNames.count {
             return try await collectFinalReports(flowTest, status: status, children: children, pods: pods, conditions: conditions)
         }
-        _ = try await ensureEcho(flowTest, children: children, pods: pods)
+        _ = try await ensureEcho(flowTest, children: children, pods: pods, running: true)
         let agents = status.agents ?? [:]
         let startTime = status.startTime.flatMap(FlowTestStatus.date) ?? Date()
         let duration = ValueParsers.duration(flowTest.spec.duration) ?? .seconds(60)
@@ -95,6 +95,8 @@ extension FlowTestReconciler {
         let generatorsMissing = generatorNames.filter { agents[$0]?.latest?.finished != true }
         let missing = generatorsMissing.map { name in pods[name].map { "\(name) (\($0.description))" } ?? "\(name) (pod gone)" }
             + echoPending.map { "\($0) (no report after the generators ended within \(timeout.flowTestText))" }
+            + UnfinishedIncarnations(agents: agents, pods: pods, replaced: fresh.flatMap { FlowTestStatus.lenient($0["status"]).status?.replacedPods } ?? status.replacedPods ?? [])
+            .describe(generatorNames + echoNames)
         if missing.isEmpty {
             conditions.set(
                 FlowTestCondition.Kind.reportsComplete, true, reason: "AllAgentsReported",

@@ -19,6 +19,8 @@ final class FlowTestReconciler: Sendable {
     let metrics: ControllerMetrics?
     /// How long past spec.duration generators may still run before the test fails as timed out.
     let overrun: Duration
+    /// Namespaces whose agents' Role this process has brought up to date.
+    let agentRoles = AgentRoleCheck()
 
     enum Outcome: Equatable, Sendable {
         case done
@@ -155,13 +157,16 @@ final class FlowTestReconciler: Sendable {
         // Every generator gets every target: in Pods mode, each spreads its flows over every echo
         // pod (DESIGN.md, decision 7), so the test covers every generator-to-echo path.
         let targets = generatorTargets(flowTest, children: children, pods: pods)
+        let startTime = Date()
+        // The deadline `followRun` holds the generators to: until then their reports count.
+        let deadline = startTime.addingTimeInterval((ValueParsers.duration(flowTest.spec.duration) ?? .seconds(60)).seconds + overrun.seconds)
         for index in 0..<Int(flowTest.spec.generators.replicas) {
-            try await createIfMissing(.pods, children.generatorPod(index, target: targets.joined(separator: ",")))
+            try await createIfMissing(.pods, children.generatorPod(index, target: targets.joined(separator: ","), reportDeadline: deadline))
         }
         conditions.set(
             FlowTestCondition.Kind.running, true, reason: "GeneratorsStarted",
             message: "\(flowTest.spec.generators.replicas) generators started against \(targets.joined(separator: ", "))", generation: generation)
-        try await writeStatus(flowTest, phase: .running, conditions: conditions, generation: generation, startTime: Date())
+        try await writeStatus(flowTest, phase: .running, conditions: conditions, generation: generation, startTime: startTime)
         await events.record(flowTest, .normal, reason: "GeneratorsStarted", note: "started \(flowTest.spec.generators.replicas) generator pods")
         return .requeue(after: .seconds(5))
     }
@@ -199,37 +204,79 @@ final class FlowTestReconciler: Sendable {
 
     // MARK: Children
 
-    /// Ensures the Service and echo pods; replaces echo pods that died. Returns how many are ready.
-    func ensureEcho(_ flowTest: FlowTest, children: ChildObjects, pods: [String: PodState]) async throws -> (ready: Int, of: Int) {
+    /// Ensures the Service and echo pods; replaces echo pods that ended or were deleted, with an
+    /// event each time and a record of why in `status.replacedPods`. Returns how many are ready.
+    /// `running`: the echo pods have all been up before (the generators started), so one that is
+    /// not there was deleted, whether or not it ever reported.
+    func ensureEcho(_ flowTest: FlowTest, children: ChildObjects, pods: [String: PodState], running: Bool = false) async throws -> (ready: Int, of: Int) {
         guard flowTest.spec.target.mode != .external else { return (0, 0) }
         try await createIfMissing(.services, children.echoService)
         var ready = 0
+        var replaced = flowTest.status?.replacedPods ?? []
+        let known = replaced.count
+        let now = FlowTestStatus.timestamp(Date())
         let replicas = Int(flowTest.spec.echo.replicas)
         for index in 0..<replicas {
             let name = children.names.echoPod(index)
             if let pod = pods[name], pod.isTerminal, !pod.deleting {
                 // An echo server that died is replaced: delete now, recreate on the next pass.
                 try await deleteIfPresent(.pods, namespace: flowTest.metadata.namespace, name: name)
-                await events.record(flowTest, .warning, reason: "EchoPodReplaced", note: "echo pod \(name) ended (\(pod.phase)); replacing it")
+                let cause = "ended, phase \(pod.phase)" + (pod.problem.map { ": \($0)" } ?? "")
+                replaced.append(ReplacedPod(name: name, uidPrefix: pod.uidPrefix, cause: cause, time: now))
+                await events.record(flowTest, .warning, reason: "EchoPodReplaced", note: "echo pod \(name) \(cause); replacing it")
                 try await createIfMissing(.pods, children.echoPod(index))
             } else if pods[name] == nil {
-                try await createIfMissing(.pods, children.echoPod(index))
+                let vanished = Self.vanishedPod(name, status: flowTest.status, replaced: replaced, running: running)
+                // Deleted by someone else (kubectl delete pod, a drain, an eviction): replaced just
+                // the same, and said so: every replacement is an event, whatever its cause.
+                if try await createIfMissing(.pods, children.echoPod(index)), let vanished {
+                    let cause = "was deleted" + (vanished.isEmpty ? " before it reported" : "") + " (not by this controller)"
+                    replaced.append(ReplacedPod(name: name, uidPrefix: vanished, cause: cause, time: now))
+                    await events.record(flowTest, .warning, reason: "EchoPodReplaced", note: "echo pod \(name) \(cause); re-created it")
+                }
             } else if pods[name]?.ready == true {
                 ready += 1
             }
         }
+        if replaced.count > known { try await recordReplacements(flowTest, Array(replaced.suffix(ReplacedPod.limit))) }
         return (ready, replicas)
+    }
+
+    /// The UID prefix of an echo pod that is not there although it ran before (empty when it never
+    /// reported), or nil when nothing says it ran: a pod this controller replaced is already
+    /// recorded, and before the generators start an echo pod that never reported may be new.
+    static func vanishedPod(_ name: String, status: FlowTestStatus?, replaced: [ReplacedPod], running: Bool) -> String? {
+        let recorded = Set(replaced.filter { $0.name == name }.map(\.uidPrefix))
+        if let latest = status?.agents?[name]?.latestKey {
+            let prefix = String(latest.prefix { $0 != "-" })
+            return recorded.contains(prefix) ? nil : prefix
+        }
+        // Never reported: the pod this controller replaced last may be the one missing.
+        return running && recorded.isEmpty ? "" : nil
+    }
+
+    /// Writes the list of replaced pods (a merge patch replaces a list whole).
+    private func recordReplacements(_ flowTest: FlowTest, _ replaced: [ReplacedPod]) async throws {
+        let _: JSONValue = try await client.mergePatch(
+            .flowTests, namespace: flowTest.metadata.namespace, name: flowTest.metadata.name ?? "",
+            .object(["status": .object(["replacedPods": try JSONValue(encoding: replaced)])]), subresource: "status")
     }
 
     private func ensureAgentAccess(_ namespace: String) async throws {
         try await createIfMissing(.serviceAccounts, AgentAccess.serviceAccount(namespace: namespace))
-        try await createIfMissing(.roles, AgentAccess.role(namespace: namespace))
+        try await agentRoles.ensure(AgentAccess.role(namespace: namespace), namespace: namespace, client: client)
         try await createIfMissing(.roleBindings, AgentAccess.roleBinding(namespace: namespace))
     }
 
-    func createIfMissing(_ kind: ResourceKind, _ object: JSONValue) async throws {
-        do { _ = try await client.create(kind, namespace: object["metadata"]?["namespace"]?.string, object) } catch .alreadyExists {
+    /// Creates `object` unless it exists; true when this call created it.
+    @discardableResult
+    func createIfMissing(_ kind: ResourceKind, _ object: JSONValue) async throws -> Bool {
+        do {
+            _ = try await client.create(kind, namespace: object["metadata"]?["namespace"]?.string, object)
+            return true
+        } catch .alreadyExists {
             // Deterministic names: it is there from an earlier pass.
+            return false
         }
     }
 

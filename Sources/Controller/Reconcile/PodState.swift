@@ -3,6 +3,8 @@ import FlowTestShared
 /// What the controller reads from a pod's status.
 struct PodState: Sendable {
     var name: String
+    /// The first 8 characters of the pod's UID: how an incarnation's key names its pod.
+    var uidPrefix: String
     var role: String
     /// Pending, Running, Succeeded, Failed, Unknown.
     var phase: String
@@ -13,9 +15,13 @@ struct PodState: Sendable {
     var deleting: Bool
     /// Why the pod is not ready or ended, in the kubelet's and scheduler's words; nil when nothing was said.
     var problem: String?
+    /// How often its container restarted: each restart is an incarnation of its own.
+    var restarts: Int
 
     init(_ pod: JSONValue) {
         name = pod["metadata"]?["name"]?.string ?? ""
+        uidPrefix = String((pod["metadata"]?["uid"]?.string ?? "").prefix(8))
+        restarts = pod["status"]?["containerStatuses"]?.array?.first?["restartCount"]?.number.map { Int($0) } ?? 0
         role = pod["metadata"]?["labels"]?["flowtest.dev/role"]?.string ?? ""
         phase = pod["status"]?["phase"]?.string ?? "Pending"
         ready = pod["status"]?["conditions"]?.array?.contains { $0["type"]?.string == "Ready" && $0["status"]?.string == "True" } ?? false

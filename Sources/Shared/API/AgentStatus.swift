@@ -13,6 +13,11 @@ public struct AgentStatus: Codable, Sendable, Equatable {
 
     /// The report of the process that started last: the one running now, or the last that ran.
     public var latest: AgentReport? {
-        incarnations.max { ($0.value.startTime, $0.key) < ($1.value.startTime, $1.key) }?.value
+        latestKey.flatMap { incarnations[$0] }
+    }
+
+    /// The incarnation key of the process that started last.
+    public var latestKey: String? {
+        incarnations.max { ($0.value.startTime, $0.key) < ($1.value.startTime, $1.key) }?.key
     }
 }

@@ -9,6 +9,8 @@ public struct FlowTestStatus: Codable, Sendable, Equatable {
     public var summary: FlowTestSummary?
     /// Continuous pattern: every outage the generators saw, merged into one timeline.
     public var disruption: DisruptionSummary?
+    /// Agent pods the controller replaced, newest last, at most `ReplacedPod.limit`.
+    public var replacedPods: [ReplacedPod]?
     /// One entry per agent, keyed by agent (pod) name, with one report per process under that
     /// name, so concurrent merge patches never collide and restarts never overwrite.
     public var agents: [String: AgentStatus]?

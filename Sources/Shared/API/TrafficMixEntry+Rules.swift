@@ -1,5 +1,5 @@
 extension TrafficMixEntry {
-    /// The rules of the built-in patterns, the README's "Traffic mix" table. Ports and protocols
+    /// The rules of the built-in patterns, docs/traffic-mix.md's table. Ports and protocols
     /// are the synthetic records' (`flowtest-agent records`); sizes and exchanges are typical of
     /// each protocol's request/response shape, kept small enough for a test's flows to finish.
     static let builtInRules: [String: [TrafficRule]] = [

@@ -3,7 +3,7 @@ extension TrafficMixEntry {
     /// labels stay bounded, each pattern at most once.
     public static let listSchema: Schema = {
         var list = Schema.array(
-            "Traffic patterns and their shares of the flows. Each flow draws its pattern by weight; the pattern fixes its protocol, destination port, request and response sizes and number of exchanges. Built-in: web, dns, ssh, database, smtp, ftp, random (rules in the README); any other name is a custom pattern that gives protocol, ports, requestSize and responseSize. Fields given on a built-in pattern replace its rule.",
+            "Traffic patterns and their shares of the flows. Each flow draws its pattern by weight; the pattern fixes its protocol, destination port, request and response sizes and number of exchanges. Built-in: web, dns, ssh, database, smtp, ftp, random (rules in docs/traffic-mix.md); any other name is a custom pattern that gives protocol, ports, requestSize and responseSize. Fields given on a built-in pattern replace its rule.",
             of: schema, maxItems: 8, listType: "map")
         list.listMapKeys = ["pattern"]
         return list

@@ -17,7 +17,7 @@ public struct TrafficMixEntry: Codable, Sendable, Equatable {
     /// Nil: exchanges until the lifetime ends.
     public var messages: SizeRange?
 
-    /// The patterns FlowTest knows by name; the README's "Traffic mix" table has their rules.
+    /// The patterns FlowTest knows by name; docs/traffic-mix.md's table has their rules.
     public static let builtInPatterns = ["web", "dns", "ssh", "database", "smtp", "ftp", "random"]
     /// Every message of a mix carries the 32-byte header that asks for its response's size.
     public static let smallestMessage: Int64 = 32

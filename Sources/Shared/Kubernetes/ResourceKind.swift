@@ -14,6 +14,7 @@ public struct ResourceKind: Sendable, Hashable {
     }
 
     public static let flowTests = ResourceKind(group: FlowTest.group, version: FlowTest.version, plural: FlowTest.plural)
+    public static let flowTestReports = ResourceKind(group: FlowTest.group, version: FlowTest.version, plural: FlowTestReport.plural)
     public static let pods = ResourceKind(group: "", version: "v1", plural: "pods")
     public static let services = ResourceKind(group: "", version: "v1", plural: "services")
     public static let serviceAccounts = ResourceKind(group: "", version: "v1", plural: "serviceaccounts")

@@ -7,16 +7,18 @@ extension FlowTestStatus {
         spec: FlowTestSpec, generation: Int64, agents: [String: AgentStatus], startTime: Date, completionTime: Date
     ) -> FlowTestStatus {
         var status = FlowTestStatus()
-        let summary = FlowTestSummary(agents: agents)
-        let disruption = DisruptionSummary(agents: agents)
+        // Thresholds are judged on the exact figures; the status stores them rounded (at most
+        // three decimals, towards the worse side), which is what `kubectl get` and people read.
+        let summary = FlowTestSummary(unrounded: agents)
+        let disruption = DisruptionSummary(unrounded: agents)
         let verdict = ThresholdVerdict(thresholds: spec.thresholds, summary: summary, disruption: disruption)
         let now = Self.timestamp(completionTime)
         status.phase = verdict.passed ? .succeeded : .failed
         status.observedGeneration = generation
         status.startTime = Self.timestamp(startTime)
         status.completionTime = now
-        status.summary = summary
-        status.disruption = disruption
+        status.summary = summary.rounded
+        status.disruption = disruption?.rounded
         status.agents = agents
         let reason = verdict.misses.map(\.reason).first ?? "ThresholdsMet"
         let message =

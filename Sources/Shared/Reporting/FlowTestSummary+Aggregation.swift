@@ -3,7 +3,10 @@ extension FlowTestSummary {
     /// incarnations (each process reports only its own, absolute figures, so the sum neither
     /// loses a restarted process's work nor counts anything twice); round-trip percentiles come
     /// from the merged histograms, never from averaging agents' percentiles.
-    public init(agents: [String: AgentStatus]) {
+    ///
+    /// The figures are exact: thresholds are judged on them. The status stores them rounded
+    /// (`init(agents:)`).
+    public init(unrounded agents: [String: AgentStatus]) {
         self.init()
         var total = TrafficCounters()
         var tcp = TrafficCounters()

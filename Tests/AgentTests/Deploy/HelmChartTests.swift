@@ -30,21 +30,40 @@ struct HelmChartTests {
         #expect(result.code == 0, "helm lint: \(result.out) \(result.err)")
     }
 
+    /// Clusters older than 1.30 (no ValidatingAdmissionPolicy in v1) install without the policy.
+    @Test func theReportPolicyCanBeTurnedOff() async throws {
+        let result = try await Self.lint(#"{"reportPolicy": {"enabled": false}}"#)
+        #expect(result.code == 0, "helm lint: \(result.out) \(result.err)")
+    }
+
     /// values.schema.json is enforced: lint fails on a wrong value and on a misspelt key.
     @Test(arguments: [#"{"controller": {"logFormat": "xml"}}"#, #"{"controller": {"replicas": 0}}"#, #"{"podMonitor": {"enable": true}}"#,
-        #"{"agent": {"resources": {"requests": {"memory": "lots"}}}}"#])
+        #"{"agent": {"resources": {"requests": {"memory": "lots"}}}}"#, #"{"reportPolicy": {"enable": false}}"#])
     func badValuesFailHelmLint(values: String) async throws {
         let result = try await Self.lint(values)
         #expect(result.code == 1, "helm lint accepted \(values): \(result.out) \(result.err)")
         #expect(result.out.contains("ERROR: values.yaml"))
     }
 
-    /// The chart ships the generated CRD itself (a link), never a copy that could drift.
-    @Test func chartCRDIsTheGeneratedOne() throws {
-        let link = Self.chart + "/crds/flowtest.dev_flowtests.yaml"
+    /// The chart ships the generated CRDs themselves (links), never copies that could drift.
+    @Test(arguments: ["flowtest.dev_flowtests.yaml", "flowtest.dev_flowtestreports.yaml"])
+    func chartCRDIsTheGeneratedOne(file: String) throws {
+        let link = Self.chart + "/crds/" + file
         let target = try FileManager.default.destinationOfSymbolicLink(atPath: link)
-        #expect(target == "../../../crds/flowtest.dev_flowtests.yaml")
-        #expect(try String(contentsOfFile: link, encoding: .utf8) == RepositoryFile.text("deploy/crds/flowtest.dev_flowtests.yaml"))
+        #expect(target == "../../../crds/" + file)
+        #expect(try String(contentsOfFile: link, encoding: .utf8) == RepositoryFile.text("deploy/crds/" + file))
+    }
+
+    /// Every CRD the chart ships is one the repository generates, and the other way round.
+    @Test func chartShipsEveryCRD() throws {
+        let shipped = try FileManager.default.contentsOfDirectory(atPath: Self.chart + "/crds").sorted()
+        let generated = try FileManager.default.contentsOfDirectory(atPath: RepositoryFile.root.appendingPathComponent("deploy/crds").path).sorted()
+        #expect(shipped == generated && shipped.count == 2)
+        // CI compares each with the binary's output, so a stale one fails there too.
+        let ci = try RepositoryFile.text(".ci/run")
+        for file in generated {
+            #expect(ci.contains("| cmp - deploy/crds/\(file)\n"), ".ci/run must cmp `flowtest-controller crd` output with deploy/crds/\(file)")
+        }
     }
 
     @Test func alertRulesAreValidAndTheirUnitTestsPass() async throws {

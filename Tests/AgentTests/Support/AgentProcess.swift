@@ -14,15 +14,18 @@ struct AgentProcess: @unchecked Sendable {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
     }
 
-    init(_ arguments: [String], environment: [String: String] = [:], executable: URL = Self.executable) throws {
+    /// Starts the process; with `unread`, its stdout and stderr both go into that pipe, which
+    /// nobody reads (and `finish()` must not be called).
+    init(_ arguments: [String], environment: [String: String] = [:], executable: URL = Self.executable, unread: UnreadPipe? = nil) throws {
         process.executableURL = executable
         process.arguments = arguments
         var merged = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("FLOWTEST_") }
         merged.merge(environment) { _, new in new }
         process.environment = merged
-        process.standardOutput = standardOutput
-        process.standardError = standardError
+        process.standardOutput = unread?.writeEnd ?? standardOutput
+        process.standardError = unread?.writeEnd ?? standardError
         try process.run()
+        unread?.closeWriteEnd()
     }
 
     /// Runs to the end and returns exit code, stdout and stderr.

@@ -20,7 +20,7 @@ enum Containers {
     }
 
     /// A pause that cancellation does not cut short.
-    private static func blockingPause(_ duration: Duration) async {
+    static func blockingPause(_ duration: Duration) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             DispatchQueue.global().asyncAfter(deadline: .now() + duration.seconds) { continuation.resume() }
         }

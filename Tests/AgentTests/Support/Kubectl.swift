@@ -2,7 +2,7 @@ import FakeKubernetes
 import Foundation
 
 /// The real `kubectl` on this machine, pointed at a fake API server with its own kubeconfig and
-/// discovery cache, so that what the README tells users to run is what the tests run.
+/// discovery cache, so that what the README's quick start tells users to run is what the tests run.
 struct Kubectl: Sendable {
     let kubeconfig: String
     let cacheDirectory: String

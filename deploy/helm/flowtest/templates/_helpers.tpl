@@ -44,9 +44,12 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 
 {{/*
-The permissions the controller needs wherever it runs FlowTests. The README's table lists the
+The permissions the controller needs wherever it runs FlowTests. docs/controller.md's table lists the
 same rules; the controller's tests check every request it makes against this list
-(Tests/AgentTests/Support/ChartRBAC.swift).
+(Tests/AgentTests/Support/ChartRBAC.swift). flowtestreports: the controller reads the agents'
+reports (get, list, watch); create and patch it holds only to grant them in the agents' Role,
+as RBAC lets a user grant only what it holds itself (no `escalate`). roles update: the agents'
+Role made by an older controller gets the current rules (Reconcile/AgentRoleCheck.swift).
 */}}
 {{- define "flowtest.controllerRules" -}}
 - apiGroups: [flowtest.dev]
@@ -55,6 +58,9 @@ same rules; the controller's tests check every request it makes against this lis
 - apiGroups: [flowtest.dev]
   resources: [flowtests/status]
   verbs: [get, patch]
+- apiGroups: [flowtest.dev]
+  resources: [flowtestreports]
+  verbs: [get, list, watch, create, patch]
 - apiGroups: [""]
   resources: [pods]
   verbs: [get, list, watch, create, delete]
@@ -65,7 +71,10 @@ same rules; the controller's tests check every request it makes against this lis
   resources: [serviceaccounts]
   verbs: [get, create]
 - apiGroups: [rbac.authorization.k8s.io]
-  resources: [roles, rolebindings]
+  resources: [roles]
+  verbs: [get, create, update]
+- apiGroups: [rbac.authorization.k8s.io]
+  resources: [rolebindings]
   verbs: [get, create]
 - apiGroups: [events.k8s.io]
   resources: [events]
