@@ -57,7 +57,10 @@ struct NewConnectionTests {
         #expect(fresh.resolutionMilliseconds == 20 && fresh.ratePerSecond == 50, "one target, one port: 1/rate")
         // 4 s at 50/s is 200 slots; a late loop skips some, never adds any.
         #expect(fresh.attempts >= 40 && fresh.attempts <= 201, "\(fresh.attempts)")
-        #expect(fresh.failures >= 1 && fresh.causes == ["refused": fresh.failures], "\(fresh.causes)")
+        // Refused while nothing listens; a probe that reached the accept queue just as the
+        // listener closed is reset (or sees its socket closed) instead.
+        #expect(fresh.causes["refused", default: 0] >= 1 && Set(fresh.causes.keys).isSubset(of: ["refused", "reset", "closed"]), "\(fresh.causes)")
+        #expect(fresh.failures == fresh.causes.values.reduce(0, +))
         #expect(fresh.failures < fresh.attempts, "probes before and after the drain succeeded")
         #expect(fresh.activeOutages == 0 && fresh.intervals.allSatisfy { !$0.ongoing })
         #expect(fresh.intervals.count >= 1 && fresh.intervals.count == Int(fresh.intervalCount))
@@ -81,7 +84,7 @@ struct NewConnectionTests {
         #expect(scraped.value("flowtest_disrupted_seconds", ["timeline": "established"]) == 0)
         #expect((scraped.value("flowtest_disrupted_seconds", ["timeline": "new_connections"]) ?? 0) >= closed / 2000)
         #expect(scraped.value("flowtest_new_connections_attempted_total") == Double(fresh.attempts))
-        #expect(scraped.value("flowtest_new_connections_failed_total", ["reason": "refused"]) == Double(fresh.failures))
+        for (cause, count) in fresh.causes { #expect(scraped.value("flowtest_new_connections_failed_total", ["reason": cause]) == Double(count)) }
         #expect(scraped.value("flowtest_new_connection_outage_duration_seconds_count") == Double(fresh.outages))
     }
 
