@@ -1,6 +1,7 @@
 extension DisruptionSummary {
     /// Several agents' summaries as one: their intervals joined where they overlap (outages of
-    /// different generators at the same time are one disruption), counters summed; the new connections' timeline apart.
+    /// different generators at the same time are one disruption), counters summed; the new
+    /// connections' timeline merged apart.
     ///
     /// Exact while no agent left intervals out. An agent's omitted intervals cannot be joined
     /// with anyone's, so their time and count are added as they are: then `disruptedSeconds`
