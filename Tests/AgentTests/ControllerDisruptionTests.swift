@@ -61,6 +61,13 @@ struct ControllerDisruptionTests {
             // The agent's report carries its own view; the status's is the merge of every generator's.
             let generatorView = try #require(status.agents?["failover-generator-0"]?.latest?.disruption)
             #expect(generatorView.outages == disruption.outages && generatorView.intervals.count == 1)
+            // New connections (10/s by default) have their own timeline, through the controller
+            // too: TCP and UDP take turns, so each destination is probed every 200 ms or more;
+            // any failure is on the killed echo, and established outages never land there.
+            let fresh = try #require(status.disruption?.newConnections)
+            #expect(fresh.ratePerSecond == 10 && fresh.resolutionMilliseconds >= 200 && disruption.resolutionMilliseconds == 10)
+            #expect(fresh.attempts >= 20 && fresh.attempts == generatorView.newConnections?.attempts, "\(fresh.attempts)")
+            #expect(fresh.intervals.allSatisfy { $0.peers.allSatisfy { $0.hasPrefix("\(victimIP):") } && $0.reconnects == 0 }, "\(fresh.intervals.map(\.description))")
         }
     }
 }

@@ -143,7 +143,15 @@ struct LocalRunTests {
         // As it happened, and at the end, for people.
         let startClock = OutageInterval.timeText(interval.start).dropFirst(11).dropLast()
         #expect(result.err.contains("       outage \(startClock) → "), "a progress line as it ended: \(result.err.suffix(3000))")
-        #expect(result.err.contains("Disruption  "))
+        // New connections (10/s by default, TCP and UDP in turn to the one port: each every
+        // 200 ms) were refused while the echo was gone: a timeline of their own, in the status
+        // and in the table, each timeline with its resolution.
+        let fresh = try #require(disruption.newConnections)
+        #expect(fresh.resolutionMilliseconds == 200 && disruption.resolutionMilliseconds == 10)
+        #expect(fresh.failures >= 1 && fresh.failures < fresh.attempts && !fresh.intervals.isEmpty, "\(fresh)")
+        #expect(fresh.intervals.allSatisfy { $0.start >= killedAt - 1_000_000_000 && $0.end <= readyAt + 2_000_000_000 }, "\(fresh.intervals.map(\.description))")
+        #expect(result.err.contains("Disruption       established connections, resolution 10 ms: "), "\(result.err.suffix(2000))")
+        #expect(result.err.contains("New connections  10/s, resolution 200 ms: \(fresh.failures) of \(fresh.attempts) failed"))
     }
 
     @Test func sigintStopsTheRunAndStillPrintsThePartialStatus() async throws {

@@ -23,7 +23,7 @@ struct ReportBrowserTests {
         var errors: [String]
     }
 
-    static let charts = ["flows", "active", "rtt", "failures", "udp-loss", "udp-jitter", "throughput", "agents-rtt", "outages"]
+    static let charts = ["flows", "active", "rtt", "failures", "udp-loss", "udp-jitter", "throughput", "agents-rtt", "outages", "new-connection-outages"]
     static let directory = FileManager.default.temporaryDirectory.appendingPathComponent("flowtest-report-browser")
 
     /// Error listener first, then after the page: the size of every chart, the sections, and
@@ -100,7 +100,9 @@ struct ReportBrowserTests {
         let probe = try await Self.open(html, name: "quickstart")
         // The quickstart has no outages (it is not the continuous pattern); failures only if the
         // machine made some, and then the chart must show them.
-        Self.check(probe, empty: (status.summary?.flowsFailed ?? 0) == 0 ? ["failures", "outages"] : ["outages"])
+        Self.check(
+            probe,
+            empty: (status.summary?.flowsFailed ?? 0) == 0 ? ["failures", "outages", "new-connection-outages"] : ["outages", "new-connection-outages"])
     }
 
     @Test(arguments: ReportFixtures.recorded)
@@ -108,8 +110,12 @@ struct ReportBrowserTests {
         let input = try ReportFixtures.load(fixture)
         let probe = try await Self.open(HTMLReport(flowTest: input.flowTest, status: input.status).html(), name: fixture)
         // The quickstart fails no flow and has no outage; the failing run has no outage; the
-        // continuous run fails no flow (it reconnects), and its UDP flows end only at the end.
-        let empty: [String: Set<String>] = ["quickstart.yaml": ["failures", "outages"], "failures.yaml": ["outages"], "outage.json": ["failures", "udp-jitter"]]
+        // continuous run fails no flow (it reconnects), its UDP flows end only at the end, and it
+        // was recorded before new connections were probed.
+        let empty: [String: Set<String>] = [
+            "quickstart.yaml": ["failures", "outages", "new-connection-outages"], "failures.yaml": ["outages", "new-connection-outages"],
+            "outage.json": ["failures", "udp-jitter", "new-connection-outages"],
+        ]
         Self.check(probe, empty: empty[fixture] ?? [])
     }
 

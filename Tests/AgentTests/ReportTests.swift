@@ -40,13 +40,33 @@ struct ReportTests {
         #expect(!html.contains(ReportFixtures.hostile))
         #expect(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;quoted&quot;"))
         let charts = Self.charts(html)
-        #expect(charts.count == 9, "flows, active, rtt, failures, udp loss and jitter, throughput, agents, outages: \(charts.count)")
+        #expect(charts.count == 10, "flows, active, rtt, failures, udp loss and jitter, throughput, agents, outages of both timelines: \(charts.count)")
         for chart in charts { #expect(Self.isWellFormed(chart), "\(chart.prefix(300))") }
         // The hostile reason is a bar and the hostile peer a row of the timeline, escaped in both.
         let failures = try #require(charts.first { $0.contains("data-chart=\"failures\"") })
         #expect(failures.contains("&lt;script&gt;"))
         let outages = try #require(charts.first { $0.contains("data-chart=\"outages\"") })
         #expect(outages.contains("&lt;script&gt;") && outages.contains("10.0.0.7:8080"))
+        let fresh = try #require(charts.first { $0.contains("data-chart=\"new-connection-outages\"") })
+        #expect(fresh.contains("&lt;script&gt;") && fresh.contains("10.0.0.8:8080") && !fresh.contains("10.0.0.7:8080"))
+    }
+
+    /// The two timelines apart, each under a heading that states its resolution, the new
+    /// connections' with its own figures and intervals.
+    @Test func bothTimelinesAreDrawnApartEachWithItsResolution() throws {
+        let (flowTest, status) = ReportFixtures.cluster()
+        let html = HTMLReport(flowTest: flowTest, status: status).html()
+        let established = try #require(html.range(of: "<h3>Established connections, resolution 10 ms</h3>"))
+        let fresh = try #require(html.range(of: "<h3>New connections, 10/s, resolution 100 ms</h3>"))
+        #expect(established.upperBound < fresh.lowerBound)
+        #expect(html[fresh.upperBound...].hasPrefix("<svg class=\"chart\" data-chart=\"new-connection-outages\""))
+        #expect(html.contains("48 of 1,800 failed (refused 48)"), "three generators' probes summed")
+        #expect(html.contains("<td>1500 ms</td><td>6</td><td>refused 6</td>"), "its interval: 1.5 s, two destinations of three generators")
+        // Without probes (agents before them), the chart says so instead of showing nothing.
+        var unprobed = status
+        unprobed.disruption?.newConnections = nil
+        let without = HTMLReport(flowTest: flowTest, status: unprobed).html()
+        #expect(without.contains("not probed: no new-connection timeline in this status") && Self.charts(without).count == 10)
     }
 
     @Test func aTestWithFailuresShowsWhatFailedAndWhoStandsOut() throws {
@@ -85,7 +105,7 @@ struct ReportTests {
         status.disruption = nil
         let html = HTMLReport(flowTest: flowTest, status: status).html()
         let charts = Self.charts(html)
-        #expect(charts.count == 9)
+        #expect(charts.count == 10)
         #expect(charts.filter { $0.contains("no time series in this status") }.count == 6, "flows, active, rtt, udp ×2, throughput")
         #expect(html.contains("not measured: only the continuous pattern measures outages"))
         for chart in charts { #expect(Self.isWellFormed(chart)) }

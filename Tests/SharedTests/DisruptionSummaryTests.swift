@@ -106,4 +106,56 @@ struct DisruptionSummaryTests {
         #expect(status.conditions?.first { $0.type == "Failed" }?.reason == "OutageAboveThreshold")
         #expect(DisruptionSummary(agents: ["t-echo-0": agents["t-echo-0"]!]) == nil)
     }
+
+    /// Two generators' new-connection timelines join with each other, never with the
+    /// established flows' timeline, and every agent's figures count; through the status too.
+    @Test func newConnectionTimelinesMergeAcrossAgentsApartFromTheEstablishedOne() throws {
+        func report(established: [OutageInterval], fresh: [OutageInterval], attempts: Int64, causes: [String: Int64], resolution: Double) -> AgentReport {
+            var report = AgentReport(startTime: "2026-12-01T13:00:00.000Z", reportTime: "2026-12-01T13:00:10.000Z", finished: true)
+            var disruption = DisruptionSummary(union: OutageInterval.union(established), limit: 100)
+            disruption.resolutionMilliseconds = 10
+            var newConnections = NewConnectionSummary(union: OutageInterval.union(fresh), limit: NewConnectionSummary.maximumAgentIntervalLimit)
+            newConnections.ratePerSecond = 10
+            newConnections.resolutionMilliseconds = resolution
+            newConnections.attempts = attempts
+            newConnections.failures = causes.values.reduce(0, +)
+            newConnections.causes = causes
+            disruption.newConnections = newConnections
+            report.disruption = disruption
+            return report
+        }
+        let agents = [
+            "t-generator-0": AgentStatus(role: .generator, incarnations: [
+                "a": report(established: [], fresh: [Self.outage(0, 1000, .refused)], attempts: 100, causes: ["refused": 10], resolution: 100)
+            ]),
+            "t-generator-1": AgentStatus(role: .generator, incarnations: [
+                "b": report(
+                    established: [Self.outage(500, 700, .reset)], fresh: [Self.outage(800, 1331, .refused, peer: "10.0.0.2:8080"), Self.outage(4000, 4100, .timeout)],
+                    attempts: 90, causes: ["refused": 5, "timeout": 1], resolution: 200)
+            ]),
+        ]
+        let merged = try #require(DisruptionSummary(agents: agents))
+        // Established: generator 1's one outage, untouched by the new connections' overlapping ones.
+        #expect(merged.intervals.map(\.duration) == [200_000_000] && merged.outages == 1 && merged.resolutionMilliseconds == 10)
+        let fresh = try #require(merged.newConnections)
+        #expect(fresh.intervals.map { [$0.start - Self.base, $0.end - Self.base] } == [[0, 1_331_000_000], [4_000_000_000, 4_100_000_000]])
+        #expect(fresh.intervals[0].outages == 2 && fresh.intervals[0].peers == ["10.0.0.1:8080", "10.0.0.2:8080"])
+        #expect(abs(fresh.disruptedSeconds - 1.431) < 1e-9 && fresh.longestOutageMilliseconds == 1000)
+        #expect(fresh.outages == 3 && fresh.intervalCount == 2)
+        #expect(fresh.attempts == 190 && fresh.failures == 16 && fresh.causes == ["refused": 15, "timeout": 1])
+        #expect(fresh.resolutionMilliseconds == 200 && fresh.ratePerSecond == 10, "the coarsest resolution bounds what the joined timeline can miss")
+        // In the status as JSON, next to the established figures, whose meaning is unchanged.
+        let object = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(merged))
+        #expect(object["newConnections"]?["resolutionMilliseconds"]?.number == 200)
+        #expect(object["disruptedSeconds"]?.number == 0.2)
+        #expect(try JSONDecoder().decode(DisruptionSummary.self, from: JSONEncoder().encode(merged)) == merged)
+        // An agent that probed none leaves the timeline out; none at all: no timeline.
+        var plain = DisruptionSummary()
+        plain.outages = 1
+        #expect(DisruptionSummary.merging([plain])?.newConnections == nil)
+        #expect(DisruptionSummary.merging([plain, merged])?.newConnections?.attempts == 190)
+        // Each agent's share of the status bounds the intervals it reports: 100 generators 1 each.
+        let limits = [100, 50, 10, 1].map { NewConnectionSummary.agentIntervalLimit(timelineBytes: TimeSeries.byteLimit(generators: $0)) }
+        #expect(limits == [1, 2, 10, 10], "\(limits)")
+    }
 }

@@ -82,6 +82,9 @@ struct FlowTestValidationTests {
         ("  flows: {rate: 10, dedicatedThreads: true}", ["spec.flows.dedicatedThreads: Invalid value: dedicatedThreads (latency mode) runs at most 64 maxConcurrent flows of the constant or random pattern, without mix, marking.scitag or marking.fireflies"]),
         ("  flows: {rate: 10, dedicatedThreads: true, maxConcurrent: 8}\n  flowLog: {}", ["spec.flowLog: Invalid value: flows.dedicatedThreads (latency mode) runs flows and UDP listeners on threads that write no flow records: leave out flowLog or dedicatedThreads"]),
         ("  flows: {rate: 10, pattern: continuous, mix: [{pattern: web, weight: 1}]}", ["spec.flows.mix: Invalid value: mix does not apply to the continuous pattern, whose flows all live the whole run"]),
+        ("  flows: {rate: 10, newConnectionRate: 10}", ["spec.flows.newConnectionRate: Invalid value: newConnectionRate needs pattern continuous, whose long-lived flows the new connections are measured next to"]),
+        ("  flows: {rate: 10, pattern: continuous, newConnectionRate: 5000}", ["spec.flows.newConnectionRate: Invalid value: 5000: spec.flows.newConnectionRate in body should be less than or equal to 1000"]),
+        ("  flows: {rate: 10, pattern: continuous, newConnectionRate: -1}", ["spec.flows.newConnectionRate: Invalid value: -1: spec.flows.newConnectionRate in body should be greater than or equal to 0"]),
         ("  flows: {rate: 10, mix: [{pattern: a, weight: 1, protocol: tcp, ports: [1], requestSize: {min: 32, max: 32}, responseSize: {min: 32, max: 32}}, {pattern: b, weight: 1}, {pattern: c, weight: 1}, {pattern: d, weight: 1}, {pattern: e, weight: 1}, {pattern: f, weight: 1}, {pattern: g, weight: 1}, {pattern: h, weight: 1}, {pattern: i, weight: 1}]}", ["spec.flows.mix: Too many: 9: must have at most 8 items"]),
     ] as [(String, [String])])
     func invalidSpecsNameTheFieldAndWhatWasExpected(spec: String, expected: [String]) throws {
@@ -102,6 +105,8 @@ struct FlowTestValidationTests {
         "  flows: {rate: 10}\n  flowLog: {}",
         "  flows: {rate: 10}\n  flowLog: {echo: false}",
         "  flows: {rate: 10, pattern: continuous, responseTimeout: 50ms, stallTimeout: 200ms}\n  thresholds: {maxOutage: 500ms, maxDisruptedSeconds: 2.5}",
+        "  flows: {rate: 10, pattern: continuous, newConnectionRate: 0}",
+        "  flows: {rate: 10, pattern: continuous, newConnectionRate: 1000}",
         "  flows: {rate: 10}\n  export: {influxDB: {url: \"https://influx.example:8086/base\", apiVersion: v2, org: o, bucket: b, interval: 5s, credentialsSecret: {name: influx, tokenKey: token}}}",
         "  flows: {rate: 10, marking: {dscp: 0}}",
         "  flows: {rate: 10, marking: {dscp: 63}}",

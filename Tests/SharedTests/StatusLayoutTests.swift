@@ -66,7 +66,26 @@ struct StatusLayoutTests {
             interval.longestReconnect = 987_654_321
             return interval
         }
-        return DisruptionSummary(union: intervals, limit: DisruptionSummary.agentIntervalLimit)
+        var disruption = DisruptionSummary(union: intervals, limit: DisruptionSummary.agentIntervalLimit)
+        disruption.resolutionMilliseconds = 10
+        // The new connections' timeline beside it, as full: its own longest intervals, each hitting
+        // as many echo pods
+        // (probes do not reconnect, so their intervals carry no reconnect figures).
+        let probed = intervals.map { interval in
+            var probed = interval
+            probed.reconnects = 0
+            probed.connectAttempts = 0
+            probed.longestReconnect = nil
+            return probed
+        }
+        var newConnections = NewConnectionSummary(union: probed, limit: NewConnectionSummary.agentIntervalLimit(timelineBytes: TimeSeries.byteLimit(generators: 100)))
+        newConnections.ratePerSecond = 10
+        newConnections.resolutionMilliseconds = 100
+        newConnections.attempts = 123_456
+        newConnections.failures = 1234
+        newConnections.causes = ["refused": 1000, "timeout": 200, "reset": 34]
+        disruption.newConnections = newConnections
+        return disruption
     }
 
     @Test func aHundredAgentsWithRestartsFitFarBelowTheAPIServersLimit() throws {
@@ -120,8 +139,10 @@ struct StatusLayoutTests {
     }
 
     /// The worst case of all: 100 continuous generators (ten restarted), each with full outage
-    /// intervals and a full time series in the bytes the controller gives it (1,861 for 100
-    /// generators: 200 KiB over 110 reports). Measured: 927 KB in all, 168 KB of it time series
+    /// intervals (the established timeline's ten, the new connections' one) and a full time
+    /// series in the bytes the controller gives it (1,861 for 100 generators: 200 KiB over 110
+    /// reports). Measured: 1,005 KB in all (1,048 KB with two new-connection intervals each,
+    /// too close to the limit), 168 KB of it time series
     /// (1.5 KB a report); the merged series has 6 steps of 128 s: coarse, as the price of 100
     /// generators. Two generators get 16 KiB each: about 80 busy samples.
     @Test func aHundredGeneratorsWithTimelinesAndOutagesFitTheBudget() throws {

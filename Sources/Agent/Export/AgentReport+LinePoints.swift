@@ -69,6 +69,15 @@ extension AgentReport {
                 ("intervals", .integer(disruption.intervalCount)), ("connections_lost", .integer(disruption.connectionsLost)),
                 ("connections_reestablished", .integer(disruption.connectionsReestablished)), ("messages_lost", .integer(disruption.messagesLost)),
             ])
+            // The new connections' timeline apart, as in the status: a measurement of its own.
+            if let fresh = disruption.newConnections {
+                point("flowtest_new_connections", [:], [
+                    ("attempts", .integer(fresh.attempts)), ("failures", .integer(fresh.failures)),
+                    ("outages", .integer(fresh.outages)), ("active_outages", .integer(fresh.activeOutages)),
+                    ("disrupted_seconds", .float(fresh.disruptedSeconds)), ("longest_outage_ms", .float(fresh.longestOutageMilliseconds)),
+                    ("intervals", .integer(fresh.intervalCount)), ("resolution_ms", .float(fresh.resolutionMilliseconds)),
+                ])
+            }
         }
         return points
     }

@@ -138,6 +138,15 @@ final class FlowLauncher: Sendable {
         environment.statistics.flowSettled()
     }
 
+    /// The continuous pattern's prober of new connections, on the first event loop (whose shard
+    /// holds its log); nil when the run probes none.
+    func makeNewConnectionProber(_ configuration: GeneratorConfiguration) -> NewConnectionProber? {
+        guard environment.continuous, let rate = configuration.newConnectionRate else { return nil }
+        return NewConnectionProber(
+            rate: rate, configuration: configuration, loop: loops[0], shard: environment.statistics.shards[0], opener: opener,
+            environment: environment)
+    }
+
     /// Stops the timing wheels; call after every flow has ended.
     func stop() {
         for wheel in wheels { wheel.stop() }

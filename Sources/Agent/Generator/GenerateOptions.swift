@@ -68,6 +68,9 @@ struct GenerateOptions: ParsableArguments {
     @Option(help: "Continuous pattern: how long a TCP flow waits for an overdue echo before it reconnects (env FLOWTEST_STALL_TIMEOUT, default 1s).")
     var stallTimeout: String?
 
+    @Option(help: "Continuous pattern: new short connections (connect, one exchange, close) per second next to the long-lived flows, measured as a timeline of their own; 0 turns them off (env FLOWTEST_NEW_CONNECTION_RATE, default 10 for --pattern continuous).")
+    var newConnectionRate: String?
+
     @Option(help: "Most bytes the time series in this generator's status report may take; the controller shares 200 KiB among the test's generators (env FLOWTEST_TIMELINE_BYTES, default 16384).")
     var timelineBytes: String?
 

@@ -28,6 +28,9 @@ struct GeneratorConfiguration: Equatable, Sendable {
     var responseTimeout = Duration.seconds(2)
     /// Continuous pattern: an overdue echo after this long means the connection is given up.
     var stallTimeout = Duration.seconds(1)
+    /// Continuous pattern: new short connections probed per second next to the long-lived flows;
+    /// nil probes none (and always outside the continuous pattern).
+    var newConnectionRate: Double?
     /// The traffic mix's rules, built-in patterns filled in; nil: every flow alike.
     var mix: [TrafficRule]?
     /// Latency mode: each flow on a thread of its own with a blocking socket (`DedicatedThreadFlow`).

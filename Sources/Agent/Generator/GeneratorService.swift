@@ -18,6 +18,8 @@ final class GeneratorService: Service, Sendable {
     private let progress: RunProgress
     private let fireflies: FireflySender?
     private let group: MultiThreadedEventLoopGroup
+    /// Continuous pattern: new short connections next to the flows; nil when none are probed.
+    private let prober: NewConnectionProber?
 
     init(
         configuration: GeneratorConfiguration, group: MultiThreadedEventLoopGroup, statistics: GeneratorStatistics,
@@ -34,6 +36,7 @@ final class GeneratorService: Service, Sendable {
             configuration: configuration, statistics: statistics, metrics: metrics, flowLog: flowLog, logger: logger, fireflies: fireflies)
         self.launcher = FlowLauncher(
             group: group, configuration: configuration, environment: environment, descriptorLimit: descriptorLimit)
+        self.prober = launcher.makeNewConnectionProber(configuration)
     }
 
     /// Start-rate figures and timing of the run so far.
@@ -65,8 +68,11 @@ final class GeneratorService: Service, Sendable {
             await cancelWhenGracefulShutdown { [self] in
                 await startFlows()
                 await waitForOpenFlows(clock: clock, start: start)
+                // Its last probes end within responseTimeout of the end of the run.
+                await prober?.finished()
             }
             launcher.stopAll()
+            prober?.stop()
             await waitUntilClosed()
             group.cancelAll()
         }
@@ -82,6 +88,8 @@ final class GeneratorService: Service, Sendable {
         var resolved: [SocketAddress?] = []
         for resolver in resolvers { resolved.append(await resolver.resolve(logger: logger)) }
         let addresses = TargetAddresses(resolved)
+        // The continuous pattern has a time limit (validated); probes run as long as the flows.
+        if let prober, let timeLimit = configuration.timeLimit { prober.start(addresses: addresses, runLength: timeLimit) }
         let schedule = FlowSchedule(
             pattern: configuration.pattern, rate: configuration.rate, maxConcurrent: configuration.maxConcurrent,
             minDuration: configuration.minDuration, maxDuration: configuration.maxDuration,

@@ -51,19 +51,38 @@ struct LocalRunPrinter {
             }
         }
         if let disruption = status.disruption {
+            // Two timelines, each saying how fine it is: an outage shorter than its resolution may
+            // fall between two samples.
+            let resolution = disruption.resolutionMilliseconds.map { String(format: ", resolution %.0f ms", $0) } ?? ""
             rows.append((
                 "Disruption",
-                String(
-                    format: "%.3f s disrupted, %lld outages in %lld intervals, longest %.1f ms; %lld connections lost, %lld re-established, %lld messages lost",
-                    disruption.disruptedSeconds, disruption.outages, disruption.intervalCount, disruption.longestOutageMilliseconds,
-                    disruption.connectionsLost, disruption.connectionsReestablished, disruption.messagesLost)))
-            for interval in disruption.intervals { rows.append(("  outage", interval.description)) }
-            if disruption.intervalCount > Int64(disruption.intervals.count) {
-                rows.append(("  outage", "… \(disruption.intervalCount - Int64(disruption.intervals.count)) shorter intervals not listed"))
+                "established connections\(resolution): "
+                    + String(
+                        format: "%.3f s disrupted, %lld outages in %lld intervals, longest %.1f ms; %lld connections lost, %lld re-established, %lld messages lost",
+                        disruption.disruptedSeconds, disruption.outages, disruption.intervalCount, disruption.longestOutageMilliseconds,
+                        disruption.connectionsLost, disruption.connectionsReestablished, disruption.messagesLost)))
+            rows += Self.intervalRows(disruption.intervals, count: disruption.intervalCount)
+            if let fresh = disruption.newConnections {
+                let causes = fresh.causes.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                rows.append((
+                    "New connections",
+                    String(format: "%g/s, resolution %.0f ms: ", fresh.ratePerSecond, fresh.resolutionMilliseconds)
+                        + "\(fresh.failures) of \(fresh.attempts) failed\(causes.isEmpty ? "" : " (\(causes))"); "
+                        + String(
+                            format: "%.3f s disrupted, %lld outages in %lld intervals, longest %.1f ms",
+                            fresh.disruptedSeconds, fresh.outages, fresh.intervalCount, fresh.longestOutageMilliseconds)))
+                rows += Self.intervalRows(fresh.intervals, count: fresh.intervalCount)
             }
         }
         if let verdict { rows.append(("Verdict", "\(verdict.reason): \(verdict.message)")) }
         let width = rows.map(\.0.count).max() ?? 0
         return rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(separator: "\n")
+    }
+
+    /// A timeline's intervals, one row each, and how many shorter ones the status left out.
+    private static func intervalRows(_ intervals: [OutageInterval], count: Int64) -> [(String, String)] {
+        var rows = intervals.map { ("  outage", $0.description) }
+        if count > Int64(intervals.count) { rows.append(("  outage", "… \(count - Int64(intervals.count)) shorter intervals not listed")) }
+        return rows
     }
 }

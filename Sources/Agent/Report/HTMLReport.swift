@@ -234,25 +234,66 @@ struct HTMLReport {
             note: odd.isEmpty ? "No agent stands out: none is over twice the others' median." : "Highlighted: \(odd.keys.sorted().joined(separator: ", ")).")
     }
 
+    /// The continuous pattern's two timelines, one chart each, apart: the established
+    /// connections' and the new connections', each labelled with its resolution (an outage
+    /// shorter than it may fall between two samples and go unseen).
     private func outageSection() -> String {
         guard let disruption = status.disruption else {
-            let chart = ChartFrame(id: "outages", label: "Outage timeline").empty("not measured: only the continuous pattern measures outages")
-            return section("outages", "Outage timeline", chart)
+            let why = "not measured: only the continuous pattern measures outages"
+            let charts = "<h3>Established connections</h3>" + ChartFrame(id: "outages", label: "Outage timeline").empty(why)
+                + "<h3>New connections</h3>" + ChartFrame(id: "new-connection-outages", label: "New connections").empty(why)
+            return section("outages", "Outage timeline", charts)
         }
-        let origin = timeline.map { $0.originMilliseconds * 1_000_000 } ?? disruption.intervals.map(\.start).min() ?? 0
-        let chart = OutageTimelineChart(frame: ChartFrame(id: "outages", label: "Outage intervals by destination"), intervals: disruption.intervals, origin: origin, duration: timeline?.duration ?? 0).svg()
-        let rows = disruption.intervals.map { interval -> [String] in
-            [ReportFormat.elapsed(Double(interval.start - origin) / 1e9), OutageInterval.timeText(interval.start),
-             ReportFormat.milliseconds(OutageInterval.milliseconds(interval.duration)) + (interval.ongoing ? " (ongoing)" : ""),
-             ReportFormat.count(interval.outages),
-             interval.causes.sorted { ($0.value, $1.key.rawValue) > ($1.value, $0.key.rawValue) }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", "),
-             interval.peers.joined(separator: " "), ReportFormat.count(interval.reconnects),
-             interval.longestReconnect.map { ReportFormat.milliseconds(OutageInterval.milliseconds($0)) } ?? "-"]
-        }
-        let intervals = rows.isEmpty ? "" : table(["At", "Start", "Duration", "Outages", "Causes", "Destinations", "Reconnects", "Longest reconnect"], rows)
+        let fresh = disruption.newConnections
+        let origin = timeline.map { $0.originMilliseconds * 1_000_000 }
+            ?? (disruption.intervals + (fresh?.intervals ?? [])).map(\.start).min() ?? 0
+        let resolution = disruption.resolutionMilliseconds.map { ", resolution \(ReportFormat.milliseconds($0))" } ?? ""
+        let established = OutageTimelineChart(
+            frame: ChartFrame(id: "outages", label: "Established connections: outage intervals by destination\(resolution)"),
+            intervals: disruption.intervals, origin: origin, duration: timeline?.duration ?? 0).svg()
         let listed = disruption.intervalCount > Int64(disruption.intervals.count) ? " The status lists the \(disruption.intervals.count) longest of \(disruption.intervalCount) intervals." : ""
+        let establishedNote = "<p class=\"note\">\(ReportFormat.number(disruption.disruptedSeconds)) s disrupted; \(ReportFormat.count(disruption.outages)) outages, the longest \(ReportFormat.milliseconds(disruption.longestOutageMilliseconds)); \(ReportFormat.count(disruption.connectionsLost)) connections lost, \(ReportFormat.count(disruption.connectionsReestablished)) re-established.\(listed)</p>"
+        var body = "<h3>\(HTML.escape("Established connections\(resolution)"))</h3>" + established + establishedNote
+            + intervalTable(disruption.intervals, origin: origin, reconnects: true)
+        body += newConnectionTimeline(fresh, origin: origin)
         return section(
-            "outages", "Outage timeline", chart + intervals,
-            note: "\(ReportFormat.number(disruption.disruptedSeconds)) s disrupted; \(ReportFormat.count(disruption.outages)) outages, the longest \(ReportFormat.milliseconds(disruption.longestOutageMilliseconds)); \(ReportFormat.count(disruption.connectionsLost)) connections lost, \(ReportFormat.count(disruption.connectionsReestablished)) re-established.\(listed)")
+            "outages", "Outage timeline", body,
+            note: fresh == nil ? "New connections were not probed (flows.newConnectionRate 0, or agents before it)." : "Established flows and new connections fail differently during a drain or a fail-over, so each has its own timeline.")
+    }
+
+    /// The new connections' chart, note and intervals; an empty chart saying why without them.
+    private func newConnectionTimeline(_ fresh: NewConnectionSummary?, origin: Int64) -> String {
+        guard let fresh else {
+            return "<h3>New connections</h3>"
+                + ChartFrame(id: "new-connection-outages", label: "New connections").empty("not probed: no new-connection timeline in this status")
+        }
+        let resolution = ", \(ReportFormat.number(fresh.ratePerSecond))/s, resolution \(ReportFormat.milliseconds(fresh.resolutionMilliseconds))"
+        var chart = OutageTimelineChart(
+            frame: ChartFrame(id: "new-connection-outages", label: "New connections: failed-connection intervals by destination\(resolution)"),
+            intervals: fresh.intervals, origin: origin, duration: timeline?.duration ?? 0)
+        chart.emptyMessage = "no outage: every new connection was echoed"
+        let causes = fresh.causes.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\(HTML.escape($0.key)) \(ReportFormat.count($0.value))" }.joined(separator: ", ")
+        let listed = fresh.intervalCount > Int64(fresh.intervals.count) ? " The status lists the \(fresh.intervals.count) longest of \(fresh.intervalCount) intervals." : ""
+        let note = "<p class=\"note\">\(ReportFormat.count(fresh.failures)) of \(ReportFormat.count(fresh.attempts)) failed\(causes.isEmpty ? "" : " (\(causes))"); \(ReportFormat.number(fresh.disruptedSeconds)) s disrupted; \(ReportFormat.count(fresh.outages)) outages, the longest \(ReportFormat.milliseconds(fresh.longestOutageMilliseconds)).\(listed)</p>"
+        return "<h3>\(HTML.escape("New connections\(resolution)"))</h3>" + chart.svg() + note + intervalTable(fresh.intervals, origin: origin, reconnects: false)
+    }
+
+    /// A timeline's intervals as a table; new connections do not reconnect, so they leave those columns out.
+    private func intervalTable(_ intervals: [OutageInterval], origin: Int64, reconnects: Bool) -> String {
+        let rows = intervals.map { interval -> [String] in
+            var row = [
+                ReportFormat.elapsed(Double(interval.start - origin) / 1e9), OutageInterval.timeText(interval.start),
+                ReportFormat.milliseconds(OutageInterval.milliseconds(interval.duration)) + (interval.ongoing ? " (ongoing)" : ""),
+                ReportFormat.count(interval.outages),
+                interval.causes.sorted { ($0.value, $1.key.rawValue) > ($1.value, $0.key.rawValue) }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", "),
+                interval.peers.joined(separator: " "),
+            ]
+            if reconnects {
+                row += [ReportFormat.count(interval.reconnects), interval.longestReconnect.map { ReportFormat.milliseconds(OutageInterval.milliseconds($0)) } ?? "-"]
+            }
+            return row
+        }
+        let headers = ["At", "Start", "Duration", "Outages", "Causes", "Destinations"] + (reconnects ? ["Reconnects", "Longest reconnect"] : [])
+        return rows.isEmpty ? "" : table(headers, rows)
     }
 }

@@ -10,6 +10,8 @@ struct OutageTimelineChart {
     var origin: Int64
     /// The end of the time axis, in seconds since `origin`.
     var duration: Double
+    /// What the chart says when nothing broke.
+    var emptyMessage = "no outage: every exchange was answered"
 
     /// Rows a chart shows at most; intervals on other peers share the last row.
     static let rowLimit = 16
@@ -26,7 +28,7 @@ struct OutageTimelineChart {
     }
 
     func svg() -> String {
-        guard !intervals.isEmpty else { return frame.empty("no outage: every exchange was answered") }
+        guard !intervals.isEmpty else { return frame.empty(emptyMessage) }
         let rows = rows
         var frame = frame
         frame.left = min(300, 24 + Double(rows.map(\.count).max() ?? 0) * 7.2)

@@ -9,6 +9,7 @@ enum ReportStyle {
         h1 { font-size: 26px; margin: 0 0 6px; }
         h1 .name { font-family: ui-monospace, "SFMono-Regular", Menlo, monospace; }
         h2 { font-size: 18px; margin: 0 0 8px; }
+        h3 { font-size: 15px; margin: 16px 0 6px; }
         .badge { display: inline-block; font-size: 15px; padding: 2px 10px; border-radius: 12px; color: #fff; vertical-align: middle; background: var(--muted); }
         .badge.pass { background: var(--pass); }
         .badge.fail { background: var(--fail); }

@@ -12,6 +12,8 @@ final class FlowStatisticsShard: Sendable {
         var roundTrips = PerTransport(repeating: Histogram<UInt64>.roundTripNanoseconds())
         /// Continuous pattern only: the outages of the loop's flows.
         var disruption = DisruptionLog()
+        /// Continuous pattern, the prober's loop only: the new-connection probes and their outages.
+        var newConnections = NewConnectionLog()
         /// With a traffic mix: each pattern's figures, by pattern slot; empty without one.
         var patterns: [PatternTally] = []
 

@@ -34,6 +34,8 @@ final class GeneratorMetrics: Sendable {
     private let outageDuration: DurationHistogram
     private let activeOutages: Gauge
     private let connectionsLost, reconnects, messagesLost: PublishedCounter
+    /// The two disruption timelines apart: established flows and new connections.
+    private let timelines: DisruptionMetrics
     /// With a traffic mix: each pattern's series, by pattern slot.
     private let patterns: [PatternMetrics]
     private let patternNames: [String]
@@ -87,6 +89,7 @@ final class GeneratorMetrics: Sendable {
             descriptor: .flowTest("flowtest_reconnects_total", help: "Continuous pattern: TCP connections re-established after a break."), labels: generator))
         messagesLost = PublishedCounter(registry.makeCounter(
             descriptor: .flowTest("flowtest_outage_messages_lost_total", help: "Continuous pattern: exchanges not answered within the response timeout."), labels: generator))
+        timelines = DisruptionMetrics(registry: registry, buckets: Self.outageBuckets)
         labelsRefused = PublishedCounter(registry.makeCounter(
             descriptor: .flowTest("flowtest_flow_labels_refused_total", help: "SciTag marking: flows whose IPv6 flow label the kernel refused (they ran unlabelled)."), labels: generator))
         firefliesSent = PublishedCounter(registry.makeCounter(
@@ -96,6 +99,11 @@ final class GeneratorMetrics: Sendable {
     /// Records one ended flow outage; called on the loop, once per outage (never per packet).
     func recordOutage(nanoseconds: Int64) {
         outageDuration.record(.nanoseconds(nanoseconds))
+    }
+
+    /// Records one ended outage of new connections to one destination; called once per outage.
+    func recordNewConnectionOutage(nanoseconds: Int64) {
+        timelines.recordNewConnectionOutage(nanoseconds: nanoseconds)
     }
 
     /// Records one round trip; called on the packet path.
@@ -137,6 +145,7 @@ final class GeneratorMetrics: Sendable {
             connectionsLost.publish(UInt64(disruption.connectionsLost))
             reconnects.publish(UInt64(disruption.connectionsReestablished))
             messagesLost.publish(UInt64(disruption.messagesLost))
+            timelines.publish(disruption)
         }
     }
 }

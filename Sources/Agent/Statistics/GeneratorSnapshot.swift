@@ -34,7 +34,9 @@ struct GeneratorSnapshot: Sendable {
                 merged.marking = sum
             }
         }
-        merged.disruption = DisruptionSummary.merging(snapshots.compactMap(\.disruption), limit: DisruptionSummary.agentIntervalLimit)
+        merged.disruption = DisruptionSummary.merging(
+            snapshots.compactMap(\.disruption), limit: DisruptionSummary.agentIntervalLimit,
+            newConnectionLimit: NewConnectionSummary.maximumAgentIntervalLimit)
         return merged
     }
 

@@ -6,6 +6,10 @@ final class GeneratorStatistics: Sendable {
     let shards: [FlowStatisticsShard]
     /// Whether the flows measure outages (the continuous pattern); snapshots then carry them.
     let measuresOutages: Bool
+    /// The established timeline's resolution: the message interval.
+    let outageResolution: Duration
+    /// With new-connection probes: their rate, their timeline's resolution and interval limit.
+    let newConnections: ProbeSettings?
     /// The run's one reading of both clocks, for outage times.
     let clock = WallClockAnchor()
     private let activeTCP = Atomic<Int>(0)
@@ -22,13 +26,20 @@ final class GeneratorStatistics: Sendable {
 
     /// The statistics of a run of `configuration` over `shardCount` event loops.
     convenience init(configuration: GeneratorConfiguration, shardCount: Int) {
+        let continuous = configuration.pattern == .continuous
         self.init(
-            shardCount: shardCount, measuresOutages: configuration.pattern == .continuous, marks: configuration.marking.isEnabled,
-            patternNames: configuration.trafficMix?.patternNames ?? [])
+            shardCount: shardCount, measuresOutages: continuous, marks: configuration.marking.isEnabled,
+            patternNames: configuration.trafficMix?.patternNames ?? [], outageResolution: configuration.messageInterval,
+            newConnections: ProbeSettings(configuration))
     }
 
-    init(shardCount: Int, measuresOutages: Bool = false, marks: Bool = false, patternNames: [String] = []) {
+    init(
+        shardCount: Int, measuresOutages: Bool = false, marks: Bool = false, patternNames: [String] = [],
+        outageResolution: Duration = .milliseconds(10), newConnections: ProbeSettings? = nil
+    ) {
         self.measuresOutages = measuresOutages
+        self.outageResolution = outageResolution
+        self.newConnections = newConnections
         self.marks = marks
         self.patternNames = patternNames
         shards = (0..<max(1, shardCount)).map { _ in FlowStatisticsShard(patternCount: patternNames.count) }
@@ -76,16 +87,30 @@ final class GeneratorStatistics: Sendable {
     /// carry, for the JSON summary on stdout. Nil outside the continuous pattern.
     func disruption(intervalLimit limit: Int) -> DisruptionSummary? {
         guard measuresOutages else { return nil }
-        return DisruptionLog.summary(shards.map { $0.read().disruption }, now: clock.unixNanoseconds(.now()), limit: limit)
+        let states = shards.map { $0.read() }
+        return disruption(states, limit: limit, newConnectionLimit: limit)
+    }
+
+    /// Both timelines of the shards' `states`, each with its resolution.
+    /// `newConnectionLimit` nil: the generator's share of the status.
+    private func disruption(_ states: [FlowStatisticsShard.State], limit: Int, newConnectionLimit: Int?) -> DisruptionSummary {
+        let now = clock.unixNanoseconds(.now())
+        var summary = DisruptionLog.summary(states.map(\.disruption), now: now, limit: limit)
+        summary.resolutionMilliseconds = outageResolution.seconds * 1000
+        if let newConnections {
+            summary.newConnections = NewConnectionLog.summary(
+                states.map(\.newConnections), now: now, settings: newConnections, limit: newConnectionLimit ?? newConnections.intervalLimit)
+        }
+        return summary
     }
 
     /// Merges every shard into one snapshot.
     func snapshot() -> GeneratorSnapshot {
         var snapshot = GeneratorSnapshot()
-        var logs: [DisruptionLog] = []
+        var states: [FlowStatisticsShard.State] = []
         for shard in shards {
             let state = shard.read()
-            logs.append(state.disruption)
+            if measuresOutages { states.append(state) }
             for transport in Transport.allCases {
                 snapshot.counters[transport] += state.counters[transport]
                 snapshot.roundTrips[transport].add(state.roundTrips[transport])
@@ -97,7 +122,8 @@ final class GeneratorStatistics: Sendable {
         snapshot.flowsSkipped = skipped.load(ordering: .relaxed)
         if marks { snapshot.marking = marking.counts }
         if measuresOutages {
-            snapshot.disruption = DisruptionLog.summary(logs, now: clock.unixNanoseconds(.now()), limit: DisruptionSummary.agentIntervalLimit)
+            snapshot.disruption = disruption(
+                states, limit: DisruptionSummary.agentIntervalLimit, newConnectionLimit: nil)
         }
         return snapshot
     }

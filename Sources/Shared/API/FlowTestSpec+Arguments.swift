@@ -25,6 +25,7 @@ extension FlowTestSpec {
             "--timeline-bytes", String(TimeSeries.byteLimit(generators: generators.replicas)),
         ]
         if let interval = flows.messageInterval { arguments += ["--message-interval", interval] }
+        if let rate = flows.newConnectionRate { arguments += ["--new-connection-rate", String(rate)] }
         if let flowCount { arguments += ["--flow-count", String(flowCount)] }
         if let size = flows.payload.size {
             arguments += ["--payload-size", String(size)]

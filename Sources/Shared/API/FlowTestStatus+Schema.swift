@@ -115,27 +115,51 @@ extension FlowTestStatus {
                 "connectionsLost": .integer("TCP connections that broke or stalled."),
                 "connectionsReestablished": .integer("TCP connections re-established after a break."),
                 "messagesLost": .integer("Exchanges not answered within responseTimeout."),
-                "intervals": .array(
-                    "The longest intervals, ordered by start.",
-                    of: .object(
-                        "Overlapping outages of one or more flows.",
-                        required: ["start", "end", "durationMilliseconds", "outages"],
-                        [
-                            "start": dateTime("Send time of the first unanswered exchange, or when a connection broke (microseconds)."),
-                            "end": dateTime("Send time of the next answered exchange (microseconds)."),
-                            "durationMilliseconds": .number("end - start in milliseconds."),
-                            "outages": .integer("Flow outages joined in this interval."),
-                            "longestOutageMilliseconds": .number("The longest single-flow outage in it."),
-                            "causes": .map("Outages by what started them: timeout, refused, reset, closed, unreachable, ...", values: .integer("Outages.")),
-                            "peers": .array("Destinations of the flows hit (at most 8).", of: .string("address:port", maxLength: 64), maxItems: 8),
-                            "reconnects": .integer("TCP connections re-established."),
-                            "connectAttempts": .integer("Connection attempts those took."),
-                            "longestReconnectMilliseconds": .number("Longest time from a break to its new connection."),
-                            "ongoing": .boolean("Still open when written."),
-                        ]),
-                    maxItems: 100),
+                "resolutionMilliseconds": .number(
+                    "This timeline's resolution: the message interval, in milliseconds (an outage shorter than one interval may go unseen)."),
+                "newConnections": newConnections,
+                "intervals": intervals,
             ])
     }
+
+    /// The outage intervals of a timeline, established or new connections.
+    static let intervals = Schema.array(
+        "The longest intervals, ordered by start.",
+        of: .object(
+            "Overlapping outages of one or more flows (or destinations, for new connections).",
+            required: ["start", "end", "durationMilliseconds", "outages"],
+            [
+                "start": dateTime("Send time of the first unanswered exchange or failed new connection, or when a connection broke (microseconds)."),
+                "end": dateTime("Send time of the next answered exchange or successful new connection (microseconds)."),
+                "durationMilliseconds": .number("end - start in milliseconds."),
+                "outages": .integer("Flow (or destination) outages joined in this interval."),
+                "longestOutageMilliseconds": .number("The longest single-flow outage in it."),
+                "causes": .map("Outages by what started them: timeout, refused, reset, closed, unreachable, ...", values: .integer("Outages.")),
+                "peers": .array("Destinations of the flows hit (at most 8).", of: .string("address:port", maxLength: 64), maxItems: 8),
+                "reconnects": .integer("TCP connections re-established."),
+                "connectAttempts": .integer("Connection attempts those took."),
+                "longestReconnectMilliseconds": .number("Longest time from a break to its new connection."),
+                "ongoing": .boolean("Still open when written."),
+            ]),
+        maxItems: 100)
+
+    /// `disruption.newConnections`: the timeline of new, short connections, apart from the established flows'.
+    static let newConnections = Schema.object(
+        "With flows.newConnectionRate: new, short connections (connect, one exchange, close) probed next to the long-lived flows; an outage of one destination runs from its first failed probe to its next successful one.",
+        [
+            "ratePerSecond": .number("Probes per second of one generator."),
+            "resolutionMilliseconds": .number(
+                "This timeline's resolution: the time between two probes to one destination, in milliseconds (an outage shorter than it may go unseen)."),
+            "attempts": .integer("Probes started."),
+            "failures": .integer("Probes that did not connect, or were not echoed within responseTimeout."),
+            "causes": .map("Failed probes by cause: refused, timeout, reset, closed, unreachable, ...", values: .integer("Probes.")),
+            "disruptedSeconds": .number("Seconds during which new connections to at least one destination failed."),
+            "longestOutageMilliseconds": .number("The longest outage of one destination, in milliseconds. At most three decimals, rounded up."),
+            "outages": .integer("Destination outages: runs of failed probes until the next success."),
+            "activeOutages": .integer("Outages still open when this was written."),
+            "intervalCount": .integer("Disruption intervals, including those left out of intervals."),
+            "intervals": intervals,
+        ])
 
     public static let agentStatus = Schema.object(
         "One agent's reports: one per process (container start) that ran under this pod name.",

@@ -35,6 +35,11 @@ extension FlowsSpec {
                 flows["pattern"]?.string != "continuous" || (flows["messageInterval"]?.string.flatMap(ValueParsers.duration) ?? .seconds(1)) > .zero
             },
             ValidationRule(
+                cel: "self.pattern == 'continuous' || !has(self.newConnectionRate)",
+                message: "newConnectionRate needs pattern continuous, whose long-lived flows the new connections are measured next to",
+                fieldPath: ".newConnectionRate"
+            ) { flows in flows["pattern"]?.string == "continuous" || flows["newConnectionRate"] == nil },
+            ValidationRule(
                 cel: "self.pattern != 'continuous' || !has(self.mix)",
                 message: "mix does not apply to the continuous pattern, whose flows all live the whole run", fieldPath: ".mix"
             ) { flows in flows["pattern"]?.string != "continuous" || flows["mix"] == nil },
@@ -101,6 +106,9 @@ extension FlowsSpec {
             "stallTimeout": .duration(
                 "Continuous pattern: how long a TCP flow waits for an overdue echo before it gives up on the connection and reconnects, as an application with a read deadline would.",
                 default: "1s"),
+            "newConnectionRate": .integer(
+                "Continuous pattern: new short connections (connect, one exchange, close) per second, per generator, next to the long-lived flows, to the same destinations and with the flows' transports; their failures make a timeline of their own (status.disruption.newConnections) whose resolution is the time between two probes to one destination: 1/rate with one target, port and protocol, probes taking turns over several. Default 10; 0 turns it off. Each TCP probe leaves a TIME_WAIT socket for a minute, hence at most 1000.",
+                minimum: 0, maximum: 1000),
             "marking": MarkingSpec.schema,
         ])
 }

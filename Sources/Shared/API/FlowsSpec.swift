@@ -18,6 +18,9 @@ public struct FlowsSpec: Codable, Sendable, Equatable {
     public var responseTimeout: String = "2s"
     /// Continuous pattern: how long a TCP flow waits for an overdue echo before it reconnects.
     public var stallTimeout: String = "1s"
+    /// Continuous pattern: new short connections per second, per generator, probed next to the
+    /// long-lived flows (their own timeline in `status.disruption.newConnections`); nil: 10, 0: off.
+    public var newConnectionRate: Int64?
     /// Traffic patterns (web, dns, ...) and their shares of the flows; nil: every flow is alike,
     /// from `protocol`, the test's ports and `payload`.
     public var mix: [TrafficMixEntry]?

@@ -7,6 +7,8 @@ extension DisruptionSummary {
     public var rounded: DisruptionSummary {
         var summary = self
         summary.longestOutageMilliseconds = StatusRounding.up(longestOutageMilliseconds)
+        // The new connections' timeline is read next to it: the same three decimals.
+        if let longest = newConnections?.longestOutageMilliseconds { summary.newConnections?.longestOutageMilliseconds = StatusRounding.up(longest) }
         return summary
     }
 }

@@ -1,6 +1,9 @@
 /// What the continuous pattern saw break: in one agent's report, and merged over all agents in
 /// `status.disruption`. Every figure is absolute, so a repeated report never counts twice.
 ///
+/// The top-level figures are the established connections' timeline (the long-lived flows);
+/// `newConnections` is the timeline of the new, short connections probed next to them.
+///
 /// Only the longest intervals are kept (`intervalLimit`), so that the object stays small however
 /// long the test; `intervalCount` and `disruptedSeconds` still count the ones left out.
 public struct DisruptionSummary: Codable, Sendable, Equatable {
@@ -22,6 +25,11 @@ public struct DisruptionSummary: Codable, Sendable, Equatable {
     public var messagesLost: Int64 = 0
     /// The longest intervals, ordered by start.
     public var intervals: [OutageInterval] = []
+    /// The established timeline's resolution: the message interval, in milliseconds (an outage
+    /// shorter than one interval may fall between two exchanges). Nil from agents before it.
+    public var resolutionMilliseconds: Double?
+    /// The new connections' timeline, apart from the established flows'; nil when not probed.
+    public var newConnections: NewConnectionSummary?
 
     /// Intervals an agent reports. Ten keeps a status of 100 generators (ten of them restarted),
     /// each interval naming 8 echo pods, at 760 KB, under the apiserver's 1.5 MiB object limit

@@ -72,7 +72,19 @@ enum ReportFixtures {
             report.timeline = series
             var interval = OutageInterval(start: (start + 31_000) * 1_000_000, end: (start + 36_500) * 1_000_000, cause: .timeout, peer: "10.0.0.7:8080")
             interval.absorb(OutageInterval(start: (start + 32_000) * 1_000_000, end: (start + 33_000) * 1_000_000, cause: .reset, peer: hostile))
-            report.disruption = DisruptionSummary(union: [interval], limit: 10)
+            var disruption = DisruptionSummary(union: [interval], limit: 10)
+            disruption.resolutionMilliseconds = 10
+            // New connections refused for a second and a half, by the hostile peer too.
+            var refused = OutageInterval(start: (start + 30_000) * 1_000_000, end: (start + 31_500) * 1_000_000, cause: .refused, peer: "10.0.0.8:8080")
+            refused.absorb(OutageInterval(start: (start + 30_500) * 1_000_000, end: (start + 31_000) * 1_000_000, cause: .refused, peer: hostile))
+            var newConnections = NewConnectionSummary(union: [refused], limit: 10)
+            newConnections.ratePerSecond = 10
+            newConnections.resolutionMilliseconds = 100
+            newConnections.attempts = 600
+            newConnections.failures = 16
+            newConnections.causes = ["refused": 16]
+            disruption.newConnections = newConnections
+            report.disruption = disruption
             agents["upgrade-canary-generator-\(index)"] = AgentStatus(role: .generator, incarnations: ["a-\(index)": report])
         }
         for (index, bytes) in [(0, UInt64(250_000_000)), (1, UInt64(20_000_000))] {
