@@ -56,7 +56,8 @@ struct RunCommand: AsyncParsableCommand {
         let metrics = ControllerMetrics(registry: registry)
         let reconciler = FlowTestReconciler(
             client: client, settings: settings.agentPods, events: EventRecorder(client: client, instance: settings.identity, logger: logger), logger: logger,
-            metrics: metrics, reports: ReportCache(namespaces: settings.namespaces, logger: logger))
+            metrics: metrics, reports: ReportCache(namespaces: settings.namespaces, logger: logger),
+            pods: PodCache(namespaces: settings.namespaces))
         let controller = ControllerService(
             client: client, reconciler: reconciler, namespaces: settings.namespaces, workers: settings.workers, metrics: metrics, logger: logger)
         let election = settings.leaderElect

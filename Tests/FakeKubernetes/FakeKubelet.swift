@@ -83,7 +83,7 @@ public final class FakeKubelet: Sendable {
     }
 
     private func exists(_ pod: Pod) -> Bool {
-        store.pods().contains { $0["metadata"]?["uid"]?.string == pod.uid }
+        store.podExists(namespace: pod.namespace, name: pod.name, uid: pod.uid)
     }
 
     private func runPod(_ pod: Pod) async {

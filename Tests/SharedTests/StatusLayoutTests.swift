@@ -2,10 +2,64 @@ import FlowTestShared
 import Foundation
 import Testing
 
-/// `kubectl get flowtest -o yaml` must stay readable and far below the apiserver's limit
-/// (etcd's 1.5 MiB request) with 100 agents, and what is compact must still merge exactly.
-@Suite("Status layout: compact, exact, small with 100 agents")
+/// What `kubectl get flowtest,flowtestreports -o yaml` shows must stay readable and far below
+/// the apiserver's limit (etcd's 1.5 MiB request) with 100 agents, what is compact must still
+/// merge exactly, and the FlowTest's own status stays within 64 KiB with 2,000 agents.
+@Suite("Status layout: compact, exact, small with 100 agents, bounded with 2,000")
 struct StatusLayoutTests {
+    /// The bytes of a test with this status and its agents' reports, as a List of the FlowTest
+    /// and one FlowTestReport per agent (the reports are no longer in the status itself).
+    static func listBytes(_ status: FlowTestStatus) throws -> Int {
+        var flowTest = FlowTest(metadata: ObjectMeta(name: "big", namespace: "team"), spec: FlowTestSpec(flows: FlowsSpec(rate: 1)))
+        flowTest.status = status
+        return try JSONEncoder().encode(flowTest.reportList()).count
+    }
+
+    /// A listener that has seen a lot.
+    static func busyListener(port: Int) -> EchoListenerStatistics {
+        let huge: UInt64 = 1 << 40
+        let many: UInt64 = 1 << 30
+        return EchoListenerStatistics(
+            protocol: port % 2 == 0 ? .tcp : .udp, port: 8000 + port, connectionsAccepted: 12_345, connectionsActive: 0,
+            connectionsRefused: 0, connectionsTimedOut: 0, bytesReceived: huge, bytesSent: huge, datagramsReceived: many, datagramsSent: many)
+    }
+
+    /// 1,000 generators, each with a traffic mix of eight patterns, full outage timelines and a
+    /// full time series, and 1,000 echo pods: the status the controller writes holds none of
+    /// their reports, only what is bounded whatever their number (DESIGN.md, decision 3).
+    @Test func twoThousandAgentsLeaveTheStatusWithin64KiB() throws {
+        var agents: [String: AgentStatus] = [:]
+        // One busy report, its counters varied per generator: a full time series takes a while
+        // to build, and the status holds none of it anyway.
+        var busy = Self.busyGenerator(seed: 7)
+        busy.timeline = Self.busyTimeline(seed: 7, byteLimit: TimeSeries.textLimit)
+        let coarse = (busy.rtt ?? LatencyHistogram()).coarsened(toWidth: PatternFigures.bucketWidth)
+        busy.patterns = Dictionary(uniqueKeysWithValues: (0..<8).map { slot in
+            var flows = busy.tcp ?? TrafficCounters()
+            flows.recordFailure(.refused)
+            return ("pattern-\(slot)", PatternFigures(flows: flows, rtt: coarse))
+        })
+        for index in 0..<1000 {
+            var report = busy
+            report.tcp?.flowsStarted += UInt64(index)
+            report.disruption = Self.fullDisruption(index: index)
+            agents["big-generator-\(index)"] = AgentStatus(role: .generator, incarnations: ["0c958154-mi8x2k0": report])
+            var echo = AgentReport(startTime: "2026-12-01T09:00:00.000Z", reportTime: "2026-12-01T09:10:00.000Z", finished: true)
+            echo.listeners = (0..<8).map { port in Self.busyListener(port: port) }
+            agents["big-echo-\(index)"] = AgentStatus(role: .echo, incarnations: ["1d958154-mi8x2k0": echo])
+        }
+        var status = FlowTestStatus.completed(
+            spec: FlowTestSpec(flows: FlowsSpec(rate: 1)), generation: 1, agents: agents, startTime: Date(timeIntervalSince1970: 1_796_130_000),
+            completionTime: Date(timeIntervalSince1970: 1_796_130_600))
+        status.replacedPods = (0..<ReplacedPod.limit).map {
+            ReplacedPod(name: "big-echo-\($0)", uidPrefix: "1d958154", cause: String(repeating: "ended, phase Failed: exit 137 OOMKilled ", count: 10), time: "2026-12-01T09:05:00Z")
+        }
+        let bytes = try JSONEncoder().encode(status).count
+        #expect(bytes <= 64 * 1024, "\(bytes) bytes of status for 2,000 agents")
+        #expect(status.reportCounts == AgentReportCounts(expected: 2000, reporting: 2000, finished: 2000, missing: 0))
+        #expect(status.summary?.flowsStarted == agents.values.compactMap { $0.latest?.tcp?.flowsStarted }.reduce(0) { $0 + Int64($1) })
+    }
+
     /// A generator report with a wide spread of round trips: about 600 non-empty buckets.
     static func busyGenerator(seed: UInt64) -> AgentReport {
         var report = AgentReport(startTime: "2026-12-01T09:00:00.000Z", reportTime: "2026-12-01T09:10:00.000Z", finished: true)
@@ -102,7 +156,7 @@ struct StatusLayoutTests {
         }
         status.agents = agents
         status.summary = FlowTestSummary(agents: agents)
-        let bytes = try JSONEncoder().encode(status).count
+        let bytes = try Self.listBytes(status)
         #expect(bytes < 1_048_576, "\(bytes) bytes for 110 reports")
         #expect(status.summary?.agentIncarnations == 110)
     }
@@ -111,7 +165,7 @@ struct StatusLayoutTests {
     /// each hitting many echo pods, with reconnects and several causes.
     @Test func aHundredContinuousGeneratorsWithFullTimelinesStillFit() throws {
         let (status, _) = Self.continuousGenerators(timelineBytes: nil)
-        let bytes = try JSONEncoder().encode(status).count
+        let bytes = try Self.listBytes(status)
         #expect(bytes < 1_048_576, "\(bytes) bytes for 110 reports with timelines")
         // The agents' intervals overlap in time, so they join: one interval per event.
         #expect(status.disruption?.intervals.count == DisruptionSummary.agentIntervalLimit)
@@ -148,7 +202,7 @@ struct StatusLayoutTests {
     @Test func aHundredGeneratorsWithTimelinesAndOutagesFitTheBudget() throws {
         let (status, timelineBytes) = Self.continuousGenerators(timelineBytes: TimeSeries.byteLimit(generators: 100))
         let agents = status.agents ?? [:]
-        let bytes = try JSONEncoder().encode(status).count
+        let bytes = try Self.listBytes(status)
         #expect(timelineBytes <= TimeSeries.statusBudget + 110 * 200, "\(timelineBytes) bytes of time series (\(timelineBytes / 110) per report)")
         #expect(bytes < 1_048_576, "\(bytes) bytes for 110 reports with timelines and outages (\(timelineBytes) in time series)")
         // Coarse, but still a plot: a few steps of a ten-minute run.
@@ -180,7 +234,7 @@ struct StatusLayoutTests {
         var status = FlowTestStatus()
         status.agents = agents
         status.summary = FlowTestSummary(agents: agents)
-        let bytes = try JSONEncoder().encode(status).count
+        let bytes = try Self.listBytes(status)
         #expect(bytes < 1_048_576, "\(bytes) bytes for 110 reports of 8 patterns each, with timelines")
         let pattern = try #require(status.summary?.patterns?["pattern-3"])
         #expect(pattern.flowsStarted == status.summary?.flowsStarted)

@@ -10,6 +10,7 @@ extension FlowTestReconciler {
         var conditions = conditions
         let generation = flowTest.metadata.generation ?? 1
         let generatorNames = (0..<Int(flowTest.spec.generators.replicas)).map(children.names.generatorPod)
+        let pods = try await confirmingMissing(generatorNames, in: pods, namespace: flowTest.metadata.namespace ?? "default")
         // A generator pod that is gone ended too: it will never report again.
         let ended = generatorNames.filter { pods[$0]?.isTerminal ?? true }
         if ended.count == generatorNames.count {
@@ -46,6 +47,20 @@ extension FlowTestReconciler {
             writeLimiter.wrote(key)
         }
         return .requeue(after: min(ValueParsers.duration(flowTest.spec.reportInterval) ?? .seconds(10), .seconds(10)))
+    }
+
+    /// `pods` with those of `names` that the cache does not have read from the API: a pod the
+    /// watch has not delivered yet (just created) must not be taken for one that is gone. In a
+    /// running test the cache has them all, and this asks nothing.
+    private func confirmingMissing(_ names: [String], in pods: [String: PodState], namespace: String) async throws -> [String: PodState] {
+        var pods = pods
+        for name in names where pods[name] == nil {
+            do {
+                let pod: JSONValue = try await client.get(.pods, namespace: namespace, name: name)
+                pods[name] = PodState(pod)
+            } catch .notFound {}
+        }
+        return pods
     }
 
     /// How long the controller waits, once the generators have ended, for the echo servers' final

@@ -24,6 +24,8 @@ final class FlowTestReconciler: Sendable {
     let agentRoles = AgentRoleCheck()
     /// The agents' reports, as the controller's watch of FlowTestReports last saw them.
     let reports: ReportCache
+    /// The agent pods, as the controller's pod watch last saw them.
+    let pods: PodCache
     /// At most one running summary write per test every two seconds.
     let writeLimiter: StatusWriteLimiter
 
@@ -34,9 +36,10 @@ final class FlowTestReconciler: Sendable {
 
     init(
         client: KubernetesClient, settings: AgentPodSettings, events: EventRecorder, logger: Logger, metrics: ControllerMetrics? = nil,
-        overrun: Duration = .seconds(120), reports: ReportCache, writeLimiter: StatusWriteLimiter = StatusWriteLimiter()
+        overrun: Duration = .seconds(120), reports: ReportCache, pods: PodCache, writeLimiter: StatusWriteLimiter = StatusWriteLimiter()
     ) {
         self.reports = reports
+        self.pods = pods
         self.writeLimiter = writeLimiter
         self.client = client
         self.metrics = metrics
@@ -52,8 +55,9 @@ final class FlowTestReconciler: Sendable {
             writeLimiter.forget("\(namespace)/\(name)")
             return .done
         }
-        // Until the reports' first list is in (a controller restart), nothing may be judged from them.
-        guard reports.isSynced else { return .requeue(after: .milliseconds(200)) }
+        // Until the reports' and pods' first lists are in (a controller restart), nothing may be
+        // judged from them.
+        guard reports.isSynced, pods.isSynced else { return .requeue(after: .milliseconds(200)) }
         // Decoded through the CRD's schema (defaults, then every rule): the CRD validates too, but
         // an object stored under an older CRD must end with a clear condition, not a crash loop.
         let flowTest: FlowTest
@@ -83,8 +87,7 @@ final class FlowTestReconciler: Sendable {
         do {
             try await ensureAgentAccess(namespace)
             let children = ChildObjects(flowTest: flowTest, settings: settings)
-            let pods: ListPage<JSONValue> = try await client.listAll(.pods, namespace: namespace, labelSelector: "flowtest.dev/name=\(name)")
-            let states = Dictionary(pods.items.map(PodState.init).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+            let states = pods.pods(namespace: namespace, flowTest: name)
 
             if phase == .pending {
                 let echoReady = try await ensureEcho(flowTest, children: children, pods: states)

@@ -41,15 +41,23 @@ final class ControllerService: Sendable {
                         }
                     }
                 }
-                // Agent pods: a change (ready, ended, gone) queues the FlowTest that owns the pod.
+                // Agent pods: kept in the cache the reconciler reads; a change (ready, ended, gone)
+                // queues the FlowTest that owns the pod.
                 group.addTask { [self] in
                     var watcher = ResourceWatcher<JSONValue>(
                         client: client, kind: .pods, namespace: namespace, labelSelector: "app.kubernetes.io/managed-by=\(ChildNames.managedBy)")
                     watcher.onRestart = { [metrics] relisted in metrics.watchRestarted(relisted: relisted) }
-                    await watcher.run { [queue] update in
+                    await watcher.run { [queue, cache = reconciler.pods] update in
                         switch update {
-                        case .listed(let pods): for pod in pods { if let key = Self.ownerKey(pod) { await queue.add(key) } }
-                        case .added(let pod), .modified(let pod), .deleted(let pod): if let key = Self.ownerKey(pod) { await queue.add(key) }
+                        case .listed(let pods):
+                            cache.replace(namespace: namespace, with: pods)
+                            for pod in pods { if let key = Self.ownerKey(pod) { await queue.add(key) } }
+                        case .added(let pod), .modified(let pod):
+                            cache.apply(pod, deleted: false)
+                            if let key = Self.ownerKey(pod) { await queue.add(key) }
+                        case .deleted(let pod):
+                            cache.apply(pod, deleted: true)
+                            if let key = Self.ownerKey(pod) { await queue.add(key) }
                         }
                     }
                 }

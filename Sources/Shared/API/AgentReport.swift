@@ -1,5 +1,5 @@
 /// The cumulative statistics of one agent process (one incarnation of an agent), written by that
-/// process into `status.agents[<agent>].incarnations[<incarnation>]`.
+/// process into its FlowTestReport's `report.incarnations[<incarnation>]`.
 ///
 /// Always absolute, never deltas, so a repeated report cannot count twice; and each process
 /// writes only its own incarnation, so a restarted container or a replaced pod never overwrites

@@ -97,7 +97,7 @@ extension FlowTestSpec {
             "thresholds": ThresholdsSpec.schema,
             "export": ExportSpec.schema,
             "flowLog": FlowLogSpec.schema,
-            "reportInterval": .duration("How often each agent writes its statistics into status.agents; at least 1s.", default: "10s"),
+            "reportInterval": .duration("How often each agent writes its statistics into its FlowTestReport; at least 1s.", default: "10s"),
             "cleanupPolicy": .string(
                 "What happens to the agent pods when the test ends: Always deletes them, OnSuccess keeps them after a failure for inspection, Never keeps them.",
                 enum: CleanupPolicy.allCases.map(\.rawValue), default: CleanupPolicy.onSuccess.rawValue),

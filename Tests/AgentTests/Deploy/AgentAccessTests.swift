@@ -46,8 +46,6 @@ struct AgentAccessTests {
         let allowed = [
             request("POST", reports.path(namespace: "team")), request("GET", reports.path(namespace: "team", name: "quick-generator-0")),
             request("PATCH", reports.path(namespace: "team", name: "quick-generator-0")),
-            // Kept until agents have moved to reports.
-            request("PATCH", ResourceKind.flowTests.path(namespace: "team", name: "quick", subresource: "status")),
         ]
         #expect(agent.forbidden(allowed).isEmpty)
         let refused = [
@@ -55,11 +53,13 @@ struct AgentAccessTests {
             request("PUT", reports.path(namespace: "team", name: "quick-generator-0")),
             request("DELETE", reports.path(namespace: "team", name: "quick-generator-0")),
             request("PATCH", ResourceKind.flowTests.path(namespace: "team", name: "quick")),
+            // Agents write their own objects only: the FlowTest's status is the controller's.
+            request("PATCH", ResourceKind.flowTests.path(namespace: "team", name: "quick", subresource: "status")),
             request("GET", ResourceKind.pods.path(namespace: "team", name: "quick-generator-0")),
         ]
         #expect(agent.forbidden(refused) == [
             "list flowtest.dev/flowtestreports", "watch flowtest.dev/flowtestreports", "update flowtest.dev/flowtestreports",
-            "delete flowtest.dev/flowtestreports", "patch flowtest.dev/flowtests", "get core/pods",
+            "delete flowtest.dev/flowtestreports", "patch flowtest.dev/flowtests", "patch flowtest.dev/flowtests/status", "get core/pods",
         ])
     }
 

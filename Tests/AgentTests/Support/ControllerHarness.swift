@@ -17,6 +17,14 @@ struct ControllerHarness: Sendable {
     let client: KubernetesClient
     /// The controller's metrics.
     let registry: PrometheusCollectorRegistry
+    /// Restarts asked for by the test; the controller task starts a new controller on each.
+    let restarts = RestartRequests()
+
+    /// A counter the controller task watches.
+    final class RestartRequests: Sendable {
+        private let count = Mutex(0)
+        func withLock<Result: Sendable>(_ body: (inout Int) -> Result) -> Result { count.withLock { body(&$0) } }
+    }
 
     var store: FakeAPIStore { server.store }
 
@@ -41,15 +49,32 @@ struct ControllerHarness: Sendable {
         let logger = Logger(label: "test.controller")
         let registry = PrometheusCollectorRegistry()
         let metrics = ControllerMetrics(registry: registry)
-        let reconciler = FlowTestReconciler(
-            client: controllerClient, settings: AgentPodSettings(), events: EventRecorder(client: controllerClient, instance: "test", logger: logger),
-            logger: logger, metrics: metrics, overrun: overrun, reports: ReportCache(namespaces: namespaces, logger: logger))
-        let controller = ControllerService(
-            client: controllerClient, reconciler: reconciler, namespaces: namespaces, workers: 2, metrics: metrics, logger: logger)
+        // A new controller process each time: nothing of the last one's memory (its report cache,
+        // its write limiter) survives a restart.
+        let makeController = { @Sendable in
+            let reconciler = FlowTestReconciler(
+                client: controllerClient, settings: AgentPodSettings(), events: EventRecorder(client: controllerClient, instance: "test", logger: logger),
+                logger: logger, metrics: metrics, overrun: overrun, reports: ReportCache(namespaces: namespaces, logger: logger),
+                pods: PodCache(namespaces: namespaces))
+            return ControllerService(
+                client: controllerClient, reconciler: reconciler, namespaces: namespaces, workers: 2, metrics: metrics, logger: logger)
+        }
         let kubelet = FakeKubelet(store: server.store, container: try makeContainer(server, client), stuck: stuck)
         let harness = ControllerHarness(server: server, client: client, registry: registry)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await controller.run() }
+            group.addTask { [restarts = harness.restarts] in
+                while !Task.isCancelled {
+                    let seen = restarts.withLock { $0 }
+                    await withTaskGroup(of: Void.self) { running in
+                        running.addTask { await makeController().run() }
+                        running.addTask {
+                            while !Task.isCancelled, restarts.withLock({ $0 }) == seen { try? await Task.sleep(for: .milliseconds(20)) }
+                        }
+                        await running.next()
+                        running.cancelAll()
+                    }
+                }
+            }
             group.addTask { await kubelet.run() }
             do { try await body(harness) } catch {
                 group.cancelAll()
@@ -62,6 +87,11 @@ struct ControllerHarness: Sendable {
         // Whatever the test did, the controller asked only for what the Helm chart grants it.
         let denied = try ChartRBAC(define: "flowtest.controllerRules").forbidden(server.store.requests.filter { $0.authorization == "Bearer \(controllerToken)" })
         #expect(denied.isEmpty, "the chart's ClusterRole does not allow: \(denied.sorted())")
+    }
+
+    /// Stops the controller and starts a new one, as a restarted controller pod would.
+    func restartController() {
+        restarts.withLock { $0 += 1 }
     }
 
     /// Bearer tokens that tell the controller's requests from the test's own (the user's).
