@@ -29,8 +29,9 @@ struct ChildNames: Sendable {
     }
 
     /// Why children cannot be named after this FlowTest, or nil: the Services `<name>-echo` and
-    /// `<name>-pods` must be DNS-1035 labels (at most 63 characters, starting with a letter) and the name is a label
-    /// value. The CRD cannot check metadata.name, and the apiserver would refuse every child.
+    /// `<name>-pods` must be DNS-1035 labels (at most 63 characters, starting with a letter) and
+    /// the name is a label value. The CRD cannot check metadata.name, and the apiserver would
+    /// refuse every child.
     static func problem(with name: String) -> FieldError? {
         let characters = Array(name.utf8)
         let lowerOrDigit = { (c: UInt8) in (c >= 97 && c <= 122) || (c >= 48 && c <= 57) }
