@@ -69,30 +69,6 @@ struct ControllerFaultTests {
         }
     }
 
-    @Test func podsModeGivesEveryGeneratorEveryEchoPod() async throws {
-        try await ControllerHarness.run(container: { _, _ in Containers.idle }) { harness in
-            _ = try await harness.create("""
-                apiVersion: flowtest.dev/v1alpha1
-                kind: FlowTest
-                metadata: {name: mesh}
-                spec:
-                  duration: 10m
-                  flows: {rate: 10}
-                  target: {mode: Pods}
-                  echo: {replicas: 2}
-                  generators: {replicas: 3}
-                """)
-            _ = try await harness.waitFor("mesh") { $0.status?.phase == .running }
-            let echoIPs = Set((0..<2).compactMap { harness.store.object(.pods, namespace: "team", name: "mesh-echo-\($0)")?["status"]?["podIP"]?.string })
-            #expect(echoIPs.count == 2)
-            for index in 0..<3 {
-                let arguments = harness.store.object(.pods, namespace: "team", name: "mesh-generator-\(index)")?["spec"]?["containers"]?.array?.first?["args"]?.array?.compactMap(\.string) ?? []
-                let target = try #require(arguments.firstIndex(of: "--target").map { arguments[$0 + 1] })
-                #expect(Set(target.split(separator: ",").map(String.init)) == echoIPs, "generator \(index) sends to \(target)")
-            }
-        }
-    }
-
     /// Generators have no probes (nothing waits for them, and a liveness kill lost a busy one's
     /// figures); echo probes start after the agent listens; ports of the spec that collide with
     /// the agents' metrics port move the metrics port, not the echo (it crash-looped on 9090).

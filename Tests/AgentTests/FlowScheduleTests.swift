@@ -51,12 +51,12 @@ struct FlowScheduleTests {
     func severalTargetsGetEveryPortInTurn(targets: Int) {
         let schedule = FlowSchedule(
             pattern: .constant, rate: 100, maxConcurrent: 10, minDuration: .seconds(1), maxDuration: .seconds(1),
-            protocol: .both, tcpPorts: [80, 81], udpPorts: [53], targetCount: targets, seed: 1)
+            protocol: .both, tcpPorts: [80, 81], udpPorts: [53], seed: 1)
         let flows = Array(schedule.prefix(120 * targets))
         for transport in Transport.allCases {
             let ofTransport = flows.filter { $0.transport == transport }
             var pairs: [String: Int] = [:]
-            for flow in ofTransport { pairs["\(flow.target)/\(flow.port)", default: 0] += 1 }
+            for flow in ofTransport { pairs["\(flow.target % targets)/\(flow.port)", default: 0] += 1 }
             let ports = transport == .tcp ? 2 : 1
             #expect(pairs.count == targets * ports, "\(transport): \(pairs)")
             #expect(Set(pairs.values).count == 1, "\(transport): \(pairs)")

@@ -108,7 +108,7 @@ struct NewConnectionTests {
 
     @Test func probesTakeTurnsOverDestinationsAndTheResolutionSaysHowOftenEachIsProbed() {
         var destinations = ProbeDestinations(transports: [.tcp, .udp], tcpPorts: [80, 81], udpPorts: [53], targetCount: 2)
-        let turns = (0..<8).map { _ in destinations.next() }.map { "\($0.transport.rawValue) \($0.target):\($0.port)" }
+        let turns = (0..<8).map { _ in destinations.next() }.map { "\($0.transport.rawValue) \($0.target % 2):\($0.port)" }
         #expect(turns == ["tcp 0:80", "udp 0:53", "tcp 0:81", "udp 1:53", "tcp 1:80", "udp 0:53", "tcp 1:81", "udp 1:53"])
         // Each TCP destination is probed once in 2 × 2 × 2 probes: at 10/s, every 800 ms.
         #expect(destinations.resolution(rate: 10) == .milliseconds(800))

@@ -107,7 +107,11 @@ enum FakeBuiltinAdmission {
                     : "10.96.\(Int.random(in: 0...255)).\(Int.random(in: 1...254))"
             }
             let address = spec["clusterIP"]?.string.flatMap { $0.isEmpty ? nil : $0 } ?? addresses[0]
-            return spec.setting("clusterIP", .string(address)).defaulting("clusterIPs", to: .array(([address] + addresses.dropFirst()).map(JSONValue.string)))
+            // Headless: nothing is allocated, and `None` is the only cluster IP; the families and
+            // policy are defaulted as for any Service with a selector (one without is a special
+            // case FlowTest never creates).
+            let clusterIPs = address == "None" ? ["None"] : [address] + addresses.dropFirst()
+            return spec.setting("clusterIP", .string(address)).defaulting("clusterIPs", to: .array(clusterIPs.map(JSONValue.string)))
                 .setting("ipFamilies", .array(families.map(JSONValue.string))).setting("ipFamilyPolicy", .string(policy))
         }
     }

@@ -3,7 +3,7 @@ import FlowTestShared
 extension FakeBuiltinValidation {
     /// `ValidateService`: ports (required unless headless or ExternalName; named when there are
     /// several, names unique DNS labels; numbers 1-65535; protocol; target port; no repeated
-    /// port/protocol pair), selector labels, session affinity and type.
+    /// port/protocol pair), cluster IPs, selector labels, session affinity and type.
     static func service(_ service: JSONValue) -> [FakeFieldError] {
         let spec = service["spec"] ?? .object([:])
         let ports = spec["ports"]?.array ?? []
@@ -25,6 +25,7 @@ extension FakeBuiltinValidation {
             errors += protocolErrors(port["protocol"], path: "\(path).protocol")
             errors += portNumberOrName(port["targetPort"], path: "\(path).targetPort")
         }
+        errors += clusterIPs(spec)
         errors += labels(spec["selector"], path: "spec.selector")
         errors += choice(spec["sessionAffinity"], "spec.sessionAffinity", ["ClientIP", "None"])
         errors += choice(spec["type"], "spec.type", ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"])
@@ -52,6 +53,31 @@ extension FakeBuiltinValidation {
                     "spec.ports[\(index)]",
                     goValue: "core.ServicePort{Name:\"\", Protocol:\"\(proto)\", AppProtocol:(*string)(nil), Port:\(number), TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}, NodePort:0}"))
             }
+        }
+        return errors
+    }
+
+    /// `ValidateServiceClusterIPsRelatedFields` and the type checks of `ValidateService`, on the
+    /// spec as the strategy's `PrepareForCreate` leaves it: `clusterIPs` defaults to
+    /// `[clusterIP]`. A headless Service (`clusterIP: None`) has `None` as its only cluster IP,
+    /// and cannot be a NodePort or LoadBalancer Service.
+    static func clusterIPs(_ spec: JSONValue) -> [FakeFieldError] {
+        guard spec["type"]?.string != "ExternalName" else { return [] }
+        let clusterIP = spec["clusterIP"]?.string ?? ""
+        let given = spec["clusterIPs"]?.array?.compactMap(\.string) ?? []
+        let goList = "[]string{" + given.map { FakeFieldError.quoted($0) }.joined(separator: ", ") + "}"
+        var errors: [FakeFieldError] = []
+        if !clusterIP.isEmpty, let first = given.first, first != clusterIP {
+            errors.append(.invalid("spec.clusterIPs", goValue: goList, "first value must match `clusterIP`"))
+        } else if clusterIP.isEmpty, !given.isEmpty {
+            errors.append(.invalid("spec.clusterIPs", goValue: goList, "must be empty when `clusterIP` is not specified"))
+        }
+        let effective = given.isEmpty && !clusterIP.isEmpty ? [clusterIP] : given
+        if effective.first == "None", effective.count > 1 {
+            errors.append(.invalid("spec.clusterIPs", goValue: goList, "'None' must be the first and only value"))
+        }
+        if effective == ["None"], let type = spec["type"]?.string, type == "NodePort" || type == "LoadBalancer" {
+            errors.append(.invalid("spec.clusterIPs[0]", .string("None"), "may not be set to 'None' for \(type) services"))
         }
         return errors
     }

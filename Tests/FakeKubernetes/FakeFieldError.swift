@@ -41,6 +41,11 @@ struct FakeFieldError: Equatable, Sendable, CustomStringConvertible {
         make("FieldValueInvalid", "Invalid value", field, value: value, detail)
     }
 
+    /// An invalid value Go prints as a composite literal (`%#v`), given as Go prints it.
+    static func invalid(_ field: String, goValue: String, _ detail: String) -> FakeFieldError {
+        FakeFieldError(reason: "FieldValueInvalid", message: "Invalid value: " + goValue + ": " + detail, field: field)
+    }
+
     static func duplicate(_ field: String, _ value: JSONValue) -> FakeFieldError {
         make("FieldValueDuplicate", "Duplicate value", field, value: value, "")
     }

@@ -118,6 +118,18 @@ struct FakeBuiltinRefusalTests {
             object: service.applyingMergePatch(.object(["spec": .object(["ipFamilies": ["IPv6", "IPv4"]])])), status: 422,
             says: #"spec.ipFamilyPolicy: Invalid value: "SingleStack": must be RequireDualStack or PreferDualStack when multiple 'ipFamilies' are specified"#),
         Refusal(
+            testDescription: "Headless Service with a second cluster IP", path: "/api/v1\(base)/services",
+            object: service.applyingMergePatch(.object(["spec": .object(["clusterIP": "None", "clusterIPs": ["None", "10.96.0.7"], "ipFamilyPolicy": "PreferDualStack"])])),
+            status: 422, says: #"spec.clusterIPs: Invalid value: []string{"None", "10.96.0.7"}: 'None' must be the first and only value"#),
+        Refusal(
+            testDescription: "Headless NodePort Service", path: "/api/v1\(base)/services",
+            object: service.applyingMergePatch(.object(["spec": .object(["clusterIP": "None", "type": "NodePort"])])),
+            status: 422, says: #"spec.clusterIPs[0]: Invalid value: "None": may not be set to 'None' for NodePort services"#),
+        Refusal(
+            testDescription: "Service whose clusterIPs do not start with its clusterIP", path: "/api/v1\(base)/services",
+            object: service.applyingMergePatch(.object(["spec": .object(["clusterIP": "None", "clusterIPs": ["10.96.0.7"]])])),
+            status: 422, says: #"spec.clusterIPs: Invalid value: []string{"10.96.0.7"}: first value must match `clusterIP`"#),
+        Refusal(
             testDescription: "Service selector value with a space", path: "/api/v1\(base)/services",
             object: service.applyingMergePatch(.object(["spec": .object(["selector": .object(["flowtest.dev/name": "ft a"])])])), status: 422,
             says: #"spec.selector: Invalid value: "ft a": a valid label must be an empty string or consist of"#),

@@ -56,6 +56,30 @@ struct FakeBuiltinValidationTests {
         #expect(body["message"]?.string?.hasPrefix(#"Event.events.k8s.io "ft-a.187a1b2c3d4e5f60" is invalid: [reportingController: Required value, "#) == true)
     }
 
+    /// Pods mode's headless Service: `clusterIP: None` with a selector is accepted, nothing is
+    /// allocated (`None` is its only cluster IP), and its families and policy are defaulted as
+    /// for any Service with a selector (kube-apiserver's `initIPFamilyFields`); with no ports
+    /// it is accepted too, which a Service with a cluster IP is not.
+    @Test(arguments: [
+        (JSONValue.object([:]), ["IPv4"], "SingleStack"),
+        (.object(["ipFamilies": ["IPv6"], "ipFamilyPolicy": "SingleStack"]), ["IPv6"], "SingleStack"),
+        (.object(["ipFamilyPolicy": "RequireDualStack"]), ["IPv4", "IPv6"], "RequireDualStack"),
+        (.object(["ports": []]), ["IPv4"], "SingleStack"),
+    ])
+    func aHeadlessServiceIsAcceptedWithNoneAsItsOnlyClusterIP(_ patch: JSONValue, _ families: [String], _ policy: String) throws {
+        let service: JSONValue = .object([
+            "apiVersion": "v1", "kind": "Service", "metadata": .object(["name": "ft-a-pods"]),
+            "spec": JSONValue.object([
+                "clusterIP": "None", "publishNotReadyAddresses": false, "selector": .object(["flowtest.dev/name": "ft-a"]),
+                "ports": [.object(["name": "tcp-7000", "port": 7000, "targetPort": 7000])],
+            ]).applyingMergePatch(patch),
+        ])
+        let (status, body) = try Self.post("/api/v1\(Self.namespace)/services", service)
+        #expect(status == 201, "\(body)")
+        #expect(body["spec"]?["clusterIP"] == "None" && body["spec"]?["clusterIPs"] == ["None"], "\(String(describing: body["spec"]))")
+        #expect(body["spec"]?["ipFamilies"] == .array(families.map(JSONValue.string)) && body["spec"]?["ipFamilyPolicy"]?.string == policy)
+    }
+
     @Test func theRecordedEventIsAccepted() throws {
         #expect(try Self.post(Self.events, Self.recordedEvent()).status == 201)
     }

@@ -112,10 +112,11 @@ final class NewConnectionProber: @unchecked Sendable {
 
     private func probe(at now: NIODeadline) {
         let destination = destinations.next()
-        let resolved = addresses?.current[destination.target]
-        var address = resolved
+        let current = addresses?.current ?? [nil]
+        var address = current[destination.target % current.count]
         address?.port = destination.port
-        let peer = address.map(Self.peer) ?? "\(targets[destination.target]):\(destination.port)"
+        // Unresolved: the place of a target name that does not resolve now.
+        let peer = address.map(Self.peer) ?? "\(targets.joined(separator: ",")):\(destination.port)"
         let timeline = timeline(destination.transport, peer)
         sequence += 1
         let id = sequence

@@ -4,7 +4,7 @@ import FlowTestShared
 /// fastest, then targets, the order the flows take (`FlowSchedule`), so every (target, port) pair
 /// of each transport is probed as often as the others.
 struct ProbeDestinations: Sendable {
-    /// One probe's destination: a transport, a port, and a target by position.
+    /// One probe's destination: a transport, a port, and a target address by turn.
     struct Destination: Equatable, Sendable {
         var transport: Transport
         var port: Int
@@ -36,7 +36,9 @@ struct ProbeDestinations: Sendable {
         let cursor = cursors[transport]
         cursors[transport] = cursor + 1
         let list = ports[transport]
-        return Destination(transport: transport, port: list[cursor % list.count], target: (cursor / list.count) % targetCount)
+        // The target is a turn, as a flow's: the prober takes it modulo the addresses there are
+        // (a headless Service's change as echo pods come and go).
+        return Destination(transport: transport, port: list[cursor % list.count], target: cursor / list.count)
     }
 
     /// Time between two probes to one destination at `rate` probes per second: the resolution of

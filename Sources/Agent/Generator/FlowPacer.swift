@@ -101,7 +101,7 @@ final class FlowPacer: FlowOnLoop, @unchecked Sendable {
             guard run.budget.claim() else { break }
             var lifetimeEnd = run.startDeadline + TimeAmount(flow.start + flow.lifetime)
             if let limit = run.timeLimit { lifetimeEnd = min(lifetimeEnd, run.startDeadline + TimeAmount(limit)) }
-            run.launcher.launch(flow, to: addresses[flow.target], lifetimeEnd: lifetimeEnd)
+            run.launcher.launch(flow, to: addresses[flow.target % addresses.count], lifetimeEnd: lifetimeEnd)
             started += 1
         }
         if started > 0 { run.progress.recordStarts(started, at: .nanoseconds((now - run.startDeadline).nanoseconds)) }

@@ -12,7 +12,6 @@ struct FlowSchedule: Sendable, Sequence, IteratorProtocol {
     private let transports: [Transport]
     private let tcpPorts: [Int]
     private let udpPorts: [Int]
-    private let targetCount: Int
     /// Continuous pattern: how many flows there are, and how long the run is.
     private let flowLimit: UInt64?
     private let runLength: Duration
@@ -27,7 +26,7 @@ struct FlowSchedule: Sendable, Sequence, IteratorProtocol {
 
     init(
         pattern: FlowPattern, rate: Double, maxConcurrent: Int, minDuration: Duration, maxDuration: Duration,
-        protocol flowProtocol: FlowProtocol, tcpPorts: [Int], udpPorts: [Int], targetCount: Int = 1, seed: UInt64,
+        protocol flowProtocol: FlowProtocol, tcpPorts: [Int], udpPorts: [Int], seed: UInt64,
         runLength: Duration? = nil, mix: TrafficMix? = nil
     ) {
         self.mix = mix
@@ -41,7 +40,6 @@ struct FlowSchedule: Sendable, Sequence, IteratorProtocol {
         self.transports = flowProtocol.transports
         self.tcpPorts = tcpPorts
         self.udpPorts = udpPorts
-        self.targetCount = Swift.max(1, targetCount)
         self.random = SeededRandomNumberGenerator(seed: seed)
     }
 
@@ -75,9 +73,11 @@ struct FlowSchedule: Sendable, Sequence, IteratorProtocol {
         portCursor[transport] = cursor + 1
         // Ports turn fastest, then targets: every (target, port) pair gets the same share of each
         // transport's flows, whatever the counts (a plain index modulo each would leave pairs out).
+        // The target is a turn, taken modulo the addresses there are when the flow starts: a
+        // headless Service's grow and shrink as echo pods come and go.
         return ScheduledFlow(
             index: index, start: start, lifetime: lifetime, transport: transport,
-            port: ports[cursor % ports.count], target: (cursor / ports.count) % targetCount)
+            port: ports[cursor % ports.count], target: cursor / ports.count)
     }
 
     /// A flow of the mix: its kind drawn by weight, then its transport and port from the kind,
@@ -97,6 +97,6 @@ struct FlowSchedule: Sendable, Sequence, IteratorProtocol {
         kindCursor[kindIndex] = cursor + 1
         return ScheduledFlow(
             index: index, start: start, lifetime: lifetime, transport: transport, port: ports[cursor % ports.count],
-            target: (cursor / ports.count) % targetCount, kind: kindIndex)
+            target: cursor / ports.count, kind: kindIndex)
     }
 }

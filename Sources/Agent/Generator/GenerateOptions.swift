@@ -8,6 +8,21 @@ struct GenerateOptions: ParsableArguments {
     @Option(help: "Host name or address of the echo server, or several separated by commas: flows go to every target and port in turn (env FLOWTEST_TARGET, default localhost).")
     var target: String?
 
+    @Flag(help: "Send to every address each target name resolves to, looked up again every 5s (a headless Service: one address per ready echo pod), not just the first (env FLOWTEST_EVERY_ADDRESS).")
+    var everyAddress = false
+
+    @Option(help: "Dial only this many of the targets' addresses: a window of the ring of them, sorted, chosen by --generator-index of --generator-count so that the windows of all generators cover every address when the count times this is at least their number (env FLOWTEST_TARGETS_PER_GENERATOR, default: all).")
+    var targetsPerGenerator: String?
+
+    @Option(help: "This generator's position among --generator-count, from 0: where its window of --targets-per-generator starts (env FLOWTEST_GENERATOR_INDEX, default 0).")
+    var generatorIndex: String?
+
+    @Option(help: "How many generators share the targets' addresses with --targets-per-generator (env FLOWTEST_GENERATOR_COUNT, default 1).")
+    var generatorCount: String?
+
+    @Option(help: "A file in /etc/hosts format that answers first for the names it lists, read again at every lookup; other names go to the system resolver (env FLOWTEST_HOSTS_FILE, default none). For machines without the cluster's DNS.")
+    var hostsFile: String?
+
     @Option(help: "New flows per second (env FLOWTEST_RATE, default 10).")
     var rate: String?
 

@@ -13,6 +13,11 @@ extension GeneratorConfiguration {
                 let hosts = text.split(separator: ",", omittingEmptySubsequences: false).map { String($0) }
                 return hosts.allSatisfy({ ValueParsers.host($0) != nil }) && Set(hosts).count == hosts.count ? hosts : nil
             })
+        config.everyAddress = try resolver.resolveSwitch("--every-address", options.everyAddress)
+        config.peerWindow = try resolvePeerWindow(options, resolver)
+        config.hostsFile = try resolver.resolveOptional(
+            "--hosts-file", options.hostsFile, expected: "the path of a readable file in /etc/hosts format",
+            parse: { FileManager.default.isReadableFile(atPath: $0) ? $0 : nil })
         config.rate = try resolver.resolve(
             "--rate", options.rate, default: config.rate, expected: "flows per second, a number 0.001...1000000",
             parse: ValueParsers.number(in: 0.001...1_000_000))
@@ -110,6 +115,21 @@ extension GeneratorConfiguration {
                 expected: "to be left out (or 0) without --pattern continuous, whose long-lived flows the new connections are measured next to")
         }
         return rate
+    }
+
+    /// `--targets-per-generator` with this generator's place among `--generator-count`; nil
+    /// without a window. The index must lie below the count.
+    private static func resolvePeerWindow(_ options: GenerateOptions, _ resolver: SettingResolver) throws(ConfigurationError) -> PeerWindow? {
+        let count = try resolver.resolve(
+            "--generator-count", options.generatorCount, default: 1, expected: "a whole number 1...100000",
+            parse: ValueParsers.integer(in: 1...100_000))
+        let index = try resolver.resolve(
+            "--generator-index", options.generatorIndex, default: 0, expected: "a whole number 0...\(count - 1), below --generator-count (\(count))",
+            parse: ValueParsers.integer(in: 0...(count - 1)))
+        let size = try resolver.resolveOptional(
+            "--targets-per-generator", options.targetsPerGenerator, expected: "a whole number 1...100000",
+            parse: ValueParsers.integer(in: 1...100_000))
+        return size.map { PeerWindow(size: $0, index: index, count: count) }
     }
 
     /// The mix as `spec.flows.mix` takes it, checked against the same schema, so a flag and a

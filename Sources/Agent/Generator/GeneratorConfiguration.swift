@@ -5,6 +5,12 @@ import FlowTestShared
 struct GeneratorConfiguration: Equatable, Sendable {
     /// One or more hosts; flows are spread over every target and every port (a full mesh).
     var targets = ["localhost"]
+    /// Each target name stands for every address it resolves to (Pods mode's headless Service).
+    var everyAddress = false
+    /// Dial only a window of the addresses (`--targets-per-generator`); nil: all of them.
+    var peerWindow: PeerWindow?
+    /// Answers first for the names it lists (`--hosts-file`); nil: the system resolver only.
+    var hostsFile: String?
     var rate = 10.0
     var maxConcurrent = 100
     var flowProtocol = FlowProtocol.both

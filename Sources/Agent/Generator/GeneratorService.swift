@@ -84,17 +84,17 @@ final class GeneratorService: Service, Sendable {
     /// Starts the run's flows on schedule, each event loop its own (`FlowPacer`), until the flow
     /// count or time limit is reached or the task is cancelled; meanwhile re-resolves target names.
     private func startFlows() async {
-        let resolvers = configuration.targets.map { TargetResolver(host: $0) }
-        var resolved: [SocketAddress?] = []
-        for resolver in resolvers { resolved.append(await resolver.resolve(logger: logger)) }
-        let addresses = TargetAddresses(resolved)
+        let hostsFile = configuration.hostsFile.map(HostsFile.init(path:))
+        let resolvers = configuration.targets.map { TargetResolver(host: $0, everyAddress: configuration.everyAddress, hostsFile: hostsFile) }
+        let addresses = TargetAddresses(await Self.firstLookup(resolvers, patiently: configuration.everyAddress, logger: logger), window: configuration.peerWindow)
+        logger.info("targets resolved", metadata: ["addresses": "\(addresses.current.count)", "target": "\(configuration.target)"])
         // The continuous pattern has a time limit (validated); probes run as long as the flows.
         if let prober, let timeLimit = configuration.timeLimit { prober.start(addresses: addresses, runLength: timeLimit) }
         let schedule = FlowSchedule(
             pattern: configuration.pattern, rate: configuration.rate, maxConcurrent: configuration.maxConcurrent,
             minDuration: configuration.minDuration, maxDuration: configuration.maxDuration,
             protocol: configuration.flowProtocol, tcpPorts: configuration.tcpPorts, udpPorts: configuration.udpPorts,
-            targetCount: resolvers.count, seed: configuration.seed, runLength: configuration.timeLimit, mix: configuration.trafficMix)
+            seed: configuration.seed, runLength: configuration.timeLimit, mix: configuration.trafficMix)
         let pacing = FlowPacing()
         // Taken after resolving, so a slow lookup does not make the first flows late.
         let run = FlowPacer.Run(
@@ -121,13 +121,37 @@ final class GeneratorService: Service, Sendable {
         pacing.cancelAll()
     }
 
+    /// Every target's addresses before the first flow. `patiently` (every address of a headless
+    /// Service): a name that does not resolve yet is asked again for a few seconds, since its
+    /// records appear a moment after the pods are ready (endpoints, then DNS), and a run that
+    /// started meanwhile would fail its first flows with reason dns.
+    private static func firstLookup(_ resolvers: [TargetResolver], patiently: Bool, logger: Logger) async -> [[SocketAddress]] {
+        let deadline = ContinuousClock.now + (patiently ? firstLookupPatience : .zero)
+        var resolved: [[SocketAddress]] = []
+        for resolver in resolvers {
+            var addresses = await resolver.resolve(logger: logger)
+            while addresses.isEmpty, ContinuousClock.now < deadline {
+                do { try await Task.sleep(for: .milliseconds(500)) } catch { break }
+                addresses = await resolver.resolve(logger: logger)
+            }
+            resolved.append(addresses)
+        }
+        return resolved
+    }
+
+    /// How long a headless Service's name may take to resolve before the run starts anyway.
+    static let firstLookupPatience = Duration.seconds(10)
+
     /// Looks target names up again every refresh interval, so a Service that appears or moves is
-    /// picked up; ends when cancelled.
+    /// picked up, and a headless Service's pods as they come and go; ends when cancelled.
     private static func keepResolving(_ resolvers: [TargetResolver], into addresses: TargetAddresses, logger: Logger) async {
         while true {
             do { try await Task.sleep(for: resolvers[0].refreshInterval) } catch { return }
             for (position, resolver) in resolvers.enumerated() where !resolver.isLiteral {
-                addresses.update(await resolver.resolve(logger: logger), at: position)
+                let found = await resolver.resolve(logger: logger)
+                if addresses.update(found, at: position) {
+                    logger.info("target addresses changed", metadata: ["target": "\(resolver.host)", "addresses": "\(found.count)"])
+                }
             }
         }
     }

@@ -10,7 +10,8 @@ struct ScheduledFlow: Equatable, Sendable {
     var lifetime: Duration
     var transport: Transport
     var port: Int
-    /// Which of the generator's targets, by position.
+    /// Which of the generator's addresses, as a turn: the pacer takes it modulo the addresses
+    /// there are when the flow starts (a headless Service's number changes as pods come and go).
     var target: Int = 0
     /// Which of the run's traffic kinds, by position (always 0 without a mix).
     var kind: Int = 0

@@ -6,6 +6,10 @@ struct ChildNames: Sendable {
     let flowTest: String
 
     var echoService: String { "\(flowTest)-echo" }
+    /// Pods mode's headless Service, whose name resolves to every ready echo pod. `-pods`, no
+    /// longer than `-echo`, so that every name `problem(with:)` accepts fits a DNS-1035 label
+    /// here too; and no name of one test's Services can be another test's.
+    var echoPodsService: String { "\(flowTest)-pods" }
     func echoPod(_ index: Int) -> String { "\(flowTest)-echo-\(index)" }
     func generatorPod(_ index: Int) -> String { "\(flowTest)-generator-\(index)" }
 
@@ -24,9 +28,10 @@ struct ChildNames: Sendable {
         ]
     }
 
-    /// Why children cannot be named after this FlowTest, or nil: the Service `<name>-echo` must
-    /// be a DNS-1035 label (at most 63 characters, starting with a letter) and the name is a label
-    /// value. The CRD cannot check metadata.name, and the apiserver would refuse every child.
+    /// Why children cannot be named after this FlowTest, or nil: the Services `<name>-echo` and
+    /// `<name>-pods` must be DNS-1035 labels (at most 63 characters, starting with a letter) and
+    /// the name is a label value. The CRD cannot check metadata.name, and the apiserver would
+    /// refuse every child.
     static func problem(with name: String) -> FieldError? {
         let characters = Array(name.utf8)
         let lowerOrDigit = { (c: UInt8) in (c >= 97 && c <= 122) || (c >= 48 && c <= 57) }

@@ -1,7 +1,7 @@
 import Foundation
 import FlowTestShared
 
-/// The Kubernetes objects of one FlowTest, as JSON: the echo Service and the agent pods.
+/// The Kubernetes objects of one FlowTest, as JSON: the echo Services and the agent pods.
 struct ChildObjects {
     let flowTest: FlowTest
     let settings: AgentPodSettings
@@ -45,14 +45,7 @@ struct ChildObjects {
     /// The Service in front of the echo pods, TCP and UDP ports alike.
     var echoService: JSONValue {
         let spec = flowTest.spec
-        let echoPorts = spec.echoPorts
-        let ports = echoPorts.tcp.map { ("tcp", "TCP", $0) } + echoPorts.udp.map { ("udp", "UDP", $0) }
-        var serviceSpec: [String: JSONValue] = [
-            "selector": .object(["flowtest.dev/name": .string(names.flowTest), "flowtest.dev/role": "echo"]),
-            "ports": .array(ports.map { prefix, proto, port in
-                .object(["name": .string("\(prefix)-\(port)"), "protocol": .string(proto), "port": .integer(port), "targetPort": .integer(port)])
-            }),
-        ]
+        var serviceSpec = echoServiceSpec
         // Without ipFamilies the cluster's default family (and policy) applies, as before. With
         // two, RequireDualStack: a test that asks for both must not quietly run on one.
         if let families = spec.target.ipFamilies, !families.isEmpty {
@@ -63,6 +56,36 @@ struct ChildObjects {
             "apiVersion": "v1", "kind": "Service", "metadata": metadata(names.echoService, role: "echo"),
             "spec": .object(serviceSpec),
         ])
+    }
+
+    /// Pods mode's headless Service over the echo pods: no cluster IP, and its DNS name answers
+    /// with one record per ready echo pod (not-ready ones are left out), which generators look up
+    /// again and again instead of carrying every pod's IP in their arguments (DESIGN.md, decision
+    /// 7). One family, the test's primary, so that flows run over that family's pod addresses.
+    var echoPodsService: JSONValue {
+        var serviceSpec = echoServiceSpec
+        serviceSpec["clusterIP"] = "None"
+        serviceSpec["publishNotReadyAddresses"] = false
+        if let primary = flowTest.spec.target.ipFamilies?.first {
+            serviceSpec["ipFamilies"] = [.string(primary.rawValue)]
+            serviceSpec["ipFamilyPolicy"] = "SingleStack"
+        }
+        return .object([
+            "apiVersion": "v1", "kind": "Service", "metadata": metadata(names.echoPodsService, role: "echo"),
+            "spec": .object(serviceSpec),
+        ])
+    }
+
+    /// What both Services have: the echo pods' selector and every port, TCP and UDP alike.
+    private var echoServiceSpec: [String: JSONValue] {
+        let echoPorts = flowTest.spec.echoPorts
+        let ports = echoPorts.tcp.map { ("tcp", "TCP", $0) } + echoPorts.udp.map { ("udp", "UDP", $0) }
+        return [
+            "selector": .object(["flowtest.dev/name": .string(names.flowTest), "flowtest.dev/role": "echo"]),
+            "ports": .array(ports.map { prefix, proto, port in
+                .object(["name": .string("\(prefix)-\(port)"), "protocol": .string(proto), "port": .integer(port), "targetPort": .integer(port)])
+            }),
+        ]
     }
 
     func echoPod(_ index: Int) -> JSONValue {
@@ -118,7 +141,7 @@ struct ChildObjects {
             name: names.generatorPod(index), role: "generator", restartPolicy: "Never", placement: spec.generators.placement,
             antiAffinity: antiAffinity, probes: [:],
             arguments: ["generate"] + spec.generatorArguments(target: target, seedOffset: Int64(index))
-                + (reportDeadline.map { ["--report-deadline", FlowTestStatus.timestamp($0)] } ?? []),
+                + spec.podsModeArguments(generatorIndex: Int64(index)) + (reportDeadline.map { ["--report-deadline", FlowTestStatus.timestamp($0)] } ?? []),
             extraPorts: [])
     }
 

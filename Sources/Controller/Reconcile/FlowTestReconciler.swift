@@ -175,9 +175,10 @@ final class FlowTestReconciler: Sendable {
             // Pod changes requeue this test at once; this is only a safety net (and the timeout's clock).
             return .requeue(after: min(.seconds(10), .seconds(max(1, limit.seconds - waited + 0.5))))
         }
-        // Every generator gets every target: in Pods mode, each spreads its flows over every echo
-        // pod (DESIGN.md, decision 7), so the test covers every generator-to-echo path.
-        let targets = generatorTargets(flowTest, children: children, pods: pods)
+        // In Pods mode the target is the headless Service's name, which generators resolve to
+        // every ready echo pod and look up again, so a replaced pod's new address is learned and
+        // no argument grows with the number of echo pods (DESIGN.md, decision 7).
+        let targets = generatorTargets(flowTest, children: children)
         let startTime = Date()
         // The deadline `followRun` holds the generators to: until then their reports count.
         let deadline = startTime.addingTimeInterval((ValueParsers.duration(flowTest.spec.duration) ?? .seconds(60)).seconds + overrun.seconds)
@@ -210,16 +211,17 @@ final class FlowTestReconciler: Sendable {
         return try await endFailed(flowTest, conditions: conditions, reason: "EchoNotReady", message: message)
     }
 
-    /// Service mode: the Service's DNS name. Pods mode: every echo pod's IP. External: the host.
-    private func generatorTargets(_ flowTest: FlowTest, children: ChildObjects, pods: [String: PodState]) -> [String] {
+    /// Service mode: the Service's DNS name. Pods mode: the headless Service's, which resolves
+    /// to every ready echo pod of the test's primary family. External: the host.
+    ///
+    /// `<service>.<namespace>.svc`: the pod's resolv.conf search list completes it with the
+    /// cluster's domain, whatever that is (not always cluster.local).
+    private func generatorTargets(_ flowTest: FlowTest, children: ChildObjects) -> [String] {
+        let namespace = flowTest.metadata.namespace ?? "default"
         switch flowTest.spec.target.mode {
         case .external: return [flowTest.spec.target.host ?? ""]
-        case .service: return ["\(children.names.echoService).\(flowTest.metadata.namespace ?? "default").svc"]
-        case .pods:
-            // The primary family of target.ipFamilies, so that an IPv6 test runs over IPv6 pod IPs.
-            let family = flowTest.spec.target.ipFamilies?.first
-            let ips = (0..<Int(flowTest.spec.echo.replicas)).compactMap { pods[children.names.echoPod($0)]?.ip(for: family) }
-            return ips.isEmpty ? ["\(children.names.echoService).\(flowTest.metadata.namespace ?? "default").svc"] : Array(Set(ips)).sorted()
+        case .service: return ["\(children.names.echoService).\(namespace).svc"]
+        case .pods: return ["\(children.names.echoPodsService).\(namespace).svc"]
         }
     }
 
@@ -232,6 +234,7 @@ final class FlowTestReconciler: Sendable {
     func ensureEcho(_ flowTest: FlowTest, children: ChildObjects, pods: [String: PodState], running: Bool = false) async throws -> (ready: Int, of: Int) {
         guard flowTest.spec.target.mode != .external else { return (0, 0) }
         try await createIfMissing(.services, children.echoService)
+        if flowTest.spec.target.mode == .pods { try await createIfMissing(.services, children.echoPodsService) }
         var ready = 0
         var replaced = flowTest.status?.replacedPods ?? []
         let known = replaced.count
@@ -305,7 +308,7 @@ final class FlowTestReconciler: Sendable {
         do { try await client.delete(kind, namespace: namespace, name: name) } catch .notFound {}
     }
 
-    /// Deletes the agent pods and the Service when the policy says so; safe to repeat.
+    /// Deletes the agent pods and the Services when the policy says so; safe to repeat.
     func cleanUp(_ flowTest: FlowTest, succeeded: Bool) async throws {
         switch flowTest.spec.cleanupPolicy {
         case .never: return
@@ -320,6 +323,9 @@ final class FlowTestReconciler: Sendable {
         }
         if flowTest.spec.target.mode != .external {
             try await deleteIfPresent(.services, namespace: namespace, name: ChildNames(flowTest: name).echoService)
+        }
+        if flowTest.spec.target.mode == .pods {
+            try await deleteIfPresent(.services, namespace: namespace, name: ChildNames(flowTest: name).echoPodsService)
         }
     }
 

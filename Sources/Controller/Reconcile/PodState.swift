@@ -10,8 +10,6 @@ struct PodState: Sendable {
     var phase: String
     var ready: Bool
     var ip: String?
-    /// Every IP of the pod (`status.podIPs`): one per family on a dual-stack cluster.
-    var ips: [String]
     var deleting: Bool
     /// Why the pod is not ready or ended, in the kubelet's and scheduler's words; nil when nothing was said.
     var problem: String?
@@ -26,16 +24,8 @@ struct PodState: Sendable {
         phase = pod["status"]?["phase"]?.string ?? "Pending"
         ready = pod["status"]?["conditions"]?.array?.contains { $0["type"]?.string == "Ready" && $0["status"]?.string == "True" } ?? false
         ip = pod["status"]?["podIP"]?.string
-        ips = pod["status"]?["podIPs"]?.array?.compactMap { $0["ip"]?.string } ?? ip.map { [$0] } ?? []
         deleting = pod["metadata"]?["deletionTimestamp"] != nil
         problem = Self.problem(pod["status"])
-    }
-
-    /// The pod's IP of `family`, or its primary IP when it has none of that family (or no family
-    /// is asked for): a single-stack cluster still runs the test, over its one family.
-    func ip(for family: IPFamily?) -> String? {
-        guard let family else { return ip }
-        return ips.first { $0.contains(":") == (family == .ipv6) } ?? ip
     }
 
     /// The pod ran to its end, well or not; for a generator, its final report is in (or never will be).

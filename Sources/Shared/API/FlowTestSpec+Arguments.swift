@@ -48,6 +48,19 @@ extension FlowTestSpec {
         return arguments
     }
 
+    /// Pods mode's generator flags: the target is the headless Service's name, which stands for
+    /// every ready echo pod (`--every-address`), and with `target.peersPerGenerator` generator
+    /// `index` dials its window of them. A handful of flags whatever the number of echo pods
+    /// (DESIGN.md, decision 7); none in the other modes.
+    public func podsModeArguments(generatorIndex index: Int64) -> [String] {
+        guard target.mode == .pods else { return [] }
+        guard let peers = target.peersPerGenerator else { return ["--every-address"] }
+        return [
+            "--every-address", "--targets-per-generator", String(peers),
+            "--generator-index", String(index), "--generator-count", String(generators.replicas),
+        ]
+    }
+
     /// The mix as `--mix` takes it: compact JSON, keys sorted, so the same spec gives the same pod.
     static func mixText(_ mix: [TrafficMixEntry]) -> String {
         let encoder = JSONEncoder()

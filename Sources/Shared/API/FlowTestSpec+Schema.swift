@@ -85,6 +85,20 @@ extension FlowTestSpec {
                 cel: "self.target.mode != 'External' || has(self.target.host)",
                 message: "target.host is required when target.mode is External", fieldPath: ".target.host"
             ) { spec in spec["target"]?["mode"]?.string != "External" || spec["target"]?["host"] != nil },
+            ValidationRule(
+                cel: "!has(self.target.peersPerGenerator) || self.target.mode == 'Pods'",
+                message: "target.peersPerGenerator applies to target.mode Pods only", fieldPath: ".target.peersPerGenerator"
+            ) { spec in spec["target"]?["peersPerGenerator"] == nil || spec["target"]?["mode"]?.string == "Pods" },
+            // DESIGN.md decision 7: the generators' subsets together cover every echo pod. Fewer
+            // would leave pods no flow reaches, and a test that passes without having looked.
+            ValidationRule(
+                cel: "!has(self.target.peersPerGenerator) || self.generators.replicas * self.target.peersPerGenerator >= self.echo.replicas",
+                message: "generators.replicas * target.peersPerGenerator must be at least echo.replicas, so that every echo pod is dialled: raise either, or leave out peersPerGenerator",
+                fieldPath: ".target.peersPerGenerator"
+            ) { spec in
+                guard let peers = spec["target"]?["peersPerGenerator"]?.number else { return true }
+                return (spec["generators"]?["replicas"]?.number ?? 1) * peers >= (spec["echo"]?["replicas"]?.number ?? 1)
+            },
         ],
         [
             "flows": FlowsSpec.schema,
@@ -130,11 +144,14 @@ extension TargetSpec {
         "Where generators send flows: the echo Service (default), the echo pods directly, or an external host.",
         [
             "mode": .string(
-                "Service: the echo Service's cluster IP. Pods: every generator spreads its flows over every echo pod's IP (a full mesh), bypassing Service load balancing. External: host, with no echo servers started.",
+                "Service: the echo Service's cluster IP. Pods: every generator spreads its flows over every echo pod's IP (a full mesh, or peersPerGenerator of them), learned through the headless Service <name>-pods and looked up again every 5s, bypassing Service load balancing. External: host, with no echo servers started.",
                 enum: TargetSpec.Mode.allCases.map(\.rawValue), default: TargetSpec.Mode.service.rawValue),
             "host": .string("Host name or IP address of an external echo server (mode External)."),
+            "peersPerGenerator": .integer(
+                "Pods mode: each generator dials only this many echo pods, a window of the ring of echo pods sorted by address; the windows of all generators together cover every echo pod (generators.replicas * peersPerGenerator must be at least echo.replicas), each echo pod then receiving flows from about generators.replicas * peersPerGenerator / echo.replicas generators. Default: every echo pod (a full mesh).",
+                minimum: 1, maximum: 1000, format: "int32"),
             "ipFamilies": .array(
-                "IP families of the echo Service (ipFamilies, with ipFamilyPolicy SingleStack for one and RequireDualStack for two) and of the flows in Pods mode, primary first. Default: the cluster's; locally IPv4. Local mode runs on 127.0.0.1 and/or ::1.",
+                "IP families of the echo Service (ipFamilies, with ipFamilyPolicy SingleStack for one and RequireDualStack for two), primary first; in Pods mode the headless Service has the primary one only, so the flows go to the echo pods' addresses of that family. Default: the cluster's; locally IPv4. Local mode runs on 127.0.0.1 and/or ::1.",
                 of: .string("IPv4 or IPv6.", enum: IPFamily.allCases.map(\.rawValue)), maxItems: 2, listType: "set"),
         ])
 }

@@ -96,8 +96,10 @@ enum Containers {
     ///
     /// With `podAddresses`, each echo listens on its own pod IP (all on one port, as in a
     /// cluster) and generators keep the targets the controller gave them: Pods mode then runs a
-    /// real full mesh, and a killed echo's container restarts at the same address. `agents`
-    /// learns every process, for a test that kills one.
+    /// real full mesh over the headless Service's name, which `FakeClusterDNS` answers (the
+    /// generators' `--hosts-file`, kept current while they run) with the ready echo pods; a
+    /// killed echo's container restarts at the same address, a replaced pod comes back at a new
+    /// one. `agents` learns every process, for a test that kills one.
     /// `secrets` plays the Secrets the kubelet reads for `secretKeyRef` variables (name → key → value).
     /// `logs` keeps what each container wrote, as the kubelet keeps it for `kubectl logs`.
     /// `loopback` is where generators send without `podAddresses`: `::1` plays an IPv6 Service.
@@ -109,6 +111,7 @@ enum Containers {
         let echoPorts = Mutex<(tcp: Int, udp: Int)?>(nil)
         let sharedPort = Mutex<Int?>(nil)
         let kubelet = KubernetesClient(configuration: server.configuration(token: .fixed("kubelet")))
+        let dns = podAddresses ? FakeClusterDNS(store: server.store) : nil
         return { pod in
             if pod.role == "echo" {
                 // With pod addresses every echo takes the port the first one stored, decided under
@@ -159,12 +162,16 @@ enum Containers {
                 if let index = arguments.firstIndex(of: flag) { arguments[index + 1] = value }
             }
             arguments += ["--kubeconfig", kubeconfig]
+            if let dns {
+                dns.refresh()
+                arguments += ["--hosts-file", dns.path]
+            }
             let environment = ["FLOWTEST_AGENT_NAME": pod.name, "FLOWTEST_POD_UID": pod.uid].merging(secretVariables(pod, secrets)) { $1 }
             guard let agent = try? AgentProcess(arguments, environment: environment) else { return false }
             agents?.started(pod.name, pid: agent.process.processIdentifier)
             let prober = KubeletProber(client: kubelet, pod: pod, metricsPort: metricsPort)
             let result = await withTaskCancellationHandler {
-                await whileProbed(by: prober) { await agent.finish() }
+                await whileProbed(by: prober, dns: dns) { await agent.finish() }
             } onCancel: {
                 agent.signal(SIGTERM)
             }
@@ -185,13 +192,21 @@ enum Containers {
         return variables
     }
 
-    /// Runs `body` while `prober` probes, as the kubelet probes a running container; probing
-    /// stops when `body` returns.
-    private static func whileProbed<Result: Sendable>(by prober: KubeletProber, _ body: @escaping @Sendable () async -> Result) async -> Result {
+    /// Runs `body` while `prober` probes, as the kubelet probes a running container, and while
+    /// `dns` follows the echo pods; both stop when `body` returns.
+    private static func whileProbed<Result: Sendable>(
+        by prober: KubeletProber, dns: FakeClusterDNS? = nil, _ body: @escaping @Sendable () async -> Result
+    ) async -> Result {
         await withTaskGroup(of: Result?.self) { group in
             group.addTask {
                 await prober.run()
                 return nil
+            }
+            if let dns {
+                group.addTask {
+                    await dns.run()
+                    return nil
+                }
             }
             group.addTask { await body() }
             var result: Result?
