@@ -9,7 +9,7 @@ import Testing
 /// exact summary, through restarted agents, an apiserver that is away and a controller that
 /// restarts in between (issue 25: the reports moved out of the FlowTest, and nothing may be lost
 /// or counted twice on the way).
-@Suite("Controller: a thousand generators", .serialized, .timeLimit(.minutes(5)))
+@Suite("Controller: a thousand generators", .serialized, .timeLimit(.minutes(10)))
 struct ControllerScaleTests {
     static let generators = Int(ProcessInfo.processInfo.environment["FLOWTEST_SCALE_GENERATORS"] ?? "") ?? 1000
 
