@@ -44,7 +44,7 @@ extension FakeAPIStore {
     /// kind with a status subresource, everything but the status, which only `/status` writes).
     private func admit(_ route: FakeAPIRoute, _ object: JSONValue, name: String) -> Result<JSONValue, FakeAPIResponseBox> {
         guard let custom = FakeCustomKind(route) else { return .success(object) }
-        let defaulted = custom.schema.applyingDefaults(to: object)
+        let defaulted = custom.schema.pruning(custom.schema.applyingDefaults(to: object))
         let checked = custom.hasStatusSubresource ? Self.setting(defaulted, "status", to: nil) : defaulted
         var errors = SchemaValidator.validate(checked, against: custom.schema, path: "")
         // The API server prunes unknown fields rather than rejecting them.
@@ -179,6 +179,17 @@ extension FakeAPIStore {
             if Self.hasStatusSubresource(route) {
                 if route.subresource == "status" {
                     proposed = Self.setting(current, "status", to: proposed["status"])
+                    // A status write is pruned and validated against the CRD's status schema
+                    // (what did not change is not checked again: validation ratcheting).
+                    if let custom = FakeCustomKind(route), let schema = custom.schema.properties["status"], proposed["status"] != current["status"] {
+                        proposed = Self.setting(proposed, "status", to: proposed["status"].map(schema.pruning))
+                        if let invalid = SchemaValidator.validate(proposed["status"] ?? .null, against: schema, path: "status").first(where: { !$0.message.hasPrefix("Unknown field") }) {
+                            return .status(
+                                422, reason: "Invalid", message: "\(custom.kind).\(custom.group) \"\(name)\" is invalid: \(invalid.description)", route: route,
+                                name: name, causes: [.object(["reason": "FieldValueInvalid", "message": .string(invalid.message), "field": .string(invalid.field)])],
+                                kindOverride: custom.kind)
+                        }
+                    }
                 } else {
                     proposed = Self.setting(proposed, "status", to: current["status"])
                 }
