@@ -15,16 +15,29 @@ final class ControllerProcess {
             "run", "--kubeconfig", kubeconfig, "--namespaces", namespace, "--metrics-port", "0", "--metrics-address", "127.0.0.1",
             "--log-level", "notice",
         ]
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         process.standardOutput = output
         process.standardError = output
         try process.run()
     }
 
+    /// Its CPU time and memory, read from /proc.
+    var meter: ProcessMeter { ProcessMeter(pid: process.processIdentifier) }
+
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
+    }
+}
+
+/// One process's CPU time and memory, as the kernel counts them (/proc/<pid>).
+struct ProcessMeter: Sendable {
+    let pid: Int32
+
     /// User plus system CPU seconds so far (fields 14 and 15 of /proc/<pid>/stat).
     func cpuSeconds() -> Double {
-        guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
             let close = stat.lastIndex(of: ")")
         else { return .nan }
         // After the command's closing parenthesis: field 3 (state) onwards.
@@ -35,16 +48,11 @@ final class ControllerProcess {
 
     /// Peak and current resident memory in bytes (VmHWM and VmRSS of /proc/<pid>/status).
     func memory() -> (peak: Int, resident: Int) {
-        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8) else { return (0, 0) }
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return (0, 0) }
         func kibibytes(_ field: String) -> Int {
             let line = status.split(separator: "\n").first { $0.hasPrefix(field + ":") } ?? ""
             return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
         }
         return (kibibytes("VmHWM"), kibibytes("VmRSS"))
-    }
-
-    func stop() {
-        process.terminate()
-        process.waitUntilExit()
     }
 }

@@ -27,6 +27,8 @@ struct ScaleBench: AsyncParsableCommand {
     var controller = ".build/release/flowtest-controller"
     @Option(help: "A real generator report (the AgentReport JSON of one incarnation).")
     var template = "bench/scale/generator-report.json"
+    @Option(help: "Seconds the controller is watched idle (no FlowTest) first, for its baseline CPU.")
+    var idle = 5
     @Option(help: "Where the controller's log goes.")
     var controllerLog = "/tmp/flowtest-scale-controller.log"
 
@@ -39,6 +41,12 @@ struct ScaleBench: AsyncParsableCommand {
         let kubeconfig = try Self.kubeconfig(for: server)
         let controller = try ControllerProcess(executable: controller, kubeconfig: kubeconfig, namespace: Self.namespace, log: controllerLog)
         defer { controller.stop() }
+        let meter = controller.meter
+        // Its baseline: watching an empty namespace, after it has started.
+        try await Task.sleep(for: .seconds(1))
+        let idleFrom = meter.cpuSeconds()
+        try await Task.sleep(for: .seconds(idle))
+        let idleCPU = (meter.cpuSeconds() - idleFrom) / Double(max(1, idle))
         let client = KubernetesClient(configuration: server.configuration(namespace: Self.namespace), requestTimeout: .seconds(60))
         let flowTest = try FlowTest.validated(try JSONValue(yaml: spec)).get()
         let created: FlowTest = try await client.create(.flowTests, namespace: Self.namespace, flowTest)
@@ -53,14 +61,15 @@ struct ScaleBench: AsyncParsableCommand {
                 return nil
             }
             group.addTask {
-                try await Measurement.observe(store: server.store, controller: controller, log: log, limit: .seconds(duration + 240))
+                try await Measurement.observe(store: server.store, controller: meter, log: log, limit: .seconds(duration + 240))
             }
             let measured = try await group.next() ?? nil
             group.cancelAll()
             return measured
         }
         await server.stop()
-        guard let measurement else { throw ValidationError("the measurement ended without a result") }
+        guard var measurement else { throw ValidationError("the measurement ended without a result") }
+        measurement.controllerIdleCPUSecondsPerSecond = idleCPU
         let result = ScaleResult(agents: agents, interval: interval, measurement: measurement, log: log.snapshot, expected: expectedFlowsStarted(template))
         print(String(decoding: try JSONEncoder.sorted.encode(result), as: UTF8.self))
     }

@@ -10,9 +10,14 @@ struct ScaleResult: Codable, Sendable {
     var reportP50Seconds: Double
     var reportP99Seconds: Double
     var bytesWrittenPerSecond: Double
+    /// Over the busiest report interval, by agent: linear growth keeps this flat.
+    var steadyBytesPerSecondPerAgent: Double
     var reportBytesPerSecond: Double
     var flowTestWritesPerSecond: Double
     var controllerCPUSecondsPer1000Reports: Double
+    /// The same less what the controller burns idle (its idle rate times the window): the work
+    /// the reports cost, roughly, since the idle spin competes with that work for the cores.
+    var controllerNetCPUSecondsPer1000Reports: Double
     /// The summary's flows started against the sum of every agent's final report.
     var summaryCorrect: Bool
     var expectedFlowsStarted: Int64
@@ -29,9 +34,12 @@ struct ScaleResult: Codable, Sendable {
         reportP99Seconds = percentile(0.99)
         let window = max(measurement.windowSeconds, 0.001)
         bytesWrittenPerSecond = Double(measurement.bytesWritten) / window
+        steadyBytesPerSecondPerAgent = measurement.steadyBytesPerSecond / Double(max(1, agents))
         reportBytesPerSecond = Double(measurement.reportBytesWritten) / window
         flowTestWritesPerSecond = Double(measurement.flowTestWrites) / window
         controllerCPUSecondsPer1000Reports = measurement.controllerCPUSeconds / Double(max(1, log.landed)) * 1000
+        let net = measurement.controllerCPUSeconds - measurement.controllerIdleCPUSecondsPerSecond * measurement.windowSeconds
+        controllerNetCPUSecondsPer1000Reports = net / Double(max(1, log.landed)) * 1000
         summaryCorrect = measurement.summaryFlowsStarted == expected
         expectedFlowsStarted = expected
         self.measurement = measurement

@@ -55,12 +55,12 @@ struct SimulatedGenerator: Sendable {
                     incarnation: incarnation, report: report))
                 do {
                     let _: JSONValue = try await client.create(.flowTestReports, namespace: pod.namespace, object)
-                    log.landed(sent: sent, final: final)
+                    log.landed(sent: sent, first: true, final: final)
                     return true
                 } catch .alreadyExists {}
             }
             let _: JSONValue = try await client.mergePatch(.flowTestReports, namespace: pod.namespace, name: pod.name, patch)
-            log.landed(sent: sent, final: final)
+            log.landed(sent: sent, first: !exists, final: final)
             return true
         } catch {
             log.failed()
