@@ -10,6 +10,7 @@ let package = Package(
     products: [
         .executable(name: "flowtest-agent", targets: ["FlowTestAgent"]),
         .executable(name: "flowtest-controller", targets: ["FlowTestController"]),
+        .executable(name: "flowtest-scale-bench", targets: ["FlowTestScaleBench"]),
         .library(name: "FlowTestShared", targets: ["FlowTestShared"]),
     ],
     dependencies: [
@@ -87,6 +88,19 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Tests/FakeKubernetes"
+        ),
+        // The scale benchmark (bench/scale.sh): the real controller against the fake API server
+        // with N simulated agents. `swift build` and `swift test` build it too (no test needs
+        // it): six small files over targets the tests build anyway.
+        .executableTarget(
+            name: "FlowTestScaleBench",
+            dependencies: [
+                "FakeKubernetes",
+                "FlowTestShared",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "bench/scale",
+            exclude: ["generator-report.json"]
         ),
         .testTarget(
             name: "FlowTestSharedTests",
