@@ -3,6 +3,10 @@ import FlowTestShared
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @Suite("Kubernetes client against the fake API server", .serialized)
 struct KubernetesClientTests {
     static func flowTest(_ name: String, rate: Int64 = 10) -> FlowTest {
@@ -128,6 +132,35 @@ struct KubernetesClientTests {
             for try await event in events { seen.append(event.type) }
             #expect(seen == [.added, .modified, .deleted, .bookmark])
         }
+    }
+
+    /// Open watches with nothing to say cost nothing: FoundationNetworking left a write source
+    /// armed on a fresh connection's socket, and each open watch spun a dispatch thread (a whole
+    /// core for the controller's three, bench/scale-notes.md). CPU time, not wall time, so a
+    /// busy machine does not change what is measured.
+    @Test func idleWatchesCostNoCPU() async throws {
+        try await withServer { server, client in
+            var consumers: [Task<Void, any Error>] = []
+            for kind in [ResourceKind.flowTests, .pods, .flowTestReports] {
+                let events: AsyncThrowingStream<WatchEvent<JSONValue>, any Error> = try client.watch(kind, namespace: "team", resourceVersion: nil, timeoutSeconds: 60)
+                consumers.append(Task { for try await _ in events {} })
+            }
+            for _ in 0..<200 where server.store.openWatches < 3 { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(server.store.openWatches == 3)
+            let before = Self.processCPUSeconds()
+            try await Task.sleep(for: .seconds(3))
+            let spent = Self.processCPUSeconds() - before
+            for consumer in consumers { consumer.cancel() }
+            #expect(spent < 0.6, "\(spent) CPU seconds in 3 s of three idle watches")
+        }
+    }
+
+    /// User and system CPU seconds of this process so far.
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let seconds = { (time: timeval) in Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     @Test func stoppingTheConsumerClosesTheWatchAtOnce() async throws {

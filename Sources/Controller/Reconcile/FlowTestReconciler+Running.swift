@@ -25,7 +25,7 @@ extension FlowTestReconciler {
             // ImagePullBackOff reads differently from running long.
             let unfinished = generatorNames.filter { !ended.contains($0) }.map { pods[$0]?.description ?? "\($0): gone" }
             let message = "generators still running \(overrun.flowTestText) after spec.duration (\(flowTest.spec.duration)) ended: "
-                + unfinished.joined(separator: "; ")
+                + BoundedList.text(unfinished)
             conditions.set(FlowTestCondition.Kind.succeeded, false, reason: "Timeout", message: message, generation: generation)
             conditions.set(FlowTestCondition.Kind.failed, true, reason: "Timeout", message: message, generation: generation)
             try await writeStatus(flowTest, phase: .failed, conditions: conditions, generation: generation, summary: FlowTestSummary(agents: agents),
@@ -90,7 +90,7 @@ extension FlowTestReconciler {
         else {
             conditions.set(
                 FlowTestCondition.Kind.reportsComplete, false, reason: "WaitingForFinalReports",
-                message: "generators finished; waiting up to \(timeout.flowTestText) for the final reports of \(echoNames.isEmpty ? "the generators" : echoNames.joined(separator: ", "))",
+                message: "generators finished; waiting up to \(timeout.flowTestText) for the final reports of \(echoNames.isEmpty ? "the generators" : BoundedList.text(echoNames, separator: ", "))",
                 generation: generation)
             try await writeStatus(flowTest, phase: .running, conditions: conditions, generation: generation)
             try await stopEcho(flowTest, echoNames: echoNames, pods: pods)
@@ -126,7 +126,7 @@ extension FlowTestReconciler {
         } else {
             conditions.set(
                 FlowTestCondition.Kind.reportsComplete, false, reason: "AgentsNotReported",
-                message: "no final report from: " + missing.joined(separator: "; "), generation: generation)
+                message: "no final report from: " + BoundedList.text(missing), generation: generation)
         }
         return try await finish(flowTest, agents: agents, pods: pods, generatorNames: generatorNames, conditions: conditions)
     }
@@ -168,7 +168,7 @@ extension FlowTestReconciler {
         let failed = generatorNames.filter { pods[$0].map { $0.phase == "Failed" } ?? true }
         if !failed.isEmpty {
             let described = failed.map { name in pods[name]?.problem.map { "\(name) (\($0))" } ?? name }
-            let message = "\(failed.count) of \(generatorNames.count) generator pods failed: \(described.joined(separator: ", "))"
+            let message = "\(failed.count) of \(generatorNames.count) generator pods failed: \(BoundedList.text(described, separator: ", "))"
             outcome.phase = .failed
             conditions.set(FlowTestCondition.Kind.succeeded, false, reason: "GeneratorFailed", message: message, generation: generation)
             conditions.set(FlowTestCondition.Kind.failed, true, reason: "GeneratorFailed", message: message, generation: generation)

@@ -187,7 +187,7 @@ final class FlowTestReconciler: Sendable {
         }
         conditions.set(
             FlowTestCondition.Kind.running, true, reason: "GeneratorsStarted",
-            message: "\(flowTest.spec.generators.replicas) generators started against \(targets.joined(separator: ", "))", generation: generation)
+            message: "\(flowTest.spec.generators.replicas) generators started against \(BoundedList.text(targets, separator: ", "))", generation: generation)
         try await writeStatus(flowTest, phase: .running, conditions: conditions, generation: generation, startTime: startTime)
         await events.record(flowTest, .normal, reason: "GeneratorsStarted", note: "started \(flowTest.spec.generators.replicas) generator pods")
         return .requeue(after: .seconds(5))
@@ -206,7 +206,7 @@ final class FlowTestReconciler: Sendable {
         }
         let message =
             "\(echoReady.ready)/\(echoReady.of) echo pods ready after spec.echo.readyTimeout (\(flowTest.spec.echo.readyTimeout)): "
-            + unready.joined(separator: "; ")
+            + BoundedList.text(unready)
         conditions.set(FlowTestCondition.Kind.echoReady, false, reason: "EchoNotReady", message: message, generation: generation)
         return try await endFailed(flowTest, conditions: conditions, reason: "EchoNotReady", message: message)
     }

@@ -33,11 +33,28 @@ extension KubernetesClient {
         sessionConfiguration.timeoutIntervalForRequest = TimeInterval(timeoutSeconds + 5)
         sessionConfiguration.httpAdditionalHeaders = ["User-Agent": configuration.userAgent, "Accept": "application/json"]
         let session = URLSession(configuration: sessionConfiguration, delegate: delegate, delegateQueue: nil)
-        let task = session.dataTask(with: request)
+        // Why a small list first, on the same session: FoundationNetworking keeps a socket's write
+        // source armed after libcurl only wants to read, and a connected socket is always
+        // writable, so a long response on a fresh connection spins a dispatch thread (about a
+        // core per open watch, measured by bench/scale.sh; bench/scale-notes.md has the trace). A
+        // request that reuses a connection curl has already let go of does not. One `limit=1`
+        // list per watch start (every few minutes) buys an idle controller that is idle.
+        var warmUpQuery = [URLQueryItem(name: "limit", value: "1")]
+        if let labelSelector { warmUpQuery.append(URLQueryItem(name: "labelSelector", value: labelSelector)) }
+        let warmUp = try self.request("GET", kind.path(namespace: namespace), query: warmUpQuery)
+        let watchTask = WatchTaskHolder()
+        let start: @Sendable () -> Void = {
+            let task = session.dataTask(with: request)
+            delegate.follow(task)
+            // Not started when the consumer left during the warm-up.
+            guard watchTask.hold(task) else { return session.invalidateAndCancel() }
+            task.resume()
+        }
         // Only the task is cancelled here; the delegate invalidates the session once the task has
         // completed (invalidating while the cancel is in flight can trap in FoundationNetworking).
-        continuation.onTermination = { _ in task.cancel() }
-        task.resume()
+        continuation.onTermination = { _ in watchTask.cancel() }
+        // Its answer does not matter: the watch reports its own errors.
+        session.dataTask(with: warmUp) { _, _, _ in start() }.resume()
         return stream
     }
 

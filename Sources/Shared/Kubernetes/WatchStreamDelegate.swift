@@ -19,6 +19,8 @@ final class WatchStreamDelegate: NSObject, URLSessionDataDelegate, Sendable {
     }
 
     private let state = Mutex(State())
+    /// The watch's task: the session's warm-up request (`KubernetesClient.watch`) is not followed.
+    private let followed = Mutex<Int?>(nil)
     private let onLine: @Sendable (Data) -> Void
     private let onEnd: @Sendable (KubernetesError?) -> Void
 
@@ -27,10 +29,20 @@ final class WatchStreamDelegate: NSObject, URLSessionDataDelegate, Sendable {
         self.onEnd = onEnd
     }
 
+    /// Follows `task`, the watch itself; callbacks of any other task of the session are ignored.
+    func follow(_ task: URLSessionTask) {
+        followed.withLock { $0 = task.taskIdentifier }
+    }
+
+    private func isFollowed(_ task: URLSessionTask) -> Bool {
+        followed.withLock { $0 == task.taskIdentifier }
+    }
+
     func urlSession(
         _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
         completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void
     ) {
+        guard isFollowed(dataTask) else { return completionHandler(.allow) }
         let http = response as? HTTPURLResponse
         state.withLock {
             $0.statusCode = http?.statusCode
@@ -40,6 +52,7 @@ final class WatchStreamDelegate: NSObject, URLSessionDataDelegate, Sendable {
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+        guard isFollowed(dataTask) else { return }
         let lines = state.withLock { state -> [Data] in
             guard state.statusCode == 200 else {
                 state.errorBody.append(data)
@@ -57,6 +70,7 @@ final class WatchStreamDelegate: NSObject, URLSessionDataDelegate, Sendable {
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
+        guard isFollowed(task) else { return }
         // This session serves this one watch: release it now that its only task is done.
         session.finishTasksAndInvalidate()
         let (statusCode, body, retryAfter, rest) = state.withLock { ($0.statusCode, $0.errorBody, $0.retryAfter, $0.pending) }
