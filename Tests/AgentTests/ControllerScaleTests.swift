@@ -69,8 +69,9 @@ struct ControllerScaleTests {
                   generators: {replicas: \(Self.generators)}
                   cleanupPolicy: Never
                 """)
-            // Half the generators have reported once: then the apiserver is away for a while and
-            // the controller restarts (its cache of reports gone) while it is.
+            // The test runs and half the generators have reported once: then the apiserver is away
+            // for a while and the controller restarts (its caches of reports and pods gone) while it is.
+            _ = try await harness.waitFor("thousand", timeout: .seconds(240)) { $0.status?.phase == .running }
             try await ControllerLifecycleTests.waitUntil(timeout: .seconds(180)) { firstReports.count >= Self.generators / 2 }
             harness.store.stopAnswering()
             harness.restartController()
