@@ -136,8 +136,7 @@ extension FlowTestReconciler {
         let page: ListPage<JSONValue> = try await client.listAll(.flowTestReports, namespace: namespace, labelSelector: "\(FlowTestReport.nameLabel)=\(name)")
         var agents: [String: AgentStatus] = [:]
         for object in page.items {
-            guard let pod = object["metadata"]?["name"]?.string else { continue }
-            if let agent = FlowTestStatus.lenientAgents(.object([pod: object["report"] ?? .null])).agents[pod] { agents[pod] = agent }
+            if let (pod, agent) = ReportCache.report(in: object) { agents[pod] = agent }
         }
         return agents
     }

@@ -75,13 +75,20 @@ final class ReportCache: Sendable {
     /// The test key, agent pod and reports of a FlowTestReport; nil (logged) for one that does
     /// not decode: another agent's bytes must not stop the rest from counting.
     private func decode(_ object: JSONValue) -> (key: String, pod: String, agent: AgentStatus)? {
-        guard let pod = object["metadata"]?["name"]?.string, let namespace = object["metadata"]?["namespace"]?.string,
-            let test = object["metadata"]?["labels"]?[FlowTestReport.nameLabel]?.string
+        guard let namespace = object["metadata"]?["namespace"]?.string, let test = object["metadata"]?["labels"]?[FlowTestReport.nameLabel]?.string
         else { return nil }
-        guard let agent = FlowTestStatus.lenientAgents(.object([pod: object["report"] ?? .null])).agents[pod] else {
-            logger.warning("a FlowTestReport that does not decode is left out", metadata: ["report": "\(namespace)/\(pod)"])
+        guard let (pod, agent) = Self.report(in: object) else {
+            logger.warning("a FlowTestReport that does not decode is left out", metadata: ["report": "\(namespace)/\(object["metadata"]?["name"]?.string ?? "")"])
             return nil
         }
         return ("\(namespace)/\(test)", pod, agent)
+    }
+
+    /// The agent pod a FlowTestReport is named after, and its reports; nil when they do not decode.
+    static func report(in object: JSONValue) -> (pod: String, agent: AgentStatus)? {
+        guard let pod = object["metadata"]?["name"]?.string,
+            let agent = FlowTestStatus.lenientAgents(.object([pod: object["report"] ?? .null])).agents[pod]
+        else { return nil }
+        return (pod, agent)
     }
 }
