@@ -5,7 +5,7 @@ import Logging
 import Testing
 @testable import FlowTestAgent
 
-@Suite("Agents report into the FlowTest status", .serialized)
+@Suite("Agents report into FlowTestReports of their own", .serialized)
 struct StatusReporterTests {
     static func kubeconfig(for server: FakeAPIServer) throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("kubeconfig-\(UUID().uuidString)").path
