@@ -56,7 +56,13 @@ struct ControllerScaleTests {
     @Test func reportsAddUpThroughRestartsAnOutageAndAControllerRestart() async throws {
         let release = EchoReplacementTests.Gate()
         let firstReports = Tally()
-        try await ControllerHarness.run(container: { _, client in Self.container(client: client, release: release, firstReports: firstReports) }) { harness in
+        // The generators' deadline (spec.duration + overrun, from the moment the pods start being
+        // created) is not what this test is about: on a loaded two-core machine creating 1,000 pods,
+        // an outage and a controller restart took more than the default 2 minutes (CI, stop 28),
+        // and the test then ended in Timeout with some final reports still to come.
+        try await ControllerHarness.run(
+            container: { _, client in Self.container(client: client, release: release, firstReports: firstReports) }, overrun: .seconds(480)
+        ) { harness in
             _ = try await harness.create(
                 """
                 apiVersion: flowtest.dev/v1alpha1
@@ -80,6 +86,7 @@ struct ControllerScaleTests {
             release.open()
             let done = try await harness.waitFor("thousand", timeout: .seconds(180)) { $0.status?.phase == .succeeded || $0.status?.phase == .failed }
             let status = try #require(done.status)
+            #expect(status.phase == .succeeded, "\(status.conditions?.map { "\($0.type) \($0.reason): \($0.message.prefix(300))" } ?? [])")
             let expected = (0..<Self.generators).map { index in
                 (0..<(index % 10 == 0 ? 2 : 1)).map { Int64(Self.flows(index, incarnation: $0)) }.reduce(0, +)
             }.reduce(0, +)
@@ -99,7 +106,6 @@ struct ControllerScaleTests {
             #expect(complete.message.components(separatedBy: " incarnation ").count - 1 == min(restarted, BoundedList.limit), "\(complete.message.prefix(500))")
             #expect(restarted <= BoundedList.limit || complete.message.hasSuffix("and \(restarted - BoundedList.limit) more"), "\(complete.message.suffix(200))")
             #expect(complete.message.contains("thousand-generator-10 incarnation "))
-            #expect(status.phase == .succeeded)
             // The status the controller wrote stays small: no agent's report is in it.
             let stored = try #require(harness.store.object(.flowTests, namespace: "team", name: "thousand"))
             #expect(try JSONEncoder().encode(stored).count < 64 * 1024)
