@@ -39,10 +39,20 @@ let package = Package(
             ],
             path: "Sources/Shared"
         ),
+        // Linux's epoll, eventfd and batched datagram calls, which Swift's Glibc module does not
+        // declare (recvmmsg/sendmmsg need _GNU_SOURCE; epoll_event is packed): small wrappers.
+        .target(name: "CDataPlane", path: "Sources/CDataPlane"),
+        // The data plane (issue 26): one epoll loop per core, each owning its sockets outright.
+        .target(
+            name: "FlowTestDataPlane",
+            dependencies: ["CDataPlane", "FlowTestShared"],
+            path: "Sources/DataPlane"
+        ),
         .executableTarget(
             name: "FlowTestAgent",
             dependencies: [
                 "FlowTestShared",
+                "FlowTestDataPlane",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -71,6 +81,7 @@ let package = Package(
                 "FlowTestAgent",
                 "FlowTestController",
                 "FlowTestShared",
+                "FlowTestDataPlane",
                 "FakeKubernetes",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

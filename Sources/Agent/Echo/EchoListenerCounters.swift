@@ -1,7 +1,9 @@
+import FlowTestDataPlane
 import FlowTestShared
 import Synchronization
 
-/// Live counters of one echo listener, updated from the event loops with relaxed atomics.
+/// Live counters of one echo listener, updated from the event loops with relaxed atomics: its
+/// own for NIO's and the threads' paths, and the data plane's per-loop shards, summed when read.
 final class EchoListenerCounters: Sendable {
     let transport: Transport
     private let boundPort = Atomic<Int>(0)
@@ -22,6 +24,9 @@ final class EchoListenerCounters: Sendable {
     let marked = Atomic<UInt64>(0)
     let remarked = Atomic<UInt64>(0)
     let unmarked = Atomic<UInt64>(0)
+
+    /// The data plane's per-loop counters of this listener's sockets.
+    private let shards = Mutex<[EchoCounterShard]>([])
 
     init(transport: Transport, judgesMarks: Bool = false) {
         self.transport = transport
@@ -47,17 +52,25 @@ final class EchoListenerCounters: Sendable {
         boundPort.store(port, ordering: .relaxed)
     }
 
+    /// Adds the data plane's counters of one more socket group of this listener.
+    func attach(_ more: [EchoCounterShard]) {
+        shards.withLock { $0 += more }
+    }
+
     /// The counters' values now.
     func read() -> EchoListenerStatistics {
-        var statistics = EchoListenerStatistics(
-            protocol: transport, port: port,
-            connectionsAccepted: connectionsAccepted.load(ordering: .relaxed),
-            connectionsActive: connectionsActive.load(ordering: .relaxed),
-            connectionsRefused: connectionsRefused.load(ordering: .relaxed),
-            connectionsTimedOut: connectionsTimedOut.load(ordering: .relaxed),
+        var total = EchoCounterValues(
+            connectionsAccepted: connectionsAccepted.load(ordering: .relaxed), connectionsActive: connectionsActive.load(ordering: .relaxed),
+            connectionsRefused: connectionsRefused.load(ordering: .relaxed), connectionsTimedOut: connectionsTimedOut.load(ordering: .relaxed),
             bytesReceived: bytesReceived.load(ordering: .relaxed), bytesSent: bytesSent.load(ordering: .relaxed),
             datagramsReceived: datagramsReceived.load(ordering: .relaxed), datagramsSent: datagramsSent.load(ordering: .relaxed),
             sizedResponses: sizedResponses.load(ordering: .relaxed), malformedRequests: malformedRequests.load(ordering: .relaxed))
+        for shard in shards.withLock({ $0 }) { total.add(shard.values()) }
+        var statistics = EchoListenerStatistics(
+            protocol: transport, port: port, connectionsAccepted: total.connectionsAccepted, connectionsActive: total.connectionsActive,
+            connectionsRefused: total.connectionsRefused, connectionsTimedOut: total.connectionsTimedOut,
+            bytesReceived: total.bytesReceived, bytesSent: total.bytesSent, datagramsReceived: total.datagramsReceived,
+            datagramsSent: total.datagramsSent, sizedResponses: total.sizedResponses, malformedRequests: total.malformedRequests)
         if judgesMarks {
             statistics.marking = MarkTally(
                 marked: marked.load(ordering: .relaxed), remarked: remarked.load(ordering: .relaxed), unmarked: unmarked.load(ordering: .relaxed))

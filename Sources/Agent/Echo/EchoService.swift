@@ -1,3 +1,4 @@
+import FlowTestDataPlane
 import Foundation
 import FlowTestShared
 import Logging
@@ -28,6 +29,9 @@ final class EchoService: Service, Sendable {
     private let markedListeners: [MarkedUDPEchoListener]
     /// Latency mode's TCP listeners, a thread per connection.
     private let threadedListeners: [ThreadedTCPEchoListener]
+    /// The listeners on the data plane's loops (every one that judges no marks, outside latency
+    /// mode; UDP with a flow log stays on NIO's path); nil when there are none.
+    private let plane: EchoDataPlane?
     private let connections: EchoConnectionTable
     private let gracePeriod: Duration
     private let readiness: ReadinessState
@@ -35,9 +39,10 @@ final class EchoService: Service, Sendable {
 
     private init(
         listeners: [EchoListenerCounters], fireflies: FireflyCounter?, fireflyPort: Int?, channels: [(Transport, any Channel)], markedListeners: [MarkedUDPEchoListener],
-        threadedListeners: [ThreadedTCPEchoListener],
+        threadedListeners: [ThreadedTCPEchoListener], plane: EchoDataPlane?,
         connections: EchoConnectionTable, gracePeriod: Duration, readiness: ReadinessState, logger: Logger
     ) {
+        self.plane = plane
         self.listeners = listeners
         self.fireflies = fireflies
         self.fireflyPort = fireflyPort
@@ -65,6 +70,20 @@ final class EchoService: Service, Sendable {
         let expectation = configuration.expectation
         let fireflies = configuration.fireflyPort.map { _ in FireflyCounter() }
         var fireflyPort = configuration.fireflyPort
+        // The data plane serves every listener that needs nothing only NIO's path or a thread of
+        // its own gives: marks are judged from control messages per datagram or connection,
+        // latency mode blocks a thread per socket, and the UDP flow log keeps a table per source.
+        // FLOWTEST_ECHO_NIO (any value) keeps every listener on NIO's path: the previous data plane,
+        // for benchmarks that compare the two in one run (bench/run.sh).
+        let onPlane: (Transport) -> Bool = { transport in
+            expectation == nil && !configuration.dedicatedThreads && (transport == .tcp || flowLog == nil)
+                && ProcessInfo.processInfo.environment["FLOWTEST_ECHO_NIO"] == nil
+        }
+        let plane = [Transport.tcp, .udp].contains { onPlane($0) && !(($0 == .tcp ? configuration.tcpPorts : configuration.udpPorts).isEmpty) }
+            ? EchoDataPlane(
+                loops: System.coreCount, connectionLimit: configuration.maxConnections ?? connectionLimit, idleTimeout: configuration.idleTimeout,
+                observer: flowLog.map { EchoFlowLogObserver(log: $0) })
+            : nil
         do {
             let hosts = bindableAddresses(configuration.bindAddress)
             for (transport, ports) in [(Transport.tcp, configuration.tcpPorts), (.udp, configuration.udpPorts)] {
@@ -83,6 +102,17 @@ final class EchoService: Service, Sendable {
                             }
                             counters.bound(to: listener.port)
                             markedListeners.append(listener)
+                            continue
+                        }
+                        if let plane, onPlane(transport) {
+                            let (bound, shards) = try await describingFailure(transport, host, requested) {
+                                guard let address = ListenAddress(host: host, port: requested) else {
+                                    throw StartupError("cannot listen on \(transport.rawValue) port \(requested) at \(host): not a numeric IP address")
+                                }
+                                return try plane.bind(transport == .tcp ? .tcp : .udp, address, ipv6Only: ipv6Only)
+                            }
+                            counters.attach(shards)
+                            counters.bound(to: bound)
                             continue
                         }
                         // Latency mode's TCP: a thread per connection, kept for the next (marks are judged on NIO's path).
@@ -124,10 +154,11 @@ final class EchoService: Service, Sendable {
                 fireflyPort = bound
                 logger.info("counting fireflies", metadata: ["protocol": "udp", "port": "\(bound)"])
             }
+            try plane?.start()
         } catch {
+            await plane?.stop()
             for (_, channel) in channels { try? await channel.close() }
             for listener in markedListeners { await listener.close() }
-        for listener in threadedListeners { await listener.close() }
             for listener in threadedListeners { await listener.close() }
             connections.stop()
             throw error
@@ -145,7 +176,7 @@ final class EchoService: Service, Sendable {
         }
         return EchoService(
             listeners: listeners, fireflies: fireflies, fireflyPort: fireflyPort, channels: channels, markedListeners: markedListeners,
-            threadedListeners: threadedListeners, connections: connections,
+            threadedListeners: threadedListeners, plane: plane, connections: connections,
             gracePeriod: configuration.gracePeriod,
             readiness: readiness, logger: logger)
     }
@@ -157,6 +188,9 @@ final class EchoService: Service, Sendable {
         do { return try await bind() } catch let error as IOError {
             let reason = String(cString: strerror(error.errnoCode))
             throw StartupError("cannot listen on \(transport.rawValue) port \(port) at \(host): \(reason)\(bindHint(errno: error.errnoCode, port: port))")
+        } catch let error as SocketError {
+            let reason = String(cString: strerror(error.errno))
+            throw StartupError("cannot listen on \(transport.rawValue) port \(port) at \(host): \(reason)\(bindHint(errno: error.errno, port: port))")
         }
     }
 
@@ -204,19 +238,26 @@ final class EchoService: Service, Sendable {
         }
         readiness.markNotReady("shutting down")
         for (transport, channel) in channels where transport == .tcp { try? await channel.close() }
-        logger.info("stopped accepting; waiting for open connections", metadata: ["open": "\(connections.count)", "grace": "\(gracePeriod)"])
+        plane?.stopAccepting()
+        logger.info("stopped accepting; waiting for open connections", metadata: ["open": "\(openConnections)", "grace": "\(gracePeriod)"])
         let deadline = ContinuousClock.now + gracePeriod
-        while connections.count > 0, ContinuousClock.now < deadline {
+        while openConnections > 0, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        if connections.count > 0 { logger.info("grace period over; closing connections", metadata: ["open": "\(connections.count)"]) }
+        if openConnections > 0 { logger.info("grace period over; closing connections", metadata: ["open": "\(openConnections)"]) }
         await shutdownNow()
+    }
+
+    /// TCP connections open on either path.
+    private var openConnections: Int {
+        connections.count + (plane?.activeConnections ?? 0)
     }
 
     /// Closes every listener and connection at once, skipping the grace period.
     func shutdownNow() async {
         connections.stop()
         connections.closeAll()
+        await plane?.stop()
         for (_, channel) in channels { try? await channel.close() }
         for listener in markedListeners { await listener.close() }
         for listener in threadedListeners { await listener.close() }

@@ -1,0 +1,80 @@
+import CDataPlane
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// UDP: datagrams read and answered in batches, a system call for up to 32 each way.
+extension EchoLoopDriver {
+    /// Batches per readiness before the socket waits its turn.
+    static let datagramBatchBudget = 8
+
+    func receive(_ index: Int) {
+        let socket = datagrams[index]
+        let batch = self.batch
+        for _ in 0..<Self.datagramBatchBudget {
+            let received = cdp_recv_batch(
+                socket.descriptor, batch.buffers.assumingMemoryBound(to: UInt8.self), DatagramBatch.stride, Int32(DatagramBatch.count),
+                batch.addresses, batch.addressLengths, batch.lengths)
+            // EAGAIN: empty. Anything else is an ICMP error about one peer, which must never stop
+            // the socket that serves all the others: read on.
+            if received < 0 {
+                if errno == EAGAIN || errno == EWOULDBLOCK { return }
+                continue
+            }
+            if received == 0 { return }
+            answer(socket, count: Int(received), batch: batch)
+            // A short batch emptied the socket; datagrams arriving after it raise a new edge.
+            if received < DatagramBatch.count { return }
+        }
+        deferredDatagrams.append(index)
+    }
+
+    /// Turns the batch's datagrams into replies in place (a sized request gets the size it asks
+    /// for) and sends them, skipping malformed ones.
+    private func answer(_ socket: Datagrams, count: Int, batch: DatagramBatch) {
+        var bytesIn: UInt64 = 0
+        var runStart = 0
+        for index in 0..<count {
+            let received = Int(batch.lengths[index])
+            bytesIn &+= UInt64(received)
+            let slot = batch.slot(index)
+            let sized = SizedWire.startsSized(UnsafeRawBufferPointer(rebasing: slot[..<received]))
+            guard let reply = sized ? SizedWire.datagramReply(slot, received: received) : received else {
+                socket.shard.malformedRequests.bump()
+                send(socket, batch: batch, from: runStart, to: index)
+                runStart = index + 1
+                continue
+            }
+            if sized { socket.shard.sizedResponses.bump() }
+            batch.lengths[index] = UInt32(reply)
+        }
+        send(socket, batch: batch, from: runStart, to: count)
+        socket.shard.datagramsReceived.bump(UInt64(count))
+        socket.shard.bytesReceived.bump(bytesIn)
+    }
+
+    /// Sends the replies in slots `start..<end`; what the kernel does not take is dropped, as a
+    /// full socket buffer drops a datagram.
+    private func send(_ socket: Datagrams, batch: DatagramBatch, from start: Int, to end: Int) {
+        var next = start
+        while next < end {
+            let sent = cdp_send_batch(
+                socket.descriptor, batch.buffers.assumingMemoryBound(to: UInt8.self) + next * DatagramBatch.stride, DatagramBatch.stride,
+                Int32(end - next), batch.addresses + next, batch.addressLengths + next, batch.lengths + next)
+            guard sent > 0 else {
+                // An ICMP error queued for one peer fails the call: skip that datagram, send on.
+                if sent < 0, errno != EAGAIN, errno != EWOULDBLOCK {
+                    next += 1
+                    continue
+                }
+                return
+            }
+            var bytesOut: UInt64 = 0
+            for index in next..<next + Int(sent) { bytesOut &+= UInt64(batch.lengths[index]) }
+            socket.shard.datagramsSent.bump(UInt64(sent))
+            socket.shard.bytesSent.bump(bytesOut)
+            next += Int(sent)
+        }
+    }
+}

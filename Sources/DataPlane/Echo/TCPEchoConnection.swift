@@ -1,0 +1,20 @@
+/// One accepted connection's state, kept by value in its loop's table (indexed by descriptor): no
+/// object, closure or future per connection. The optional parts exist only while needed.
+struct TCPEchoConnection {
+    /// The listener (and so the counters) it came through.
+    var listener: Int
+    /// Its place in the loop's list of live connections (for the idle sweep and shutdown).
+    var liveIndex: Int
+    /// When bytes last arrived: the loop's clock at that batch (idle timeout).
+    var lastActivity: UInt64
+    /// Whether the first bytes have shown what kind of stream this is.
+    var streamKnown = false
+    /// Set for a stream of sized requests (a traffic pattern's); nil keeps the pure echo.
+    var sized: SizedRequestReader?
+    /// Reading stopped because the peer is not reading its echoes; resumed once `output` drains.
+    var readBlocked = false
+    /// Bytes still to send; nil while the kernel takes everything at once.
+    var output: EchoOutputQueue?
+    /// The flow log's figures; nil without an observer.
+    var summary: EchoConnectionSummary?
+}

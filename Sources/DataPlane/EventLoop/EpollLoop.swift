@@ -1,0 +1,172 @@
+import CDataPlane
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One thread over one epoll instance, edge-triggered, running one driver that owns every
+/// descriptor registered on it (no locks, no hand-over between threads on the data path).
+///
+/// Other threads reach the loop only through `execute`, which queues a closure and wakes the loop
+/// through an eventfd: used for the rare commands (stop accepting, close everything), never per packet.
+public final class EpollLoop: Sendable {
+    /// The token of the loop's own wake-up eventfd; drivers' tokens must differ from it.
+    static let wakeToken = UInt64.max
+    /// How often the driver's tick runs.
+    public static let tickInterval: UInt64 = 100_000_000
+
+    private let epoll: Int32
+    private let wake: Int32
+    private let commands = Mutex<[@Sendable () -> Void]>([])
+    private let stopping = Atomic<Bool>(false)
+    private let exited = Atomic<Bool>(false)
+    /// The driver, touched only on the loop's thread (set before the thread starts).
+    private nonisolated(unsafe) let driver: any LoopDriver
+
+    /// Creates the loop and starts its thread.
+    public init(name: String, driver: any LoopDriver) throws(SocketError) {
+        let epoll = cdp_epoll_create()
+        guard epoll >= 0 else { throw SocketError("epoll_create1") }
+        let wake = cdp_eventfd()
+        guard wake >= 0 else {
+            close(epoll)
+            throw SocketError("eventfd")
+        }
+        guard cdp_epoll_ctl(epoll, 0, wake, cdp_epollin | cdp_epollet, Self.wakeToken) == 0 else {
+            let error = SocketError("epoll_ctl")
+            close(wake)
+            close(epoll)
+            throw error
+        }
+        (self.epoll, self.wake, self.driver) = (epoll, wake, driver)
+        let thread = Thread { [self] in run() }
+        thread.name = name
+        thread.start()
+    }
+
+    /// Watches `descriptor` for `flags` (edge-triggered is added), reporting `token`.
+    public func register(_ descriptor: Int32, token: UInt64, flags: UInt32) -> Bool {
+        cdp_epoll_ctl(epoll, 0, descriptor, flags | cdp_epollet, token) == 0
+    }
+
+    /// Stops watching `descriptor` (before it is closed while another reference to it stays open).
+    public func unregister(_ descriptor: Int32) {
+        _ = cdp_epoll_ctl(epoll, 2, descriptor, 0, 0)
+    }
+
+    /// Runs `command` on the loop's thread, soon.
+    public func execute(_ command: @escaping @Sendable () -> Void) {
+        let queued = commands.withLock { queued -> Bool in
+            guard !exited.load(ordering: .acquiring) else { return false }
+            queued.append(command)
+            return true
+        }
+        if queued { signal() } else { command() }
+    }
+
+    /// Runs `command` on the loop's thread and returns once it has run (at once, on the caller's
+    /// thread, when the loop has already ended).
+    public func executeAndWait(_ command: @escaping @Sendable () -> Void) async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            let queued = commands.withLock { queued -> Bool in
+                guard !exited.load(ordering: .acquiring) else { return false }
+                queued.append {
+                    command()
+                    done.resume()
+                }
+                return true
+            }
+            if queued {
+                signal()
+            } else {
+                command()
+                done.resume()
+            }
+        }
+    }
+
+    /// Ends the loop: the driver's `stopped` closes its descriptors on the loop's thread. Waits
+    /// at most two seconds for that.
+    public func stop() async {
+        stopping.store(true, ordering: .releasing)
+        signal()
+        let deadline = ContinuousClock.now + .seconds(2)
+        while !exited.load(ordering: .acquiring), ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(2))
+        }
+    }
+
+    private func signal() {
+        var one: UInt64 = 1
+        _ = write(wake, &one, 8)
+    }
+
+    /// The monotonic clock, in nanoseconds.
+    @inline(__always)
+    public static func now() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
+    }
+
+    private func run() {
+        let capacity = 256
+        let flags = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
+        let tokens = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
+        defer {
+            flags.deallocate()
+            tokens.deallocate()
+        }
+        driver.started(on: self)
+        var nextTick = Self.now() + Self.tickInterval
+        var deferred = false
+        while !stopping.load(ordering: .acquiring) {
+            let count = cdp_epoll_wait(epoll, flags, tokens, Int32(capacity), deferred ? 0 : Int32(Self.tickInterval / 1_000_000))
+            let now = Self.now()
+            driver.batchStarted(nowNanoseconds: now)
+            for index in 0..<Int(max(count, 0)) {
+                if tokens[index] == Self.wakeToken {
+                    drainWake()
+                } else {
+                    driver.ready(tokens[index], flags: flags[index])
+                }
+            }
+            deferred = driver.continueDeferred()
+            if now >= nextTick {
+                driver.tick(nowNanoseconds: now)
+                nextTick = now + Self.tickInterval
+            }
+        }
+        driver.stopped()
+        // Under the commands' lock: a command queued from now on runs on its caller's thread.
+        let left = commands.withLock { queued in
+            exited.store(true, ordering: .releasing)
+            defer { queued.removeAll() }
+            return queued
+        }
+        for command in left { command() }
+    }
+
+    deinit {
+        // Here rather than when the thread ends: another thread may still signal the eventfd
+        // (a command queued as the loop ended), which must never write to a reused descriptor.
+        close(wake)
+        close(epoll)
+    }
+
+    private func drainWake() {
+        var value: UInt64 = 0
+        _ = read(wake, &value, 8)
+        runCommands()
+    }
+
+    private func runCommands() {
+        let pending = commands.withLock { queued in
+            defer { queued.removeAll() }
+            return queued
+        }
+        for command in pending { command() }
+    }
+}
