@@ -2,6 +2,7 @@
 #include "CDataPlane.h"
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <pthread.h>
 #include <string.h>
 
 const uint32_t cdp_epollin = EPOLLIN;
@@ -31,6 +32,8 @@ int cdp_epoll_wait(int epfd, uint32_t *flags, uint64_t *data, int max, int timeo
 }
 
 int cdp_eventfd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
+
+void cdp_set_thread_name(const char *name) { pthread_setname_np(pthread_self(), name); }
 
 int cdp_accept(int fd) { return accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC); }
 

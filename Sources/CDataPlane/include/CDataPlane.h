@@ -24,6 +24,9 @@ int cdp_epoll_wait(int epfd, uint32_t *flags, uint64_t *data, int max, int timeo
 /// eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC).
 int cdp_eventfd(void);
 
+/// Names the calling thread (15 bytes at most), as top -H and perf show it.
+void cdp_set_thread_name(const char *name);
+
 /// accept4(SOCK_NONBLOCK | SOCK_CLOEXEC): one call for a ready connection (accept4 is GNU too).
 int cdp_accept(int fd);
 

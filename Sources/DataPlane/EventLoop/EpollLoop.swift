@@ -41,8 +41,11 @@ public final class EpollLoop: Sendable {
             throw error
         }
         (self.epoll, self.wake, self.driver) = (epoll, wake, driver)
-        let thread = Thread { [self] in run() }
-        thread.name = name
+        let thread = Thread { [self] in
+            // The kernel's name (15 bytes at most): what top -H and perf show.
+            cdp_set_thread_name(String(name.prefix(15)))
+            run()
+        }
         thread.start()
     }
 

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# The echo alone, against the kernel's limit (issue 26): the same minimal C clients drive three
+# echo servers in turn, in one run, alternating: the minimal C echoes (bench/udpecho.c and
+# bench/newflows.c's server), FlowTest's echo on its data plane (epoll loops, the default) and
+# FlowTest's echo on NIO (FLOWTEST_ECHO_NIO=1, the previous data plane). Writes bench/echo.md.
+#   bench/echo.sh                # 5 s per measurement, two rounds
+#   DURATION=2 ROUNDS=1 bench/echo.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+D=${DURATION:-5}
+ROUNDS=${ROUNDS:-2}
+OUT=${OUT:-bench/echo.md}
+WORK=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+swift build -c release --product flowtest-agent >&2
+AGENT=.build/release/flowtest-agent
+cc -O2 -pthread -o "$WORK/udpecho" bench/udpecho.c
+cc -O2 -pthread -o "$WORK/newflows" bench/newflows.c
+PORT=18100
+PORTS8() { seq -s ' ' $1 $(($1 + 7)); }
+CSV8() { seq -s ',' $1 $(($1 + 7)); }
+
+wait_udp() {  # port -> once a datagram to it is echoed, at most 10 s
+  python3 - $1 <<'PY' || { echo "bench: no UDP echo on port $1 after 10 s" >&2; exit 1; }
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(0.1)
+end = time.monotonic() + 10
+while time.monotonic() < end:
+    try:
+        s.sendto(b"x", ("127.0.0.1", int(sys.argv[1]))); s.recvfrom(10); sys.exit(0)
+    except OSError:
+        pass
+sys.exit(1)
+PY
+}
+wait_tcp() {  # port -> once something accepts on it, at most 10 s
+  python3 - $1 <<'PY' || { echo "bench: nothing accepts on port $1 after 10 s" >&2; exit 1; }
+import socket, sys, time
+end = time.monotonic() + 10
+while time.monotonic() < end:
+    try:
+        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close(); sys.exit(0)
+    except OSError:
+        time.sleep(0.05)
+sys.exit(1)
+PY
+}
+server() {  # kind port -> starts the echo of that kind on port (UDP) and port..port+7 (TCP); sets PID
+  case $1 in
+    c) "$WORK/udpecho" server $2 & PID=$!; "$WORK/newflows" server $(PORTS8 $(($2 + 1))) >/dev/null 2>&1 & PID="$PID $!" ;;
+    epoll) $AGENT echo --udp-ports $2 --tcp-ports $(CSV8 $(($2 + 1))) --metrics-port 0 --log-level error >/dev/null 2>&1 & PID=$! ;;
+    nio) FLOWTEST_ECHO_NIO=1 $AGENT echo --udp-ports $2 --tcp-ports $(CSV8 $(($2 + 1))) --metrics-port 0 --log-level error >/dev/null 2>&1 & PID=$! ;;
+  esac
+  wait_udp $2
+  wait_tcp $(($2 + 1))
+}
+field() { python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
+
+declare -A RESULT
+for round in $(seq 1 $ROUNDS); do
+  for kind in c epoll nio; do
+    server $kind $PORT
+    # Datagrams echoed per second: 50 and 1,000 flows ping-pong.
+    for flows in 50 1000; do
+      rate=$("$WORK/udpecho" client 127.0.0.1 $PORT $flows $D | field perSecond)
+      RESULT[$kind,udp$flows]="${RESULT[$kind,udp$flows]:-} $rate"
+    done
+    # New TCP flows per second: connect, 64 bytes echoed, close, over 8 ports, a client thread per core.
+    rate=$("$WORK/newflows" client 127.0.0.1 $(nproc) $D $(PORTS8 $(($PORT + 1))) | field perSecond)
+    RESULT[$kind,tcpnew]="${RESULT[$kind,tcpnew]:-} $rate"
+    kill $PID 2>/dev/null || true
+    wait 2>/dev/null || true
+    PORT=$((PORT + 20))
+  done
+done
+
+best() { echo $1 | tr ' ' '\n' | sort -n | tail -1; }
+ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
+row() {  # label key
+  local c=$(best "${RESULT[c,$2]}") e=$(best "${RESULT[epoll,$2]}") n=$(best "${RESULT[nio,$2]}")
+  echo "| $1 | $e/s | $n/s | $c/s | $(ratio $e $c) | $(ratio $n $c) | $(ratio $e $n) |"
+}
+{
+  echo "## The echo alone against the kernel's limit (bench/echo.sh)"
+  echo
+  echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end, ${D} s per measurement,"
+  echo "best of $ROUNDS alternating rounds. The same minimal C clients (bench/udpecho.c, bench/newflows.c) drive each echo"
+  echo "server in turn: the minimal C echoes, FlowTest's echo on its data plane (the default) and on NIO"
+  echo "(FLOWTEST_ECHO_NIO=1, the previous data plane). Client and server share the two cores, as they do for every row."
+  echo
+  echo "| measurement | FlowTest echo, data plane | FlowTest echo, NIO | C echo | data plane / C | NIO / C | data plane / NIO |"
+  echo "|---|---|---|---|---|---|---|"
+  row "UDP datagrams echoed, 50 flows ping-pong" udp50
+  row "UDP datagrams echoed, 1,000 flows ping-pong" udp1000
+  row "new TCP flows (connect, 64 B echoed, close), 8 ports" tcpnew
+  echo
+  echo "Every round: $(for k in c epoll nio; do echo -n "$k: udp50${RESULT[$k,udp50]}, udp1000${RESULT[$k,udp1000]}, tcpnew${RESULT[$k,tcpnew]}; "; done)"
+} >"$OUT"
+cat "$OUT"
