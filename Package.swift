@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "flowtest-controller", targets: ["FlowTestController"]),
         .executable(name: "flowtest-scale-bench", targets: ["FlowTestScaleBench"]),
         .library(name: "FlowTestShared", targets: ["FlowTestShared"]),
+        .library(name: "FlowTestProtocols", targets: ["FlowTestProtocols"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
@@ -39,10 +40,14 @@ let package = Package(
             ],
             path: "Sources/Shared"
         ),
+        // The traffic mix's protocols (HTTP, TLS hellos, DNS, RESP, PostgreSQL): plain Swift over
+        // bytes, no dependencies and no event loop, so any data plane can drive them.
+        .target(name: "FlowTestProtocols", path: "Sources/Protocols"),
         .executableTarget(
             name: "FlowTestAgent",
             dependencies: [
                 "FlowTestShared",
+                "FlowTestProtocols",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -71,6 +76,7 @@ let package = Package(
                 "FlowTestAgent",
                 "FlowTestController",
                 "FlowTestShared",
+                "FlowTestProtocols",
                 "FakeKubernetes",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -102,6 +108,8 @@ let package = Package(
             path: "bench/scale",
             exclude: ["generator-report.json"]
         ),
+        // The protocols' own tests: a small target of its own, so they build and run in seconds.
+        .testTarget(name: "FlowTestProtocolsTests", dependencies: ["FlowTestProtocols"], path: "Tests/ProtocolsTests"),
         .testTarget(
             name: "FlowTestSharedTests",
             dependencies: [

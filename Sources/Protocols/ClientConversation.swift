@@ -1,0 +1,44 @@
+/// The client side of one flow's conversation in its protocol: what to send, and when the
+/// server's reply is complete.
+///
+/// A flow drives it as a state machine: `nextOpening` until it says `.ready` (sending what it
+/// appends and, on `.awaitReply`, feeding the server's bytes to `consume` until it returns
+/// true), then `appendRequest` and `consume` once per exchange. The round trip is the flow's
+/// own: first byte of the request written to the last byte of the response read.
+public struct ClientConversation: Sendable {
+    public let wireProtocol: WireProtocol
+    private var dialect: any ClientDialect
+
+    /// A conversation in `wireProtocol` that uses `names` for Host, path, SNI and DNS name.
+    public init(_ wireProtocol: WireProtocol, names: ProtocolNames = .defaults) {
+        self.wireProtocol = wireProtocol
+        switch wireProtocol {
+        case .http: dialect = HTTPClientDialect(names: names)
+        case .tls: dialect = TLSClientDialect(serverName: names.host)
+        case .dns: dialect = DNSStreamClientDialect(name: names.dnsName)
+        case .redis: dialect = RedisClientDialect()
+        case .postgresql: dialect = PostgresClientDialect()
+        }
+    }
+
+    /// Appends the opening's next step to `out` (possibly nothing) and says what follows it.
+    public mutating func nextOpening(into out: inout [UInt8]) -> OpeningStep {
+        dialect.openingStep(into: &out)
+    }
+
+    /// Appends one request of `size` bytes (or the protocol's smallest, if larger) that asks
+    /// for a response of `responseSize` bytes.
+    public mutating func appendRequest(size: Int, responseSize: Int, into out: inout [UInt8]) {
+        dialect.appendRequest(size: size, responseSize: responseSize, into: &out)
+    }
+
+    /// Feeds the server's bytes; true once the awaited reply (opening or response) is complete.
+    public mutating func consume(_ bytes: UnsafeRawBufferPointer) throws(ProtocolError) -> Bool {
+        try dialect.consume(bytes)
+    }
+
+    /// Appends the protocol's goodbye, for a flow that ends cleanly.
+    public func appendFarewell(into out: inout [UInt8]) {
+        dialect.appendFarewell(into: &out)
+    }
+}
