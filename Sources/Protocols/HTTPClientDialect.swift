@@ -19,10 +19,16 @@ struct HTTPClientDialect: ClientDialect {
     func openingStep(into out: inout [UInt8]) -> OpeningStep { .ready }
 
     mutating func appendRequest(size: Int, responseSize: Int, into out: inout [UInt8]) {
-        let common = "\(names.path) HTTP/1.1\r\nHost: \(names.host)\r\nUser-Agent: flowtest\r\nAccept: */*\r\n\(Self.responseSizeField): \(responseSize)\r\n"
-        let getHead = "GET " + common
+        var common = "\(names.path) HTTP/1.1\r\nHost: \(names.host)\r\nUser-Agent: flowtest\r\nAccept: */*\r\n\(Self.responseSizeField): \(responseSize)\r\n"
         let paddingField = "X-FlowTest-Padding: \r\n"
-        let natural = getHead.utf8.count + 2
+        let natural = "GET ".utf8.count + common.utf8.count + 2
+        if size - natural >= 2, size - natural < paddingField.utf8.count {
+            // Too few bytes for a padding header: the User-Agent takes a second product token.
+            var token: [UInt8] = []
+            token.appendFiller(size - natural - 1)
+            common = common.replacingFirst("User-Agent: flowtest", with: "User-Agent: flowtest " + String(decoding: token, as: UTF8.self))
+        }
+        let getHead = "GET " + common
         if size <= 8_192 {
             out.append(ascii: getHead)
             if size >= natural + paddingField.utf8.count {
@@ -72,5 +78,13 @@ struct HTTPClientDialect: ClientDialect {
             throw ProtocolError(.http, "a response without a valid Content-Length: expected one to read it by on a kept-alive connection")
         }
         return length
+    }
+}
+
+extension String {
+    /// The string with the first `target` replaced by `replacement`.
+    func replacingFirst(_ target: String, with replacement: String) -> String {
+        guard let range = firstRange(of: target) else { return self }
+        return self[..<range.lowerBound] + replacement + self[range.upperBound...]
     }
 }
