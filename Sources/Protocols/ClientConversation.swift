@@ -6,6 +6,8 @@
 /// true), then `appendRequest` and `consume` once per exchange. The round trip is the flow's
 /// own: first byte of the request written to the last byte of the response read.
 public struct ClientConversation: Sendable {
+    /// The largest request or response a conversation asks for, as the mix's validation allows.
+    public static let largestMessage = 16_777_216
     public let wireProtocol: WireProtocol
     private var dialect: any ClientDialect
 
@@ -29,7 +31,9 @@ public struct ClientConversation: Sendable {
     /// Appends one request of `size` bytes (or the protocol's smallest, if larger) that asks
     /// for a response of `responseSize` bytes.
     public mutating func appendRequest(size: Int, responseSize: Int, into out: inout [UInt8]) {
-        dialect.appendRequest(size: size, responseSize: responseSize, into: &out)
+        // Out-of-range sizes (validation keeps them 32 B...16 MiB) become the nearest legal ones.
+        let range = 0...Self.largestMessage
+        dialect.appendRequest(size: size.clamped(to: range), responseSize: responseSize.clamped(to: range), into: &out)
     }
 
     /// Feeds the server's bytes; true once the awaited reply (opening or response) is complete.
@@ -40,5 +44,11 @@ public struct ClientConversation: Sendable {
     /// Appends the protocol's goodbye, for a flow that ends cleanly.
     public func appendFarewell(into out: inout [UInt8]) {
         dialect.appendFarewell(into: &out)
+    }
+}
+
+extension Comparable {
+    func clamped(to range: ClosedRange<Self>) -> Self {
+        min(max(self, range.lowerBound), range.upperBound)
     }
 }

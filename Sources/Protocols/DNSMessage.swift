@@ -21,13 +21,15 @@ public enum DNSMessage {
         // OPT: root name, type 41, the UDP size the answer may take, no extended flags.
         out += [0, 0, 41]
         out.appendBigEndian(UInt16(min(65_535, max(1_232, responseSize))))
+        let responseSize = max(0, responseSize)
         out += [0, 0, 0, 0]
         let lengthAt = out.count
         out += [0, 0]
         out.appendBigEndian(responseSizeOption)
         out += [0, 4]
         out.appendBigEndian(UInt32(responseSize))
-        let padding = size - (out.count - start) - 4
+        // A datagram holds at most 65,507 bytes: a larger query size gets the largest.
+        let padding = min(size, 65_507) - (out.count - start) - 4
         if padding >= 0 {
             out.appendBigEndian(paddingOption)
             out.appendBigEndian(UInt16(padding))

@@ -74,6 +74,7 @@ struct RESPReader: Sendable {
                 throw ProtocolError(.redis, "array length \"\(text.prefix(20))\": expected -1...1048576")
             }
             if count <= 0 { return finishScalar() }
+            guard open.count < 32 else { throw ProtocolError(.redis, "arrays nested over 32 deep") }
             open.append(count)
             return false
         default:

@@ -1,3 +1,4 @@
+import FlowTestProtocols
 import FlowTestShared
 import NIOCore
 
@@ -7,6 +8,11 @@ import NIOCore
 /// One message is in flight at a time, so a round trip is exactly "last byte written → last byte
 /// of its echo read", and the echo can be checked byte for byte against the header that was sent.
 /// Everything runs on the channel's event loop; the handler is never shared.
+///
+/// A built-in pattern's flow speaks its protocol instead (`ClientConversation`): its opening
+/// (a ClientHello, a startup message) first, then one request per exchange, each complete when
+/// the conversation says its response is; the round trip is still first byte written to last
+/// byte read, and a reply the protocol does not allow fails the flow as corrupted.
 final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
@@ -40,6 +46,13 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
     private var wakeUp = FlowWakeUp()
     /// The flow's own figures for the flow log; nil when there is none.
     private let tally: FlowTally?
+    /// The flow's protocol; nil: FlowTest's own framing, checked against the header sent.
+    private var conversation: ClientConversation?
+    /// The conversation's opening is under way: the bytes awaited are its reply.
+    private var opening = false
+    /// The opening's bytes both ways, counted with the first exchange's.
+    private var openingSent = 0
+    private var openingReceived = 0
 
     init(_ setup: FlowSetup) {
         (flowID, environment, shard, wheel, openFlows, lifetimeEnd) =
@@ -48,6 +61,7 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
         tally = setup.tally
         let kind = setup.environment.kinds[setup.flow.kind]
         self.kind = kind
+        conversation = kind.conversation(port: setup.flow.port)
         if let messages = kind.messages { exchangesLeft = UInt32(Int.random(in: messages, using: &random)) } else { exchangesLeft = .max }
         self.random = random
     }
@@ -69,8 +83,27 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
         // Connected after a stop: end at once, so the flow is still counted in the final statistics.
         guard openFlows.enter(self) else { return finish(nil) }
         if let fireflies = environment.fireflies, let tally { fireflies.announce(.start, .tcp, tally: tally) }
-        sendMessage()
+        if conversation != nil { advanceOpening() } else { sendMessage() }
         context.fireChannelActive()
+    }
+
+    /// Sends the conversation's next opening step; once it is done, the first request.
+    private func advanceOpening() {
+        guard let context, !finished, conversation != nil else { return }
+        var bytes: [UInt8] = []
+        let step = conversation!.nextOpening(into: &bytes)
+        openingSent += bytes.count
+        tally?.sent(bytes.count)
+        if !bytes.isEmpty { context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: nil) }
+        guard step == .awaitReply else {
+            opening = false
+            return sendMessage()
+        }
+        context.flush()
+        opening = true
+        awaitedBytes = 1
+        sentAt = .now()
+        scheduleWakeUp(min(sentAt + environment.responseTimeout, lifetimeEnd))
     }
 
     private func sendMessage() {
@@ -81,6 +114,18 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
         echoedBytes = 0
         awaitedBytes = responseSize == 0 ? messageSize : Int(responseSize)
         sentAt = .now()
+        if conversation != nil {
+            // The protocol's request: its size is what was drawn, or its smallest message.
+            var bytes: [UInt8] = []
+            conversation!.appendRequest(size: messageSize, responseSize: awaitedBytes, into: &bytes)
+            messageSize = bytes.count + openingSent
+            openingSent = 0
+            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: nil)
+            tally?.sent(bytes.count)
+            shard.recordSend(.tcp, bytes: messageSize, pattern: kind.patternSlot)
+            nextSendDue = environment.messageInterval == .zero ? .distantFuture : sentAt + environment.messageInterval
+            return scheduleWakeUp(min(nextSendDue, sentAt + environment.responseTimeout, lifetimeEnd))
+        }
         if responseSize > 0 {
             // Validation keeps both sizes at least the sized header's 32 bytes.
             var header = context.channel.allocator.buffer(capacity: FlowHeader.sizedSize)
@@ -130,6 +175,7 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
         guard !finished else { return }
+        if conversation != nil { return conversationRead(buffer) }
         guard buffer.readableBytes <= awaitedBytes, echoMatchesHeader(buffer) else {
             // More bytes than were sent, or different ones: whatever answered is not a pure echo.
             return finish(.corrupted)
@@ -138,6 +184,35 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
         awaitedBytes -= buffer.readableBytes
         tally?.received(buffer.readableBytes)
         if awaitedBytes == 0 { echoCompleted() }
+    }
+
+    /// Feeds the server's bytes to the conversation: the opening's reply, or the response's.
+    private func conversationRead(_ buffer: ByteBuffer) {
+        // Bytes nothing asked for: the server spoke out of turn.
+        guard awaitedBytes > 0 else { return finish(.corrupted) }
+        let complete: Bool
+        do {
+            complete = try buffer.withUnsafeReadableBytes { try conversation!.consume($0) }
+        } catch {
+            environment.reportProtocolError(error)
+            return finish(.corrupted)
+        }
+        tally?.received(buffer.readableBytes)
+        guard !opening else {
+            openingReceived += buffer.readableBytes
+            if complete {
+                awaitedBytes = 0
+                advanceOpening()
+            }
+            return
+        }
+        echoedBytes += buffer.readableBytes
+        if complete {
+            awaitedBytes = 0
+            echoedBytes += openingReceived
+            openingReceived = 0
+            echoCompleted()
+        }
     }
 
     /// The header of the message in flight, rebuilt from the flow's state rather than kept.
@@ -192,6 +267,12 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
             state.recordOutcome(pattern: kind.patternSlot, failure: failure)
         }
         if let fireflies = environment.fireflies, let tally { fireflies.announce(.end, .tcp, tally: tally) }
+        if failure == nil, let conversation {
+            // A clean end says goodbye as the protocol's clients do (PostgreSQL's Terminate).
+            var farewell: [UInt8] = []
+            conversation.appendFarewell(into: &farewell)
+            if !farewell.isEmpty { context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: farewell)), promise: nil) }
+        }
         if let tally, let log = environment.flowLog {
             tally.tcpRetransmits = retransmits
             log.record(tally.record(flowID: flowID, .tcp, failure: failure, clock: environment.statistics.clock))

@@ -12,6 +12,9 @@ public struct TrafficRule: Sendable, Equatable {
     public var weight: Double = 1
     public var transport: Transport?
     public var ports: [Int64]?
+    /// The ports as the spec names them, which choose the protocol a built-in pattern speaks on
+    /// each (`ports` in order), when `--any-ports` sent the flows elsewhere; nil: `ports`.
+    public var protocolPorts: [Int64]?
     public var requestSize: SizeRange?
     /// Nil: the response is the request, echoed.
     public var responseSize: SizeRange?
