@@ -260,19 +260,24 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
         guard !finished, wasActive, let context else { return }
         finished = true
         openFlows.leave(self)
+        var farewell: [UInt8] = []
+        if failure == nil, let conversation {
+            // A clean end says goodbye as the protocol's clients do (PostgreSQL's Terminate).
+            conversation.appendFarewell(into: &farewell)
+            if !farewell.isEmpty { context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: farewell)), promise: nil) }
+            tally?.sent(farewell.count)
+        }
         let retransmits = TCPInfo.totalRetransmits(of: context.channel)
         shard.update { state in
+            if !farewell.isEmpty {
+                state.counters.tcp.bytesSent += UInt64(farewell.count)
+                if let slot = kind.patternSlot { state.patterns[slot].counters.bytesSent += UInt64(farewell.count) }
+            }
             state.counters.tcp.tcpRetransmits += retransmits
             if let failure { state.counters.tcp.recordFailure(failure) } else { state.counters.tcp.flowsCompleted += 1 }
             state.recordOutcome(pattern: kind.patternSlot, failure: failure)
         }
         if let fireflies = environment.fireflies, let tally { fireflies.announce(.end, .tcp, tally: tally) }
-        if failure == nil, let conversation {
-            // A clean end says goodbye as the protocol's clients do (PostgreSQL's Terminate).
-            var farewell: [UInt8] = []
-            conversation.appendFarewell(into: &farewell)
-            if !farewell.isEmpty { context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: farewell)), promise: nil) }
-        }
         if let tally, let log = environment.flowLog {
             tally.tcpRetransmits = retransmits
             log.record(tally.record(flowID: flowID, .tcp, failure: failure, clock: environment.statistics.clock))
