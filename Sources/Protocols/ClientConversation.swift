@@ -20,6 +20,11 @@ public struct ClientConversation: Sendable {
         case .dns: dialect = DNSStreamClientDialect(name: names.dnsName)
         case .redis: dialect = RedisClientDialect()
         case .postgresql: dialect = PostgresClientDialect()
+        case .mysql: dialect = MySQLClientDialect()
+        case .mongodb: dialect = MongoClientDialect()
+        case .ssh: dialect = SSHClientDialect()
+        case .smtp: dialect = SMTPClientDialect(host: names.host)
+        case .ftp: dialect = FTPClientDialect()
         }
     }
 
@@ -41,8 +46,9 @@ public struct ClientConversation: Sendable {
         try dialect.consume(bytes)
     }
 
-    /// Appends the protocol's goodbye, for a flow that ends cleanly.
-    public func appendFarewell(into out: inout [UInt8]) {
+    /// Appends the protocol's goodbye, for a flow that ends cleanly; true when the server
+    /// answers it (SMTP's and FTP's 221), and `consume` then says when the answer is complete.
+    public mutating func appendFarewell(into out: inout [UInt8]) -> Bool {
         dialect.appendFarewell(into: &out)
     }
 }

@@ -12,8 +12,9 @@ protocol ClientDialect: Sendable {
     /// Reads the server's bytes of the awaited reply; true once it is complete. Bytes past its
     /// end, or bytes the protocol does not allow, throw.
     mutating func consume(_ bytes: UnsafeRawBufferPointer) throws(ProtocolError) -> Bool
-    /// Appends what a polite client sends before closing (PostgreSQL's Terminate, RESP's QUIT).
-    func appendFarewell(into out: inout [UInt8])
+    /// Appends what a polite client sends before closing (PostgreSQL's Terminate, SMTP's QUIT);
+    /// true when the server answers it (SMTP's 221), which `consume` then reads.
+    mutating func appendFarewell(into out: inout [UInt8]) -> Bool
 }
 
 /// What a client does after an opening step.
@@ -25,5 +26,5 @@ public enum OpeningStep: Sendable, Equatable {
 }
 
 extension ClientDialect {
-    func appendFarewell(into out: inout [UInt8]) {}
+    mutating func appendFarewell(into out: inout [UInt8]) -> Bool { false }
 }

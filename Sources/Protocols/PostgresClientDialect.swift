@@ -47,7 +47,8 @@ struct PostgresClientDialect: ClientDialect {
         return ready
     }
 
-    func appendFarewell(into out: inout [UInt8]) {
+    func appendFarewell(into out: inout [UInt8]) -> Bool {
         PostgresMessage.append(UInt8(ascii: "X"), [], into: &out)
+        return false
     }
 }

@@ -9,6 +9,20 @@ public struct ProtocolResponder: Sendable {
     public let wireProtocol: WireProtocol
     private var dialect: any ServerDialect
 
+    /// The responder for a connection accepted on `port` when that port's server speaks first
+    /// (MySQL's greeting, SMTP's and FTP's 220): the greeting is appended to `out`, to be
+    /// written at once. Nil on other ports: wait for the client's first bytes (`firstBytes:`).
+    /// `port` is the one the FlowTest names (with `--any-ports`, not the one bound).
+    public init?(acceptedOn port: Int, greeting out: inout [UInt8]) {
+        guard let wire = WireProtocol.serverFirst(onPort: port) else { return nil }
+        wireProtocol = wire
+        switch wire {
+        case .mysql: dialect = MySQLServerDialect(greeting: &out)
+        case .smtp: dialect = SMTPServerDialect(greeting: &out)
+        default: dialect = FTPServerDialect(greeting: &out)
+        }
+    }
+
     /// The responder for a TCP connection whose first read is `firstBytes`; nil when they start
     /// no protocol here. A client writes its first request at once, so its first segment holds
     /// what tells it apart (at most 12 bytes).
@@ -22,6 +36,10 @@ public struct ProtocolResponder: Sendable {
             (wireProtocol, dialect) = (.postgresql, PostgresServerDialect())
         } else if RedisServerDialect.recognizes(firstBytes) {
             (wireProtocol, dialect) = (.redis, RedisServerDialect())
+        } else if MongoServerDialect.recognizes(firstBytes) {
+            (wireProtocol, dialect) = (.mongodb, MongoServerDialect())
+        } else if SSHServerDialect.recognizes(firstBytes) {
+            (wireProtocol, dialect) = (.ssh, SSHServerDialect())
         } else if DNSStreamServerDialect.recognizes(firstBytes) {
             (wireProtocol, dialect) = (.dns, DNSStreamServerDialect())
         } else {

@@ -11,6 +11,13 @@ public enum WireProtocol: String, Sendable, CaseIterable {
     case dns
     case redis
     case postgresql
+    case mysql
+    case mongodb
+    case ssh
+    case smtp
+    /// FTP's control connection; its data connections keep FlowTest's framing (any bytes are
+    /// FTP data).
+    case ftp
 
     /// The protocol a built-in `pattern` speaks on `port`; nil: FlowTest's sized framing.
     public static func of(pattern: String, port: Int) -> WireProtocol? {
@@ -20,6 +27,24 @@ public enum WireProtocol: String, Sendable, CaseIterable {
         case ("dns", _): .dns
         case ("database", 6379): .redis
         case ("database", 5432): .postgresql
+        case ("database", 3306): .mysql
+        case ("database", 27017): .mongodb
+        case ("ssh", _): .ssh
+        // SMTPS (465) is TLS from the first byte: a ClientHello, as web's 443.
+        case ("smtp", 465): .tls
+        case ("smtp", _): .smtp
+        case ("ftp", 21): .ftp
+        default: nil
+        }
+    }
+
+    /// The protocol whose server speaks first on a connection accepted on `port` (a greeting
+    /// the client waits for); nil where the client speaks first.
+    public static func serverFirst(onPort port: Int) -> WireProtocol? {
+        switch port {
+        case 3306: .mysql
+        case 25, 587: .smtp
+        case 21: .ftp
         default: nil
         }
     }

@@ -71,6 +71,48 @@ struct MalformedRequestTests {
         #expect(outcome.malformed?.reason.contains("record length 65535") == true)
     }
 
+    /// The server-first protocols: a broken command gets the protocol's error after the greeting.
+    @Test(arguments: [
+        (25, "EHLO a\r\nXYZZY\r\n", "500 5.5.2 Error: command \"XYZZY\" not recognized"),
+        (21, "USER a\r\nPASS b\r\nXYZZY\r\n", "500 command \"XYZZY\" not recognized"),
+        (25, "EHLO a\nMAIL\r\n", "500 5.5.2 Error: a command line ended by LF alone"),
+    ])
+    func lineProtocolsAnswer500(port: Int, _ input: String, _ reply: String) {
+        var greeting: [UInt8] = []
+        var responder = ProtocolResponder(acceptedOn: port, greeting: &greeting)!
+        #expect(String(decoding: greeting, as: UTF8.self).hasPrefix("220 "))
+        var out: [UInt8] = []
+        let outcome = Array(input.utf8).withUnsafeBytes { responder.consume($0, into: &out) }
+        #expect(String(decoding: out, as: UTF8.self).contains(reply), "\(String(decoding: out, as: UTF8.self))")
+        #expect(outcome.malformed != nil && outcome.closes)
+    }
+
+    @Test func mysqlAnswersErrPackets() {
+        var greeting: [UInt8] = []
+        var responder = ProtocolResponder(acceptedOn: 3306, greeting: &greeting)!
+        #expect(greeting[4] == 10)
+        var out: [UInt8] = []
+        let outcome = [UInt8]([5, 0, 0, 1, 0, 0, 0, 0, 0]).withUnsafeBytes { responder.consume($0, into: &out) }
+        #expect(out.count > 9 && out[4] == 0xff && String(decoding: out[7...], as: UTF8.self).hasPrefix("#08S01a login of 5 bytes"))
+        #expect(outcome.malformed != nil)
+    }
+
+    @Test func sshAndMongoAnswerTheirErrors() {
+        var ssh = Array("SSH-2.0-x\r\n".utf8) + [0, 0, 0, 3, 1, 0, 0, 0]
+        var (wire, _, outcome) = Self.respond([ssh])
+        #expect(wire == .ssh && outcome.malformed?.reason.contains("packet length 3") == true)
+        ssh = Array("SSH-2.0-x\r\n".utf8)
+        SSHPacket.append([30, 1, 2, 3], into: &ssh)
+        (wire, _, outcome) = Self.respond([ssh])
+        #expect(outcome.malformed?.reason.contains("message 30") == true)
+        var mongo: [UInt8] = []
+        MongoMessage.append(requestID: 9, responseTo: 0, [("find", .string("x"))], into: &mongo)
+        mongo[21] = 99
+        let reply: String
+        (wire, reply, outcome) = Self.respond([mongo])
+        #expect(wire == .mongodb && outcome.malformed != nil && reply.contains("BadValue"), "\(String(describing: outcome.malformed))")
+    }
+
     @Test func streamsOfNoProtocolAreLeftToTheEcho() {
         for first in [[0x46, 0x54, 0x48, 0x32, 0, 0], [0x46, 0x54, 0x48, 0x31, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0], [7, 38, 69, 100, 131, 162, 193, 224], Array("hello".utf8)] {
             #expect(first.withUnsafeBytes { ProtocolResponder(firstBytes: $0) } == nil)

@@ -53,6 +53,10 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
     /// The opening's bytes both ways, counted with the first exchange's.
     private var openingSent = 0
     private var openingReceived = 0
+    /// The goodbye was sent and its answer is awaited (SMTP's 221): the flow ends with it.
+    private var sayingGoodbye = false
+    private var farewellSent = 0
+    private var farewellReceived = 0
 
     init(_ setup: FlowSetup) {
         (flowID, environment, shard, wheel, openFlows, lifetimeEnd) =
@@ -161,10 +165,11 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
         if awaitedBytes > 0 {
             let responseDeadline = sentAt + environment.responseTimeout
             // A message in flight at the end of the lifetime may still come back, until its deadline.
-            if now >= responseDeadline { return finish(.timeout) }
+            // A goodbye the server does not answer still ends a flow whose exchanges all did.
+            if now >= responseDeadline { return finish(sayingGoodbye ? nil : .timeout) }
             scheduleWakeUp(now >= lifetimeEnd ? responseDeadline : min(responseDeadline, lifetimeEnd))
         } else if now >= lifetimeEnd {
-            finish(nil)
+            finishCleanly()
         } else if now >= nextSendDue {
             sendMessage()
         } else {
@@ -198,6 +203,10 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
             return finish(.corrupted)
         }
         tally?.received(buffer.readableBytes)
+        if sayingGoodbye {
+            farewellReceived += buffer.readableBytes
+            return complete ? finish(nil) : ()
+        }
         guard !opening else {
             openingReceived += buffer.readableBytes
             if complete {
@@ -236,7 +245,7 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
         environment.metrics.recordRoundTrip(.tcp, nanoseconds: roundTrip, pattern: kind.patternSlot)
         tally?.echoed(roundTrip: roundTrip)
         if exchangesLeft != .max { exchangesLeft -= 1 }
-        if now >= lifetimeEnd || exchangesLeft == 0 { return finish(nil) }
+        if now >= lifetimeEnd || exchangesLeft == 0 { return finishCleanly() }
         // Back-to-back, or an echo slower than the interval: the next message leaves now.
         if environment.messageInterval == .zero || now >= nextSendDue { return sendMessage() }
         // Otherwise the wake-up already pending for the next send takes it from here.
@@ -246,12 +255,30 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
         finish(nil)
     }
 
+    /// Ends a flow whose exchanges are done: with the protocol's goodbye first, if it has one,
+    /// and, if the server answers that (SMTP's 221), once the answer is in.
+    private func finishCleanly() {
+        guard let context, conversation != nil, !sayingGoodbye, !finished else { return finish(nil) }
+        var farewell: [UInt8] = []
+        let answered = conversation!.appendFarewell(into: &farewell)
+        farewellSent = farewell.count
+        tally?.sent(farewell.count)
+        guard !farewell.isEmpty else { return finish(nil) }
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: farewell)), promise: nil)
+        guard answered else { return finish(nil) }
+        sayingGoodbye = true
+        awaitedBytes = 1
+        sentAt = .now()
+        scheduleWakeUp(sentAt + environment.responseTimeout)
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         finish(FlowFailureReason(classifying: error))
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        finish(.closed)
+        // A server that closes after its goodbye (SMTP's 221) ends the flow as it should.
+        finish(sayingGoodbye ? nil : .closed)
         context.fireChannelInactive()
     }
 
@@ -260,18 +287,14 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
         guard !finished, wasActive, let context else { return }
         finished = true
         openFlows.leave(self)
-        var farewell: [UInt8] = []
-        if failure == nil, let conversation {
-            // A clean end says goodbye as the protocol's clients do (PostgreSQL's Terminate).
-            conversation.appendFarewell(into: &farewell)
-            if !farewell.isEmpty { context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: farewell)), promise: nil) }
-            tally?.sent(farewell.count)
-        }
         let retransmits = TCPInfo.totalRetransmits(of: context.channel)
         shard.update { state in
-            if !farewell.isEmpty {
-                state.counters.tcp.bytesSent += UInt64(farewell.count)
-                if let slot = kind.patternSlot { state.patterns[slot].counters.bytesSent += UInt64(farewell.count) }
+            // The goodbye's bytes: on the wire, so in the figures, though no exchange's.
+            state.counters.tcp.bytesSent += UInt64(farewellSent)
+            state.counters.tcp.bytesReceived += UInt64(farewellReceived)
+            if let slot = kind.patternSlot {
+                state.patterns[slot].counters.bytesSent += UInt64(farewellSent)
+                state.patterns[slot].counters.bytesReceived += UInt64(farewellReceived)
             }
             state.counters.tcp.tcpRetransmits += retransmits
             if let failure { state.counters.tcp.recordFailure(failure) } else { state.counters.tcp.flowsCompleted += 1 }
