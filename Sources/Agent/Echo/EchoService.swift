@@ -68,8 +68,9 @@ final class EchoService: Service, Sendable {
         do {
             let hosts = bindableAddresses(configuration.bindAddress)
             for (transport, ports) in [(Transport.tcp, configuration.tcpPorts), (.udp, configuration.udpPorts)] {
-                for port in ports {
-                    let counters = EchoListenerCounters(transport: transport, judgesMarks: expectation != nil)
+                for (position, port) in ports.enumerated() {
+                    let protocolPort = transport == .tcp ? configuration.tcpProtocolPorts?[position] ?? port : nil
+                    let counters = EchoListenerCounters(transport: transport, judgesMarks: expectation != nil, protocolPort: protocolPort)
                     listeners.append(counters)
                     for (host, ipv6Only) in hosts {
                         // Port 0: the first socket's port, so both families answer on the same one.

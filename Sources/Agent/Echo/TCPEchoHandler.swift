@@ -53,6 +53,7 @@ final class TCPEchoHandler: ChannelDuplexHandler {
         if table.flowLog != nil { tally = EchoTCPTally(context.channel) }
         counters.connectionsAccepted.wrappingAdd(1, ordering: .relaxed)
         counters.connectionsActive.wrappingAdd(1, ordering: .relaxed)
+        greetIfServerFirst(context: context)
         context.fireChannelActive()
     }
 
@@ -100,6 +101,16 @@ final class TCPEchoHandler: ChannelDuplexHandler {
             context.flush()
             context.close(promise: nil)
         }
+    }
+
+    /// On a port whose protocol's server speaks first (MySQL, SMTP, FTP), sends its greeting.
+    private func greetIfServerFirst(context: ChannelHandlerContext) {
+        var greeting: [UInt8] = []
+        guard let port = counters.protocolPort, let responder = ProtocolResponder(acceptedOn: port, greeting: &greeting) else { return }
+        (self.responder, streamKnown) = (responder, true)
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: greeting)), promise: nil)
+        counters.bytesSent.wrappingAdd(UInt64(greeting.count), ordering: .relaxed)
+        tally?.answered(greeting.count)
     }
 
     /// Answers the bytes of a protocol's stream; closes after an error reply or a goodbye.
