@@ -18,7 +18,9 @@ struct TrafficMix: Sendable {
             TrafficKind(
                 patternSlot: names.firstIndex(of: rule.pattern), transport: rule.transport, ports: rule.ports?.map { Int($0) },
                 request: rule.requestSize.map(PayloadSize.init) ?? payload, response: rule.responseSize.map(PayloadSize.init),
-                messages: rule.messages.map { Int($0.min)...Int($0.max) }, protocols: Self.protocols(of: rule), names: protocolNames)
+                messages: rule.messages.map { Int($0.min)...Int($0.max) }, protocols: Self.protocols(of: rule),
+                names: ProtocolNames(
+                    host: rule.host ?? protocolNames.host, path: rule.path ?? protocolNames.path, dnsName: rule.dnsName ?? protocolNames.dnsName))
         }
         // Weights in thousandths, so ftp's halves of a weight-1 entry stay exact.
         choice = WeightedChoice(rules.map { UInt64(($0.weight * 1000).rounded()) })

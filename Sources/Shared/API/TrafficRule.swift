@@ -20,6 +20,11 @@ public struct TrafficRule: Sendable, Equatable {
     public var responseSize: SizeRange?
     /// Nil: exchanges until the flow's lifetime ends.
     public var messages: SizeRange?
+    /// The names the pattern's protocol puts on the wire (the mix entry's `host`, `path`,
+    /// `dnsName`); nil: the defaults.
+    public var host: String?
+    public var path: String?
+    public var dnsName: String?
 
     public init(
         pattern: String, share: Double = 1, transport: Transport? = nil, ports: [Int64]? = nil, requestSize: SizeRange? = nil,
