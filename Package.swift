@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "flowtest-controller", targets: ["FlowTestController"]),
         .executable(name: "flowtest-scale-bench", targets: ["FlowTestScaleBench"]),
         .library(name: "FlowTestShared", targets: ["FlowTestShared"]),
+        .library(name: "FlowTestProtocols", targets: ["FlowTestProtocols"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
@@ -39,13 +40,16 @@ let package = Package(
             ],
             path: "Sources/Shared"
         ),
+        // The traffic mix's protocols (HTTP, TLS hellos, DNS, RESP, PostgreSQL): plain Swift over
+        // bytes, no dependencies and no event loop, so any data plane can drive them.
+        .target(name: "FlowTestProtocols", path: "Sources/Protocols"),
         // Linux's epoll, eventfd and batched datagram calls, which Swift's Glibc module does not
         // declare (recvmmsg/sendmmsg need _GNU_SOURCE; epoll_event is packed): small wrappers.
         .target(name: "CDataPlane", path: "Sources/CDataPlane"),
         // The data plane (issue 26): one epoll loop per core, each owning its sockets outright.
         .target(
             name: "FlowTestDataPlane",
-            dependencies: ["CDataPlane", "FlowTestShared"],
+            dependencies: ["CDataPlane", "FlowTestProtocols", "FlowTestShared"],
             path: "Sources/DataPlane"
         ),
         .executableTarget(
@@ -53,6 +57,7 @@ let package = Package(
             dependencies: [
                 "FlowTestShared",
                 "FlowTestDataPlane",
+                "FlowTestProtocols",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -82,6 +87,7 @@ let package = Package(
                 "FlowTestController",
                 "FlowTestShared",
                 "FlowTestDataPlane",
+                "FlowTestProtocols",
                 "FakeKubernetes",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -113,6 +119,8 @@ let package = Package(
             path: "bench/scale",
             exclude: ["generator-report.json"]
         ),
+        // The protocols' own tests: a small target of its own, so they build and run in seconds.
+        .testTarget(name: "FlowTestProtocolsTests", dependencies: ["FlowTestProtocols"], path: "Tests/ProtocolsTests"),
         .testTarget(
             name: "FlowTestSharedTests",
             dependencies: [

@@ -4,6 +4,10 @@ import FlowTestShared
 struct EchoConfiguration: Equatable, Sendable {
     var tcpPorts = [8080]
     var udpPorts = [8080]
+    /// The port each TCP listener's protocol is chosen by, in `tcpPorts`' order: the spec's own
+    /// when `--any-ports` binds port 0, so MySQL's, SMTP's and FTP's greetings still go out.
+    /// Nil: `tcpPorts`.
+    var tcpProtocolPorts: [Int]?
     /// Nil: `::` (dual stack), falling back to `0.0.0.0` where the host has no IPv6.
     var bindAddress: String?
     /// Nil: the descriptor limit, less a reserve for listeners, logs and the metrics endpoint.

@@ -28,9 +28,14 @@ final class EchoListenerCounters: Sendable {
     /// The data plane's per-loop counters of this listener's sockets.
     private let shards = Mutex<[EchoCounterShard]>([])
 
-    init(transport: Transport, judgesMarks: Bool = false) {
+    /// The port whose protocol the listener's server speaks first on each connection (MySQL's
+    /// greeting on 3306, SMTP's on 25): the one the FlowTest names, whatever was bound.
+    let protocolPort: Int?
+
+    init(transport: Transport, judgesMarks: Bool = false, protocolPort: Int? = nil) {
         self.transport = transport
         self.judgesMarks = judgesMarks
+        self.protocolPort = protocolPort
     }
 
     /// Counts one arrival judged against the expected marks.

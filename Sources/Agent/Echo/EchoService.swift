@@ -87,8 +87,9 @@ final class EchoService: Service, Sendable {
         do {
             let hosts = bindableAddresses(configuration.bindAddress)
             for (transport, ports) in [(Transport.tcp, configuration.tcpPorts), (.udp, configuration.udpPorts)] {
-                for port in ports {
-                    let counters = EchoListenerCounters(transport: transport, judgesMarks: expectation != nil)
+                for (position, port) in ports.enumerated() {
+                    let protocolPort = transport == .tcp ? configuration.tcpProtocolPorts?[position] ?? port : nil
+                    let counters = EchoListenerCounters(transport: transport, judgesMarks: expectation != nil, protocolPort: protocolPort)
                     listeners.append(counters)
                     for (host, ipv6Only) in hosts {
                         // Port 0: the first socket's port, so both families answer on the same one.
@@ -109,7 +110,7 @@ final class EchoService: Service, Sendable {
                                 guard let address = ListenAddress(host: host, port: requested) else {
                                     throw StartupError("cannot listen on \(transport.rawValue) port \(requested) at \(host): not a numeric IP address")
                                 }
-                                return try plane.bind(transport == .tcp ? .tcp : .udp, address, ipv6Only: ipv6Only)
+                                return try plane.bind(transport == .tcp ? .tcp : .udp, address, ipv6Only: ipv6Only, protocolPort: protocolPort)
                             }
                             counters.attach(shards)
                             counters.bound(to: bound)

@@ -1,3 +1,4 @@
+import FlowTestProtocols
 import FlowTestShared
 import NIOCore
 
@@ -24,8 +25,12 @@ final class TCPEchoHandler: ChannelDuplexHandler {
     private var readPending = false
     /// Whether the first bytes have shown what kind of stream this is.
     private var streamKnown = false
-    /// Set for a stream of sized requests (a traffic pattern's); nil keeps the pure echo.
+    /// Set for a stream of sized requests (a custom pattern's); nil keeps the pure echo.
     private var framing: SizedRequestFraming?
+    /// Set for a stream in a built-in pattern's protocol, answered as its server would.
+    private var responder: ProtocolResponder?
+    /// The responder has said its last (an error reply, a goodbye): later bytes are dropped.
+    private var responderDone = false
     /// The connection's figures for the flow log; nil without one.
     private var tally: EchoTCPTally?
 
@@ -48,6 +53,7 @@ final class TCPEchoHandler: ChannelDuplexHandler {
         if table.flowLog != nil { tally = EchoTCPTally(context.channel) }
         counters.connectionsAccepted.wrappingAdd(1, ordering: .relaxed)
         counters.connectionsActive.wrappingAdd(1, ordering: .relaxed)
+        greetIfServerFirst(context: context)
         context.fireChannelActive()
     }
 
@@ -72,7 +78,9 @@ final class TCPEchoHandler: ChannelDuplexHandler {
         if !streamKnown {
             streamKnown = true
             if SizedRequestFraming.startsSizedStream(buffer) { framing = SizedRequestFraming(allocator: context.channel.allocator) }
+            responder = buffer.withUnsafeReadableBytes { ProtocolResponder(firstBytes: $0) }
         }
+        if responder != nil { return respond(buffer, context: context) }
         guard let framing else {
             counters.bytesSent.wrappingAdd(bytes, ordering: .relaxed)
             return context.write(data, promise: nil)
@@ -92,6 +100,37 @@ final class TCPEchoHandler: ChannelDuplexHandler {
             ])
             context.flush()
             context.close(promise: nil)
+        }
+    }
+
+    /// On a port whose protocol's server speaks first (MySQL, SMTP, FTP), sends its greeting.
+    private func greetIfServerFirst(context: ChannelHandlerContext) {
+        var greeting: [UInt8] = []
+        guard let port = counters.protocolPort, let responder = ProtocolResponder(acceptedOn: port, greeting: &greeting) else { return }
+        (self.responder, streamKnown) = (responder, true)
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: greeting)), promise: nil)
+        counters.bytesSent.wrappingAdd(UInt64(greeting.count), ordering: .relaxed)
+        tally?.answered(greeting.count)
+    }
+
+    /// Answers the bytes of a protocol's stream; closes after an error reply or a goodbye.
+    private func respond(_ buffer: ByteBuffer, context: ChannelHandlerContext) {
+        guard !responderDone else { return }
+        var reply: [UInt8] = []
+        let outcome = buffer.withUnsafeReadableBytes { responder!.consume($0, into: &reply) }
+        if !reply.isEmpty { context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: reply)), promise: nil) }
+        counters.sizedResponses.wrappingAdd(UInt64(outcome.answered), ordering: .relaxed)
+        counters.bytesSent.wrappingAdd(UInt64(reply.count), ordering: .relaxed)
+        tally?.answered(reply.count)
+        if let malformed = outcome.malformed {
+            counters.malformedRequests.wrappingAdd(1, ordering: .relaxed)
+            table.logger?.warning("answered a request that broke its protocol with the protocol's error, and closed the connection", metadata: [
+                "peer": "\(context.remoteAddress?.description ?? "?")", "error": "\(malformed)",
+            ])
+        }
+        if outcome.closes {
+            responderDone = true
+            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
         }
     }
 

@@ -1,6 +1,8 @@
+import FlowTestProtocols
 import NIOCore
 
-/// Sends every UDP datagram back to its sender unchanged.
+/// Sends every UDP datagram back to its sender unchanged; a traffic pattern's gets the response
+/// it asks for (FlowTest's sized header, or a DNS query's answer through `ProtocolResponder`).
 final class UDPEchoHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
     typealias OutboundOut = AddressedEnvelope<ByteBuffer>
@@ -30,7 +32,14 @@ final class UDPEchoHandler: ChannelInboundHandler {
         counters.bytesReceived.wrappingAdd(UInt64(envelope.data.readableBytes), ordering: .relaxed)
         // One load per datagram tells a traffic pattern's sized request from anything else.
         var reply = envelope.data
-        if SizedRequestFraming.startsSizedStream(reply) {
+        var answer: [UInt8] = []
+        if let outcome = reply.withUnsafeReadableBytes({ ProtocolResponder.answerDatagram($0, into: &answer) }) {
+            // A built-in pattern's protocol (DNS): its answer, or its error (FORMERR).
+            counters.sizedResponses.wrappingAdd(UInt64(outcome.answered), ordering: .relaxed)
+            if outcome.malformed != nil { counters.malformedRequests.wrappingAdd(1, ordering: .relaxed) }
+            guard !answer.isEmpty else { return }
+            reply = context.channel.allocator.buffer(bytes: answer)
+        } else if SizedRequestFraming.startsSizedStream(reply) {
             guard let sized = sizedReply(to: reply, allocator: context.channel.allocator) else {
                 counters.malformedRequests.wrappingAdd(1, ordering: .relaxed)
                 return

@@ -1,6 +1,7 @@
 import FlowTestShared
 import Logging
 import NIOCore
+import Synchronization
 
 /// What every flow of a run shares: settings, statistics, metrics and the payload bytes.
 ///
@@ -27,6 +28,9 @@ final class FlowEnvironment: Sendable {
     let labeller: FlowLabeller?
     /// Announces flows' starts and ends; nil without fireflies, so flows then skip it entirely.
     let fireflies: FireflySender?
+    private let logger: Logger
+    /// Protocol errors logged so far: the first few say why flows failed, the rest only count.
+    private let protocolErrorsLogged = Atomic<Int>(0)
 
     init(
         configuration: GeneratorConfiguration, statistics: GeneratorStatistics, metrics: GeneratorMetrics, flowLog: FlowRecorder? = nil,
@@ -36,6 +40,7 @@ final class FlowEnvironment: Sendable {
             FlowLabeller(scitag: $0, seed: configuration.seed, counters: statistics.marking, logger: logger)
         }
         self.fireflies = fireflies
+        self.logger = logger
         self.statistics = statistics
         self.metrics = metrics
         self.payload = configuration.payload
@@ -49,6 +54,16 @@ final class FlowEnvironment: Sendable {
         // A recognisable, non-zero pattern: an echo that zeroes or shifts bytes shows up in a capture.
         let largest = kinds.map(\.request.maximum).max() ?? configuration.payload.maximum
         self.filler = ByteBuffer(bytes: (0..<largest).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
+    }
+
+    /// Logs why a flow's peer broke its protocol (a real server's refusal, a proxy's error
+    /// page), for the first few: the flows are counted as corrupted either way.
+    func reportProtocolError(_ error: any Error) {
+        let logged = protocolErrorsLogged.add(1, ordering: .relaxed).newValue
+        guard logged <= 5 else { return }
+        logger.warning("a flow's peer broke its protocol; the flow counts as corrupted", metadata: [
+            "error": "\(error)", "note": "\(logged == 5 ? "further protocol errors are not logged" : "")",
+        ])
     }
 
     /// The first `count` bytes of the filler.

@@ -1,3 +1,4 @@
+import FlowTestProtocols
 import FlowTestShared
 
 /// Everything a generator run needs, validated: built from flags and environment by `resolve`,
@@ -47,8 +48,11 @@ struct GeneratorConfiguration: Equatable, Sendable {
     /// DSCP, SciTag and fireflies of every flow; empty marks nothing.
     var marking = FlowMarking()
 
+    /// HTTP Host and path, TLS SNI and DNS name of the built-in patterns' flows.
+    var protocolNames = ProtocolNames.defaults
+
     /// The mix the data plane draws from; nil without one.
-    var trafficMix: TrafficMix? { mix.map { TrafficMix($0, payload: payload) } }
+    var trafficMix: TrafficMix? { mix.map { TrafficMix($0, payload: payload, names: protocolNames) } }
 
     /// The kinds of flow the run makes: the mix's, or one kind of the run's payload.
     var trafficKinds: [TrafficKind] { trafficMix?.kinds ?? [.plain(payload)] }
@@ -59,6 +63,7 @@ struct GeneratorConfiguration: Equatable, Sendable {
         mix = mix?.map { rule in
             var rule = rule
             let ports = map[rule.transport ?? .tcp]
+            rule.protocolPorts = rule.protocolPorts ?? rule.ports
             rule.ports = rule.ports?.map { Int64(ports[Int($0)] ?? Int($0)) }
             return rule
         }

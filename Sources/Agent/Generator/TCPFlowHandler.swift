@@ -1,3 +1,4 @@
+import FlowTestProtocols
 import FlowTestShared
 import NIOCore
 
@@ -7,6 +8,11 @@ import NIOCore
 /// One message is in flight at a time, so a round trip is exactly "last byte written → last byte
 /// of its echo read", and the echo can be checked byte for byte against the header that was sent.
 /// Everything runs on the channel's event loop; the handler is never shared.
+///
+/// A built-in pattern's flow speaks its protocol instead (`ClientConversation`): its opening
+/// (a ClientHello, a startup message) first, then one request per exchange, each complete when
+/// the conversation says its response is; the round trip is still first byte written to last
+/// byte read, and a reply the protocol does not allow fails the flow as corrupted.
 final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
@@ -40,6 +46,17 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
     private var wakeUp = FlowWakeUp()
     /// The flow's own figures for the flow log; nil when there is none.
     private let tally: FlowTally?
+    /// The flow's protocol; nil: FlowTest's own framing, checked against the header sent.
+    private var conversation: ClientConversation?
+    /// The conversation's opening is under way: the bytes awaited are its reply.
+    private var opening = false
+    /// The opening's bytes both ways, counted with the first exchange's.
+    private var openingSent = 0
+    private var openingReceived = 0
+    /// The goodbye was sent and its answer is awaited (SMTP's 221): the flow ends with it.
+    private var sayingGoodbye = false
+    private var farewellSent = 0
+    private var farewellReceived = 0
 
     init(_ setup: FlowSetup) {
         (flowID, environment, shard, wheel, openFlows, lifetimeEnd) =
@@ -48,6 +65,7 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
         tally = setup.tally
         let kind = setup.environment.kinds[setup.flow.kind]
         self.kind = kind
+        conversation = kind.conversation(port: setup.flow.port)
         if let messages = kind.messages { exchangesLeft = UInt32(Int.random(in: messages, using: &random)) } else { exchangesLeft = .max }
         self.random = random
     }
@@ -69,8 +87,27 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
         // Connected after a stop: end at once, so the flow is still counted in the final statistics.
         guard openFlows.enter(self) else { return finish(nil) }
         if let fireflies = environment.fireflies, let tally { fireflies.announce(.start, .tcp, tally: tally) }
-        sendMessage()
+        if conversation != nil { advanceOpening() } else { sendMessage() }
         context.fireChannelActive()
+    }
+
+    /// Sends the conversation's next opening step; once it is done, the first request.
+    private func advanceOpening() {
+        guard let context, !finished, conversation != nil else { return }
+        var bytes: [UInt8] = []
+        let step = conversation!.nextOpening(into: &bytes)
+        openingSent += bytes.count
+        tally?.sent(bytes.count)
+        if !bytes.isEmpty { context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: nil) }
+        guard step == .awaitReply else {
+            opening = false
+            return sendMessage()
+        }
+        context.flush()
+        opening = true
+        awaitedBytes = 1
+        sentAt = .now()
+        scheduleWakeUp(min(sentAt + environment.responseTimeout, lifetimeEnd))
     }
 
     private func sendMessage() {
@@ -81,6 +118,18 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
         echoedBytes = 0
         awaitedBytes = responseSize == 0 ? messageSize : Int(responseSize)
         sentAt = .now()
+        if conversation != nil {
+            // The protocol's request: its size is what was drawn, or its smallest message.
+            var bytes: [UInt8] = []
+            conversation!.appendRequest(size: messageSize, responseSize: awaitedBytes, into: &bytes)
+            messageSize = bytes.count + openingSent
+            openingSent = 0
+            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: nil)
+            tally?.sent(bytes.count)
+            shard.recordSend(.tcp, bytes: messageSize, pattern: kind.patternSlot)
+            nextSendDue = environment.messageInterval == .zero ? .distantFuture : sentAt + environment.messageInterval
+            return scheduleWakeUp(min(nextSendDue, sentAt + environment.responseTimeout, lifetimeEnd))
+        }
         if responseSize > 0 {
             // Validation keeps both sizes at least the sized header's 32 bytes.
             var header = context.channel.allocator.buffer(capacity: FlowHeader.sizedSize)
@@ -116,10 +165,11 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
         if awaitedBytes > 0 {
             let responseDeadline = sentAt + environment.responseTimeout
             // A message in flight at the end of the lifetime may still come back, until its deadline.
-            if now >= responseDeadline { return finish(.timeout) }
+            // A goodbye the server does not answer still ends a flow whose exchanges all did.
+            if now >= responseDeadline { return finish(sayingGoodbye ? nil : .timeout) }
             scheduleWakeUp(now >= lifetimeEnd ? responseDeadline : min(responseDeadline, lifetimeEnd))
         } else if now >= lifetimeEnd {
-            finish(nil)
+            finishCleanly()
         } else if now >= nextSendDue {
             sendMessage()
         } else {
@@ -130,6 +180,7 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
         guard !finished else { return }
+        if conversation != nil { return conversationRead(buffer) }
         guard buffer.readableBytes <= awaitedBytes, echoMatchesHeader(buffer) else {
             // More bytes than were sent, or different ones: whatever answered is not a pure echo.
             return finish(.corrupted)
@@ -138,6 +189,39 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
         awaitedBytes -= buffer.readableBytes
         tally?.received(buffer.readableBytes)
         if awaitedBytes == 0 { echoCompleted() }
+    }
+
+    /// Feeds the server's bytes to the conversation: the opening's reply, or the response's.
+    private func conversationRead(_ buffer: ByteBuffer) {
+        // Bytes nothing asked for: the server spoke out of turn.
+        guard awaitedBytes > 0 else { return finish(.corrupted) }
+        let complete: Bool
+        do {
+            complete = try buffer.withUnsafeReadableBytes { try conversation!.consume($0) }
+        } catch {
+            environment.reportProtocolError(error)
+            return finish(.corrupted)
+        }
+        tally?.received(buffer.readableBytes)
+        if sayingGoodbye {
+            farewellReceived += buffer.readableBytes
+            return complete ? finish(nil) : ()
+        }
+        guard !opening else {
+            openingReceived += buffer.readableBytes
+            if complete {
+                awaitedBytes = 0
+                advanceOpening()
+            }
+            return
+        }
+        echoedBytes += buffer.readableBytes
+        if complete {
+            awaitedBytes = 0
+            echoedBytes += openingReceived
+            openingReceived = 0
+            echoCompleted()
+        }
     }
 
     /// The header of the message in flight, rebuilt from the flow's state rather than kept.
@@ -161,7 +245,7 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
         environment.metrics.recordRoundTrip(.tcp, nanoseconds: roundTrip, pattern: kind.patternSlot)
         tally?.echoed(roundTrip: roundTrip)
         if exchangesLeft != .max { exchangesLeft -= 1 }
-        if now >= lifetimeEnd || exchangesLeft == 0 { return finish(nil) }
+        if now >= lifetimeEnd || exchangesLeft == 0 { return finishCleanly() }
         // Back-to-back, or an echo slower than the interval: the next message leaves now.
         if environment.messageInterval == .zero || now >= nextSendDue { return sendMessage() }
         // Otherwise the wake-up already pending for the next send takes it from here.
@@ -171,12 +255,30 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
         finish(nil)
     }
 
+    /// Ends a flow whose exchanges are done: with the protocol's goodbye first, if it has one,
+    /// and, if the server answers that (SMTP's 221), once the answer is in.
+    private func finishCleanly() {
+        guard let context, conversation != nil, !sayingGoodbye, !finished else { return finish(nil) }
+        var farewell: [UInt8] = []
+        let answered = conversation!.appendFarewell(into: &farewell)
+        farewellSent = farewell.count
+        tally?.sent(farewell.count)
+        guard !farewell.isEmpty else { return finish(nil) }
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: farewell)), promise: nil)
+        guard answered else { return finish(nil) }
+        sayingGoodbye = true
+        awaitedBytes = 1
+        sentAt = .now()
+        scheduleWakeUp(sentAt + environment.responseTimeout)
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         finish(FlowFailureReason(classifying: error))
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        finish(.closed)
+        // A server that closes after its goodbye (SMTP's 221) ends the flow as it should.
+        finish(sayingGoodbye ? nil : .closed)
         context.fireChannelInactive()
     }
 
@@ -187,6 +289,13 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
         openFlows.leave(self)
         let retransmits = TCPInfo.totalRetransmits(of: context.channel)
         shard.update { state in
+            // The goodbye's bytes: on the wire, so in the figures, though no exchange's.
+            state.counters.tcp.bytesSent += UInt64(farewellSent)
+            state.counters.tcp.bytesReceived += UInt64(farewellReceived)
+            if let slot = kind.patternSlot {
+                state.patterns[slot].counters.bytesSent += UInt64(farewellSent)
+                state.patterns[slot].counters.bytesReceived += UInt64(farewellReceived)
+            }
             state.counters.tcp.tcpRetransmits += retransmits
             if let failure { state.counters.tcp.recordFailure(failure) } else { state.counters.tcp.flowsCompleted += 1 }
             state.recordOutcome(pattern: kind.patternSlot, failure: failure)

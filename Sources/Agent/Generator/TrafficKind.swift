@@ -1,3 +1,4 @@
+import FlowTestProtocols
 import FlowTestShared
 
 /// What one kind of flow sends and expects back, shared by every flow of that kind: a flow's
@@ -16,13 +17,23 @@ final class TrafficKind: Sendable {
     let response: PayloadSize?
     /// Exchanges per flow; nil: until the flow's lifetime ends.
     let messages: ClosedRange<Int>?
+    /// The protocol its flows speak, by destination port; a port not here keeps FlowTest's
+    /// own framing (custom patterns, `random`, a built-in pattern on a port of no protocol).
+    let protocols: [Int: WireProtocol]
+    /// Host, path, SNI and DNS name of the flows that speak a protocol.
+    let names: ProtocolNames
 
     init(
         patternSlot: Int? = nil, transport: Transport? = nil, ports: [Int]? = nil, request: PayloadSize, response: PayloadSize? = nil,
-        messages: ClosedRange<Int>? = nil
+        messages: ClosedRange<Int>? = nil, protocols: [Int: WireProtocol] = [:], names: ProtocolNames = .defaults
     ) {
         (self.patternSlot, self.transport, self.ports, self.request) = (patternSlot, transport, ports, request)
-        (self.response, self.messages) = (response, messages)
+        (self.response, self.messages, self.protocols, self.names) = (response, messages, protocols, names)
+    }
+
+    /// The conversation a flow of this kind to `port` holds; nil: FlowTest's framing.
+    func conversation(port: Int) -> ClientConversation? {
+        protocols[port].map { ClientConversation($0, names: names) }
     }
 
     /// The flows of a run without a mix: the run's payload, echoed, for the whole lifetime.

@@ -1,3 +1,4 @@
+import FlowTestProtocols
 import FlowTestShared
 import NIOCore
 
@@ -7,6 +8,10 @@ import NIOCore
 /// round-trip time, loss, duplicates, reordering and jitter (`UDPSequenceTracker`). With a message
 /// interval datagrams are paced on a fixed grid regardless of replies; with interval 0 the next one
 /// leaves when the echo is back, or when the response timeout declares it lost.
+///
+/// A `dns` flow sends DNS queries instead, their IDs the low 16 bits of the sequence: an answer
+/// is matched by its ID, timed from the send time kept for the last `dnsWindow` queries, and
+/// tracked like any echo (loss, duplicates, reordering, jitter).
 final class UDPFlowHandler: ChannelInboundHandler, FlowOnLoop {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
     typealias OutboundOut = ByteBuffer
@@ -37,6 +42,10 @@ final class UDPFlowHandler: ChannelInboundHandler, FlowOnLoop {
     private var wakeUp = FlowWakeUp()
     /// The flow's own figures for the flow log; nil when there is none.
     private let tally: FlowTally?
+    /// Send times of the last `dnsWindow` queries, by sequence; empty unless the flow speaks DNS.
+    private var querySentAt: [UInt64] = []
+    /// Answers to older queries than this are too late to time, and are ignored as strays.
+    static let dnsWindow = 64
 
     init(_ setup: FlowSetup) {
         (flowID, environment, shard, wheel, openFlows, lifetimeEnd) =
@@ -47,6 +56,7 @@ final class UDPFlowHandler: ChannelInboundHandler, FlowOnLoop {
         self.kind = kind
         if let messages = kind.messages { datagramLimit = UInt64(Int.random(in: messages, using: &random)) } else { datagramLimit = .max }
         self.random = random
+        if kind.protocols[setup.flow.port] == .dns { querySentAt = Array(repeating: 0, count: Self.dnsWindow) }
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -66,15 +76,26 @@ final class UDPFlowHandler: ChannelInboundHandler, FlowOnLoop {
 
     private func sendDatagram() {
         guard let context, drainEnd == nil, !finished else { return }
-        let size = kind.request.next(using: &random)
+        var size = kind.request.next(using: &random)
         let sizes = kind.response.map { FlowHeader.MessageSizes(request: UInt32(size), response: UInt32($0.next(using: &random))) }
         let now = NIODeadline.now()
-        var datagram = context.channel.allocator.buffer(capacity: size)
-        // Sequence numbers start at 0 so the tracker's bitmap starts at its first word.
-        let header = FlowHeader(sequence: UInt32(truncatingIfNeeded: sent), flowID: flowID, sendTimeNanoseconds: now.uptimeNanoseconds, sizes: sizes)
-        header.write(to: &datagram)
-        var body = environment.fillerSlice(size - header.encodedSize)
-        datagram.writeBuffer(&body)
+        var datagram: ByteBuffer
+        if querySentAt.isEmpty {
+            datagram = context.channel.allocator.buffer(capacity: size)
+            // Sequence numbers start at 0 so the tracker's bitmap starts at its first word.
+            let header = FlowHeader(sequence: UInt32(truncatingIfNeeded: sent), flowID: flowID, sendTimeNanoseconds: now.uptimeNanoseconds, sizes: sizes)
+            header.write(to: &datagram)
+            var body = environment.fillerSlice(size - header.encodedSize)
+            datagram.writeBuffer(&body)
+        } else {
+            var query: [UInt8] = []
+            DNSMessage.appendQuery(
+                id: UInt16(truncatingIfNeeded: sent), name: kind.names.dnsName, size: size, responseSize: Int(sizes?.response ?? UInt32(size)),
+                into: &query)
+            querySentAt[Int(sent % UInt64(Self.dnsWindow))] = now.uptimeNanoseconds
+            datagram = context.channel.allocator.buffer(bytes: query)
+            size = query.count
+        }
         context.writeAndFlush(wrapOutboundOut(datagram), promise: nil)
         sent += 1
         shard.recordSend(.udp, bytes: size, pattern: kind.patternSlot)
@@ -115,11 +136,20 @@ final class UDPFlowHandler: ChannelInboundHandler, FlowOnLoop {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
-        // Anything without our header, or for another flow, is not an echo of this flow.
-        guard !finished, let header = FlowHeader(peekingAt: envelope.data), header.flowID == flowID else { return }
+        guard !finished else { return }
         let now = NIODeadline.now().uptimeNanoseconds
-        let roundTrip = now > header.sendTimeNanoseconds ? now - header.sendTimeNanoseconds : 0
-        switch tracker.record(sequence: header.sequence, roundTripNanoseconds: roundTrip) {
+        let sequence: UInt32
+        let sentAt: UInt64
+        if querySentAt.isEmpty {
+            // Anything without our header, or for another flow, is not an echo of this flow.
+            guard let header = FlowHeader(peekingAt: envelope.data), header.flowID == flowID else { return }
+            (sequence, sentAt) = (header.sequence, header.sendTimeNanoseconds)
+        } else {
+            guard let query = answeredQuery(envelope.data) else { return }
+            (sequence, sentAt) = (UInt32(truncatingIfNeeded: query), querySentAt[Int(query % UInt64(Self.dnsWindow))])
+        }
+        let roundTrip = now > sentAt ? now - sentAt : 0
+        switch tracker.record(sequence: sequence, roundTripNanoseconds: roundTrip) {
         case .duplicate:
             shard.update { $0.countUDP(\.udpDuplicates, pattern: kind.patternSlot) }
         case .first(let reordered):
@@ -129,7 +159,7 @@ final class UDPFlowHandler: ChannelInboundHandler, FlowOnLoop {
             tally?.received(envelope.data.readableBytes)
             tally?.echoed(roundTrip: roundTrip)
             if reordered { shard.update { $0.countUDP(\.udpReordered, pattern: kind.patternSlot) } }
-            let isLatest = UInt64(header.sequence) == sent - 1
+            let isLatest = UInt64(sequence) == sent - 1
             if sent >= datagramLimit, tracker.received >= sent {
                 // Every datagram of a counted flow is back: the flow is done.
                 return finish(nil)
@@ -138,6 +168,24 @@ final class UDPFlowHandler: ChannelInboundHandler, FlowOnLoop {
                 sendDatagram()
             }
         }
+    }
+
+    /// The sequence of the query a DNS answer is for, by its ID among the last `dnsWindow`
+    /// sent; nil for an answer to none of them. An answer that is not DNS, or says the query
+    /// failed (FORMERR, REFUSED), fails the flow as corrupted.
+    private func answeredQuery(_ answer: ByteBuffer) -> UInt64? {
+        let id: UInt16
+        do {
+            id = try answer.withUnsafeReadableBytes { try DNSMessage.answerID($0) }
+        } catch {
+            environment.reportProtocolError(error)
+            finish(.corrupted)
+            return nil
+        }
+        guard sent > 0 else { return nil }
+        let back = UInt64(UInt16(truncatingIfNeeded: sent - 1) &- id)
+        guard back < min(UInt64(Self.dnsWindow), sent) else { return nil }
+        return sent - 1 - back
     }
 
     private func lifetimeEnded(now: NIODeadline) {

@@ -188,6 +188,8 @@ struct LocalRun {
         var configuration = try EchoConfiguration.resolve(EchoOptions.parse(spec.echoArguments()), SettingResolver(environment: [:]))
         configuration.bindAddress = Self.loopbacks(spec)
         if options.anyPorts {
+            // The spec's ports still choose what a listener's server says first (MySQL, SMTP, FTP).
+            configuration.tcpProtocolPorts = configuration.tcpPorts
             configuration.tcpPorts = configuration.tcpPorts.map { _ in 0 }
             configuration.udpPorts = configuration.udpPorts.map { _ in 0 }
             configuration.fireflyPort = configuration.fireflyPort.map { _ in 0 }

@@ -1,3 +1,4 @@
+import FlowTestProtocols
 import FlowTestShared
 import Foundation
 import NIOCore
@@ -126,11 +127,23 @@ final class MarkedUDPEchoListener: Sendable {
             // counted by its header, not by its length: a response asked at the request's own size
             // is a sized response too (counting by length missed dns answers as long as their queries).
             let sized = SizedRequestFraming.startsSizedDatagram(buffer, received: received)
-            guard let reply = SizedRequestFraming.sizedDatagramLength(buffer, received: received) else {
-                counters.malformedRequests.wrappingAdd(1, ordering: .relaxed)
-                continue
+            let reply: Int
+            var answer: [UInt8] = []
+            if let outcome = ProtocolResponder.answerDatagram(UnsafeRawBufferPointer(rebasing: buffer[..<received]), into: &answer) {
+                // A built-in pattern's protocol (DNS): its answer or its error, as on NIO's path.
+                counters.sizedResponses.wrappingAdd(UInt64(outcome.answered), ordering: .relaxed)
+                if outcome.malformed != nil { counters.malformedRequests.wrappingAdd(1, ordering: .relaxed) }
+                guard !answer.isEmpty, answer.count <= buffer.count else { continue }
+                answer.withUnsafeBytes { buffer.copyMemory(from: $0) }
+                reply = answer.count
+            } else {
+                guard let length = SizedRequestFraming.sizedDatagramLength(buffer, received: received) else {
+                    counters.malformedRequests.wrappingAdd(1, ordering: .relaxed)
+                    continue
+                }
+                if sized { counters.sizedResponses.wrappingAdd(1, ordering: .relaxed) }
+                reply = length
             }
-            if sized { counters.sizedResponses.wrappingAdd(1, ordering: .relaxed) }
             let sent = withUnsafePointer(to: &source) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                     sendto(descriptor, buffer.baseAddress, reply, Int32(MSG_DONTWAIT), $0, message.msg_namelen)

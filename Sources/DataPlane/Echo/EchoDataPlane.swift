@@ -15,6 +15,7 @@ public final class EchoDataPlane: Sendable {
     private struct Bound {
         let kind: ReusePortGroup.Kind
         let descriptors: [Int32]
+        let protocolPort: Int?
         let shards: [EchoCounterShard]
     }
 
@@ -37,11 +38,14 @@ public final class EchoDataPlane: Sendable {
     }
 
     /// Binds one socket per loop to `address`; returns the port bound (the kernel's pick for port
-    /// 0) and the per-loop counters, whose sum is the listener's figures.
-    public func bind(_ kind: ReusePortGroup.Kind, _ address: ListenAddress, ipv6Only: Bool) throws(SocketError) -> (port: Int, shards: [EchoCounterShard]) {
+    /// 0) and the per-loop counters, whose sum is the listener's figures. `protocolPort`: the
+    /// port whose protocol's server greets each TCP connection first (MySQL, SMTP, FTP), if any.
+    public func bind(
+        _ kind: ReusePortGroup.Kind, _ address: ListenAddress, ipv6Only: Bool, protocolPort: Int? = nil
+    ) throws(SocketError) -> (port: Int, shards: [EchoCounterShard]) {
         let (descriptors, port) = try ReusePortGroup.bind(kind, address, ipv6Only: ipv6Only, count: loopCount)
         let shards = (0..<loopCount).map { _ in EchoCounterShard() }
-        bound.withLock { $0.append(Bound(kind: kind, descriptors: descriptors, shards: shards)) }
+        bound.withLock { $0.append(Bound(kind: kind, descriptors: descriptors, protocolPort: protocolPort, shards: shards)) }
         return (port, shards)
     }
 
@@ -51,7 +55,7 @@ public final class EchoDataPlane: Sendable {
         let sockets = bound.withLock { $0 }
         var loops: [(EpollLoop, EchoLoopDriver)] = []
         for index in 0..<loopCount {
-            let listeners = sockets.filter { $0.kind == .tcp }.map { EchoLoopDriver.Listener(descriptor: $0.descriptors[index], shard: $0.shards[index]) }
+            let listeners = sockets.filter { $0.kind == .tcp }.map { EchoLoopDriver.Listener(descriptor: $0.descriptors[index], shard: $0.shards[index], protocolPort: $0.protocolPort) }
             let datagrams = sockets.filter { $0.kind == .udp }.map { EchoLoopDriver.Datagrams(descriptor: $0.descriptors[index], shard: $0.shards[index]) }
             let driver = EchoLoopDriver(listeners: listeners, datagrams: datagrams, limits: limits)
             do {

@@ -1,4 +1,5 @@
 import CDataPlane
+import FlowTestProtocols
 import FlowTestShared
 
 #if canImport(Glibc)
@@ -50,6 +51,18 @@ extension EchoLoopDriver {
         live.append(descriptor)
         shard.connectionsAccepted.bump()
         shard.connectionsActive.bump(1)
+        // A server that speaks first (MySQL, SMTP, FTP) greets the connection now.
+        if let port = listeners[index].protocolPort {
+            scratch.removeAll(keepingCapacity: true)
+            if let responder = ProtocolResponder(acceptedOn: port, greeting: &scratch) {
+                connections[slot]!.responder = responder
+                connections[slot]!.streamKnown = true
+                shard.bytesSent.bump(UInt64(scratch.count))
+                connections[slot]!.summary?.bytesSent += UInt64(scratch.count)
+                let greeted = scratch.withUnsafeBytes { emit(descriptor, $0) }
+                if !greeted { close(descriptor, failure: FlowFailureReason(errno: errno)) }
+            }
+        }
     }
 
     func readable(_ descriptor: Int32) {
@@ -84,8 +97,13 @@ extension EchoLoopDriver {
         if connections[slot]!.summary != nil { noteReceived(slot, bytes) }
         if !connections[slot]!.streamKnown {
             connections[slot]!.streamKnown = true
-            if SizedWire.startsSized(bytes) { connections[slot]!.sized = SizedRequestReader() }
+            if SizedWire.startsSized(bytes) {
+                connections[slot]!.sized = SizedRequestReader()
+            } else {
+                connections[slot]!.responder = ProtocolResponder(firstBytes: bytes)
+            }
         }
+        if connections[slot]!.responder != nil { return respond(descriptor, bytes, shard: shard) }
         var sent = true
         if connections[slot]!.sized == nil {
             shard.bytesSent.bump(UInt64(count))
@@ -115,6 +133,37 @@ extension EchoLoopDriver {
             return false
         }
         if let output = connections[slot]!.output, !output.isEmpty {
+            connections[slot]!.readBlocked = true
+            return false
+        }
+        return true
+    }
+
+    /// Answers the bytes of a protocol's stream as its server would; after an error reply or a
+    /// goodbye the connection reads no more and closes once its output is written.
+    private func respond(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, shard: EchoCounterShard) -> Bool {
+        let slot = Int(descriptor)
+        guard !connections[slot]!.closeWhenDrained else { return false }
+        scratch.removeAll(keepingCapacity: true)
+        let outcome = connections[slot]!.responder!.consume(bytes, into: &scratch)
+        shard.sizedResponses.bump(UInt64(outcome.answered))
+        shard.bytesSent.bump(UInt64(scratch.count))
+        connections[slot]!.summary?.bytesSent += UInt64(scratch.count)
+        if outcome.malformed != nil { shard.malformedRequests.bump() }
+        let sent = scratch.isEmpty || scratch.withUnsafeBytes { emit(descriptor, $0) }
+        guard sent else {
+            close(descriptor, failure: FlowFailureReason(errno: errno))
+            return false
+        }
+        let pending = !(connections[slot]!.output?.isEmpty ?? true)
+        if outcome.closes {
+            guard pending else {
+                close(descriptor, failure: nil)
+                return false
+            }
+            connections[slot]!.closeWhenDrained = true
+        }
+        if pending {
             connections[slot]!.readBlocked = true
             return false
         }
@@ -184,6 +233,7 @@ extension EchoLoopDriver {
         guard drained != nil else { return close(descriptor, failure: FlowFailureReason(errno: errno)) }
         guard output.isEmpty else { return }
         connections[slot]!.output = nil
+        if connections[slot]!.closeWhenDrained { return close(descriptor, failure: nil) }
         if connections[slot]!.readBlocked {
             connections[slot]!.readBlocked = false
             readable(descriptor)

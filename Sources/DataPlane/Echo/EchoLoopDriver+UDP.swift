@@ -1,4 +1,5 @@
 import CDataPlane
+import FlowTestProtocols
 
 #if canImport(Glibc)
 import Glibc
@@ -39,7 +40,18 @@ extension EchoLoopDriver {
             let received = Int(batch.lengths[index])
             bytesIn &+= UInt64(received)
             let slot = batch.slot(index)
-            let sized = SizedWire.startsSized(UnsafeRawBufferPointer(rebasing: slot[..<received]))
+            let request = UnsafeRawBufferPointer(rebasing: slot[..<received])
+            let sized = SizedWire.startsSized(request)
+            // A built-in pattern's protocol (DNS): its answer, or its error (FORMERR), in place.
+            if !sized, let reply = protocolReply(request, into: slot, shard: socket.shard) {
+                if reply == 0 {
+                    send(socket, batch: batch, from: runStart, to: index)
+                    runStart = index + 1
+                } else {
+                    batch.lengths[index] = UInt32(reply)
+                }
+                continue
+            }
             guard let reply = sized ? SizedWire.datagramReply(slot, received: received) : received else {
                 socket.shard.malformedRequests.bump()
                 send(socket, batch: batch, from: runStart, to: index)
@@ -52,6 +64,18 @@ extension EchoLoopDriver {
         send(socket, batch: batch, from: runStart, to: count)
         socket.shard.datagramsReceived.bump(UInt64(count))
         socket.shard.bytesReceived.bump(bytesIn)
+    }
+
+    /// The reply to a protocol's datagram, written over it in `slot`: its length (0 when nothing
+    /// can be sent back), or nil when the datagram is no protocol's and is echoed as it is.
+    private func protocolReply(_ request: UnsafeRawBufferPointer, into slot: UnsafeMutableRawBufferPointer, shard: EchoCounterShard) -> Int? {
+        scratch.removeAll(keepingCapacity: true)
+        guard let outcome = ProtocolResponder.answerDatagram(request, into: &scratch) else { return nil }
+        shard.sizedResponses.bump(UInt64(outcome.answered))
+        if outcome.malformed != nil { shard.malformedRequests.bump() }
+        guard !scratch.isEmpty, scratch.count <= min(slot.count, SizedWire.largestDatagram) else { return 0 }
+        scratch.withUnsafeBytes { slot.copyMemory(from: $0) }
+        return scratch.count
     }
 
     /// Sends the replies in slots `start..<end`; what the kernel does not take is dropped, as a

@@ -12,6 +12,8 @@ final class EchoLoopDriver: LoopDriver, @unchecked Sendable {
     struct Listener {
         var descriptor: Int32
         let shard: EchoCounterShard
+        /// The port whose protocol's server speaks first (MySQL, SMTP, FTP greet); nil: none.
+        let protocolPort: Int?
     }
 
     struct Datagrams {
@@ -47,6 +49,8 @@ final class EchoLoopDriver: LoopDriver, @unchecked Sendable {
     /// The loop's clock as of the batch being worked on.
     var clock = EpollLoop.now()
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 16)
+    /// Where protocol responses are built, reused by every connection of the loop.
+    var scratch: [UInt8] = []
     /// Made on the first datagram: a loop with no UDP socket reserves nothing.
     private var batchStorage: DatagramBatch?
     var batch: DatagramBatch {

@@ -1,3 +1,5 @@
+import FlowTestProtocols
+
 /// One accepted connection's state, kept by value in its loop's table (indexed by descriptor): no
 /// object, closure or future per connection. The optional parts exist only while needed.
 struct TCPEchoConnection {
@@ -9,8 +11,13 @@ struct TCPEchoConnection {
     var lastActivity: UInt64
     /// Whether the first bytes have shown what kind of stream this is.
     var streamKnown = false
-    /// Set for a stream of sized requests (a traffic pattern's); nil keeps the pure echo.
+    /// Set for a stream of sized requests (a custom pattern's); nil keeps the pure echo.
     var sized: SizedRequestReader?
+    /// Set for a stream in a built-in pattern's protocol, answered as its server would.
+    var responder: ProtocolResponder?
+    /// The responder has said its last (an error reply, a goodbye): the connection closes once
+    /// its output is written, and reads no more.
+    var closeWhenDrained = false
     /// Reading stopped because the peer is not reading its echoes; resumed once `output` drains.
     var readBlocked = false
     /// Bytes still to send; nil while the kernel takes everything at once.

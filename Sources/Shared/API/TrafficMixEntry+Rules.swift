@@ -57,6 +57,7 @@ extension TrafficMixEntry {
             if let requestSize { rule.requestSize = requestSize }
             if let responseSize { rule.responseSize = responseSize }
             if let messages { rule.messages = messages }
+            (rule.host, rule.path, rule.dnsName) = (host, path, dnsName)
             return rule
         }
     }

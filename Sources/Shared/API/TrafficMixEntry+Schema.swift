@@ -22,7 +22,16 @@ extension TrafficMixEntry {
             ) { entry in
                 guard let name = entry["pattern"]?.string, !builtInPatterns.contains(name) else { return true }
                 return ["protocol", "ports", "requestSize", "responseSize"].allSatisfy { entry[$0] != nil }
-            }
+            },
+            ValidationRule(cel: "!has(self.host) || self.pattern in ['web', 'smtp']", message: "host applies to the web and smtp patterns only", fieldPath: ".host") {
+                entry in entry["host"] == nil || ["web", "smtp"].contains(entry["pattern"]?.string ?? "")
+            },
+            ValidationRule(cel: "!has(self.path) || self.pattern == 'web'", message: "path applies to the web pattern only", fieldPath: ".path") { entry in
+                entry["path"] == nil || entry["pattern"]?.string == "web"
+            },
+            ValidationRule(cel: "!has(self.dnsName) || self.pattern == 'dns'", message: "dnsName applies to the dns pattern only", fieldPath: ".dnsName") {
+                entry in entry["dnsName"] == nil || entry["pattern"]?.string == "dns"
+            },
         ],
         [
             "pattern": .pattern(
@@ -36,7 +45,19 @@ extension TrafficMixEntry {
             "requestSize": sizeRange("Bytes per request message (at least 32: the header that asks for the response's size)."),
             "responseSize": sizeRange("Bytes per response message (at least 32: the echoed header)."),
             "messages": countRange("Request/response exchanges per flow; the flow ends after them. Default: exchanges until its lifetime ends."),
+            "host": .pattern(
+                "web: the HTTP Host header and the TLS server name (SNI) of its flows; smtp: the mail domain. What an L7 policy's host or serverNames rule matches. Default www.flowtest.example.",
+                dnsName, meaning: "a lower-case DNS name such as shop.example.com", maxLength: 253),
+            "path": .pattern(
+                "web: the path its HTTP requests ask for, what an L7 policy's path rule matches. Default /flowtest.", "^/[!-~]*$",
+                meaning: "an absolute path of printable characters without spaces, such as /api/v1/items", maxLength: 1024),
+            "dnsName": .pattern(
+                "dns: the name its queries ask for (TXT records), what a toFQDNs rule matches. Default dns.flowtest.example.", dnsName,
+                meaning: "a lower-case DNS name such as db.example.com", maxLength: 253),
         ])
+
+    /// A DNS name as RFC 1123 allows it: labels of letters, digits and '-', at most 63 each.
+    static let dnsName = "^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\\.)*[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
 
     static func sizeRange(_ description: String) -> Schema {
         range(description, minimum: smallestMessage, maximum: 16_777_216)

@@ -16,6 +16,13 @@ public struct TrafficMixEntry: Codable, Sendable, Equatable {
     /// Exchanges per flow; the flow ends after them, or at the end of its lifetime if sooner.
     /// Nil: exchanges until the lifetime ends.
     public var messages: SizeRange?
+    /// web: the HTTP Host header and TLS server name (SNI); smtp: the mail domain. What an L7
+    /// policy's host or `serverNames` rule matches. Nil: `www.flowtest.example`.
+    public var host: String?
+    /// web: the HTTP request path, what an L7 policy's path rule matches. Nil: `/flowtest`.
+    public var path: String?
+    /// dns: the name queried (TXT records), what a `toFQDNs` rule matches. Nil: `dns.flowtest.example`.
+    public var dnsName: String?
 
     /// The patterns FlowTest knows by name; docs/traffic-mix.md's table has their rules.
     public static let builtInPatterns = ["web", "dns", "ssh", "database", "smtp", "ftp", "random"]

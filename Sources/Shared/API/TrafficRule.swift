@@ -12,11 +12,19 @@ public struct TrafficRule: Sendable, Equatable {
     public var weight: Double = 1
     public var transport: Transport?
     public var ports: [Int64]?
+    /// The ports as the spec names them, which choose the protocol a built-in pattern speaks on
+    /// each (`ports` in order), when `--any-ports` sent the flows elsewhere; nil: `ports`.
+    public var protocolPorts: [Int64]?
     public var requestSize: SizeRange?
     /// Nil: the response is the request, echoed.
     public var responseSize: SizeRange?
     /// Nil: exchanges until the flow's lifetime ends.
     public var messages: SizeRange?
+    /// The names the pattern's protocol puts on the wire (the mix entry's `host`, `path`,
+    /// `dnsName`); nil: the defaults.
+    public var host: String?
+    public var path: String?
+    public var dnsName: String?
 
     public init(
         pattern: String, share: Double = 1, transport: Transport? = nil, ports: [Int64]? = nil, requestSize: SizeRange? = nil,
