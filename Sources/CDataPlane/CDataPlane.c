@@ -38,7 +38,8 @@ void cdp_set_thread_name(const char *name) { pthread_setname_np(pthread_self(), 
 int cdp_accept(int fd) { return accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC); }
 
 int cdp_recv_batch(int fd, uint8_t *buffers, size_t stride, int count,
-                   struct sockaddr_storage *addresses, uint32_t *address_lengths, uint32_t *lengths) {
+                   struct sockaddr_storage *addresses, uint32_t *address_lengths, uint32_t *lengths,
+                   uint8_t *controls, size_t control_stride, uint32_t *control_lengths) {
     struct mmsghdr messages[64];
     struct iovec vectors[64];
     if (count > 64) count = 64;
@@ -50,11 +51,16 @@ int cdp_recv_batch(int fd, uint8_t *buffers, size_t stride, int count,
         messages[i].msg_hdr.msg_iovlen = 1;
         messages[i].msg_hdr.msg_name = &addresses[i];
         messages[i].msg_hdr.msg_namelen = sizeof(struct sockaddr_storage);
+        if (controls) {
+            messages[i].msg_hdr.msg_control = controls + (size_t)i * control_stride;
+            messages[i].msg_hdr.msg_controllen = control_stride;
+        }
     }
     int received = recvmmsg(fd, messages, (unsigned)count, MSG_DONTWAIT, NULL);
     for (int i = 0; i < received; i++) {
         lengths[i] = messages[i].msg_len;
         address_lengths[i] = messages[i].msg_hdr.msg_namelen;
+        if (controls) control_lengths[i] = (uint32_t)messages[i].msg_hdr.msg_controllen;
     }
     return received;
 }

@@ -70,13 +70,13 @@ final class EchoService: Service, Sendable {
         let expectation = configuration.expectation
         let fireflies = configuration.fireflyPort.map { _ in FireflyCounter() }
         var fireflyPort = configuration.fireflyPort
-        // The data plane serves every listener that needs nothing only NIO's path or a thread of
-        // its own gives: marks are judged from control messages per datagram or connection,
-        // latency mode blocks a thread per socket, and the UDP flow log keeps a table per source.
+        // The data plane serves every listener but latency mode's (a blocked thread per socket)
+        // and UDP with a flow log (a table per source, still on NIO's path). Marks are judged
+        // there from what the kernel keeps of each datagram and connection.
         // FLOWTEST_ECHO_NIO (any value) keeps every listener on NIO's path: the previous data plane,
         // for benchmarks that compare the two in one run (bench/run.sh).
         let onPlane: (Transport) -> Bool = { transport in
-            expectation == nil && !configuration.dedicatedThreads && (transport == .tcp || flowLog == nil)
+            !configuration.dedicatedThreads && (transport == .tcp || flowLog == nil)
                 && ProcessInfo.processInfo.environment["FLOWTEST_ECHO_NIO"] == nil
         }
         let plane = [Transport.tcp, .udp].contains { onPlane($0) && !(($0 == .tcp ? configuration.tcpPorts : configuration.udpPorts).isEmpty) }
@@ -110,7 +110,10 @@ final class EchoService: Service, Sendable {
                                 guard let address = ListenAddress(host: host, port: requested) else {
                                     throw StartupError("cannot listen on \(transport.rawValue) port \(requested) at \(host): not a numeric IP address")
                                 }
-                                return try plane.bind(transport == .tcp ? .tcp : .udp, address, ipv6Only: ipv6Only, protocolPort: protocolPort)
+                                return try plane.bind(
+                                    transport == .tcp ? .tcp : .udp, address, ipv6Only: ipv6Only, protocolPort: protocolPort,
+                                    options: expectation.map { MarkJudgingInspector.options(ipv6: address.ipv6, expectation: $0) } ?? [],
+                                    inspector: expectation.map { MarkJudgingInspector(expectation: $0, counters: counters) })
                             }
                             counters.attach(shards)
                             counters.bound(to: bound)

@@ -32,9 +32,11 @@ int cdp_accept(int fd);
 
 /// recvmmsg(MSG_DONTWAIT) of up to `count` (at most 64) datagrams into `buffers` (`stride` bytes
 /// each), their sources into `addresses` (lengths into `address_lengths`), their sizes into
-/// `lengths`. Returns how many arrived, or -1 with errno.
+/// `lengths`; with `controls` (not NULL), each one's ancillary data into `control_stride` bytes
+/// there (lengths into `control_lengths`). Returns how many arrived, or -1 with errno.
 int cdp_recv_batch(int fd, uint8_t *buffers, size_t stride, int count,
-                   struct sockaddr_storage *addresses, uint32_t *address_lengths, uint32_t *lengths);
+                   struct sockaddr_storage *addresses, uint32_t *address_lengths, uint32_t *lengths,
+                   uint8_t *controls, size_t control_stride, uint32_t *control_lengths);
 /// sendmmsg(MSG_DONTWAIT) of `count` (at most 64) datagrams: datagram i is `lengths[i]` bytes at
 /// `buffers + i * stride`, to `addresses[i]`. Returns how many were sent, or -1 with errno.
 int cdp_send_batch(int fd, const uint8_t *buffers, size_t stride, int count,

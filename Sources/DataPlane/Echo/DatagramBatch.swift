@@ -13,12 +13,18 @@ struct DatagramBatch {
     let addresses = UnsafeMutablePointer<sockaddr_storage>.allocate(capacity: count)
     let addressLengths = UnsafeMutablePointer<UInt32>.allocate(capacity: count)
     let lengths = UnsafeMutablePointer<UInt32>.allocate(capacity: count)
+    /// Room for each datagram's ancillary data (a traffic class, a flow label, a packet info).
+    static let controlStride = 256
+    let controls = UnsafeMutablePointer<UInt8>.allocate(capacity: count * controlStride)
+    let controlLengths = UnsafeMutablePointer<UInt32>.allocate(capacity: count)
 
     func deallocate() {
         buffers.deallocate()
         addresses.deallocate()
         addressLengths.deallocate()
         lengths.deallocate()
+        controls.deallocate()
+        controlLengths.deallocate()
     }
 
     /// Slot `index`'s buffer.

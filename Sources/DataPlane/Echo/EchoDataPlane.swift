@@ -16,6 +16,7 @@ public final class EchoDataPlane: Sendable {
         let kind: ReusePortGroup.Kind
         let descriptors: [Int32]
         let protocolPort: Int?
+        let inspector: (any EchoArrivalInspector)?
         let shards: [EchoCounterShard]
     }
 
@@ -39,13 +40,16 @@ public final class EchoDataPlane: Sendable {
 
     /// Binds one socket per loop to `address`; returns the port bound (the kernel's pick for port
     /// 0) and the per-loop counters, whose sum is the listener's figures. `protocolPort`: the
-    /// port whose protocol's server greets each TCP connection first (MySQL, SMTP, FTP), if any.
+    /// port whose protocol's server greets each TCP connection first (MySQL, SMTP, FTP), if any;
+    /// `inspector` sees what arrives with each datagram and connection (with `options` set on
+    /// the sockets to ask the kernel for it), if any.
     public func bind(
-        _ kind: ReusePortGroup.Kind, _ address: ListenAddress, ipv6Only: Bool, protocolPort: Int? = nil
+        _ kind: ReusePortGroup.Kind, _ address: ListenAddress, ipv6Only: Bool, protocolPort: Int? = nil,
+        options: [SocketOptionValue] = [], inspector: (any EchoArrivalInspector)? = nil
     ) throws(SocketError) -> (port: Int, shards: [EchoCounterShard]) {
-        let (descriptors, port) = try ReusePortGroup.bind(kind, address, ipv6Only: ipv6Only, count: loopCount)
+        let (descriptors, port) = try ReusePortGroup.bind(kind, address, ipv6Only: ipv6Only, count: loopCount, options: options)
         let shards = (0..<loopCount).map { _ in EchoCounterShard() }
-        bound.withLock { $0.append(Bound(kind: kind, descriptors: descriptors, protocolPort: protocolPort, shards: shards)) }
+        bound.withLock { $0.append(Bound(kind: kind, descriptors: descriptors, protocolPort: protocolPort, inspector: inspector, shards: shards)) }
         return (port, shards)
     }
 
@@ -55,8 +59,9 @@ public final class EchoDataPlane: Sendable {
         let sockets = bound.withLock { $0 }
         var loops: [(EpollLoop, EchoLoopDriver)] = []
         for index in 0..<loopCount {
-            let listeners = sockets.filter { $0.kind == .tcp }.map { EchoLoopDriver.Listener(descriptor: $0.descriptors[index], shard: $0.shards[index], protocolPort: $0.protocolPort) }
-            let datagrams = sockets.filter { $0.kind == .udp }.map { EchoLoopDriver.Datagrams(descriptor: $0.descriptors[index], shard: $0.shards[index]) }
+            let listeners = sockets.filter { $0.kind == .tcp }.map { EchoLoopDriver.Listener(
+                    descriptor: $0.descriptors[index], shard: $0.shards[index], protocolPort: $0.protocolPort, inspector: $0.inspector) }
+            let datagrams = sockets.filter { $0.kind == .udp }.map { EchoLoopDriver.Datagrams(descriptor: $0.descriptors[index], shard: $0.shards[index], inspector: $0.inspector) }
             let driver = EchoLoopDriver(listeners: listeners, datagrams: datagrams, limits: limits)
             do {
                 loops.append((try EpollLoop(name: "flowtest-echo-\(index)", driver: driver), driver))

@@ -95,6 +95,10 @@ extension EchoLoopDriver {
         shard.bytesReceived.bump(UInt64(count))
         connections[slot]!.lastActivity = clock
         if connections[slot]!.summary != nil { noteReceived(slot, bytes) }
+        if !connections[slot]!.arrivalInspected {
+            connections[slot]!.arrivalInspected = true
+            listeners[connections[slot]!.listener].inspector?.connection(descriptor: descriptor)
+        }
         if !connections[slot]!.streamKnown {
             connections[slot]!.streamKnown = true
             if SizedWire.startsSized(bytes) {

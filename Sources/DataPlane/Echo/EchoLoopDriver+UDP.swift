@@ -16,7 +16,8 @@ extension EchoLoopDriver {
         for _ in 0..<Self.datagramBatchBudget {
             let received = cdp_recv_batch(
                 socket.descriptor, batch.buffers.assumingMemoryBound(to: UInt8.self), DatagramBatch.stride, Int32(DatagramBatch.count),
-                batch.addresses, batch.addressLengths, batch.lengths)
+                batch.addresses, batch.addressLengths, batch.lengths,
+                socket.inspector == nil ? nil : batch.controls, DatagramBatch.controlStride, batch.controlLengths)
             // EAGAIN: empty. Anything else is an ICMP error about one peer, which must never stop
             // the socket that serves all the others: read on.
             if received < 0 {
@@ -24,6 +25,12 @@ extension EchoLoopDriver {
                 continue
             }
             if received == 0 { return }
+            if let inspector = socket.inspector {
+                for index in 0..<Int(received) {
+                    let control = UnsafeRawBufferPointer(start: batch.controls + index * DatagramBatch.controlStride, count: Int(batch.controlLengths[index]))
+                    inspector.datagram(control: control, family: Int32(batch.addresses[index].ss_family))
+                }
+            }
             answer(socket, count: Int(received), batch: batch)
             // A short batch emptied the socket; datagrams arriving after it raise a new edge.
             if received < DatagramBatch.count { return }

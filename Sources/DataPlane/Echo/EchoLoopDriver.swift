@@ -14,11 +14,13 @@ final class EchoLoopDriver: LoopDriver, @unchecked Sendable {
         let shard: EchoCounterShard
         /// The port whose protocol's server speaks first (MySQL, SMTP, FTP greet); nil: none.
         let protocolPort: Int?
+        let inspector: (any EchoArrivalInspector)?
     }
 
     struct Datagrams {
         let descriptor: Int32
         let shard: EchoCounterShard
+        let inspector: (any EchoArrivalInspector)?
     }
 
     /// Token kinds, in the top byte; the rest is a listener's index or a connection's descriptor.

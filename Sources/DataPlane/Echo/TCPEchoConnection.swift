@@ -11,6 +11,8 @@ struct TCPEchoConnection {
     var lastActivity: UInt64
     /// Whether the first bytes have shown what kind of stream this is.
     var streamKnown = false
+    /// Whether the listener's inspector has seen the connection (at its first bytes).
+    var arrivalInspected = false
     /// Set for a stream of sized requests (a custom pattern's); nil keeps the pure echo.
     var sized: SizedRequestReader?
     /// Set for a stream in a built-in pattern's protocol, answered as its server would.

@@ -17,7 +17,9 @@ public enum ReusePortGroup {
 
     /// `count` non-blocking sockets bound to `address`; for TCP, listening. Options that accepted
     /// sockets inherit are set here, once: TCP_NODELAY (echoes are small and must not wait).
-    public static func bind(_ kind: Kind, _ address: ListenAddress, ipv6Only: Bool, count: Int) throws(SocketError) -> (descriptors: [Int32], port: Int) {
+    public static func bind(
+        _ kind: Kind, _ address: ListenAddress, ipv6Only: Bool, count: Int, options: [SocketOptionValue] = []
+    ) throws(SocketError) -> (descriptors: [Int32], port: Int) {
         let type = kind == .tcp ? Int32(SOCK_STREAM.rawValue) : Int32(SOCK_DGRAM.rawValue)
         var port = address.port
         if port != 0 {
@@ -34,6 +36,7 @@ public enum ReusePortGroup {
             for _ in 0..<max(1, count) {
                 let descriptor = try socket(address, type: type, ipv6Only: ipv6Only, reusePort: true)
                 descriptors.append(descriptor)
+                for option in options { try Self.option(descriptor, option.level, option.name, option.value) }
                 guard address.with(port: port).bind(descriptor) == 0 else { throw SocketError("bind") }
                 // Port 0: the first socket's pick is the group's. The kernel never picks a port
                 // that a socket holds, SO_REUSEPORT or not, so no other group can be there.
