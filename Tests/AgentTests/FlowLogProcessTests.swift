@@ -38,6 +38,8 @@ struct FlowLogProcessTests {
             #expect(seen.count == 1, "flow \(String(describing: flow.flowID))")
             guard let other = seen.first else { continue }
             #expect(other.sourcePort == flow.sourcePort && other.destinationPort == flow.destinationPort)
+            // The address the flow was sent to, also where the echo listens on a wildcard (IP_PKTINFO).
+            #expect(other.destinationAddress == flow.destinationAddress, "\(other.destinationAddress) \(flow.destinationAddress)")
             #expect(other.sourceBytes == flow.sourceBytes, "the echo received what the generator sent")
             #expect(flow.destinationBytes == flow.sourceBytes && (flow.destinationMessages ?? 0) > 0)
             // Two processes' clocks: the same wall clock, read at different moments.

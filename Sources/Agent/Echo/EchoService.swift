@@ -70,19 +70,21 @@ final class EchoService: Service, Sendable {
         let expectation = configuration.expectation
         let fireflies = configuration.fireflyPort.map { _ in FireflyCounter() }
         var fireflyPort = configuration.fireflyPort
-        // The data plane serves every listener but latency mode's (a blocked thread per socket)
-        // and UDP with a flow log (a table per source, still on NIO's path). Marks are judged
-        // there from what the kernel keeps of each datagram and connection.
+        // The data plane serves every listener but latency mode's (a blocked thread per socket).
+        // Marks are judged there from what the kernel keeps of each datagram and connection, and
+        // the flow log's UDP flows are kept in a table per loop.
         // FLOWTEST_ECHO_NIO (any value) keeps every listener on NIO's path: the previous data plane,
         // for benchmarks that compare the two in one run (bench/run.sh).
         let onPlane: (Transport) -> Bool = { transport in
-            !configuration.dedicatedThreads && (transport == .tcp || flowLog == nil)
+            !configuration.dedicatedThreads
                 && ProcessInfo.processInfo.environment["FLOWTEST_ECHO_NIO"] == nil
         }
+        let loopCount = System.coreCount
         let plane = [Transport.tcp, .udp].contains { onPlane($0) && !(($0 == .tcp ? configuration.tcpPorts : configuration.udpPorts).isEmpty) }
             ? EchoDataPlane(
-                loops: System.coreCount, connectionLimit: configuration.maxConnections ?? connectionLimit, idleTimeout: configuration.idleTimeout,
-                observer: flowLog.map { EchoFlowLogObserver(log: $0) })
+                loops: loopCount, connectionLimit: configuration.maxConnections ?? connectionLimit, idleTimeout: configuration.idleTimeout,
+                observer: flowLog.map { EchoFlowLogObserver(log: $0) },
+                datagramObserver: flowLog.map { EchoDatagramFlowLog(recorder: $0, loops: loopCount, listenAddress: configuration.bindAddress ?? "0.0.0.0") })
             : nil
         do {
             let hosts = bindableAddresses(configuration.bindAddress)
@@ -169,11 +171,6 @@ final class EchoService: Service, Sendable {
         }
         if configuration.dedicatedThreads, expectation == nil, flowLog != nil, !configuration.udpPorts.isEmpty {
             logger.notice("UDP listeners on threads of their own (--dedicated-threads) write no flow log records: they read datagrams outside NIO")
-        }
-        if let expectation, flowLog != nil, !configuration.udpPorts.isEmpty {
-            logger.notice("UDP listeners that judge marks write no flow log records: they read datagrams outside NIO", metadata: [
-                "dscp": "\(expectation.dscp?.text ?? "-")", "scitag": "\(expectation.scitag?.description ?? "-")",
-            ])
         }
         for listener in listeners {
             logger.info("echo listening", metadata: ["protocol": "\(listener.transport.rawValue)", "port": "\(listener.port)"])

@@ -14,6 +14,7 @@ public final class EchoDataPlane: Sendable {
     /// What one bound address gives each loop: its socket and its counters.
     private struct Bound {
         let kind: ReusePortGroup.Kind
+        let port: Int
         let descriptors: [Int32]
         let protocolPort: Int?
         let inspector: (any EchoArrivalInspector)?
@@ -32,10 +33,14 @@ public final class EchoDataPlane: Sendable {
     ///   - connectionLimit: open TCP connections over all loops; more are closed at once, counted as refused.
     ///   - idleTimeout: a connection without bytes for this long is closed; nil: never.
     ///   - observer: receives every TCP connection's summary as it ends (the flow log); nil: none is made.
-    public init(loops: Int, connectionLimit: Int, idleTimeout: Duration?, observer: (any EchoConnectionObserver)?) {
+    ///   - datagramObserver: sees every UDP datagram and echo (the flow log); nil: none.
+    public init(
+        loops: Int, connectionLimit: Int, idleTimeout: Duration?, observer: (any EchoConnectionObserver)?,
+        datagramObserver: (any EchoDatagramObserver)? = nil
+    ) {
         loopCount = max(1, loops)
         let idle = idleTimeout.map { UInt64($0.components.seconds) * 1_000_000_000 + UInt64($0.components.attoseconds / 1_000_000_000) }
-        limits = EchoPlaneLimits(connectionLimit: connectionLimit, idleNanoseconds: idle, observer: observer)
+        limits = EchoPlaneLimits(connectionLimit: connectionLimit, idleNanoseconds: idle, observer: observer, datagramObserver: datagramObserver)
     }
 
     /// Binds one socket per loop to `address`; returns the port bound (the kernel's pick for port
@@ -47,9 +52,15 @@ public final class EchoDataPlane: Sendable {
         _ kind: ReusePortGroup.Kind, _ address: ListenAddress, ipv6Only: Bool, protocolPort: Int? = nil,
         options: [SocketOptionValue] = [], inspector: (any EchoArrivalInspector)? = nil
     ) throws(SocketError) -> (port: Int, shards: [EchoCounterShard]) {
+        var options = options
+        if kind == .udp, limits.datagramObserver != nil {
+            // The address each datagram was sent to (a wildcard socket has many): IP_PKTINFO, and
+            // IPV6_RECVPKTINFO on an IPv6 socket (v4-mapped arrivals come with it too).
+            options.append(address.ipv6 ? SocketOptionValue(level: 41, name: 49, value: 1) : SocketOptionValue(level: 0, name: 8, value: 1))
+        }
         let (descriptors, port) = try ReusePortGroup.bind(kind, address, ipv6Only: ipv6Only, count: loopCount, options: options)
         let shards = (0..<loopCount).map { _ in EchoCounterShard() }
-        bound.withLock { $0.append(Bound(kind: kind, descriptors: descriptors, protocolPort: protocolPort, inspector: inspector, shards: shards)) }
+        bound.withLock { $0.append(Bound(kind: kind, port: port, descriptors: descriptors, protocolPort: protocolPort, inspector: inspector, shards: shards)) }
         return (port, shards)
     }
 
@@ -61,8 +72,8 @@ public final class EchoDataPlane: Sendable {
         for index in 0..<loopCount {
             let listeners = sockets.filter { $0.kind == .tcp }.map { EchoLoopDriver.Listener(
                     descriptor: $0.descriptors[index], shard: $0.shards[index], protocolPort: $0.protocolPort, inspector: $0.inspector) }
-            let datagrams = sockets.filter { $0.kind == .udp }.map { EchoLoopDriver.Datagrams(descriptor: $0.descriptors[index], shard: $0.shards[index], inspector: $0.inspector) }
-            let driver = EchoLoopDriver(listeners: listeners, datagrams: datagrams, limits: limits)
+            let datagrams = sockets.filter { $0.kind == .udp }.map { EchoLoopDriver.Datagrams(descriptor: $0.descriptors[index], port: $0.port, shard: $0.shards[index], inspector: $0.inspector) }
+            let driver = EchoLoopDriver(index: index, listeners: listeners, datagrams: datagrams, limits: limits)
             do {
                 loops.append((try EpollLoop(name: "flowtest-echo-\(index)", driver: driver), driver))
             } catch {

@@ -176,13 +176,7 @@ extension EchoLoopDriver {
 
     /// The flow log's figures: the flow named by a FlowTest header at the stream's start.
     private func noteReceived(_ slot: Int, _ bytes: UnsafeRawBufferPointer) {
-        if !connections[slot]!.streamKnown, bytes.count >= 16 {
-            let magic = UInt32(bigEndian: bytes.loadUnaligned(as: UInt32.self))
-            // "FTH1" or "FTH2": the flow id follows the sequence number.
-            if magic == 0x4654_4831 || magic == SizedWire.magic {
-                connections[slot]!.summary!.flowID = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
-            }
-        }
+        if !connections[slot]!.streamKnown { connections[slot]!.summary!.flowID = SizedWire.flowID(in: bytes) }
         connections[slot]!.summary!.bytesReceived += UInt64(bytes.count)
     }
 

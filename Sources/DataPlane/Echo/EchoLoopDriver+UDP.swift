@@ -17,7 +17,7 @@ extension EchoLoopDriver {
             let received = cdp_recv_batch(
                 socket.descriptor, batch.buffers.assumingMemoryBound(to: UInt8.self), DatagramBatch.stride, Int32(DatagramBatch.count),
                 batch.addresses, batch.addressLengths, batch.lengths,
-                socket.inspector == nil ? nil : batch.controls, DatagramBatch.controlStride, batch.controlLengths)
+                socket.inspector == nil && limits.datagramObserver == nil ? nil : batch.controls, DatagramBatch.controlStride, batch.controlLengths)
             // EAGAIN: empty. Anything else is an ICMP error about one peer, which must never stop
             // the socket that serves all the others: read on.
             if received < 0 {
@@ -29,6 +29,15 @@ extension EchoLoopDriver {
                 for index in 0..<Int(received) {
                     let control = UnsafeRawBufferPointer(start: batch.controls + index * DatagramBatch.controlStride, count: Int(batch.controlLengths[index]))
                     inspector.datagram(control: control, family: Int32(batch.addresses[index].ss_family))
+                }
+            }
+            if let observer = limits.datagramObserver {
+                for index in 0..<Int(received) {
+                    let control = UnsafeRawBufferPointer(start: batch.controls + index * DatagramBatch.controlStride, count: Int(batch.controlLengths[index]))
+                    let payload = UnsafeRawBufferPointer(start: batch.buffers + index * DatagramBatch.stride, count: Int(batch.lengths[index]))
+                    observer.received(
+                        loop: self.index, source: batch.addresses + index, destination: SocketAddressText.packetDestination(control), port: socket.port,
+                        payload: payload, nowNanoseconds: clock)
                 }
             }
             answer(socket, count: Int(received), batch: batch)
@@ -103,6 +112,9 @@ extension EchoLoopDriver {
             }
             var bytesOut: UInt64 = 0
             for index in next..<next + Int(sent) { bytesOut &+= UInt64(batch.lengths[index]) }
+            if let observer = limits.datagramObserver {
+                for index in next..<next + Int(sent) { observer.echoed(loop: self.index, to: batch.addresses + index, bytes: Int(batch.lengths[index])) }
+            }
             socket.shard.datagramsSent.bump(UInt64(sent))
             socket.shard.bytesSent.bump(bytesOut)
             next += Int(sent)

@@ -19,6 +19,7 @@ final class EchoLoopDriver: LoopDriver, @unchecked Sendable {
 
     struct Datagrams {
         let descriptor: Int32
+        let port: Int
         let shard: EchoCounterShard
         let inspector: (any EchoArrivalInspector)?
     }
@@ -35,6 +36,8 @@ final class EchoLoopDriver: LoopDriver, @unchecked Sendable {
     static let readBudget = 16
     static let acceptBudget = 64
 
+    /// The loop's place among the plane's loops (observers keep a table per loop).
+    let index: Int
     var listeners: [Listener]
     let datagrams: [Datagrams]
     let limits: EchoPlaneLimits
@@ -62,8 +65,8 @@ final class EchoLoopDriver: LoopDriver, @unchecked Sendable {
         return made
     }
 
-    init(listeners: [Listener], datagrams: [Datagrams], limits: EchoPlaneLimits) {
-        (self.listeners, self.datagrams, self.limits) = (listeners, datagrams, limits)
+    init(index: Int, listeners: [Listener], datagrams: [Datagrams], limits: EchoPlaneLimits) {
+        (self.index, self.listeners, self.datagrams, self.limits) = (index, listeners, datagrams, limits)
     }
 
     deinit {
@@ -117,6 +120,7 @@ final class EchoLoopDriver: LoopDriver, @unchecked Sendable {
     }
 
     func tick(nowNanoseconds now: UInt64) {
+        limits.datagramObserver?.tick(loop: index, nowNanoseconds: now)
         if !acceptRetry.isEmpty {
             let retry = acceptRetry
             acceptRetry.removeAll()
@@ -141,6 +145,7 @@ final class EchoLoopDriver: LoopDriver, @unchecked Sendable {
         stopAccepting()
         closeAll()
         for socket in datagrams { Glibc.close(socket.descriptor) }
+        limits.datagramObserver?.ended(loop: index)
     }
 
     /// Closes the listening sockets: new connections are refused, open ones carry on.

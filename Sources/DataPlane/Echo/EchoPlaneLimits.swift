@@ -7,10 +7,12 @@ final class EchoPlaneLimits: Sendable {
     /// Nanoseconds without bytes after which a connection is closed; nil: never.
     let idleNanoseconds: UInt64?
     let observer: (any EchoConnectionObserver)?
+    let datagramObserver: (any EchoDatagramObserver)?
     let active = Atomic<Int>(0)
 
-    init(connectionLimit: Int, idleNanoseconds: UInt64?, observer: (any EchoConnectionObserver)?) {
+    init(connectionLimit: Int, idleNanoseconds: UInt64?, observer: (any EchoConnectionObserver)?, datagramObserver: (any EchoDatagramObserver)?) {
         (self.connectionLimit, self.idleNanoseconds, self.observer) = (connectionLimit, idleNanoseconds, observer)
+        self.datagramObserver = datagramObserver
     }
 
     /// Takes a place for one more connection; false at the cap.

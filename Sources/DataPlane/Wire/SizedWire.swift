@@ -23,6 +23,15 @@ public enum SizedWire {
         return UnsafeRawBufferPointer(bytes)
     }()
 
+    /// The flow a FlowTest header at the start of `bytes` names ("FTH1" or "FTH2": the flow id
+    /// follows the sequence number); nil for anything else.
+    public static func flowID(in bytes: UnsafeRawBufferPointer) -> UInt64? {
+        guard bytes.count >= 16 else { return nil }
+        let first = UInt32(bigEndian: bytes.loadUnaligned(as: UInt32.self))
+        guard first == 0x4654_4831 || first == magic else { return nil }
+        return UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+    }
+
     /// Whether `bytes` start with the sized header's magic (one 4-byte load).
     @inline(__always)
     public static func startsSized(_ bytes: UnsafeRawBufferPointer) -> Bool {
