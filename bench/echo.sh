@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The echo alone, against the kernel's limit (issue 26): the same minimal C clients drive three
 # echo servers in turn, in one run, alternating: the minimal C echoes (bench/udpecho.c and
-# bench/newflows.c's server), FlowTest's echo on its data plane (epoll loops, the default) and
-# FlowTest's echo on NIO (FLOWTEST_ECHO_NIO=1, the previous data plane). Writes bench/echo.md.
+# bench/newflows.c's server), FlowTest's echo on its data plane (epoll loops, the default),
+# FlowTest's echo on NIO (FLOWTEST_ECHO_NIO=1, the previous data plane) and in latency mode
+# (--dedicated-threads: a blocked thread per socket). Writes bench/echo.md.
 #   bench/echo.sh                # 5 s per measurement, two rounds
 #   DURATION=2 ROUNDS=1 bench/echo.sh
 set -euo pipefail
@@ -50,6 +51,7 @@ server() {  # kind port -> starts the echo of that kind on port (UDP) and port..
     c) "$WORK/udpecho" server $2 & PID=$!; "$WORK/newflows" server $(PORTS8 $(($2 + 1))) >/dev/null 2>&1 & PID="$PID $!" ;;
     epoll) $AGENT echo --udp-ports $2 --tcp-ports $(CSV8 $(($2 + 1))) --metrics-port 0 --log-level error >/dev/null 2>&1 & PID=$! ;;
     nio) FLOWTEST_ECHO_NIO=1 $AGENT echo --udp-ports $2 --tcp-ports $(CSV8 $(($2 + 1))) --metrics-port 0 --log-level error >/dev/null 2>&1 & PID=$! ;;
+    threads) $AGENT echo --dedicated-threads --udp-ports $2 --tcp-ports $(CSV8 $(($2 + 1))) --metrics-port 0 --log-level error >/dev/null 2>&1 & PID=$! ;;
   esac
   wait_udp $2
   wait_tcp $(($2 + 1))
@@ -58,8 +60,12 @@ field() { python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
 
 declare -A RESULT
 for round in $(seq 1 $ROUNDS); do
-  for kind in c epoll nio; do
+  for kind in c epoll nio threads; do
     server $kind $PORT
+    # The UDP round trip: one socket, 64 bytes, blocking ping-pong.
+    read p50 p99 < <("$WORK/udpecho" rtt 127.0.0.1 $PORT $D | python3 -c "import json,sys; r=json.load(sys.stdin); print(r['p50'], r['p99'])")
+    RESULT[$kind,rtt50]="${RESULT[$kind,rtt50]:-} $p50"
+    RESULT[$kind,rtt99]="${RESULT[$kind,rtt99]:-} $p99"
     # Datagrams echoed per second: 50 and 1,000 flows ping-pong.
     for flows in 50 1000; do
       rate=$("$WORK/udpecho" client 127.0.0.1 $PORT $flows $D | field perSecond)
@@ -75,25 +81,30 @@ for round in $(seq 1 $ROUNDS); do
 done
 
 best() { echo $1 | tr ' ' '\n' | sort -n | tail -1; }
+least() { echo $1 | tr ' ' '\n' | grep . | sort -n | head -1; }
 ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
-row() {  # label key
-  local c=$(best "${RESULT[c,$2]}") e=$(best "${RESULT[epoll,$2]}") n=$(best "${RESULT[nio,$2]}")
-  echo "| $1 | $e/s | $n/s | $c/s | $(ratio $e $c) | $(ratio $n $c) | $(ratio $e $n) |"
+row() {  # label key [unit pick]: a rate (best of the rounds) or, with "µs least", a latency (least)
+  local unit=${3:-/s} pick=${4:-best}
+  local c=$($pick "${RESULT[c,$2]}") e=$($pick "${RESULT[epoll,$2]}") n=$($pick "${RESULT[nio,$2]}") t=$($pick "${RESULT[threads,$2]}")
+  echo "| $1 | $e $unit | $n $unit | $t $unit | $c $unit | $(ratio $e $c) | $(ratio $n $c) | $(ratio $t $c) |"
 }
 {
   echo "## The echo alone against the kernel's limit (bench/echo.sh)"
   echo
   echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end, ${D} s per measurement,"
   echo "best of $ROUNDS alternating rounds. The same minimal C clients (bench/udpecho.c, bench/newflows.c) drive each echo"
-  echo "server in turn: the minimal C echoes, FlowTest's echo on its data plane (the default) and on NIO"
-  echo "(FLOWTEST_ECHO_NIO=1, the previous data plane). Client and server share the two cores, as they do for every row."
+  echo "server in turn: the minimal C echoes, FlowTest's echo on its data plane (the default), on NIO"
+  echo "(FLOWTEST_ECHO_NIO=1, the previous data plane) and in latency mode (--dedicated-threads). Client and server"
+  echo "share the two cores, as they do for every row. Rates are the best round's, round trips the least."
   echo
-  echo "| measurement | FlowTest echo, data plane | FlowTest echo, NIO | C echo | data plane / C | NIO / C | data plane / NIO |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "| measurement | FlowTest echo, data plane | FlowTest echo, NIO | FlowTest echo, latency mode | C echo | data plane / C | NIO / C | latency mode / C |"
+  echo "|---|---|---|---|---|---|---|---|"
   row "UDP datagrams echoed, 50 flows ping-pong" udp50
   row "UDP datagrams echoed, 1,000 flows ping-pong" udp1000
   row "new TCP flows (connect, 64 B echoed, close), 8 ports" tcpnew
+  row "UDP round trip p50, 64 B, one flow" rtt50 µs least
+  row "UDP round trip p99, 64 B, one flow" rtt99 µs least
   echo
-  echo "Every round: $(for k in c epoll nio; do echo -n "$k: udp50${RESULT[$k,udp50]}, udp1000${RESULT[$k,udp1000]}, tcpnew${RESULT[$k,tcpnew]}; "; done)"
+  echo "Every round: $(for k in c epoll nio threads; do echo -n "$k: udp50${RESULT[$k,udp50]}, udp1000${RESULT[$k,udp1000]}, tcpnew${RESULT[$k,tcpnew]}, rtt p50${RESULT[$k,rtt50]} p99${RESULT[$k,rtt99]}; "; done)"
 } >"$OUT"
 cat "$OUT"

@@ -5,6 +5,8 @@
 //                                             its own SO_REUSEPORT socket
 //   udpecho client HOST PORT FLOWS SECONDS    FLOWS connected sockets over one epoll, each
 //                                             ping-ponging 64-byte datagrams back to back
+//   udpecho rtt HOST PORT SECONDS             one socket, blocking, 64-byte ping-pong: the round
+//                                             trip's p50 and p99 ({"p50":µs,"p99":µs,"count":N})
 //
 // The client prints one JSON line: {"datagrams":N,"seconds":S,"perSecond":R,"flows":F,"resent":N}.
 // A datagram lost on the way is sent again after 200 ms of silence on its socket ("resent").
@@ -18,6 +20,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -45,7 +48,35 @@ static void *serve(void *argument) {
     return NULL;
 }
 
+static int compare(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static int rtt(const char *host, int port, double seconds) {
+    struct sockaddr_in target = {.sin_family = AF_INET, .sin_port = htons(port)};
+    inet_pton(AF_INET, host, &target.sin_addr);
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    struct timeval timeout = {.tv_sec = 0, .tv_usec = 200000};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    if (connect(fd, (struct sockaddr *)&target, sizeof target) != 0) { perror("connect"); return 1; }
+    size_t capacity = 1 << 22, count = 0;
+    double *samples = malloc(capacity * sizeof(double));
+    char message[MESSAGE] = {0}, buffer[65536];
+    double end = now() + seconds;
+    while (count < capacity) {
+        double sent = now();
+        if (sent > end) break;
+        send(fd, message, MESSAGE, 0);
+        if (recv(fd, buffer, sizeof buffer, 0) > 0) samples[count++] = (now() - sent) * 1e6;
+    }
+    qsort(samples, count, sizeof(double), compare);
+    printf("{\"p50\":%.1f,\"p99\":%.1f,\"count\":%zu}\n", count ? samples[count / 2] : 0, count ? samples[count * 99 / 100] : 0, count);
+    return 0;
+}
+
 int main(int argc, char **argv) {
+    if (argc == 5 && strcmp(argv[1], "rtt") == 0) return rtt(argv[2], atoi(argv[3]), atof(argv[4]));
     if (argc == 3 && strcmp(argv[1], "server") == 0) {
         static int port;
         port = atoi(argv[2]);
@@ -56,7 +87,7 @@ int main(int argc, char **argv) {
         return 0;
     }
     if (argc != 6 || strcmp(argv[1], "client") != 0) {
-        fprintf(stderr, "usage: udpecho server PORT | udpecho client HOST PORT FLOWS SECONDS\n");
+        fprintf(stderr, "usage: udpecho server PORT | udpecho client HOST PORT FLOWS SECONDS | udpecho rtt HOST PORT SECONDS\n");
         return 2;
     }
     int flows = atoi(argv[4]);
