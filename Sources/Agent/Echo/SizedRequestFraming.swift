@@ -1,3 +1,4 @@
+import FlowTestDataPlane
 import NIOCore
 
 /// Finds FlowTest's sized requests in a TCP stream and answers each with the response it asks for.
@@ -73,26 +74,14 @@ final class SizedRequestFraming {
 
     /// Whether the datagram of `received` bytes in `buffer` is a sized request (one 4-byte load).
     static func startsSizedDatagram(_ buffer: UnsafeMutableRawBufferPointer, received: Int) -> Bool {
-        received >= 4 && UInt32(bigEndian: buffer.loadUnaligned(as: UInt32.self)) == FlowHeader.sizedMagic
+        SizedWire.startsSized(UnsafeRawBufferPointer(rebasing: buffer[..<received]))
     }
 
     /// The length to send back for a datagram of `received` bytes in `buffer` (65,536 bytes):
     /// `received` for anything but a sized request; for one, the response size it asks for, with
     /// filler written after its header; nil for a sized request that cannot be answered.
     static func sizedDatagramLength(_ buffer: UnsafeMutableRawBufferPointer, received: Int) -> Int? {
-        guard startsSizedDatagram(buffer, received: received) else { return received }
-        guard received >= FlowHeader.sizedSize else { return nil }
-        let size = Int(UInt32(bigEndian: buffer.loadUnaligned(fromByteOffset: 28, as: UInt32.self)))
-        guard size >= FlowHeader.sizedSize, size <= 65_507, size <= buffer.count else { return nil }
-        filler.withUnsafeReadableBytes { pattern in
-            var offset = FlowHeader.sizedSize
-            while offset < size {
-                let count = min(size - offset, pattern.count)
-                UnsafeMutableRawBufferPointer(rebasing: buffer[offset..<offset + count]).copyMemory(from: UnsafeRawBufferPointer(rebasing: pattern[..<count]))
-                offset += count
-            }
-        }
-        return size
+        SizedWire.datagramReply(buffer, received: received)
     }
 
     /// Writes one response: `header` as received, then filler to `size` bytes in all.

@@ -1,3 +1,4 @@
+import FlowTestDataPlane
 import NIOCore
 
 /// The measurement header at the start of each generator message (DESIGN.md, decision 1).
@@ -13,10 +14,10 @@ import NIOCore
 struct FlowHeader: Equatable, Sendable {
     /// "FTH1": tells a FlowTest echo apart from stray datagrams.
     static let magic: UInt32 = 0x4654_4831
-    /// "FTH2": a request that asks for a response of its own size.
-    static let sizedMagic: UInt32 = 0x4654_4832
+    /// "FTH2": a request that asks for a response of its own size (the echo reads it as `SizedWire`).
+    static let sizedMagic = SizedWire.magic
     static let size = 24
-    static let sizedSize = 32
+    static let sizedSize = SizedWire.headerSize
 
     var sequence: UInt32
     var flowID: UInt64
