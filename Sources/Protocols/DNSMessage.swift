@@ -70,7 +70,8 @@ public enum DNSMessage {
     }
 
     /// Appends the answer to `query` (read from `bytes`): TXT records that bring it to the size
-    /// asked for, or none when that is smaller than the question and OPT alone.
+    /// asked for, or none when that is smaller than the question and OPT alone; one short TXT
+    /// record when it asks for no size.
     static func appendAnswer(to query: DNSQuery, in bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) {
         let start = out.count
         out.appendBigEndian(query.id)
@@ -81,8 +82,10 @@ public enum DNSMessage {
         out.appendBigEndian(UInt16(query.hasEDNS ? 1 : 0))
         out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[query.question]))
         let fixed = out.count - start + (query.hasEDNS ? 11 : 0)
-        // A datagram holds at most 65,507 bytes, and so does FlowTest's answer over TCP.
-        var left = min(query.responseSize ?? 0, 65_507) - fixed
+        // A datagram holds at most 65,507 bytes, and so does FlowTest's answer over TCP. A query
+        // that asks for no size (a resolver's, forwarding FlowTest's without its option) gets
+        // one TXT record of 16 letters, as a real zone's answer would have one.
+        var left = min(query.responseSize ?? fixed + 29, 65_507) - fixed
         var answers: UInt16 = 0
         // Each record: pointer, type, class, TTL, length (12 bytes), then strings of at most 255.
         while left >= 13 {
