@@ -52,9 +52,3 @@ public struct ClientConversation: Sendable {
         dialect.appendFarewell(into: &out)
     }
 }
-
-extension Comparable {
-    func clamped(to range: ClosedRange<Self>) -> Self {
-        min(max(self, range.lowerBound), range.upperBound)
-    }
-}
