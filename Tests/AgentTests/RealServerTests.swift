@@ -10,8 +10,9 @@ import Glibc
 
 /// The protocols through real servers and proxies from Debian (installed by .ci/run): `web`
 /// through haproxy in `mode http` and routed by SNI in `mode tcp`, against nginx as an external
-/// target; `dns` through unbound forwarding to the echo. A missing binary fails the test.
-@Suite("Protocols through real proxies and servers: haproxy, nginx, unbound", .serialized, .timeLimit(.minutes(3)))
+/// target; `dns` through unbound forwarding to the echo; `database`'s RESP against redis-server.
+/// A missing binary fails the test.
+@Suite("Protocols through real proxies and servers: haproxy, nginx, unbound, redis-server", .serialized, .timeLimit(.minutes(3)))
 struct RealServerTests {
     /// A server run for one test; killed at the end (SIGKILL: this process's children inherit
     /// its threads' blocked signals, so SIGTERM could stay pending).
@@ -20,7 +21,7 @@ struct RealServerTests {
         let directory: URL
 
         init(_ binary: String, _ arguments: [String], config: String, named: String) throws {
-            try #require(FileManager.default.isExecutableFile(atPath: binary), "\(binary) is missing: .ci/run installs it (apt-get install haproxy nginx-light unbound)")
+            try #require(FileManager.default.isExecutableFile(atPath: binary), "\(binary) is missing: .ci/run installs it (apt-get install haproxy nginx-light unbound redis-server)")
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("flowtest-\(named)-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let path = directory.appendingPathComponent("\(named).conf").path
@@ -190,5 +191,20 @@ struct RealServerTests {
         #expect(echo.statistics(.udp).sizedResponses >= 1 && echo.statistics(.udp).malformedRequests == 0, "the echo answered unbound")
         _ = await unbound.stop()
         await echo.stop()
+    }
+
+    /// A real Redis answers FlowTest's GETs (`$-1`: no such key), and a real client's bytes reach
+    /// no error: the RESP the echo reads is the RESP redis-server reads.
+    @Test func databaseRESPAgainstRedisServerAsAnExternalTarget() async throws {
+        let port = try await FreePort.tcp()
+        let redis = try Server(
+            "/usr/bin/redis-server", ["@CONF@"],
+            config: "port \(port)\nbind 127.0.0.1\nsave \"\"\nappendonly no\ndir @DIR@\nlogfile \"\"\n", named: "redis")
+        try await Self.waitForTCP(port, redis)
+        let database = try await Self.run(TrafficMixEntry(pattern: "database", weight: 1), ports: [(port, 6379)], transport: .tcp)
+        #expect(database.flowsCompleted == 12 && database.flowsFailed == 0 && database.messagesReceived == database.messagesSent, "\(database)")
+        // `$-1\r\n` per GET: redis-server read every request as the command it is.
+        #expect(database.bytesReceived == 5 * database.messagesReceived, "\(database)")
+        _ = await redis.stop()
     }
 }
