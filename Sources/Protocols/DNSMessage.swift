@@ -6,13 +6,15 @@
 /// name a `toFQDNs` policy or a resolver sees.
 public enum DNSMessage {
     static let responseSizeOption: UInt16 = 65001
+    /// FlowTest's flow id, 8 bytes, also of the local-use range.
+    static let flowOption: UInt16 = 65002
     static let paddingOption: UInt16 = 12
     /// Every TXT record answers for the question's name, by a compression pointer to it.
     static let questionPointer: UInt16 = 0xC00C
 
     /// Appends a query with `id` for `name`'s TXT records, of `size` bytes (or the smallest
     /// query, if larger), asking for an answer of `responseSize` bytes.
-    public static func appendQuery(id: UInt16, name: String, size: Int, responseSize: Int, into out: inout [UInt8]) {
+    public static func appendQuery(id: UInt16, name: String, size: Int, responseSize: Int, flowID: UInt64 = 0, into out: inout [UInt8]) {
         let start = out.count
         out.appendBigEndian(id)
         out += [0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 1]
@@ -28,6 +30,9 @@ public enum DNSMessage {
         out.appendBigEndian(responseSizeOption)
         out += [0, 4]
         out.appendBigEndian(UInt32(responseSize))
+        out.appendBigEndian(flowOption)
+        out += [0, 8]
+        out.appendBigEndian(flowID)
         // A datagram holds at most 65,507 bytes: a larger query size gets the largest.
         let padding = min(size, 65_507) - (out.count - start) - 4
         if padding >= 0 {
