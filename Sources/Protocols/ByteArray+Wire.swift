@@ -17,7 +17,12 @@ extension Array where Element == UInt8 {
     mutating func appendFiller(_ count: Int) {
         guard count > 0 else { return }
         reserveCapacity(self.count + count)
-        for index in 0..<count { append(UInt8(ascii: "a") + UInt8(index % 26)) }
+        var left = count
+        while left > 0 {
+            let piece = Swift.min(left, fillerLetters.count)
+            append(contentsOf: fillerLetters[..<piece])
+            left -= piece
+        }
     }
 
     /// Overwrites a big-endian length field at `offset`, once what it measures is written.
@@ -43,3 +48,7 @@ extension Array where Element == UInt8 {
         return value
     }
 }
+
+/// "abc...z" 158 times (4,108 bytes), copied in pieces rather than written a byte at a time;
+/// a whole number of alphabets, so long filler stays "abc...z" throughout.
+let fillerLetters: [UInt8] = (0..<4_108).map { UInt8(ascii: "a") + UInt8($0 % 26) }

@@ -11,20 +11,22 @@ public struct ClientConversation: Sendable {
     public let wireProtocol: WireProtocol
     private var dialect: any ClientDialect
 
-    /// A conversation in `wireProtocol` that uses `names` for Host, path, SNI and DNS name.
-    public init(_ wireProtocol: WireProtocol, names: ProtocolNames = .defaults) {
+    /// A conversation in `wireProtocol` that uses `names` for Host, path, SNI and DNS name, and
+    /// says it is flow `flowID` in a place its protocol allows (a header, a startup parameter, a
+    /// comment), so the echo's flow log names the flow as the generator's does.
+    public init(_ wireProtocol: WireProtocol, names: ProtocolNames = .defaults, flowID: UInt64 = 0) {
         self.wireProtocol = wireProtocol
         switch wireProtocol {
-        case .http: dialect = HTTPClientDialect(names: names)
-        case .tls: dialect = TLSClientDialect(serverName: names.host)
-        case .dns: dialect = DNSStreamClientDialect(name: names.dnsName)
-        case .redis: dialect = RedisClientDialect()
-        case .postgresql: dialect = PostgresClientDialect()
-        case .mysql: dialect = MySQLClientDialect()
-        case .mongodb: dialect = MongoClientDialect()
-        case .ssh: dialect = SSHClientDialect()
-        case .smtp: dialect = SMTPClientDialect(host: names.host)
-        case .ftp: dialect = FTPClientDialect()
+        case .http: dialect = HTTPClientDialect(names: names, flowID: flowID)
+        case .tls: dialect = TLSClientDialect(serverName: names.host, flowID: flowID)
+        case .dns: dialect = DNSStreamClientDialect(name: names.dnsName, flowID: flowID)
+        case .redis: dialect = RedisClientDialect(flowID: flowID)
+        case .postgresql: dialect = PostgresClientDialect(flowID: flowID)
+        case .mysql: dialect = MySQLClientDialect(flowID: flowID)
+        case .mongodb: dialect = MongoClientDialect(flowID: flowID)
+        case .ssh: dialect = SSHClientDialect(flowID: flowID)
+        case .smtp: dialect = SMTPClientDialect(host: names.host, flowID: flowID)
+        case .ftp: dialect = FTPClientDialect(flowID: flowID)
         }
     }
 
@@ -50,11 +52,5 @@ public struct ClientConversation: Sendable {
     /// answers it (SMTP's and FTP's 221), and `consume` then says when the answer is complete.
     public mutating func appendFarewell(into out: inout [UInt8]) -> Bool {
         dialect.appendFarewell(into: &out)
-    }
-}
-
-extension Comparable {
-    func clamped(to range: ClosedRange<Self>) -> Self {
-        min(max(self, range.lowerBound), range.upperBound)
     }
 }

@@ -6,13 +6,15 @@
 /// name a `toFQDNs` policy or a resolver sees.
 public enum DNSMessage {
     static let responseSizeOption: UInt16 = 65001
+    /// FlowTest's flow id, 8 bytes, also of the local-use range.
+    static let flowOption: UInt16 = 65002
     static let paddingOption: UInt16 = 12
     /// Every TXT record answers for the question's name, by a compression pointer to it.
     static let questionPointer: UInt16 = 0xC00C
 
     /// Appends a query with `id` for `name`'s TXT records, of `size` bytes (or the smallest
     /// query, if larger), asking for an answer of `responseSize` bytes.
-    public static func appendQuery(id: UInt16, name: String, size: Int, responseSize: Int, into out: inout [UInt8]) {
+    public static func appendQuery(id: UInt16, name: String, size: Int, responseSize: Int, flowID: UInt64 = 0, into out: inout [UInt8]) {
         let start = out.count
         out.appendBigEndian(id)
         out += [0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 1]
@@ -28,6 +30,9 @@ public enum DNSMessage {
         out.appendBigEndian(responseSizeOption)
         out += [0, 4]
         out.appendBigEndian(UInt32(responseSize))
+        out.appendBigEndian(flowOption)
+        out += [0, 8]
+        out.appendBigEndian(flowID)
         // A datagram holds at most 65,507 bytes: a larger query size gets the largest.
         let padding = min(size, 65_507) - (out.count - start) - 4
         if padding >= 0 {
@@ -70,7 +75,8 @@ public enum DNSMessage {
     }
 
     /// Appends the answer to `query` (read from `bytes`): TXT records that bring it to the size
-    /// asked for, or none when that is smaller than the question and OPT alone.
+    /// asked for, or none when that is smaller than the question and OPT alone; one short TXT
+    /// record when it asks for no size.
     static func appendAnswer(to query: DNSQuery, in bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) {
         let start = out.count
         out.appendBigEndian(query.id)
@@ -81,8 +87,10 @@ public enum DNSMessage {
         out.appendBigEndian(UInt16(query.hasEDNS ? 1 : 0))
         out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[query.question]))
         let fixed = out.count - start + (query.hasEDNS ? 11 : 0)
-        // A datagram holds at most 65,507 bytes, and so does FlowTest's answer over TCP.
-        var left = min(query.responseSize ?? 0, 65_507) - fixed
+        // A datagram holds at most 65,507 bytes, and so does FlowTest's answer over TCP. A query
+        // that asks for no size (a resolver's, forwarding FlowTest's without its option) gets
+        // one TXT record of 16 letters, as a real zone's answer would have one.
+        var left = min(query.responseSize ?? fixed + 29, 65_507) - fixed
         var answers: UInt16 = 0
         // Each record: pointer, type, class, TTL, length (12 bytes), then strings of at most 255.
         while left >= 13 {

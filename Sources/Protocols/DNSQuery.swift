@@ -9,6 +9,8 @@ struct DNSQuery: Sendable {
     var hasEDNS: Bool
     /// The response size asked for (option 65001); nil from any other client.
     var responseSize: Int?
+    /// The flow id (option 65002); nil from any other client.
+    var flowID: UInt64?
 
     /// Reads a query; throws what a FORMERR would be answered for.
     init(parsing bytes: UnsafeRawBufferPointer) throws(ProtocolError) {
@@ -39,17 +41,19 @@ struct DNSQuery: Sendable {
             if type == 41 {
                 guard index - 10 == nameStart + 1 else { throw ProtocolError(.dns, "an OPT record whose name is not the root") }
                 hasEDNS = true
-                responseSize = try Self.responseSize(in: UnsafeRawBufferPointer(rebasing: bytes[index..<index + length]))
+                (responseSize, flowID) = try Self.options(in: UnsafeRawBufferPointer(rebasing: bytes[index..<index + length]))
             }
             index += length
         }
         guard index == bytes.count else { throw ProtocolError(.dns, "\(bytes.count - index) bytes after the last record") }
     }
 
-    /// FlowTest's option in OPT data: code 65001 (RFC 6891's local use range), 4 bytes.
-    private static func responseSize(in options: UnsafeRawBufferPointer) throws(ProtocolError) -> Int? {
+    /// FlowTest's options in OPT data (RFC 6891's local use range): the response size (65001,
+    /// 4 bytes) and the flow id (65002, 8 bytes).
+    private static func options(in options: UnsafeRawBufferPointer) throws(ProtocolError) -> (size: Int?, flowID: UInt64?) {
         var index = 0
         var size: Int?
+        var flowID: UInt64?
         while index < options.count {
             guard index + 4 <= options.count else { throw ProtocolError(.dns, "an EDNS option cut short") }
             let code: UInt16 = options.bigEndian(at: index)
@@ -59,8 +63,12 @@ struct DNSQuery: Sendable {
                 guard length == 4 else { throw ProtocolError(.dns, "FlowTest's response size option of \(length) bytes: expected 4") }
                 size = Int(options.bigEndian(at: index + 4, as: UInt32.self))
             }
+            if code == DNSMessage.flowOption {
+                guard length == 8 else { throw ProtocolError(.dns, "FlowTest's flow id option of \(length) bytes: expected 8") }
+                flowID = options.bigEndian(at: index + 4, as: UInt64.self)
+            }
             index += 4 + length
         }
-        return size
+        return (size, flowID)
     }
 }

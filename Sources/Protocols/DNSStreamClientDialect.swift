@@ -2,11 +2,12 @@
 /// queries with the 2-byte length before each, answers matched by their ID.
 struct DNSStreamClientDialect: ClientDialect {
     private let name: String
+    private let flowID: UInt64
     private var id: UInt16 = 0
     private var framer = DNSStreamFramer()
 
-    init(name: String) {
-        self.name = name
+    init(name: String, flowID: UInt64) {
+        (self.name, self.flowID) = (name, flowID)
     }
 
     func openingStep(into out: inout [UInt8]) -> OpeningStep { .ready }
@@ -15,7 +16,7 @@ struct DNSStreamClientDialect: ClientDialect {
         id &+= 1
         let lengthAt = out.count
         out += [0, 0]
-        DNSMessage.appendQuery(id: id, name: name, size: size - 2, responseSize: responseSize - 2, into: &out)
+        DNSMessage.appendQuery(id: id, name: name, size: size - 2, responseSize: responseSize - 2, flowID: flowID, into: &out)
         out.setBigEndian(UInt16(out.count - lengthAt - 2), at: lengthAt)
     }
 

@@ -2,6 +2,7 @@
 /// a broken one with FORMERR, after which the connection is closed.
 struct DNSStreamServerDialect: ServerDialect {
     private var framer = DNSStreamFramer()
+    private(set) var flowID: UInt64?
 
     /// Whether a connection's first bytes are a length and a query header that fits it.
     static func recognizes(_ bytes: UnsafeRawBufferPointer) -> Bool {
@@ -18,7 +19,9 @@ struct DNSStreamServerDialect: ServerDialect {
             out += [0, 0]
             let malformed = framer.message.withUnsafeBytes { message -> ProtocolError? in
                 do throws(ProtocolError) {
-                    DNSMessage.appendAnswer(to: try DNSQuery(parsing: message), in: message, into: &out)
+                    let query = try DNSQuery(parsing: message)
+                    flowID = query.flowID ?? flowID
+                    DNSMessage.appendAnswer(to: query, in: message, into: &out)
                     return nil
                 } catch {
                     DNSMessage.appendFormatError(for: message, into: &out)

@@ -10,6 +10,11 @@ struct FTPClientDialect: ClientDialect {
     private var step = 0
     private var exchanges = 0
     private var expected = 220
+    private let flowID: UInt64
+
+    init(flowID: UInt64) {
+        self.flowID = flowID
+    }
 
     mutating func openingStep(into out: inout [UInt8]) -> OpeningStep {
         step += 1
@@ -20,7 +25,8 @@ struct FTPClientDialect: ClientDialect {
             expected = 331
             return .awaitReply
         case 3:
-            out.append(ascii: "PASS flowtest@\r\n")
+            // An anonymous login's password is a mail address: its local part names the flow.
+            out.append(ascii: "PASS flow-\(flowID)@flowtest.example\r\n")
             expected = 230
             return .awaitReply
         default: return .ready

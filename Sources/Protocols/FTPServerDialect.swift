@@ -12,6 +12,7 @@ struct FTPServerDialect: ServerDialect {
     private var lines = CommandLineReader(.ftp)
     private var user = false
     private var loggedIn = false
+    private(set) var flowID: UInt64?
 
     init(greeting out: inout [UInt8]) {
         out.append(ascii: "220 FlowTest FTP echo ready\r\n")
@@ -47,6 +48,7 @@ struct FTPServerDialect: ServerDialect {
         case "PASS" where !user: out.append(ascii: "503 Login with USER first.\r\n")
         case "PASS":
             loggedIn = true
+            flowID = FlowTag.flowID(labelIn: argument)
             out.append(ascii: "230 Login successful.\r\n")
         case "QUIT":
             out.append(ascii: "221 Goodbye.\r\n")

@@ -7,19 +7,21 @@
 /// as on any keep-alive connection; chunked ones are refused with a clear error.
 struct HTTPClientDialect: ClientDialect {
     static let responseSizeField = "X-FlowTest-Response-Size"
+    static let flowField = "X-FlowTest-Flow"
     private let names: ProtocolNames
+    private let flowID: UInt64
     private var head = HTTPHead()
     /// Body bytes of the response still to come; nil while its head is being read.
     private var bodyLeft: Int?
 
-    init(names: ProtocolNames) {
-        self.names = names
+    init(names: ProtocolNames, flowID: UInt64) {
+        (self.names, self.flowID) = (names, flowID)
     }
 
     func openingStep(into out: inout [UInt8]) -> OpeningStep { .ready }
 
     mutating func appendRequest(size: Int, responseSize: Int, into out: inout [UInt8]) {
-        var common = "\(names.path) HTTP/1.1\r\nHost: \(names.host)\r\nUser-Agent: flowtest\r\nAccept: */*\r\n\(Self.responseSizeField): \(responseSize)\r\n"
+        var common = "\(names.path) HTTP/1.1\r\nHost: \(names.host)\r\nUser-Agent: flowtest\r\nAccept: */*\r\n\(Self.responseSizeField): \(responseSize)\r\n\(Self.flowField): \(flowID)\r\n"
         let paddingField = "X-FlowTest-Padding: \r\n"
         let natural = "GET ".utf8.count + common.utf8.count + 2
         if size - natural >= 2, size - natural < paddingField.utf8.count {
@@ -78,13 +80,5 @@ struct HTTPClientDialect: ClientDialect {
             throw ProtocolError(.http, "a response without a valid Content-Length: expected one to read it by on a kept-alive connection")
         }
         return length
-    }
-}
-
-extension String {
-    /// The string with the first `target` replaced by `replacement`.
-    func replacingFirst(_ target: String, with replacement: String) -> String {
-        guard let range = firstRange(of: target) else { return self }
-        return self[..<range.lowerBound] + replacement + self[range.upperBound...]
     }
 }

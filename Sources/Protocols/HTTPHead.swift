@@ -45,9 +45,3 @@ struct HTTPHead: Sendable {
         return (start, fields)
     }
 }
-
-extension Substring {
-    func trimmingPrefix(while predicate: (Character) -> Bool) -> Substring {
-        self[(firstIndex(where: { !predicate($0) }) ?? endIndex)...]
-    }
-}

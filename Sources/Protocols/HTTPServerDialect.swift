@@ -16,6 +16,7 @@ struct HTTPServerDialect: ServerDialect {
     private var responseSize = 0
     private var isHead = false
     private var closeAfter = false
+    private(set) var flowID: UInt64?
 
     /// Whether a connection's first bytes start an HTTP/1 request line: a known method and a space.
     static func recognizes(_ bytes: UnsafeRawBufferPointer) -> Bool {
@@ -69,6 +70,7 @@ struct HTTPServerDialect: ServerDialect {
         }
         closeAfter = fields.contains { $0.name == "connection" && $0.value.lowercased() == "close" } || parts[2] == "HTTP/1.0"
         responseSize = try Self.number(fields, "x-flowtest-response-size", largest: Self.largestResponse) ?? 0
+        flowID = fields.first { $0.name == "x-flowtest-flow" }.flatMap { UInt64($0.value) } ?? flowID
         return try Self.number(fields, "content-length", largest: Self.largestResponse) ?? 0
     }
 

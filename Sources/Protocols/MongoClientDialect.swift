@@ -7,12 +7,17 @@
 struct MongoClientDialect: ClientDialect {
     private var reader = MongoMessageReader()
     private var requestID: Int32 = 0
+    private let flowID: UInt64
+
+    init(flowID: UInt64) {
+        self.flowID = flowID
+    }
 
     func openingStep(into out: inout [UInt8]) -> OpeningStep { .ready }
 
     mutating func appendRequest(size: Int, responseSize: Int, into out: inout [UInt8]) {
         requestID &+= 1
-        let prefix = "flowtest response-size=\(responseSize) "
+        let prefix = "flowtest response-size=\(responseSize) flow=\(flowID) "
         // The message without the comment's filler is 115 bytes and the prefix.
         let filler = max(0, size - 115 - prefix.utf8.count)
         MongoMessage.append(requestID: requestID, responseTo: 0, [

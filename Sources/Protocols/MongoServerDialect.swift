@@ -8,6 +8,7 @@ struct MongoServerDialect: ServerDialect {
     static let largestResponse = 16_777_216
     private var reader = MongoMessageReader()
     private var replyID: Int32 = 0
+    private(set) var flowID: UInt64?
 
     /// Whether a connection's first bytes are a message header for OP_MSG: a plausible length,
     /// no request answered, opcode 2013.
@@ -28,6 +29,7 @@ struct MongoServerDialect: ServerDialect {
                 let message = reader.message
                 requestID = Int32(message[4]) | Int32(message[5]) << 8 | Int32(message[6]) << 16 | Int32(message[7]) << 24
                 let body = try MongoMessage.body(message)
+                flowID = body["comment"].flatMap { FlowTag.flowID(in: Array($0.utf8.prefix(80))) } ?? flowID
                 replyID &+= 1
                 answer(body, requestID: requestID, into: &out)
                 outcome.answered += 1

@@ -10,6 +10,11 @@ struct MySQLClientDialect: ClientDialect {
     /// Where the reply being read is: 0 before its first packet, then in the columns, then in
     /// the rows (each section ends with an EOF packet).
     private var section = 0
+    private let flowID: UInt64
+
+    init(flowID: UInt64) {
+        self.flowID = flowID
+    }
 
     mutating func openingStep(into out: inout [UInt8]) -> OpeningStep {
         step += 1
@@ -25,7 +30,7 @@ struct MySQLClientDialect: ClientDialect {
     mutating func appendRequest(size: Int, responseSize: Int, into out: inout [UInt8]) {
         let value = max(0, responseSize - 70)
         var payload: [UInt8] = [3]
-        payload.append(ascii: "SELECT REPEAT('x', \(value)) /* flowtest response-size=\(responseSize) ")
+        payload.append(ascii: "SELECT REPEAT('x', \(value)) /* flowtest response-size=\(responseSize) flow=\(flowID) ")
         payload.appendFiller(size - 4 - payload.count - 3)
         payload.append(ascii: " */")
         MySQLPacket.append(payload, sequence: 0, into: &out)

@@ -8,6 +8,7 @@ struct MySQLServerDialect: ServerDialect {
     static let largestResponse = 16_777_216
     private var reader = MySQLPacketReader()
     private var loggedIn = false
+    private(set) var flowID: UInt64?
 
     init(greeting out: inout [UInt8]) {
         MySQLPacket.appendGreeting(into: &out)
@@ -29,6 +30,7 @@ struct MySQLServerDialect: ServerDialect {
                 switch packet.payload.first {
                 case 3:
                     MySQLPacket.appendResult(size: Self.responseSize(packet.payload), into: &out)
+                    flowID = FlowTag.flowID(in: packet.payload) ?? flowID
                     outcome.answered += 1
                 case 14: MySQLPacket.appendOK(sequence: 1, into: &out)
                 case 1:

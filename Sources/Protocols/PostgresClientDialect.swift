@@ -9,17 +9,22 @@
 struct PostgresClientDialect: ClientDialect {
     private var reader = PostgresMessageReader(untyped: false)
     private var started = false
+    private let flowID: UInt64
+
+    init(flowID: UInt64) {
+        self.flowID = flowID
+    }
 
     mutating func openingStep(into out: inout [UInt8]) -> OpeningStep {
         guard !started else { return .ready }
         started = true
-        PostgresMessage.appendStartup(into: &out)
+        PostgresMessage.appendStartup(flowID: flowID, into: &out)
         return .awaitReply
     }
 
     mutating func appendRequest(size: Int, responseSize: Int, into out: inout [UInt8]) {
         let value = max(0, responseSize - PostgresMessage.rowDescriptionSize - PostgresMessage.trailerSize - 11)
-        let text = "SELECT repeat('x', \(value)) /* flowtest response-size=\(responseSize) "
+        let text = "SELECT repeat('x', \(value)) /* flowtest response-size=\(responseSize) flow=\(flowID) "
         var body = Array(text.utf8)
         body.appendFiller(size - 5 - body.count - 4)
         body.append(ascii: " */")

@@ -14,11 +14,11 @@ enum PostgresMessage {
         out += body
     }
 
-    /// The startup message of user and database `flowtest`.
-    static func appendStartup(into out: inout [UInt8]) {
+    /// The startup message of user and database `flowtest`, application `flowtest-<flow id>`.
+    static func appendStartup(flowID: UInt64 = 0, into out: inout [UInt8]) {
         var body: [UInt8] = []
         body.appendBigEndian(protocolVersion)
-        for text in ["user", "flowtest", "database", "flowtest", "application_name", "flowtest"] {
+        for text in ["user", "flowtest", "database", "flowtest", "application_name", "flowtest-\(flowID)"] {
             body.append(ascii: text)
             body.append(0)
         }

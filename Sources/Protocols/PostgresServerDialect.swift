@@ -9,6 +9,7 @@
 struct PostgresServerDialect: ServerDialect {
     static let largestResponse = 16_777_216
     private var reader = PostgresMessageReader(untyped: true)
+    private(set) var flowID: UInt64?
 
     /// Whether a connection's first bytes are a startup message or an SSLRequest: a length, then
     /// protocol 3.0 or the SSLRequest code.
@@ -62,6 +63,9 @@ struct PostgresServerDialect: ServerDialect {
         let parameters = body[4...].split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
         guard let user = parameters.firstIndex(of: "user"), user + 1 < parameters.count, user % 2 == 0 else {
             throw ProtocolError(.postgresql, "a startup message without a user")
+        }
+        if let name = parameters.firstIndex(of: "application_name"), name + 1 < parameters.count, parameters[name + 1].hasPrefix("flowtest-") {
+            flowID = UInt64(parameters[name + 1].dropFirst(9))
         }
         PostgresMessage.append(UInt8(ascii: "R"), [0, 0, 0, 0], into: &out)
         for (name, value) in [("server_version", "16.0 (FlowTest echo)"), ("client_encoding", "UTF8"), ("server_encoding", "UTF8")] {

@@ -49,7 +49,9 @@ public struct ProtocolResponder: Sendable {
 
     /// Reads the next bytes of the connection and appends the responses they complete.
     public mutating func consume(_ bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) -> ResponderOutcome {
-        dialect.consume(bytes, into: &out)
+        var outcome = dialect.consume(bytes, into: &out)
+        outcome.flowID = dialect.flowID
+        return outcome
     }
 
     /// The answer to one datagram: nil when it is not a protocol's (the caller echoes it as
@@ -60,7 +62,7 @@ public struct ProtocolResponder: Sendable {
         do throws(ProtocolError) {
             let query = try DNSQuery(parsing: datagram)
             DNSMessage.appendAnswer(to: query, in: datagram, into: &out)
-            return ResponderOutcome(answered: 1)
+            return ResponderOutcome(answered: 1, flowID: query.flowID)
         } catch {
             DNSMessage.appendFormatError(for: datagram, into: &out)
             return ResponderOutcome(malformed: error)

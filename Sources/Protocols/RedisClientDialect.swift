@@ -1,16 +1,21 @@
 /// Redis's RESP as a cache client speaks it: `GET` of a FlowTest key, answered with a bulk
 /// string of the drawn size.
 ///
-/// The key is `flowtest:<response size>:` then filler up to the request's size, so the echo
+/// The key is `flowtest:<response size>:<flow id>:` then filler up to the request's size, so the echo
 /// knows what to send back and a real redis-server (which answers `$-1`, no such key) still
 /// completes each exchange.
 struct RedisClientDialect: ClientDialect {
     private var reader = RESPReader()
+    private let flowID: UInt64
+
+    init(flowID: UInt64) {
+        self.flowID = flowID
+    }
 
     func openingStep(into out: inout [UInt8]) -> OpeningStep { .ready }
 
     mutating func appendRequest(size: Int, responseSize: Int, into out: inout [UInt8]) {
-        let stem = "flowtest:\(responseSize):"
+        let stem = "flowtest:\(responseSize):\(flowID):"
         // *2 CRLF $3 CRLF GET CRLF $<n> CRLF <key> CRLF: 18 bytes and the length's digits.
         var key = max(stem.utf8.count, size - 18 - 1)
         key = max(stem.utf8.count, size - 18 - String(key).utf8.count)

@@ -8,6 +8,7 @@
 struct RedisServerDialect: ServerDialect {
     static let largestResponse = 16_777_216
     private var reader = RESPReader(capturing: true)
+    private(set) var flowID: UInt64?
 
     /// Whether a connection's first bytes start a RESP array of bulk strings: `*<digits>\r\n$`.
     static func recognizes(_ bytes: UnsafeRawBufferPointer) -> Bool {
@@ -39,11 +40,12 @@ struct RedisServerDialect: ServerDialect {
     }
 
     /// Appends the reply to the command just read; true for QUIT.
-    private func answer(into out: inout [UInt8]) -> Bool {
+    private mutating func answer(into out: inout [UInt8]) -> Bool {
         let name = String(decoding: reader.captured.first ?? [], as: UTF8.self).uppercased()
         switch name {
         case "GET":
             let key = String(decoding: reader.captured.count > 1 ? reader.captured[1] : [], as: UTF8.self).split(separator: ":")
+            if key.count >= 3, key[0] == "flowtest", let id = UInt64(key[2]) { flowID = id }
             guard key.count >= 2, key[0] == "flowtest", let size = Int(key[1]), size <= Self.largestResponse else {
                 out.append(ascii: "$-1\r\n")
                 return false

@@ -7,9 +7,12 @@ public struct ResponderOutcome: Sendable, Equatable {
     public var malformed: ProtocolError?
     /// The peer said goodbye (PostgreSQL Terminate, RESP QUIT): close once the output is written.
     public var finished: Bool
+    /// The FlowTest flow the requests belong to, once they have said (a header, a startup
+    /// parameter, an EDNS option): what the echo's flow log joins the generator's on.
+    public var flowID: UInt64?
 
-    public init(answered: Int = 0, malformed: ProtocolError? = nil, finished: Bool = false) {
-        (self.answered, self.malformed, self.finished) = (answered, malformed, finished)
+    public init(answered: Int = 0, malformed: ProtocolError? = nil, finished: Bool = false, flowID: UInt64? = nil) {
+        (self.answered, self.malformed, self.finished, self.flowID) = (answered, malformed, finished, flowID)
     }
 
     /// Whether the connection should be closed after the output is written.

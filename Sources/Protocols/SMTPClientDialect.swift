@@ -12,9 +12,10 @@ struct SMTPClientDialect: ClientDialect {
     /// Where the transaction is: 0 MAIL, 1 RCPT, 2 DATA, 3 the message.
     private var phase = 0
     private var expected = 220
+    private let flowID: UInt64
 
-    init(host: String) {
-        self.host = host
+    init(host: String, flowID: UInt64) {
+        (self.host, self.flowID) = (host, flowID)
     }
 
     mutating func openingStep(into out: inout [UInt8]) -> OpeningStep {
@@ -22,7 +23,8 @@ struct SMTPClientDialect: ClientDialect {
         switch step {
         case 1: return .awaitReply
         case 2:
-            out.append(ascii: "EHLO client.\(host)\r\n")
+            // The client's name carries the flow id, as a label of its own.
+            out.append(ascii: "EHLO flow-\(flowID).client.\(host)\r\n")
             expected = 250
             return .awaitReply
         default: return .ready

@@ -18,6 +18,7 @@ struct SMTPServerDialect: ServerDialect {
     private var endMatch = 0
     private var dataSize = 0
     private var dataHead: [UInt8] = []
+    private(set) var flowID: UInt64?
 
     init(greeting out: inout [UInt8]) {
         out.append(ascii: "220 flowtest.example ESMTP FlowTest echo\r\n")
@@ -57,6 +58,7 @@ struct SMTPServerDialect: ServerDialect {
         switch verb {
         case "EHLO":
             greeted = true
+            flowID = FlowTag.flowID(labelIn: argument) ?? flowID
             out.append(ascii: "250-flowtest.example\r\n250-SIZE \(Self.largestMessage)\r\n250-8BITMIME\r\n250 PIPELINING\r\n")
         case "HELO":
             greeted = true

@@ -10,11 +10,16 @@ struct SSHClientDialect: ClientDialect {
     private var sawKexInit = false
     /// Bytes of the response still to come; nil before its first packet.
     private var responseLeft: Int?
+    private let flowID: UInt64
+
+    init(flowID: UInt64) {
+        self.flowID = flowID
+    }
 
     mutating func openingStep(into out: inout [UInt8]) -> OpeningStep {
         guard !opened else { return .ready }
         opened = true
-        out.append(ascii: SSHPacket.version)
+        out.append(ascii: SSHPacket.clientVersion(flowID: flowID))
         SSHPacket.appendKexInit(into: &out)
         return .awaitReply
     }

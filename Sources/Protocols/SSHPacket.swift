@@ -13,6 +13,11 @@ enum SSHPacket {
     static let chunk = 32_768
     static let version = "SSH-2.0-FlowTest_1.0\r\n"
 
+    /// The client's version line: its comment (after a space, RFC 4253 4.2) names the flow.
+    static func clientVersion(flowID: UInt64) -> String {
+        "SSH-2.0-FlowTest_1.0 flow=\(flowID)\r\n"
+    }
+
     /// A packet around `payload`, padded with at least 4 bytes to a multiple of 8.
     static func append(_ payload: [UInt8], into out: inout [UInt8]) {
         var padding = 8 - (5 + payload.count) % 8

@@ -9,6 +9,7 @@ struct SSHServerDialect: ServerDialect {
     private var answeredKexInit = false
     private var requestLeft = 0
     private var responseSize = 0
+    var flowID: UInt64? { FlowTag.flowID(in: reader.version) }
 
     /// Whether a connection's first bytes are an SSH 2 version line's start.
     static func recognizes(_ bytes: UnsafeRawBufferPointer) -> Bool {

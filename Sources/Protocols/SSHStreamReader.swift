@@ -9,6 +9,8 @@ struct SSHStreamReader: Sendable {
 
     private var line: [UInt8] = []
     private(set) var sawVersion = false
+    /// The version line, once read (without its CRLF).
+    private(set) var version: [UInt8] = []
     private var header: [UInt8] = []
     private var kept: [UInt8] = []
     private var left = 0
@@ -27,6 +29,7 @@ struct SSHStreamReader: Sendable {
                     throw ProtocolError(wire, "version \(String(decoding: line.prefix(40), as: UTF8.self)): expected SSH-2.0")
                 }
                 sawVersion = true
+                version = Array(line.dropLast(2))
             }
             line.removeAll()
         }

@@ -6,4 +6,6 @@ protocol ServerDialect: Sendable {
     /// Consumes `bytes`, appending responses to `out`; returns the requests answered, or the
     /// error once the peer's bytes cannot be read any further.
     mutating func consume(_ bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) -> ResponderOutcome
+    /// The FlowTest flow id the client's bytes carried, once read; nil from other clients.
+    var flowID: UInt64? { get }
 }

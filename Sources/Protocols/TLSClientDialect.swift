@@ -10,20 +10,21 @@
 /// of what, in real TLS, would be ciphertext).
 struct TLSClientDialect: ClientDialect {
     private let serverName: String
+    private let flowID: UInt64
     private var step = 0
     private var reader = TLSRecordReader()
     private var sawServerHello = false
     /// Bytes of the response still to come; nil before its first record.
     private var responseLeft: Int?
 
-    init(serverName: String) {
-        self.serverName = serverName
+    init(serverName: String, flowID: UInt64) {
+        (self.serverName, self.flowID) = (serverName, flowID)
     }
 
     mutating func openingStep(into out: inout [UInt8]) -> OpeningStep {
         step += 1
         if step == 1 {
-            out += TLSRecord.clientHello(serverName: serverName)
+            out += TLSRecord.clientHello(serverName: serverName, flowID: flowID)
             return .awaitReply
         }
         // The client's side of the handshake's end: change_cipher_spec (middlebox compatibility

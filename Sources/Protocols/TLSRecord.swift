@@ -13,6 +13,8 @@ enum TLSRecord {
     static let largestPayload = 16_640
     /// What FlowTest puts in each application-data record: at most 2^14 bytes, as a TLS stack would.
     static let chunk = 16_384
+    /// After the flow id in a ClientHello's session id: says the id is FlowTest's.
+    static let flowMarker: [UInt8] = Array("FTid".utf8)
 
     /// A record of `type` around `body`.
     static func append(_ type: UInt8, _ body: [UInt8], into out: inout [UInt8], version: UInt16 = 0x0303) {
@@ -24,11 +26,14 @@ enum TLSRecord {
 
     /// The ClientHello of a TLS 1.3 client with `serverName` as SNI: x25519 key share, the
     /// three mandatory AEAD suites, ALPN http/1.1.
-    static func clientHello(serverName: String) -> [UInt8] {
+    static func clientHello(serverName: String, flowID: UInt64) -> [UInt8] {
         var hello: [UInt8] = [0x03, 0x03]
         hello += randomBytes(32)
+        // The legacy session id, 32 opaque bytes in TLS 1.3: the flow id, a marker, random bytes.
         hello.append(32)
-        hello += randomBytes(32)
+        hello.appendBigEndian(flowID)
+        hello += flowMarker
+        hello += randomBytes(20)
         hello += [0x00, 0x06, 0x13, 0x01, 0x13, 0x02, 0x13, 0x03]
         hello += [0x01, 0x00]
         var extensions: [UInt8] = []

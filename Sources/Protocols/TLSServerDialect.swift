@@ -12,6 +12,7 @@ struct TLSServerDialect: ServerDialect {
     /// Bytes of the request being read still to come, and the response it asks for.
     private var requestLeft = 0
     private var responseSize = 0
+    private(set) var flowID: UInt64?
 
     /// Whether a connection's first bytes start a TLS handshake record holding a ClientHello.
     static func recognizes(_ bytes: UnsafeRawBufferPointer) -> Bool {
@@ -43,6 +44,7 @@ struct TLSServerDialect: ServerDialect {
                 throw ProtocolError(.tls, "ClientHello session id of \(sessionLength) bytes: expected at most 32")
             }
             sawHello = true
+            if sessionLength == 32, Array(record.payload[47..<51]) == TLSRecord.flowMarker { flowID = record.payload.bigEndian(at: 39) }
             TLSRecord.append(TLSRecord.handshake, TLSRecord.serverHello(sessionID: Array(record.payload[39..<39 + sessionLength])), into: &out)
             TLSRecord.append(TLSRecord.changeCipherSpec, [1], into: &out)
             // Where EncryptedExtensions, Certificate, CertificateVerify and Finished would be.

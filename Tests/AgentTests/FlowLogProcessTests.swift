@@ -143,6 +143,47 @@ struct FlowLogProcessTests {
         #expect(Int64(all.count { $0.role == .generator }) == summary.flowsStarted)
     }
 
+    /// The traffic mix's protocols carry no FlowTest header, but say which flow they are in a
+    /// place of their own (a header, a startup parameter, an EDNS option): every echo record
+    /// still names its flow, on the generator's client port, with the bytes both ends counted.
+    @Test func aProtocolMixIsLoggedAtBothEndsUnderItsFlowIDs() async throws {
+        let manifest = temporaryPath("flowtest.yaml")
+        let log = temporaryPath("flows.jsonl")
+        defer { for path in [manifest, log] { try? FileManager.default.removeItem(atPath: path) } }
+        try """
+            apiVersion: flowtest.dev/v1alpha1
+            kind: FlowTest
+            metadata: {name: protocols}
+            spec:
+              duration: 2s
+              flows:
+                rate: 40
+                maxConcurrent: 20
+                pattern: constant
+                messageInterval: 10ms
+                mix:
+                  - {pattern: web, weight: 2}
+                  - {pattern: dns, weight: 1}
+                  - {pattern: database, weight: 2}
+                  - {pattern: ssh, weight: 1, messages: {min: 2, max: 4}}
+                  - {pattern: smtp, weight: 1}
+                  - {pattern: ftp, weight: 1}
+            """.write(toFile: manifest, atomically: true, encoding: .utf8)
+        let result = try await AgentProcess.run(["run", manifest, "--any-ports", "--quiet", "--output", "json", "--flow-log", log])
+        #expect(result.code == 0, "\(result.err.suffix(2000))")
+        let all = try records(at: log)
+        let generator = all.filter { $0.role == .generator && $0.sourcePort != 0 }
+        let echo = all.filter { $0.role == .echo }
+        #expect(generator.count > 20 && echo.count == generator.count, "\(generator.count) flows, \(echo.count) echo records")
+        #expect(echo.allSatisfy { $0.flowID != nil }, "every echo record names its flow")
+        for flow in generator {
+            let seen = echo.filter { $0.flowID == flow.flowID && $0.transport == flow.transport && $0.sourcePort == flow.sourcePort }
+            #expect(seen.count == 1, "flow \(String(describing: flow.flowID)) on port \(flow.destinationPort)")
+            guard let other = seen.first, flow.failure == nil else { continue }
+            #expect(other.sourceBytes == flow.sourceBytes && other.destinationBytes == flow.destinationBytes, "\(flow) and \(other)")
+        }
+    }
+
     @Test func aContinuousFlowIsOneRecordWithItsReconnects() async throws {
         let echo = try await EchoFixture.start()
         defer { Task { await echo.stop() } }

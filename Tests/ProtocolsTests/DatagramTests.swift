@@ -11,13 +11,13 @@ struct DatagramTests {
         return (outcome, reply)
     }
 
-    @Test(arguments: [(32, 64), (100, 512), (61, 100), (80, 4_000), (40, 65_507)])
+    @Test(arguments: [(32, 64), (100, 512), (73, 100), (80, 4_000), (40, 65_507)])
     func answersHaveTheDrawnSizeAndTheQueryID(request: Int, response: Int) throws {
         var query: [UInt8] = []
-        DNSMessage.appendQuery(id: 0xBEEF, name: ProtocolNames.defaults.dnsName, size: request, responseSize: response, into: &query)
-        #expect(query.count == max(request, 57), "the smallest query for the default name is 57 bytes")
+        DNSMessage.appendQuery(id: 0xBEEF, name: ProtocolNames.defaults.dnsName, size: request, responseSize: response, flowID: 77, into: &query)
+        #expect(query.count == max(request, 69), "the smallest query for the default name is 69 bytes")
         let (outcome, reply) = Self.answer(query)
-        #expect(outcome == ResponderOutcome(answered: 1))
+        #expect(outcome == ResponderOutcome(answered: 1, flowID: 77))
         #expect(reply.count == response)
         #expect(try reply.withUnsafeBytes { try DNSMessage.answerID($0) } == 0xBEEF)
     }

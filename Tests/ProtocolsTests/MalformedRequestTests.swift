@@ -63,7 +63,7 @@ struct MalformedRequestTests {
     }
 
     @Test func tlsAnswersAFatalAlert() {
-        var hello = TLSRecord.clientHello(serverName: "a.example")
+        var hello = TLSRecord.clientHello(serverName: "a.example", flowID: 1)
         hello += [0x17, 0x03, 0x03, 0xff, 0xff]
         let (wire, reply, outcome) = Self.respond([hello])
         #expect(wire == .tls)

@@ -61,6 +61,7 @@ struct CELRuleTests {
         "flows: {rate: 10, mix: [{pattern: kafka, weight: 1, protocol: tcp}]}",
         "flows: {rate: 10, mix: [{pattern: q, weight: 1, protocol: udp, ports: [53], requestSize: {min: 32, max: 2000}, responseSize: {min: 32, max: 64}}]}",
         "flows: {rate: 10, allowFragmentation: true, mix: [{pattern: q, weight: 1, protocol: udp, ports: [53], requestSize: {min: 32, max: 2000}, responseSize: {min: 32, max: 64}}]}",
+        "flows: {rate: 10, mix: [{pattern: web, weight: 1, host: a.example, path: /x}, {pattern: dns, weight: 1, dnsName: b.example, host: c.example, path: /y}, {pattern: smtp, weight: 1, dnsName: d.example}]}",
         "flows: {rate: 10, mix: [{pattern: dns, weight: 1, messages: {min: 3, max: 2}}]}",
         "flows: {rate: 10, mix: [{pattern: dns, weight: 1, responseSize: {min: 64, max: 1473}}]}",
         "flows: {rate: 10, mix: [{pattern: random, weight: 1, requestSize: {min: 64, max: 1473}}]}",

@@ -122,6 +122,7 @@ final class TCPEchoHandler: ChannelDuplexHandler {
         counters.sizedResponses.wrappingAdd(UInt64(outcome.answered), ordering: .relaxed)
         counters.bytesSent.wrappingAdd(UInt64(reply.count), ordering: .relaxed)
         tally?.answered(reply.count)
+        if let flowID = outcome.flowID { tally?.identified(flowID) }
         if let malformed = outcome.malformed {
             counters.malformedRequests.wrappingAdd(1, ordering: .relaxed)
             table.logger?.warning("answered a request that broke its protocol with the protocol's error, and closed the connection", metadata: [

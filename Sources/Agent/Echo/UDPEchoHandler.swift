@@ -33,7 +33,8 @@ final class UDPEchoHandler: ChannelInboundHandler {
         // One load per datagram tells a traffic pattern's sized request from anything else.
         var reply = envelope.data
         var answer: [UInt8] = []
-        if let outcome = reply.withUnsafeReadableBytes({ ProtocolResponder.answerDatagram($0, into: &answer) }) {
+        let protocolOutcome = reply.withUnsafeReadableBytes { ProtocolResponder.answerDatagram($0, into: &answer) }
+        if let outcome = protocolOutcome {
             // A built-in pattern's protocol (DNS): its answer, or its error (FORMERR).
             counters.sizedResponses.wrappingAdd(UInt64(outcome.answered), ordering: .relaxed)
             if outcome.malformed != nil { counters.malformedRequests.wrappingAdd(1, ordering: .relaxed) }
@@ -54,7 +55,7 @@ final class UDPEchoHandler: ChannelInboundHandler {
             counters.bytesSent.wrappingAdd(bytes, ordering: .relaxed)
         }
         if let flows {
-            flows.received(envelope, listener: context.channel.localAddress)
+            flows.received(envelope, listener: context.channel.localAddress, flowID: protocolOutcome?.flowID)
             written.assumeIsolated().whenSuccess { flows.echoed(to: envelope.remoteAddress, bytes: Int(bytes)) }
         }
     }

@@ -34,6 +34,11 @@ final class EchoTCPTally {
         bytes += UInt64(buffer.readableBytes)
     }
 
+    /// Names the flow when its protocol said which it is (not in a FlowTest header).
+    func identified(_ flowID: UInt64) {
+        self.flowID = flowID
+    }
+
     /// Counts bytes sent back in answer to sized requests.
     func answered(_ count: Int) {
         answeredBytes = (answeredBytes ?? 0) + UInt64(count)

@@ -44,10 +44,11 @@ final class EchoUDPFlowTable {
         for (client, flow) in flows where flow.last < cutoff { end(client, flow) }
     }
 
-    /// Counts a datagram from `client` that arrived at `server`.
-    func received(_ envelope: AddressedEnvelope<ByteBuffer>, listener: SocketAddress?) {
+    /// Counts a datagram from `client` that arrived at `server`; `flowID` names its flow when
+    /// its protocol said which it is (a DNS query's option) rather than a FlowTest header.
+    func received(_ envelope: AddressedEnvelope<ByteBuffer>, listener: SocketAddress?, flowID named: UInt64? = nil) {
         let now = NIODeadline.now()
-        let flowID = FlowHeader(peekingAt: envelope.data)?.flowID
+        let flowID = named ?? FlowHeader(peekingAt: envelope.data)?.flowID
         let client = envelope.remoteAddress
         if let known = flows[client], let flowID, let previous = known.flowID, previous != flowID { end(client, known) }
         let serverAddress = envelope.metadata?.packetInfo?.destinationAddress.ipAddress ?? listener?.ipAddress ?? ""

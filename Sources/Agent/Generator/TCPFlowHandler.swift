@@ -65,7 +65,7 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
         tally = setup.tally
         let kind = setup.environment.kinds[setup.flow.kind]
         self.kind = kind
-        conversation = kind.conversation(port: setup.flow.port)
+        conversation = kind.conversation(port: setup.flow.port, flowID: setup.flow.index)
         if let messages = kind.messages { exchangesLeft = UInt32(Int.random(in: messages, using: &random)) } else { exchangesLeft = .max }
         self.random = random
     }

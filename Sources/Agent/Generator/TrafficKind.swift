@@ -31,9 +31,9 @@ final class TrafficKind: Sendable {
         (self.response, self.messages, self.protocols, self.names) = (response, messages, protocols, names)
     }
 
-    /// The conversation a flow of this kind to `port` holds; nil: FlowTest's framing.
-    func conversation(port: Int) -> ClientConversation? {
-        protocols[port].map { ClientConversation($0, names: names) }
+    /// The conversation flow `flowID` of this kind holds with `port`; nil: FlowTest's framing.
+    func conversation(port: Int, flowID: UInt64 = 0) -> ClientConversation? {
+        protocols[port].map { ClientConversation($0, names: names, flowID: flowID) }
     }
 
     /// The flows of a run without a mix: the run's payload, echoed, for the whole lifetime.

@@ -91,7 +91,7 @@ final class UDPFlowHandler: ChannelInboundHandler, FlowOnLoop {
             var query: [UInt8] = []
             DNSMessage.appendQuery(
                 id: UInt16(truncatingIfNeeded: sent), name: kind.names.dnsName, size: size, responseSize: Int(sizes?.response ?? UInt32(size)),
-                into: &query)
+                flowID: flowID, into: &query)
             querySentAt[Int(sent % UInt64(Self.dnsWindow))] = now.uptimeNanoseconds
             datagram = context.channel.allocator.buffer(bytes: query)
             size = query.count

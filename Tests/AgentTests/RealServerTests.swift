@@ -1,0 +1,210 @@
+import FlowTestProtocols
+import FlowTestShared
+import Foundation
+import Testing
+@testable import FlowTestAgent
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The protocols through real servers and proxies from Debian (installed by .ci/run): `web`
+/// through haproxy in `mode http` and routed by SNI in `mode tcp`, against nginx as an external
+/// target; `dns` through unbound forwarding to the echo; `database`'s RESP against redis-server.
+/// A missing binary fails the test.
+@Suite("Protocols through real proxies and servers: haproxy, nginx, unbound, redis-server", .serialized, .timeLimit(.minutes(3)))
+struct RealServerTests {
+    /// A server run for one test; killed at the end (SIGKILL: this process's children inherit
+    /// its threads' blocked signals, so SIGTERM could stay pending).
+    final class Server: Sendable {
+        let process: AgentProcess
+        let directory: URL
+
+        init(_ binary: String, _ arguments: [String], config: String, named: String) throws {
+            try #require(FileManager.default.isExecutableFile(atPath: binary), "\(binary) is missing: .ci/run installs it (apt-get install haproxy nginx-light unbound redis-server)")
+            directory = FileManager.default.temporaryDirectory.appendingPathComponent("flowtest-\(named)-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let path = directory.appendingPathComponent("\(named).conf").path
+            // haproxy refuses a configuration whose last line has no newline.
+            try (config.replacingOccurrences(of: "@DIR@", with: directory.path) + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            process = try AgentProcess(arguments.map { $0 == "@CONF@" ? path : $0 }, executable: URL(fileURLWithPath: binary))
+        }
+
+        func stop() async -> String {
+            process.signal(SIGKILL)
+            let (_, out, err) = await process.finish()
+            try? FileManager.default.removeItem(at: directory)
+            return out + err
+        }
+    }
+
+    /// Waits until something accepts TCP connections on `port`.
+    static func waitForTCP(_ port: Int, _ server: Server) async throws {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            if (try? TestSocket.tcp(port)) != nil { return }
+            if !server.process.process.isRunning {
+                let output = await server.stop()
+                try #require(Bool(false), "the server exited: \(output.suffix(2000))")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("nothing listens on \(port) after 20 s")
+    }
+
+    /// A generator of `flows` flows of one built-in pattern sent to `ports`, each speaking the
+    /// protocol of the well-known port beside it.
+    static func run(_ entry: TrafficMixEntry, ports: [(sent: Int, named: Int)], transport: Transport, flows: UInt64 = 12) async throws -> TrafficCounters {
+        var entry = entry
+        entry.ports = ports.map { Int64($0.named) }
+        entry.protocol = transport
+        entry.messages = SizeRange(min: 2, max: 5)
+        let map = Dictionary(uniqueKeysWithValues: ports.map { ($0.named, $0.sent) })
+        let runner = TrafficMixTests.mixRunner([entry], flows: flows, maxConcurrent: 6, tcpPort: ports[0].sent) { configuration in
+            configuration.messageInterval = .milliseconds(5)
+            configuration.rate = 10
+            configuration.responseTimeout = .seconds(5)
+            configuration.remapMixPorts(PerTransport(tcp: map, udp: map))
+        }
+        let (service, _) = runner.makeService()
+        try await service.run()
+        return try #require(service.statistics.snapshot().patterns[entry.pattern]).counters
+    }
+
+    @Test func webThroughHaproxyInHTTPModeAndRoutedBySNI() async throws {
+        let echo = try await EchoFixture.start()
+        let (http, tls) = (try await FreePort.tcp(), try await FreePort.tcp())
+        let haproxy = try Server("/usr/sbin/haproxy", ["-f", "@CONF@", "-db"], config: """
+            defaults
+              timeout connect 5s
+              timeout client 30s
+              timeout server 30s
+            frontend web
+              mode http
+              option http-keep-alive
+              bind 127.0.0.1:\(http)
+              default_backend echo-http
+            backend echo-http
+              mode http
+              server echo 127.0.0.1:\(echo.tcpPort)
+            frontend sni
+              mode tcp
+              bind 127.0.0.1:\(tls)
+              tcp-request inspect-delay 5s
+              tcp-request content accept if { req.ssl_hello_type 1 }
+              use_backend echo-tls if { req.ssl_sni -i www.flowtest.example }
+            backend echo-tls
+              mode tcp
+              server echo 127.0.0.1:\(echo.tcpPort)
+            """, named: "haproxy")
+        try await Self.waitForTCP(http, haproxy)
+        try await Self.waitForTCP(tls, haproxy)
+        // Every request answered 200 through the proxy (a 400 would fail its flow), every
+        // ClientHello routed by its SNI to the echo.
+        let web = try await Self.run(TrafficMixEntry(pattern: "web", weight: 1), ports: [(http, 80), (tls, 443)], transport: .tcp)
+        #expect(web.flowsCompleted == 12 && web.flowsFailed == 0, "\(web)")
+        #expect(echo.statistics(.tcp).sizedResponses == web.messagesReceived && echo.statistics(.tcp).malformedRequests == 0)
+        // Another server name matches no rule: haproxy closes those connections, and only those.
+        var other = TrafficMixEntry(pattern: "web", weight: 1)
+        other.host = "other.example"
+        let routed = try await Self.run(other, ports: [(http, 80), (tls, 443)], transport: .tcp)
+        #expect(routed.flowsCompleted == 6 && routed.flowsFailed == 6, "the 6 TLS flows of 12 fail: \(routed)")
+        let log = await haproxy.stop()
+        #expect(!log.contains("ALERT"), "\(log.suffix(2000))")
+        await echo.stop()
+    }
+
+    @Test func webAgainstNginxAsAnExternalTarget() async throws {
+        let port = try await FreePort.tcp()
+        let nginx = try Server("/usr/sbin/nginx", ["-c", "@CONF@", "-p", "/tmp", "-g", "daemon off;"], config: """
+            master_process off;
+            worker_processes 1;
+            error_log @DIR@/error.log;
+            pid @DIR@/nginx.pid;
+            events { worker_connections 256; }
+            http {
+              access_log @DIR@/access.log;
+              client_body_temp_path @DIR@/body;
+              proxy_temp_path @DIR@/proxy;
+              fastcgi_temp_path @DIR@/fastcgi;
+              uwsgi_temp_path @DIR@/uwsgi;
+              scgi_temp_path @DIR@/scgi;
+              server {
+                listen 127.0.0.1:\(port);
+                location = /flowtest { return 200 "served by nginx\\n"; }
+              }
+            }
+            """, named: "nginx")
+        try await Self.waitForTCP(port, nginx)
+        let web = try await Self.run(TrafficMixEntry(pattern: "web", weight: 1), ports: [(port, 80)], transport: .tcp)
+        #expect(web.flowsCompleted == 12 && web.flowsFailed == 0, "\(web)")
+        let accessLog = (try? String(contentsOf: nginx.directory.appendingPathComponent("access.log"), encoding: .utf8)) ?? ""
+        let served = accessLog.split(separator: "\n").filter { $0.contains("\"GET /flowtest HTTP/1.1\" 200 ") }
+        #expect(UInt64(served.count) == web.messagesReceived, "\(accessLog.suffix(1000))")
+        // A path the server does not have: 404, and the flows fail as corrupted.
+        var missing = TrafficMixEntry(pattern: "web", weight: 1)
+        missing.path = "/missing"
+        let refused = try await Self.run(missing, ports: [(port, 80)], transport: .tcp, flows: 4)
+        #expect(refused.flowsFailed == 4 && refused.failures["corrupted"] == 4, "\(refused)")
+        _ = await nginx.stop()
+    }
+
+    @Test func dnsThroughUnboundForwardingToTheEcho() async throws {
+        let echo = try await EchoFixture.start()
+        let port = try await FreePort.tcp()
+        let unbound = try Server("/usr/sbin/unbound", ["-d", "-c", "@CONF@"], config: """
+            server:
+              interface: 127.0.0.1
+              port: \(port)
+              do-daemonize: no
+              username: ""
+              chroot: ""
+              directory: "@DIR@"
+              pidfile: ""
+              use-syslog: no
+              do-ip6: no
+              access-control: 127.0.0.0/8 allow
+              do-not-query-localhost: no
+              module-config: "iterator"
+              verbosity: 1
+            forward-zone:
+              name: "flowtest.example."
+              forward-addr: 127.0.0.1@\(echo.udpPort)
+            """, named: "unbound")
+        // Ready once it answers a query (the echo's answer, through unbound).
+        var query: [UInt8] = []
+        DNSMessage.appendQuery(id: 7, name: "dns.flowtest.example", size: 40, responseSize: 100, into: &query)
+        let deadline = ContinuousClock.now + .seconds(20)
+        var answer: [UInt8] = []
+        while answer.isEmpty, ContinuousClock.now < deadline {
+            if !unbound.process.process.isRunning {
+                let output = await unbound.stop()
+                try #require(Bool(false), "unbound exited: \(output.suffix(2000))")
+            }
+            let socket = try TestSocket(Int32(SOCK_DGRAM.rawValue), host: "127.0.0.1", port: port, receiveTimeout: .milliseconds(200))
+            try socket.send(query)
+            answer = (try? socket.receiveOnce()) ?? []
+        }
+        #expect(try answer.withUnsafeBytes { try DNSMessage.answerID($0) } == 7, "unbound forwarded the echo's answer")
+        let dns = try await Self.run(TrafficMixEntry(pattern: "dns", weight: 1), ports: [(port, 53)], transport: .udp)
+        #expect(dns.flowsCompleted == 12 && dns.flowsFailed == 0 && dns.messagesReceived == dns.messagesSent, "\(dns)")
+        #expect(echo.statistics(.udp).sizedResponses >= 1 && echo.statistics(.udp).malformedRequests == 0, "the echo answered unbound")
+        _ = await unbound.stop()
+        await echo.stop()
+    }
+
+    /// A real Redis answers FlowTest's GETs (`$-1`: no such key), and a real client's bytes reach
+    /// no error: the RESP the echo reads is the RESP redis-server reads.
+    @Test func databaseRESPAgainstRedisServerAsAnExternalTarget() async throws {
+        let port = try await FreePort.tcp()
+        let redis = try Server(
+            "/usr/bin/redis-server", ["@CONF@"],
+            config: "port \(port)\nbind 127.0.0.1\nsave \"\"\nappendonly no\ndir @DIR@\nlogfile \"\"\n", named: "redis")
+        try await Self.waitForTCP(port, redis)
+        let database = try await Self.run(TrafficMixEntry(pattern: "database", weight: 1), ports: [(port, 6379)], transport: .tcp)
+        #expect(database.flowsCompleted == 12 && database.flowsFailed == 0 && database.messagesReceived == database.messagesSent, "\(database)")
+        // `$-1\r\n` per GET: redis-server read every request as the command it is.
+        #expect(database.bytesReceived == 5 * database.messagesReceived, "\(database)")
+        _ = await redis.stop()
+    }
+}
