@@ -38,9 +38,12 @@ final class EchoDatagramFlowLog: EchoDatagramObserver, @unchecked Sendable {
         tables = Array(repeating: [:], count: loops)
     }
 
-    func received(loop: Int, source: UnsafePointer<sockaddr_storage>, destination: String, port: Int, payload: UnsafeRawBufferPointer, nowNanoseconds now: UInt64) {
+    func received(
+        loop: Int, source: UnsafePointer<sockaddr_storage>, destination: String, port: Int, payload: UnsafeRawBufferPointer, flowID named: UInt64?,
+        nowNanoseconds now: UInt64
+    ) {
         let key = DatagramSource(source)
-        let flowID = SizedWire.flowID(in: payload)
+        let flowID = named ?? SizedWire.flowID(in: payload)
         if let known = tables[loop][key], let flowID, let previous = known.flowID, previous != flowID { end(loop, key) }
         tables[loop][key, default: Flow(start: now, last: now, flowID: flowID, client: source.pointee, serverAddress: destination.isEmpty ? listenAddress : destination, serverPort: port)]
             .last = now

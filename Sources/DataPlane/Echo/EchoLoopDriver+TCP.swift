@@ -154,6 +154,8 @@ extension EchoLoopDriver {
         shard.bytesSent.bump(UInt64(scratch.count))
         connections[slot]!.summary?.bytesSent += UInt64(scratch.count)
         if outcome.malformed != nil { shard.malformedRequests.bump() }
+        // The flow its protocol named (an HTTP header, a TLS session id): the flow log's join.
+        if let flowID = outcome.flowID { connections[slot]!.summary?.flowID = flowID }
         let sent = scratch.isEmpty || scratch.withUnsafeBytes { emit(descriptor, $0) }
         guard sent else {
             close(descriptor, failure: FlowFailureReason(errno: errno))

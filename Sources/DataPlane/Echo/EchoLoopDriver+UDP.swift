@@ -31,15 +31,6 @@ extension EchoLoopDriver {
                     inspector.datagram(control: control, family: Int32(batch.addresses[index].ss_family))
                 }
             }
-            if let observer = limits.datagramObserver {
-                for index in 0..<Int(received) {
-                    let control = UnsafeRawBufferPointer(start: batch.controls + index * DatagramBatch.controlStride, count: Int(batch.controlLengths[index]))
-                    let payload = UnsafeRawBufferPointer(start: batch.buffers + index * DatagramBatch.stride, count: Int(batch.lengths[index]))
-                    observer.received(
-                        loop: self.index, source: batch.addresses + index, destination: SocketAddressText.packetDestination(control), port: socket.port,
-                        payload: payload, nowNanoseconds: clock)
-                }
-            }
             answer(socket, count: Int(received), batch: batch)
             // A short batch emptied the socket; datagrams arriving after it raise a new edge.
             if received < DatagramBatch.count { return }
@@ -58,8 +49,13 @@ extension EchoLoopDriver {
             let slot = batch.slot(index)
             let request = UnsafeRawBufferPointer(rebasing: slot[..<received])
             let sized = SizedWire.startsSized(request)
-            // A built-in pattern's protocol (DNS): its answer, or its error (FORMERR), in place.
-            if !sized, let reply = protocolReply(request, into: slot, shard: socket.shard) {
+            // A built-in pattern's protocol (DNS): its answer (or its error, FORMERR) in `scratch`.
+            let answered = sized ? nil : protocolAnswer(request, shard: socket.shard)
+            // The flow log sees the request before its reply is written over it.
+            if let observer = limits.datagramObserver { observe(observer, index, socket: socket, batch: batch, request: request, flowID: answered?.flowID) }
+            if answered != nil {
+                let reply = scratch.count <= min(slot.count, SizedWire.largestDatagram) ? scratch.count : 0
+                scratch.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: slot[..<reply]).copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[..<reply])) }
                 if reply == 0 {
                     send(socket, batch: batch, from: runStart, to: index)
                     runStart = index + 1
@@ -82,16 +78,24 @@ extension EchoLoopDriver {
         socket.shard.bytesReceived.bump(bytesIn)
     }
 
-    /// The reply to a protocol's datagram, written over it in `slot`: its length (0 when nothing
-    /// can be sent back), or nil when the datagram is no protocol's and is echoed as it is.
-    private func protocolReply(_ request: UnsafeRawBufferPointer, into slot: UnsafeMutableRawBufferPointer, shard: EchoCounterShard) -> Int? {
+    /// The answer to a protocol's datagram, in `scratch` (empty when nothing can be sent back),
+    /// counted; nil when the datagram is no protocol's and is echoed as it is.
+    private func protocolAnswer(_ request: UnsafeRawBufferPointer, shard: EchoCounterShard) -> ResponderOutcome? {
         scratch.removeAll(keepingCapacity: true)
         guard let outcome = ProtocolResponder.answerDatagram(request, into: &scratch) else { return nil }
         shard.sizedResponses.bump(UInt64(outcome.answered))
         if outcome.malformed != nil { shard.malformedRequests.bump() }
-        guard !scratch.isEmpty, scratch.count <= min(slot.count, SizedWire.largestDatagram) else { return 0 }
-        scratch.withUnsafeBytes { slot.copyMemory(from: $0) }
-        return scratch.count
+        return outcome
+    }
+
+    /// Tells the flow log of datagram `index`, as it arrived.
+    private func observe(
+        _ observer: any EchoDatagramObserver, _ index: Int, socket: Datagrams, batch: DatagramBatch, request: UnsafeRawBufferPointer, flowID: UInt64?
+    ) {
+        let control = UnsafeRawBufferPointer(start: batch.controls + index * DatagramBatch.controlStride, count: Int(batch.controlLengths[index]))
+        observer.received(
+            loop: self.index, source: batch.addresses + index, destination: SocketAddressText.packetDestination(control), port: socket.port,
+            payload: request, flowID: flowID, nowNanoseconds: clock)
     }
 
     /// Sends the replies in slots `start..<end`; what the kernel does not take is dropped, as a
