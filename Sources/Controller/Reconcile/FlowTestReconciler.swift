@@ -182,8 +182,11 @@ final class FlowTestReconciler: Sendable {
         let startTime = Date()
         // The deadline `followRun` holds the generators to: until then their reports count.
         let deadline = startTime.addingTimeInterval((ValueParsers.duration(flowTest.spec.duration) ?? .seconds(60)).seconds + overrun.seconds)
-        for index in 0..<Int(flowTest.spec.generators.replicas) {
-            try await createIfMissing(.pods, children.generatorPod(index, target: targets.joined(separator: ","), reportDeadline: deadline))
+        // Only the pods the cache does not know (a restart finds most there), in slow-start batches.
+        let missing = (0..<Int(flowTest.spec.generators.replicas)).filter { pods[children.names.generatorPod($0)] == nil }
+        let target = targets.joined(separator: ",")
+        try await SlowStartBatches.run(missing.map { children.generatorPod($0, target: target, reportDeadline: deadline) }) { [self] pod in
+            _ = try await createIfMissing(.pods, pod)
         }
         conditions.set(
             FlowTestCondition.Kind.running, true, reason: "GeneratorsStarted",
@@ -318,8 +321,8 @@ final class FlowTestReconciler: Sendable {
         let namespace = flowTest.metadata.namespace
         let name = flowTest.metadata.name ?? ""
         let pods: ListPage<JSONValue> = try await client.listAll(.pods, namespace: namespace, labelSelector: "flowtest.dev/name=\(name)")
-        for pod in pods.items {
-            if let podName = pod["metadata"]?["name"]?.string { try await deleteIfPresent(.pods, namespace: namespace, name: podName) }
+        try await SlowStartBatches.run(pods.items.compactMap { $0["metadata"]?["name"]?.string }) { [self] podName in
+            try await deleteIfPresent(.pods, namespace: namespace, name: podName)
         }
         if flowTest.spec.target.mode != .external {
             try await deleteIfPresent(.services, namespace: namespace, name: ChildNames(flowTest: name).echoService)
