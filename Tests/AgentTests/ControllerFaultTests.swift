@@ -69,6 +69,39 @@ struct ControllerFaultTests {
         }
     }
 
+    /// The apiserver goes away while the controller is creating the generator pods, and the
+    /// controller restarts in the outage (session 9 saw a thousand-generator test whose status was
+    /// never written again within 3 minutes after this): once the apiserver is back, the new
+    /// controller creates what is missing, and the test runs and ends within bounds.
+    @Test func aControllerRestartedWhileCreatingPodsInAnOutageCarriesOn() async throws {
+        let generators = 200
+        try await ControllerHarness.run(container: { _, client in Containers.simulated(client: client, flowsPerGenerator: 3) }) { harness in
+            _ = try await harness.create("""
+                apiVersion: flowtest.dev/v1alpha1
+                kind: FlowTest
+                metadata: {name: restarted}
+                spec:
+                  duration: 1s
+                  flows: {rate: 10}
+                  generators: {replicas: \(generators)}
+                """)
+            // Away right after the 40th generator pod was created: most of them are not.
+            try await ControllerLifecycleTests.waitUntil(timeout: .seconds(120)) {
+                harness.store.objects(.pods, namespace: "team").count { ($0["metadata"]?["name"]?.string ?? "").contains("-generator-") } >= 40
+            }
+            harness.store.stopAnswering()
+            harness.restartController()
+            try await Task.sleep(for: .seconds(2))
+            harness.store.resumeAnswering()
+            let done = try await harness.waitFor("restarted", timeout: .seconds(240)) { $0.status?.phase == .succeeded || $0.status?.phase == .failed }
+            let status = try #require(done.status)
+            #expect(status.phase == .succeeded, "\(String(describing: status.conditions))")
+            #expect(status.summary?.flowsStarted == Int64(generators * 3), "\(String(describing: status.summary))")
+            // Every generator and the echo server finished, each once.
+            #expect(status.reportCounts == AgentReportCounts(expected: Int64(generators + 1), reporting: Int64(generators + 1), finished: Int64(generators + 1), missing: 0))
+        }
+    }
+
     /// Generators have no probes (nothing waits for them, and a liveness kill lost a busy one's
     /// figures); echo probes start after the agent listens; ports of the spec that collide with
     /// the agents' metrics port move the metrics port, not the echo (it crash-looped on 9090).
