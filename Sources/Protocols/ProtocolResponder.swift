@@ -69,6 +69,13 @@ public struct ProtocolResponder: Sendable {
         }
     }
 
+    /// The flow id a protocol's datagram carries (a DNS query's EDNS option 65002), for a flow
+    /// log that reads datagrams apart from answering them; nil for any other datagram.
+    public static func flowID(inDatagram datagram: UnsafeRawBufferPointer) -> UInt64? {
+        guard !startsFlowTestFraming(datagram), DNSMessage.looksLikeQuery(datagram) else { return nil }
+        return (try? DNSQuery(parsing: datagram))?.flowID
+    }
+
     /// FlowTest's own headers, `FTH1` and `FTH2`: the caller's framing, never a protocol's.
     static func startsFlowTestFraming(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard bytes.count >= 4 else { return false }

@@ -18,6 +18,7 @@ struct DatagramTests {
         #expect(query.count == max(request, 69), "the smallest query for the default name is 69 bytes")
         let (outcome, reply) = Self.answer(query)
         #expect(outcome == ResponderOutcome(answered: 1, flowID: 77))
+        #expect(query.withUnsafeBytes { ProtocolResponder.flowID(inDatagram: $0) } == 77, "what a flow log reads apart from the answer")
         #expect(reply.count == response)
         #expect(try reply.withUnsafeBytes { try DNSMessage.answerID($0) } == 0xBEEF)
     }

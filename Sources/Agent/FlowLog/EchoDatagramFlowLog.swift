@@ -1,4 +1,5 @@
 import FlowTestDataPlane
+import FlowTestProtocols
 import FlowTestShared
 import NIOCore
 
@@ -40,7 +41,7 @@ final class EchoDatagramFlowLog: EchoDatagramObserver, @unchecked Sendable {
 
     func received(loop: Int, source: UnsafePointer<sockaddr_storage>, destination: String, port: Int, payload: UnsafeRawBufferPointer, nowNanoseconds now: UInt64) {
         let key = DatagramSource(source)
-        let flowID = SizedWire.flowID(in: payload)
+        let flowID = SizedWire.flowID(in: payload) ?? ProtocolResponder.flowID(inDatagram: payload)
         if let known = tables[loop][key], let flowID, let previous = known.flowID, previous != flowID { end(loop, key) }
         tables[loop][key, default: Flow(start: now, last: now, flowID: flowID, client: source.pointee, serverAddress: destination.isEmpty ? listenAddress : destination, serverPort: port)]
             .last = now
