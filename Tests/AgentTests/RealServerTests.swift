@@ -10,9 +10,10 @@ import Glibc
 
 /// The protocols through real servers and proxies from Debian (installed by .ci/run): `web`
 /// through haproxy in `mode http` and routed by SNI in `mode tcp`, against nginx as an external
-/// target; `dns` through unbound forwarding to the echo; `database`'s RESP against redis-server.
+/// target; `dns` through unbound forwarding to the echo; `database`'s RESP against redis-server
+/// and its PostgreSQL through pgbouncer.
 /// A missing binary fails the test.
-@Suite("Protocols through real proxies and servers: haproxy, nginx, unbound, redis-server", .serialized, .timeLimit(.minutes(3)))
+@Suite("Protocols through real proxies and servers: haproxy, nginx, unbound, redis-server, pgbouncer", .serialized, .timeLimit(.minutes(3)))
 struct RealServerTests {
     /// A server run for one test; killed at the end (SIGKILL: this process's children inherit
     /// its threads' blocked signals, so SIGTERM could stay pending).
@@ -20,13 +21,15 @@ struct RealServerTests {
         let process: AgentProcess
         let directory: URL
 
-        init(_ binary: String, _ arguments: [String], config: String, named: String) throws {
-            try #require(FileManager.default.isExecutableFile(atPath: binary), "\(binary) is missing: .ci/run installs it (apt-get install haproxy nginx-light unbound redis-server)")
+        /// Writes `config` (and `files`) into a directory of its own, then starts `binary`.
+        init(_ binary: String, _ arguments: [String], config: String, named: String, files: [String: String] = [:]) throws {
+            try #require(FileManager.default.isExecutableFile(atPath: binary), "\(binary) is missing: .ci/run installs it (apt-get install haproxy nginx-light unbound redis-server pgbouncer)")
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("flowtest-\(named)-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let path = directory.appendingPathComponent("\(named).conf").path
             // haproxy refuses a configuration whose last line has no newline.
             try (config.replacingOccurrences(of: "@DIR@", with: directory.path) + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            for (name, text) in files { try text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8) }
             process = try AgentProcess(arguments.map { $0 == "@CONF@" ? path : $0 }, executable: URL(fileURLWithPath: binary))
         }
 
@@ -206,5 +209,34 @@ struct RealServerTests {
         // `$-1\r\n` per GET: redis-server read every request as the command it is.
         #expect(database.bytesReceived == 5 * database.messagesReceived, "\(database)")
         _ = await redis.stop()
+    }
+
+    /// PostgreSQL's protocol through pgbouncer (session pooling, trust): pgbouncer logs in to the
+    /// echo as a server (startup, its parameters, its reset query) and relays every query.
+    @Test func databasePostgresThroughPgbouncerToTheEcho() async throws {
+        let echo = try await EchoFixture.start()
+        let port = try await FreePort.tcp()
+        // pgbouncer refuses to run as root: -u drops to the user its Debian package made.
+        let pgbouncer = try Server("/usr/sbin/pgbouncer", ["-u", "postgres", "@CONF@"], config: """
+            [databases]
+            flowtest = host=127.0.0.1 port=\(echo.tcpPort) dbname=flowtest user=flowtest
+
+            [pgbouncer]
+            listen_addr = 127.0.0.1
+            listen_port = \(port)
+            auth_type = trust
+            auth_file = @DIR@/users.txt
+            pool_mode = session
+            unix_socket_dir =
+            ignore_startup_parameters = application_name
+            """, named: "pgbouncer", files: ["users.txt": "\"flowtest\" \"\"\n"])
+        try await Self.waitForTCP(port, pgbouncer)
+        let database = try await Self.run(TrafficMixEntry(pattern: "database", weight: 1), ports: [(port, 5432)], transport: .tcp)
+        #expect(database.flowsCompleted == 12 && database.flowsFailed == 0 && database.messagesReceived == database.messagesSent, "\(database)")
+        // Every query reached the echo through pgbouncer, plus what pgbouncer asks itself.
+        #expect(echo.statistics(.tcp).sizedResponses >= database.messagesReceived && echo.statistics(.tcp).malformedRequests == 0)
+        let log = await pgbouncer.stop()
+        #expect(!log.contains("ERROR") && !log.contains("FATAL"), "\(log.suffix(2000))")
+        await echo.stop()
     }
 }

@@ -153,9 +153,9 @@ extension EchoLoopDriver {
         shard.sizedResponses.bump(UInt64(outcome.answered))
         shard.bytesSent.bump(UInt64(scratch.count))
         connections[slot]!.summary?.bytesSent += UInt64(scratch.count)
-        if outcome.malformed != nil { shard.malformedRequests.bump() }
-        // The flow its protocol named (an HTTP header, a TLS session id): the flow log's join.
+        // A protocol's flow names itself in its own place (a header, a startup parameter).
         if let flowID = outcome.flowID { connections[slot]!.summary?.flowID = flowID }
+        if outcome.malformed != nil { shard.malformedRequests.bump() }
         let sent = scratch.isEmpty || scratch.withUnsafeBytes { emit(descriptor, $0) }
         guard sent else {
             close(descriptor, failure: FlowFailureReason(errno: errno))
