@@ -66,6 +66,26 @@ struct EchoDataPlaneTests {
         await echo.stop()
     }
 
+    /// A peer that sends its last bytes and shuts its side at once (its data and its FIN read
+    /// in one go) gets its echo and then the end of the stream, at once: not after the idle
+    /// timeout, with no new edge to announce the end that was already there.
+    @Test func aPeerThatSendsAndShutsGetsItsEchoAndTheEnd() async throws {
+        let echo = try await EchoFixture.start { $0.udpPorts = [] }
+        for round in 0..<20 {
+            let socket = try TestSocket.tcp(echo.tcpPort)
+            let bytes = (0..<100).map { UInt8(truncatingIfNeeded: $0 + round) }
+            try socket.send(bytes)
+            #expect(shutdown(socket.descriptor, Int32(SHUT_WR)) == 0)
+            let started = ContinuousClock.now
+            #expect(try await blocking { try socket.receive(exactly: bytes.count) } == bytes)
+            #expect(try await blocking { try socket.receiveOnce() }.isEmpty, "the end of the stream")
+            #expect(ContinuousClock.now - started < .seconds(4))
+        }
+        let statistics = await echo.statistics(.tcp) { $0.connectionsActive == 0 }
+        #expect(statistics.connectionsActive == 0 && statistics.connectionsAccepted == 20)
+        await echo.stop()
+    }
+
     /// Stopping twice, from two tasks at once (a test's stop and the service's own end), closes
     /// each descriptor once: a second close could close another socket that took its number.
     @Test func stoppingTwiceClosesEachDescriptorOnce() async throws {

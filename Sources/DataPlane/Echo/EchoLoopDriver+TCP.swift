@@ -72,8 +72,9 @@ extension EchoLoopDriver {
             let count = read(descriptor, readBuffer.baseAddress, readBuffer.count)
             if count > 0 {
                 guard received(descriptor, count: count) else { return }
-                // A short read emptied the socket; bytes arriving after it raise a new edge.
-                if count < readBuffer.count { return }
+                // A short read emptied the socket; bytes arriving after it raise a new edge. Not
+                // the end of stream, when it came with them: read on until it is returned.
+                if count < readBuffer.count, !(connections[slot]?.peerClosing ?? false) { return }
                 continue
             }
             if count == 0 { return close(descriptor, failure: nil) }

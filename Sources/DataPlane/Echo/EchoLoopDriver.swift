@@ -93,6 +93,9 @@ final class EchoLoopDriver: LoopDriver, @unchecked Sendable {
         switch Kind(rawValue: token >> 56) {
         case .connection:
             if flags & cdp_epollout != 0 { writable(Int32(value)) }
+            if flags & (cdp_epollrdhup | cdp_epollhup | cdp_epollerr) != 0, value < connections.count, connections[value] != nil {
+                connections[value]!.peerClosing = true
+            }
             if flags & (cdp_epollin | cdp_epollrdhup | cdp_epollhup | cdp_epollerr) != 0 { readable(Int32(value)) }
         case .listener: accept(value)
         case .datagrams: receive(value)

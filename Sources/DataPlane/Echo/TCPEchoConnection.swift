@@ -22,6 +22,10 @@ struct TCPEchoConnection {
     var closeWhenDrained = false
     /// Reading stopped because the peer is not reading its echoes; resumed once `output` drains.
     var readBlocked = false
+    /// The peer has shut its side (EPOLLRDHUP, a hang-up or an error was reported): its end of
+    /// stream may already be queued behind the data, and no further edge would announce it, so
+    /// reads go on until they return it.
+    var peerClosing = false
     /// Bytes still to send; nil while the kernel takes everything at once.
     var output: EchoOutputQueue?
     /// The flow log's figures; nil without an observer.
