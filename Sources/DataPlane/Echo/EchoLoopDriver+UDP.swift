@@ -18,11 +18,13 @@ extension EchoLoopDriver {
                 socket.descriptor, batch.buffers.assumingMemoryBound(to: UInt8.self), DatagramBatch.stride, Int32(DatagramBatch.count),
                 batch.addresses, batch.addressLengths, batch.lengths,
                 socket.inspector == nil && limits.datagramObserver == nil ? nil : batch.controls, DatagramBatch.controlStride, batch.controlLengths)
-            // EAGAIN: empty. Anything else is an ICMP error about one peer, which must never stop
-            // the socket that serves all the others: read on.
+            // EAGAIN: empty. An ICMP error about one peer must never stop the socket that serves
+            // all the others: read on. Anything else waits for the next edge (no spinning on it).
             if received < 0 {
-                if errno == EAGAIN || errno == EWOULDBLOCK { return }
-                continue
+                switch errno {
+                case ECONNREFUSED, EHOSTUNREACH, ENETUNREACH, EHOSTDOWN, EINTR, ENOBUFS, ENOMEM: continue
+                default: return
+                }
             }
             if received == 0 { return }
             if let inspector = socket.inspector {
