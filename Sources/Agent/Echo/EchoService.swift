@@ -74,13 +74,10 @@ final class EchoService: Service, Sendable {
         // Marks are judged there from what the kernel keeps of each datagram and connection, and
         // the flow log's UDP flows are kept in a table per loop.
         // FLOWTEST_ECHO_NIO (any value) keeps every listener on NIO's path: the previous data plane,
-        // for benchmarks that compare the two in one run (bench/run.sh).
-        let onPlane: (Transport) -> Bool = { transport in
-            !configuration.dedicatedThreads
-                && ProcessInfo.processInfo.environment["FLOWTEST_ECHO_NIO"] == nil
-        }
+        // for benchmarks that compare the two in one run (bench/echo.sh).
+        let onPlane = !configuration.dedicatedThreads && ProcessInfo.processInfo.environment["FLOWTEST_ECHO_NIO"] == nil
         let loopCount = System.coreCount
-        let plane = [Transport.tcp, .udp].contains { onPlane($0) && !(($0 == .tcp ? configuration.tcpPorts : configuration.udpPorts).isEmpty) }
+        let plane = onPlane && !(configuration.tcpPorts.isEmpty && configuration.udpPorts.isEmpty)
             ? EchoDataPlane(
                 loops: loopCount, connectionLimit: configuration.maxConnections ?? connectionLimit, idleTimeout: configuration.idleTimeout,
                 observer: flowLog.map { EchoFlowLogObserver(log: $0) },
@@ -96,18 +93,7 @@ final class EchoService: Service, Sendable {
                     for (host, ipv6Only) in hosts {
                         // Port 0: the first socket's port, so both families answer on the same one.
                         let requested = counters.port == 0 ? port : counters.port
-                        // A thread of its own: to read marks NIO does not pass on, or for latency mode.
-                        if transport == .udp, expectation != nil || configuration.dedicatedThreads {
-                            let listener = try await describingFailure(transport, host, requested) {
-                                try MarkedUDPEchoListener.start(
-                                    host: host, ipv6Only: ipv6Only, port: requested, counters: counters,
-                                    expectation: expectation ?? MarkExpectation())
-                            }
-                            counters.bound(to: listener.port)
-                            markedListeners.append(listener)
-                            continue
-                        }
-                        if let plane, onPlane(transport) {
+                        if let plane {
                             let (bound, shards) = try await describingFailure(transport, host, requested) {
                                 guard let address = ListenAddress(host: host, port: requested) else {
                                     throw StartupError("cannot listen on \(transport.rawValue) port \(requested) at \(host): not a numeric IP address")
@@ -119,6 +105,18 @@ final class EchoService: Service, Sendable {
                             }
                             counters.attach(shards)
                             counters.bound(to: bound)
+                            continue
+                        }
+                        // Off the data plane (latency mode, or FLOWTEST_ECHO_NIO with marks): a thread of its
+                        // own, to read marks NIO does not pass on.
+                        if transport == .udp, expectation != nil || configuration.dedicatedThreads {
+                            let listener = try await describingFailure(transport, host, requested) {
+                                try MarkedUDPEchoListener.start(
+                                    host: host, ipv6Only: ipv6Only, port: requested, counters: counters,
+                                    expectation: expectation ?? MarkExpectation())
+                            }
+                            counters.bound(to: listener.port)
+                            markedListeners.append(listener)
                             continue
                         }
                         // Latency mode's TCP: a thread per connection, kept for the next (marks are judged on NIO's path).
