@@ -260,7 +260,8 @@ struct RealServerTests {
         // On a machine where smtpd never ran, its first start makes the queue's directories and
         // may exit while doing so: a second start then finds them.
         var smtpd = try Server("/usr/sbin/smtpd", ["-d", "-f", "@CONF@"], config: config, named: "smtpd")
-        for _ in 0..<100 where smtpd.process.process.isRunning && (try? TestSocket.tcp(port)) == nil {
+        let firstStart = ContinuousClock.now + .seconds(10)
+        while smtpd.process.process.isRunning, (try? TestSocket.tcp(port)) == nil, ContinuousClock.now < firstStart {
             try await Task.sleep(for: .milliseconds(50))
         }
         if !smtpd.process.process.isRunning {
