@@ -11,9 +11,12 @@ import Glibc
 /// The protocols through real servers and proxies from Debian (installed by .ci/run): `web`
 /// through haproxy in `mode http` and routed by SNI in `mode tcp`, against nginx as an external
 /// target; `dns` through unbound forwarding to the echo; `database`'s RESP against redis-server
-/// and its PostgreSQL through pgbouncer.
+/// and its PostgreSQL through pgbouncer; `smtp` against OpenSMTPD and `ftp`'s control sessions
+/// against vsftpd, both as external targets.
 /// A missing binary fails the test.
-@Suite("Protocols through real proxies and servers: haproxy, nginx, unbound, redis-server, pgbouncer", .serialized, .timeLimit(.minutes(3)))
+@Suite(
+    "Protocols through real proxies and servers: haproxy, nginx, unbound, redis-server, pgbouncer, opensmtpd, vsftpd",
+    .serialized, .timeLimit(.minutes(3)))
 struct RealServerTests {
     /// A server run for one test; killed at the end (SIGKILL: this process's children inherit
     /// its threads' blocked signals, so SIGTERM could stay pending).
@@ -23,7 +26,7 @@ struct RealServerTests {
 
         /// Writes `config` (and `files`) into a directory of its own, then starts `binary`.
         init(_ binary: String, _ arguments: [String], config: String, named: String, files: [String: String] = [:]) throws {
-            try #require(FileManager.default.isExecutableFile(atPath: binary), "\(binary) is missing: .ci/run installs it (apt-get install haproxy nginx-light unbound redis-server pgbouncer)")
+            try #require(FileManager.default.isExecutableFile(atPath: binary), "\(binary) is missing: .ci/run installs it (apt-get install haproxy nginx-light unbound redis-server pgbouncer opensmtpd vsftpd)")
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("flowtest-\(named)-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let path = directory.appendingPathComponent("\(named).conf").path
@@ -57,11 +60,13 @@ struct RealServerTests {
 
     /// A generator of `flows` flows of one built-in pattern sent to `ports`, each speaking the
     /// protocol of the well-known port beside it.
-    static func run(_ entry: TrafficMixEntry, ports: [(sent: Int, named: Int)], transport: Transport, flows: UInt64 = 12) async throws -> TrafficCounters {
+    static func run(
+        _ entry: TrafficMixEntry, ports: [(sent: Int, named: Int)], transport: Transport, flows: UInt64 = 12, messages: SizeRange = SizeRange(min: 2, max: 5)
+    ) async throws -> TrafficCounters {
         var entry = entry
         entry.ports = ports.map { Int64($0.named) }
         entry.protocol = transport
-        entry.messages = SizeRange(min: 2, max: 5)
+        entry.messages = messages
         let map = Dictionary(uniqueKeysWithValues: ports.map { ($0.named, $0.sent) })
         let runner = TrafficMixTests.mixRunner([entry], flows: flows, maxConcurrent: 6, tcpPort: ports[0].sent) { configuration in
             configuration.messageInterval = .milliseconds(5)
@@ -238,5 +243,92 @@ struct RealServerTests {
         let log = await pgbouncer.stop()
         #expect(!log.contains("ERROR") && !log.contains("FATAL"), "\(log.suffix(2000))")
         await echo.stop()
+    }
+
+    /// SMTP against OpenSMTPD as an external target: it takes each flow's EHLO and mail
+    /// transactions (MAIL FROM, RCPT TO, DATA, the message) for the FlowTest domain and delivers
+    /// them to a command that drops them. smtpd starts as root (CI's user) and runs its sessions
+    /// as the users its Debian package made; its queue is the package's /var/spool/smtpd.
+    @Test func smtpAgainstOpenSMTPDAsAnExternalTarget() async throws {
+        let port = try await FreePort.tcp()
+        let config = """
+            table catchall { "@" = "nobody" }
+            listen on 127.0.0.1 port \(port)
+            action "drop" mda "/bin/cat" virtual <catchall>
+            match from any for domain "www.flowtest.example" action "drop"
+            """
+        // On a machine where smtpd never ran, its first start makes the queue's directories and
+        // may exit while doing so: a second start then finds them.
+        var smtpd = try Server("/usr/sbin/smtpd", ["-d", "-f", "@CONF@"], config: config, named: "smtpd")
+        let firstStart = ContinuousClock.now + .seconds(10)
+        while smtpd.process.process.isRunning, (try? TestSocket.tcp(port)) == nil, ContinuousClock.now < firstStart {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        if !smtpd.process.process.isRunning {
+            _ = await smtpd.stop()
+            smtpd = try Server("/usr/sbin/smtpd", ["-d", "-f", "@CONF@"], config: config, named: "smtpd")
+        }
+        try await Self.waitForTCP(port, smtpd)
+        // Eight exchanges a flow: two whole transactions, each message accepted with a 250.
+        let smtp = try await Self.run(TrafficMixEntry(pattern: "smtp", weight: 1), ports: [(port, 25)], transport: .tcp, messages: SizeRange(min: 8, max: 8))
+        #expect(smtp.flowsCompleted == 12 && smtp.flowsFailed == 0 && smtp.messagesReceived == smtp.messagesSent && smtp.messagesSent == 12 * 8, "\(smtp)")
+        // A domain the server does not take: RCPT TO is refused (550), and the flows fail as corrupted.
+        var other = TrafficMixEntry(pattern: "smtp", weight: 1)
+        other.host = "other.example"
+        let refused = try await Self.run(other, ports: [(port, 25)], transport: .tcp, flows: 4, messages: SizeRange(min: 4, max: 4))
+        #expect(refused.flowsFailed == 4 && refused.failures["corrupted"] == 4, "\(refused)")
+        let log = await smtpd.stop()
+        let accepted = log.split(separator: "\n").filter { $0.contains(" smtp message msgid=") }
+        #expect(accepted.count == 12 * 2, "every message accepted: \(log.suffix(2000))")
+        // The one warning expected: nobody's home has no ~/.forward to read.
+        let warnings = log.split(separator: "\n").filter { $0.contains("warn:") && !$0.contains("parent_forward_open") }
+        #expect(warnings.isEmpty, "\(warnings)")
+    }
+
+    /// FTP's control sessions against vsftpd as an external target (anonymous, in a directory
+    /// of the test's): the greeting, USER anonymous, PASS, EPSV (vsftpd announces a data port),
+    /// then CWD into the paths the flows ask for, QUIT. The sizes are fixed so the paths are
+    /// known, and the test makes them; vsftpd starts as root (CI's user), as anonymous FTP needs.
+    @Test func ftpAgainstVsftpdAsAnExternalTarget() async throws {
+        let port = try await FreePort.tcp()
+        var entry = TrafficMixEntry(pattern: "ftp", weight: 1)
+        entry.requestSize = SizeRange(min: 60, max: 60)
+        entry.responseSize = SizeRange(min: 64, max: 64)
+        let vsftpd = try Server("/usr/sbin/vsftpd", ["@CONF@"], config: """
+            listen=YES
+            listen_ipv6=NO
+            listen_address=127.0.0.1
+            listen_port=\(port)
+            background=NO
+            anonymous_enable=YES
+            local_enable=NO
+            write_enable=NO
+            anon_root=@DIR@/root
+            secure_chroot_dir=@DIR@/empty
+            xferlog_enable=YES
+            vsftpd_log_file=@DIR@/vsftpd.log
+            log_ftp_protocol=YES
+            max_clients=0
+            max_per_ip=0
+            seccomp_sandbox=NO
+            """, named: "vsftpd")
+        // `CWD /flowtest-r64/` and filler letters (a to z, again) up to the 60-byte request.
+        let path = "CWD /flowtest-r64/"
+        let filler = String((0..<(60 - path.utf8.count - 2)).map { Character(Unicode.Scalar(UInt8(ascii: "a") + UInt8($0 % 26))) })
+        try FileManager.default.createDirectory(
+            at: vsftpd.directory.appendingPathComponent("root/flowtest-r64/\(filler)"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: vsftpd.directory.appendingPathComponent("empty"), withIntermediateDirectories: true)
+        try await Self.waitForTCP(port, vsftpd)
+        let ftp = try await Self.run(entry, ports: [(port, 21)], transport: .tcp)
+        #expect(ftp.flowsCompleted == 12 && ftp.flowsFailed == 0 && ftp.messagesReceived == ftp.messagesSent, "\(ftp)")
+        let log = (try? String(contentsOf: vsftpd.directory.appendingPathComponent("vsftpd.log"), encoding: .utf8)) ?? ""
+        let lines = log.split(separator: "\n")
+        #expect(lines.filter { $0.contains("\"230 Login successful.\"") }.count == 12, "\(log.suffix(2000))")
+        #expect(lines.filter { $0.contains("\"250 Directory successfully changed.\"") }.count == Int(ftp.messagesReceived) - 12, "\(log.suffix(2000))")
+        // A path the server does not have: 550, and the flows fail as corrupted.
+        entry.responseSize = SizeRange(min: 65, max: 65)
+        let refused = try await Self.run(entry, ports: [(port, 21)], transport: .tcp, flows: 4)
+        #expect(refused.flowsFailed == 4 && refused.failures["corrupted"] == 4, "\(refused)")
+        _ = await vsftpd.stop()
     }
 }
