@@ -74,7 +74,7 @@ struct HTTPServerDialect: ServerDialect {
         return try Self.number(fields, "content-length", largest: Self.largestResponse) ?? 0
     }
 
-    private static func number(_ fields: [(name: String, value: String)], _ name: String, largest: Int) throws(ProtocolError) -> Int? {
+    private static func number(_ fields: [HTTPField], _ name: String, largest: Int) throws(ProtocolError) -> Int? {
         guard let field = fields.first(where: { $0.name == name }) else { return nil }
         guard let value = Int(field.value), value >= 0, value <= largest else {
             throw ProtocolError(.http, "\(name) \"\(field.value.prefix(20))\": expected 0...\(largest)")

@@ -84,9 +84,22 @@ struct MarkingWireTests {
         let summary = try #require(try LocalRunOutput.status(run.out).summary)
         let marking = try #require(summary.marking)
         let udpRequests = UInt64(requests.filter(\.udp).count)
-        #expect(marking.udp.marked == udpRequests, "echo \(marking.udp), wire \(udpRequests) UDP requests")
+        // A capture on a loaded machine may drop packets, and dumpcap says how many: those are
+        // datagrams the echo judged that the wire's count lacks (CI once saw 144 judged, 136 read).
+        let dropped = Self.dropped(captured.err)
+        #expect(
+            marking.udp.marked >= udpRequests && marking.udp.marked <= udpRequests + dropped,
+            "echo \(marking.udp), wire \(udpRequests) UDP requests, \(dropped) dropped by the capture: \(captured.err.suffix(300))")
         #expect(marking.udp.remarked + marking.udp.unmarked + marking.tcp.remarked + marking.tcp.unmarked == 0)
         #expect(marking.tcp.marked == UInt64(summary.tcpFlowsStarted))
+    }
+
+    /// The packets dumpcap says it dropped ("received/dropped on interface 'lo': 296/0").
+    static func dropped(_ report: String) -> UInt64 {
+        guard let line = report.split(separator: "\n").first(where: { $0.contains("received/dropped") }),
+            let counts = line.split(separator: ":").last?.split(separator: " ").first?.split(separator: "/"), counts.count == 2
+        else { return 0 }
+        return UInt64(counts[1]) ?? 0
     }
 
     static func size(of path: String) -> Int {

@@ -72,6 +72,10 @@ struct RealServerTests {
             configuration.messageInterval = .milliseconds(5)
             configuration.rate = 10
             configuration.responseTimeout = .seconds(5)
+            // Flows end by their exchanges, not a lifetime a loaded machine or a slow server
+            // (smtpd looks its client up first) could cut short.
+            configuration.minDuration = .seconds(30)
+            configuration.maxDuration = .seconds(30)
             configuration.remapMixPorts(PerTransport(tcp: map, udp: map))
         }
         let (service, _) = runner.makeService()
