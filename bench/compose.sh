@@ -19,7 +19,7 @@ OUT=${OUT:-docs/benchmarks.md}
 # nftables), synthetic records (bench/records.py, with the notes on where a record's time goes),
 # flow log cost, the protocols' cost (bench/protocols.sh), the data plane before and after a
 # change (bench/ab.py), and the controller at scale (bench/scale.sh, with its notes).
-for part in bench/echo.md bench/protocols.md bench/dataplane-notes.md bench/records.md bench/records-notes.md bench/flowlog.md bench/disruption.md bench/dataplane-ab.md \
+for part in bench/echo.md bench/protocols.md bench/protocols-notes.md bench/dataplane-notes.md bench/records.md bench/records-notes.md bench/flowlog.md bench/disruption.md bench/dataplane-ab.md \
   bench/scale.md bench/scale-notes.md; do
   if [ -f "$part" ]; then { echo; cat "$part"; } >>"$OUT"; fi
 done
