@@ -49,7 +49,7 @@ let package = Package(
         // The data plane (issue 26): one epoll loop per core, each owning its sockets outright.
         .target(
             name: "FlowTestDataPlane",
-            dependencies: ["CDataPlane", "FlowTestProtocols", "FlowTestShared"],
+            dependencies: ["CDataPlane", "FlowTestProtocols", "FlowTestShared", .product(name: "NIOCore", package: "swift-nio")],
             path: "Sources/DataPlane"
         ),
         .executableTarget(

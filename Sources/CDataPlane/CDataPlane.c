@@ -4,6 +4,8 @@
 #include <sys/eventfd.h>
 #include <pthread.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 const uint32_t cdp_epollin = EPOLLIN;
 const uint32_t cdp_epollout = EPOLLOUT;
@@ -80,4 +82,12 @@ int cdp_send_batch(int fd, const uint8_t *buffers, size_t stride, int count,
         messages[i].msg_hdr.msg_namelen = address_lengths[i];
     }
     return sendmmsg(fd, messages, (unsigned)count, MSG_DONTWAIT);
+}
+
+uint32_t cdp_tcp_total_retransmits(int fd) {
+    struct tcp_info info;
+    socklen_t length = sizeof(info);
+    memset(&info, 0, sizeof(info));
+    if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &length) != 0) return 0;
+    return info.tcpi_total_retrans;
 }

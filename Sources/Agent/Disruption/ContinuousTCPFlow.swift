@@ -94,7 +94,7 @@ final class ContinuousTCPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
         }
         phase = .connected(channel)
         backoff = ContinuousFlowContext.firstBackoff
-        tally?.connected(channel.channel)
+        tally?.connected(channel.channel.localAddress)
         if everConnected {
             tally?.reconnects += 1
             tracker.reconnected(at: .now())

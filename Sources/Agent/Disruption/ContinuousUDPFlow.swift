@@ -79,7 +79,7 @@ final class ContinuousUDPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
     func connectionActive(_ channel: ChannelHandlerContext, generation attempt: Int) {
         guard attempt == generation, !ended else { return channel.close(promise: nil) }
         self.channel = channel
-        tally?.connected(channel.channel)
+        tally?.connected(channel.channel.localAddress)
         if everConnected { tally?.reconnects += 1 }
         everConnected = true
         backoff = ContinuousFlowContext.firstBackoff

@@ -32,10 +32,10 @@ final class FlowTally: @unchecked Sendable {
     }
 
     /// Takes the source from the first socket, once connecting or connected, as the kernel bound
-    /// it; read then because a closed channel no longer has its addresses.
-    func connected(_ channel: any Channel) {
+    /// it; read then because a closed socket no longer has its addresses.
+    func connected(_ localAddress: SocketAddress?) {
         guard sourcePort == 0 else { return }
-        (sourceAddress, sourcePort) = (channel.localAddress?.ipAddress ?? "", channel.localAddress?.port ?? 0)
+        (sourceAddress, sourcePort) = (localAddress?.ipAddress ?? "", localAddress?.port ?? 0)
     }
 
     /// Counts one message of `bytes` sent.

@@ -1,3 +1,4 @@
+import FlowTestDataPlane
 import FlowTestShared
 import NIOCore
 import NIOPosix
@@ -65,6 +66,18 @@ struct ChannelOpener: Sendable {
     func labelled(_ address: SocketAddress, flow flowID: UInt64) -> (address: SocketAddress, label: UInt32?) {
         guard let labeller, let label = labeller.label(for: flowID, to: address) else { return (address, nil) }
         return (FlowLabeller.address(address, withLabel: label), label)
+    }
+
+    /// The same options for a data-plane socket (`ClientSocket`).
+    var socketOptions: ClientSocketOptions {
+        ClientSocketOptions(mss: mss, trafficClass: trafficClass, allowFragmentation: allowFragmentation)
+    }
+
+    /// Leases `label` for a data-plane socket towards `destination`, before its connect; a
+    /// refusal is counted and logged, and the flow runs unlabelled.
+    func lease(_ label: UInt32?, to destination: SocketAddress, descriptor: Int32) {
+        guard let label, let labeller else { return }
+        labeller.lease(label, to: destination, descriptor: descriptor)
     }
 
     /// Leases `label` for `channel`'s socket towards `destination`; call in the channel

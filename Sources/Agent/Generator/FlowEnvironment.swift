@@ -22,6 +22,9 @@ final class FlowEnvironment: Sendable {
     /// Filler bytes for message bodies, allocated once: each message sends a slice of it, so no
     /// payload is ever copied or built per message.
     let filler: ByteBuffer
+    /// The same filler as raw memory, which data-plane sockets send slices of (freed with the
+    /// environment, which every open flow holds).
+    nonisolated(unsafe) let fillerBytes: UnsafeRawBufferPointer
     /// Where each flow's record goes when it ends; nil without a flow log.
     let flowLog: FlowRecorder?
     /// Labels IPv6 flows with the run's SciTag; nil without one.
@@ -54,6 +57,13 @@ final class FlowEnvironment: Sendable {
         // A recognisable, non-zero pattern: an echo that zeroes or shifts bytes shows up in a capture.
         let largest = kinds.map(\.request.maximum).max() ?? configuration.payload.maximum
         self.filler = ByteBuffer(bytes: (0..<largest).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
+        let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: max(largest, 1), alignment: 16)
+        for index in 0..<bytes.count { bytes[index] = UInt8(truncatingIfNeeded: index &* 31 &+ 7) }
+        self.fillerBytes = UnsafeRawBufferPointer(bytes)
+    }
+
+    deinit {
+        fillerBytes.deallocate()
     }
 
     /// Logs why a flow's peer broke its protocol (a real server's refusal, a proxy's error

@@ -50,22 +50,30 @@ struct FlowHeader: Equatable, Sendable {
     /// them; bytes past the header's end are not compared. Builds the header on the stack: a TCP
     /// flow checks its echo against it without keeping the sent header alive in a buffer.
     func matches(_ buffer: ByteBuffer, fromHeaderOffset offset: Int) -> Bool {
-        let size = encodedSize
-        let count = min(size - offset, buffer.readableBytes)
+        buffer.withUnsafeReadableBytes { matches($0, fromHeaderOffset: offset) }
+    }
+
+    /// `matches(_:fromHeaderOffset:)` over raw bytes.
+    func matches(_ received: UnsafeRawBufferPointer, fromHeaderOffset offset: Int) -> Bool {
+        let count = min(encodedSize - offset, received.count)
         guard count > 0 else { return true }
         return withUnsafeTemporaryAllocation(byteCount: Self.sizedSize, alignment: 8) { expected in
-            expected.storeBytes(of: (sizes == nil ? Self.magic : Self.sizedMagic).bigEndian, toByteOffset: 0, as: UInt32.self)
-            expected.storeBytes(of: sequence.bigEndian, toByteOffset: 4, as: UInt32.self)
-            expected.storeBytes(of: flowID.bigEndian, toByteOffset: 8, as: UInt64.self)
-            expected.storeBytes(of: sendTimeNanoseconds.bigEndian, toByteOffset: 16, as: UInt64.self)
-            if let sizes {
-                expected.storeBytes(of: sizes.request.bigEndian, toByteOffset: 24, as: UInt32.self)
-                expected.storeBytes(of: sizes.response.bigEndian, toByteOffset: 28, as: UInt32.self)
-            }
-            return buffer.withUnsafeReadableBytes { received in
-                received.prefix(count).elementsEqual(expected[offset..<offset + count])
-            }
+            _ = store(into: expected)
+            return received.prefix(count).elementsEqual(expected[offset..<offset + count])
         }
+    }
+
+    /// Stores the header, of either form, into the start of `bytes` (at least `sizedSize`
+    /// long); returns how many bytes it took.
+    func store(into bytes: UnsafeMutableRawBufferPointer) -> Int {
+        bytes.storeBytes(of: (sizes == nil ? Self.magic : Self.sizedMagic).bigEndian, toByteOffset: 0, as: UInt32.self)
+        bytes.storeBytes(of: sequence.bigEndian, toByteOffset: 4, as: UInt32.self)
+        bytes.storeBytes(of: flowID.bigEndian, toByteOffset: 8, as: UInt64.self)
+        bytes.storeBytes(of: sendTimeNanoseconds.bigEndian, toByteOffset: 16, as: UInt64.self)
+        guard let sizes else { return Self.size }
+        bytes.storeBytes(of: sizes.request.bigEndian, toByteOffset: 24, as: UInt32.self)
+        bytes.storeBytes(of: sizes.response.bigEndian, toByteOffset: 28, as: UInt32.self)
+        return Self.sizedSize
     }
 
     /// Stores the plain (FTH1) header into the first 24 bytes of `bytes`, for a flow that writes
@@ -86,23 +94,28 @@ struct FlowHeader: Equatable, Sendable {
             sendTimeNanoseconds: UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 16, as: UInt64.self)))
     }
 
+    /// Reads a header of either form from the start of `bytes`; nil when they are too few or do
+    /// not start with a magic number.
+    init?(peekingAt bytes: UnsafeRawBufferPointer) {
+        guard bytes.count >= Self.size else { return nil }
+        let magic = UInt32(bigEndian: bytes.loadUnaligned(as: UInt32.self))
+        guard magic == Self.magic || (magic == Self.sizedMagic && bytes.count >= Self.sizedSize) else { return nil }
+        self.init(
+            sequence: UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: 4, as: UInt32.self)),
+            flowID: UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
+            sendTimeNanoseconds: UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 16, as: UInt64.self)))
+        if magic == Self.sizedMagic {
+            sizes = MessageSizes(
+                request: UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: 24, as: UInt32.self)),
+                response: UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: 28, as: UInt32.self)))
+        }
+    }
+
     /// Reads a header of either form from the start of `buffer` without moving its reader index;
     /// nil when the bytes are too few or do not start with a magic number.
     init?(peekingAt buffer: ByteBuffer) {
-        let start = buffer.readerIndex
-        guard buffer.readableBytes >= Self.size, let magic = buffer.getInteger(at: start, as: UInt32.self),
-            magic == Self.magic || magic == Self.sizedMagic,
-            let sequence = buffer.getInteger(at: start + 4, as: UInt32.self),
-            let flowID = buffer.getInteger(at: start + 8, as: UInt64.self),
-            let sendTime = buffer.getInteger(at: start + 16, as: UInt64.self)
-        else { return nil }
-        self.init(sequence: sequence, flowID: flowID, sendTimeNanoseconds: sendTime)
-        if magic == Self.sizedMagic {
-            guard let request = buffer.getInteger(at: start + 24, as: UInt32.self),
-                let response = buffer.getInteger(at: start + 28, as: UInt32.self)
-            else { return nil }
-            sizes = MessageSizes(request: request, response: response)
-        }
+        guard let header = buffer.withUnsafeReadableBytes({ FlowHeader(peekingAt: $0) }) else { return nil }
+        self = header
     }
 
     init(sequence: UInt32, flowID: UInt64, sendTimeNanoseconds: UInt64, sizes: MessageSizes? = nil) {

@@ -1,3 +1,4 @@
+import FlowTestDataPlane
 import FlowTestShared
 import NIOCore
 import NIOPosix
@@ -5,9 +6,14 @@ import NIOPosix
 /// Opens the socket of each scheduled flow on an event loop and hands it to its flow handler.
 ///
 /// Flows are spread round-robin over the event loops, and each loop has its own statistics shard,
-/// so flows on different cores never contend for a lock.
+/// so flows on different cores never contend for a lock. The loops are the data plane's
+/// (`ClientDataPlane`: a non-blocking socket per flow on epoll, no channel, pipeline or future)
+/// unless the run needs NIO's: the continuous pattern's flows and prober, latency mode's
+/// threads, or `FLOWTEST_GENERATOR_NIO` for a side-by-side benchmark.
 final class FlowLauncher: Sendable {
     private let loops: [any EventLoop]
+    /// The data plane's socket tables, same index as `loops`; nil: flows on NIO's loops.
+    private nonisolated(unsafe) let drivers: [ClientLoopDriver]?
     private let environment: FlowEnvironment
     private let opener: ChannelOpener
     private let connectTimeout: TimeAmount
@@ -22,11 +28,12 @@ final class FlowLauncher: Sendable {
     private let dedicatedThreads: (threads: FlowThreadPool, stopping: StopFlag)?
 
     init(
-        group: MultiThreadedEventLoopGroup, configuration: GeneratorConfiguration, environment: FlowEnvironment,
+        group: MultiThreadedEventLoopGroup, dataPlane: ClientDataPlane?, configuration: GeneratorConfiguration, environment: FlowEnvironment,
         descriptorLimit: Int
     ) {
         self.socketBudget = max(1, descriptorLimit - FileDescriptorLimit.reserve)
-        self.loops = Array(group.makeIterator())
+        self.loops = dataPlane?.loops ?? Array(group.makeIterator())
+        self.drivers = dataPlane?.drivers
         self.wheels = loops.map { FlowTimerWheel(loop: $0) }
         self.openFlows = loops.map { OpenFlows(loop: $0) }
         precondition(loops.count == environment.statistics.shards.count, "one statistics shard per event loop")
@@ -71,9 +78,8 @@ final class FlowLauncher: Sendable {
         }
         // Fireflies take the flow's addresses and bytes from the flow log's tally.
         let tally = environment.fireflies == nil ? FlowRecorder.tally(environment.flowLog, to: address) : FlowTally(destination: address)
-        let connected = connect(flow, to: address, slot: slot, lifetimeEnd: lifetimeEnd, tally: tally)
         // Once connected, the flow's handler enters its loop's open flows and takes it from there.
-        connected.assumeIsolated().whenFailure { [self] error in
+        connect(flow, to: address, slot: slot, lifetimeEnd: lifetimeEnd, tally: tally)?.assumeIsolated().whenFailure { [self] error in
             recordLaunchFailure(flow, to: address, shard: shard, reason: FlowFailureReason(classifyingConnectError: error), tally: tally)
         }
     }
@@ -88,9 +94,10 @@ final class FlowLauncher: Sendable {
     /// handler is made in the initializer itself: one closure per flow, nothing more.
     private func connect(
         _ flow: ScheduledFlow, to address: SocketAddress, slot: Int, lifetimeEnd: NIODeadline, tally: FlowTally?
-    ) -> EventLoopFuture<any Channel> {
+    ) -> EventLoopFuture<any Channel>? {
         let setup = setup(flow, slot: slot, lifetimeEnd: lifetimeEnd, tally: tally)
         let (dialled, label) = opener.labelled(address, flow: flow.index)
+        if let drivers { return connectOnDataPlane(setup, to: address, dialled: dialled, label: label, driver: drivers[slot]) }
         switch flow.transport {
         case .tcp:
             return opener.tcp(on: loops[slot], to: address, connectTimeout: connectTimeout)
@@ -111,6 +118,33 @@ final class FlowLauncher: Sendable {
                 }
                 .connect(to: dialled)
         }
+    }
+
+    /// `connect` on the data plane: the flow's handler is the socket's delegate from the start,
+    /// and a connect that fails at once is counted here, as NIO's failed future was.
+    private func connectOnDataPlane(
+        _ setup: FlowSetup, to address: SocketAddress, dialled: SocketAddress, label: UInt32?, driver: ClientLoopDriver
+    ) -> EventLoopFuture<any Channel>? {
+        let lease: (Int32) -> Void = { [opener] descriptor in opener.lease(label, to: address, descriptor: descriptor) }
+        do throws(SocketError) {
+            switch setup.flow.transport {
+            case .tcp:
+                let handler = TCPFlowHandler(setup)
+                let socket = try ClientSocket.connect(
+                    to: dialled, stream: true, options: opener.socketOptions, on: driver, delegate: handler, prepare: lease)
+                handler.connecting(on: socket, deadline: .now() + connectTimeout)
+            case .udp:
+                let handler = UDPFlowHandler(setup)
+                let socket = try ClientSocket.connect(
+                    to: dialled, stream: false, options: opener.socketOptions, on: driver, delegate: handler, prepare: lease)
+                handler.connecting(on: socket)
+            }
+        } catch {
+            let reason = FlowFailureReason(errno: error.errno)
+            recordLaunchFailure(
+                setup.flow, to: address, shard: setup.shard, reason: reason == .timeout ? .connectTimeout : reason, tally: setup.tally)
+        }
+        return nil
     }
 
     /// A flow of the continuous pattern: a logical flow that outlives its sockets.

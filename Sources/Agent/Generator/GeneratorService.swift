@@ -1,4 +1,6 @@
+import FlowTestDataPlane
 import FlowTestShared
+import Foundation
 import Logging
 import NIOCore
 import NIOPosix
@@ -20,6 +22,8 @@ final class GeneratorService: Service, Sendable {
     private let group: MultiThreadedEventLoopGroup
     /// Continuous pattern: new short connections next to the flows; nil when none are probed.
     private let prober: NewConnectionProber?
+    /// The flows' loops and sockets; nil when the run's flows live on NIO's loops (see `FlowLauncher`).
+    private let dataPlane: ClientDataPlane?
 
     init(
         configuration: GeneratorConfiguration, group: MultiThreadedEventLoopGroup, statistics: GeneratorStatistics,
@@ -34,9 +38,19 @@ final class GeneratorService: Service, Sendable {
         self.fireflies = fireflies
         let environment = FlowEnvironment(
             configuration: configuration, statistics: statistics, metrics: metrics, flowLog: flowLog, logger: logger, fireflies: fireflies)
+        let dataPlane = Self.usesDataPlane(configuration) ? try? ClientDataPlane(loopCount: statistics.shards.count) : nil
+        self.dataPlane = dataPlane
         self.launcher = FlowLauncher(
-            group: group, configuration: configuration, environment: environment, descriptorLimit: descriptorLimit)
+            group: group, dataPlane: dataPlane, configuration: configuration, environment: environment, descriptorLimit: descriptorLimit)
         self.prober = launcher.makeNewConnectionProber(configuration)
+    }
+
+    /// Whether the run's flows go on the data plane: all but the continuous pattern's (its flows
+    /// and prober still run on NIO's loops) and latency mode's, unless `FLOWTEST_GENERATOR_NIO`
+    /// asks for NIO's loops (side-by-side benchmarks).
+    static func usesDataPlane(_ configuration: GeneratorConfiguration) -> Bool {
+        configuration.pattern != .continuous && !configuration.dedicatedThreads
+            && ProcessInfo.processInfo.environment["FLOWTEST_GENERATOR_NIO"] == nil
     }
 
     /// Start-rate figures and timing of the run so far.
@@ -54,7 +68,6 @@ final class GeneratorService: Service, Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         progress.started()
-        defer { launcher.stop() }
         await withDiscardingTaskGroup { group in
             if configuration.monitor {
                 group.addTask { [statistics, progress, settleTime = configuration.responseTimeout] in
@@ -77,6 +90,9 @@ final class GeneratorService: Service, Sendable {
             group.cancelAll()
         }
         progress.finished()
+        launcher.stop()
+        // Every flow has ended: the data plane's loops close what is left, after the wheels' stop.
+        await dataPlane?.stop()
         await fireflies?.close()
         logger.info("generator finished", metadata: ["flows": "\(statistics.snapshot().total.flowsStarted)"])
     }

@@ -1,3 +1,4 @@
+import FlowTestDataPlane
 import FlowTestProtocols
 import FlowTestShared
 import NIOCore
@@ -7,7 +8,9 @@ import NIOCore
 ///
 /// One message is in flight at a time, so a round trip is exactly "last byte written → last byte
 /// of its echo read", and the echo can be checked byte for byte against the header that was sent.
-/// Everything runs on the channel's event loop; the handler is never shared.
+/// Everything runs on the flow's loop; the handler is never shared. The same logic runs on the
+/// data plane (`ClientSocket`, the default: `ClientSocketDelegate`) and in a NIO pipeline
+/// (`FLOWTEST_GENERATOR_NIO`); what differs is only the `FlowWire` it writes through.
 ///
 /// A built-in pattern's flow speaks its protocol instead (`ClientConversation`): its opening
 /// (a ClientHello, a startup message) first, then one request per exchange, each complete when
@@ -25,7 +28,8 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
     private let openFlows: OpenFlows
     private let lifetimeEnd: NIODeadline
     private var random: SeededRandomNumberGenerator
-    private var context: ChannelHandlerContext?
+    /// The socket: set once the connect is under way.
+    private var wire: (any FlowWire)?
     /// What the flow's messages and responses are like, shared with every flow of its kind.
     private let kind: TrafficKind
     /// Exchanges left before the flow ends; `.max` when only the lifetime ends it. 32 bits, so it
@@ -43,6 +47,10 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
     private var responseSize: UInt32 = 0
     private var finished = false
     private var wasActive = false
+    /// Data plane: when a connect still under way times out (NIO's bootstrap times its own).
+    private var connectDeadline: NIODeadline?
+    /// Whether a firefly announced the start (not for a connect that failed).
+    private var startAnnounced = true
     private var wakeUp = FlowWakeUp()
     /// The flow's own figures for the flow log; nil when there is none.
     private let tally: FlowTally?
@@ -71,39 +79,53 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        self.context = context
+        wire = ChannelFlowWire(context, isStream: true)
     }
 
     func connect(context: ChannelHandlerContext, to address: SocketAddress, promise: EventLoopPromise<Void>?) {
         context.connect(to: address, promise: promise)
         // The kernel binds the source port when the SYN leaves: the flow log keeps it even if the
         // connect then fails (a SYN that a policy dropped).
-        tally?.connected(context.channel)
+        tally?.connected(wire?.localAddress)
+    }
+
+    /// Data plane: the connect is under way on `socket`; it must complete by `deadline`.
+    func connecting(on socket: ClientSocket, deadline: NIODeadline) {
+        wire = socket
+        connectDeadline = deadline
+        tally?.connected(socket.localAddress)
+        scheduleWakeUp(deadline)
     }
 
     func channelActive(context: ChannelHandlerContext) {
+        activated()
+        context.fireChannelActive()
+    }
+
+    /// The connect completed: the flow starts (its protocol's opening, or its first message).
+    private func activated() {
         wasActive = true
-        tally?.connected(context.channel)
+        connectDeadline = nil
+        tally?.connected(wire?.localAddress)
         // Connected after a stop: end at once, so the flow is still counted in the final statistics.
         guard openFlows.enter(self) else { return finish(nil) }
         if let fireflies = environment.fireflies, let tally { fireflies.announce(.start, .tcp, tally: tally) }
         if conversation != nil { advanceOpening() } else { sendMessage() }
-        context.fireChannelActive()
     }
 
     /// Sends the conversation's next opening step; once it is done, the first request.
     private func advanceOpening() {
-        guard let context, !finished, conversation != nil else { return }
+        guard let wire, !finished, conversation != nil else { return }
         var bytes: [UInt8] = []
         let step = conversation!.nextOpening(into: &bytes)
         openingSent += bytes.count
         tally?.sent(bytes.count)
-        if !bytes.isEmpty { context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: nil) }
+        if !bytes.isEmpty { wire.send(bytes) }
         guard step == .awaitReply else {
             opening = false
             return sendMessage()
         }
-        context.flush()
+        wire.flush()
         opening = true
         awaitedBytes = 1
         sentAt = .now()
@@ -111,7 +133,7 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
     }
 
     private func sendMessage() {
-        guard let context, !finished else { return }
+        guard let wire, !finished else { return }
         sequence &+= 1
         messageSize = kind.request.next(using: &random)
         responseSize = kind.response.map { UInt32($0.next(using: &random)) } ?? 0
@@ -124,26 +146,22 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
             conversation!.appendRequest(size: messageSize, responseSize: awaitedBytes, into: &bytes)
             messageSize = bytes.count + openingSent
             openingSent = 0
-            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: nil)
+            wire.send(bytes)
+            wire.flush()
             tally?.sent(bytes.count)
             shard.recordSend(.tcp, bytes: messageSize, pattern: kind.patternSlot)
             nextSendDue = environment.messageInterval == .zero ? .distantFuture : sentAt + environment.messageInterval
             return scheduleWakeUp(min(nextSendDue, sentAt + environment.responseTimeout, lifetimeEnd))
         }
-        if responseSize > 0 {
-            // Validation keeps both sizes at least the sized header's 32 bytes.
-            var header = context.channel.allocator.buffer(capacity: FlowHeader.sizedSize)
-            sentHeader.write(to: &header)
-            context.write(wrapOutboundOut(header), promise: nil)
-            context.writeAndFlush(wrapOutboundOut(environment.fillerSlice(messageSize - FlowHeader.sizedSize)), promise: nil)
-        } else if messageSize >= FlowHeader.size {
-            var header = context.channel.allocator.buffer(capacity: FlowHeader.size)
-            sentHeader.write(to: &header)
-            context.write(wrapOutboundOut(header), promise: nil)
-            context.writeAndFlush(wrapOutboundOut(environment.fillerSlice(messageSize - FlowHeader.size)), promise: nil)
+        // Validation keeps both sizes of a sized message at least the sized header's 32 bytes;
+        // a plain message shorter than its header is filler alone.
+        if responseSize > 0 || messageSize >= FlowHeader.size {
+            let header = sentHeader
+            wire.send(header, fillerCount: messageSize - header.encodedSize, of: environment)
         } else {
-            context.writeAndFlush(wrapOutboundOut(environment.fillerSlice(messageSize)), promise: nil)
+            wire.send(nil, fillerCount: messageSize, of: environment)
         }
+        wire.flush()
         shard.recordSend(.tcp, bytes: messageSize, pattern: kind.patternSlot)
         tally?.sent(messageSize)
         nextSendDue = environment.messageInterval == .zero ? .distantFuture : sentAt + environment.messageInterval
@@ -162,6 +180,11 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
         let now = NIODeadline.now()
         wakeUp.fired(at: now)
         guard !finished else { return }
+        if let connectDeadline {
+            // Still connecting on the data plane: the connect's own deadline.
+            if now >= connectDeadline { connectFailed(.connectTimeout) } else { scheduleWakeUp(connectDeadline) }
+            return
+        }
         if awaitedBytes > 0 {
             let responseDeadline = sentAt + environment.responseTimeout
             // A message in flight at the end of the lifetime may still come back, until its deadline.
@@ -178,44 +201,48 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let buffer = unwrapInboundIn(data)
+        unwrapInboundIn(data).withUnsafeReadableBytes { received($0) }
+    }
+
+    /// Bytes of the server's answer arrived.
+    private func received(_ bytes: UnsafeRawBufferPointer) {
         guard !finished else { return }
-        if conversation != nil { return conversationRead(buffer) }
-        guard buffer.readableBytes <= awaitedBytes, echoMatchesHeader(buffer) else {
+        if conversation != nil { return conversationRead(bytes) }
+        guard bytes.count <= awaitedBytes, echoMatchesHeader(bytes) else {
             // More bytes than were sent, or different ones: whatever answered is not a pure echo.
             return finish(.corrupted)
         }
-        echoedBytes += buffer.readableBytes
-        awaitedBytes -= buffer.readableBytes
-        tally?.received(buffer.readableBytes)
+        echoedBytes += bytes.count
+        awaitedBytes -= bytes.count
+        tally?.received(bytes.count)
         if awaitedBytes == 0 { echoCompleted() }
     }
 
     /// Feeds the server's bytes to the conversation: the opening's reply, or the response's.
-    private func conversationRead(_ buffer: ByteBuffer) {
+    private func conversationRead(_ bytes: UnsafeRawBufferPointer) {
         // Bytes nothing asked for: the server spoke out of turn.
         guard awaitedBytes > 0 else { return finish(.corrupted) }
         let complete: Bool
         do {
-            complete = try buffer.withUnsafeReadableBytes { try conversation!.consume($0) }
+            complete = try conversation!.consume(bytes)
         } catch {
             environment.reportProtocolError(error)
             return finish(.corrupted)
         }
-        tally?.received(buffer.readableBytes)
+        tally?.received(bytes.count)
         if sayingGoodbye {
-            farewellReceived += buffer.readableBytes
+            farewellReceived += bytes.count
             return complete ? finish(nil) : ()
         }
         guard !opening else {
-            openingReceived += buffer.readableBytes
+            openingReceived += bytes.count
             if complete {
                 awaitedBytes = 0
                 advanceOpening()
             }
             return
         }
-        echoedBytes += buffer.readableBytes
+        echoedBytes += bytes.count
         if complete {
             awaitedBytes = 0
             echoedBytes += openingReceived
@@ -231,11 +258,11 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
             sizes: responseSize == 0 ? nil : FlowHeader.MessageSizes(request: UInt32(messageSize), response: responseSize))
     }
 
-    /// Whether the bytes of `buffer` that overlap the header equal the header that was sent.
-    private func echoMatchesHeader(_ buffer: ByteBuffer) -> Bool {
+    /// Whether the bytes of `bytes` that overlap the header equal the header that was sent.
+    private func echoMatchesHeader(_ bytes: UnsafeRawBufferPointer) -> Bool {
         let headerSize = responseSize == 0 ? FlowHeader.size : FlowHeader.sizedSize
         guard responseSize > 0 || messageSize >= FlowHeader.size, echoedBytes < headerSize else { return true }
-        return sentHeader.matches(buffer, fromHeaderOffset: echoedBytes)
+        return sentHeader.matches(bytes, fromHeaderOffset: echoedBytes)
     }
 
     private func echoCompleted() {
@@ -258,13 +285,14 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
     /// Ends a flow whose exchanges are done: with the protocol's goodbye first, if it has one,
     /// and, if the server answers that (SMTP's 221), once the answer is in.
     private func finishCleanly() {
-        guard let context, conversation != nil, !sayingGoodbye, !finished else { return finish(nil) }
+        guard let wire, conversation != nil, !sayingGoodbye, !finished else { return finish(nil) }
         var farewell: [UInt8] = []
         let answered = conversation!.appendFarewell(into: &farewell)
         farewellSent = farewell.count
         tally?.sent(farewell.count)
         guard !farewell.isEmpty else { return finish(nil) }
-        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: farewell)), promise: nil)
+        wire.send(farewell)
+        wire.flush()
         guard answered else { return finish(nil) }
         sayingGoodbye = true
         awaitedBytes = 1
@@ -277,17 +305,31 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        peerClosed()
+        context.fireChannelInactive()
+    }
+
+    private func peerClosed() {
         // A server that closes after its goodbye (SMTP's 221) ends the flow as it should.
         finish(sayingGoodbye ? nil : .closed)
-        context.fireChannelInactive()
+    }
+
+    /// Data plane: the connect failed or timed out; the flow ends failed, as a connect that NIO's
+    /// bootstrap failed is counted by the launcher.
+    private func connectFailed(_ reason: FlowFailureReason) {
+        guard !finished, !wasActive else { return }
+        wasActive = true
+        connectDeadline = nil
+        startAnnounced = false
+        finish(reason)
     }
 
     /// Ends the flow once: records it as completed (`failure == nil`) or failed, then closes.
     private func finish(_ failure: FlowFailureReason?) {
-        guard !finished, wasActive, let context else { return }
+        guard !finished, wasActive, let wire else { return }
         finished = true
         openFlows.leave(self)
-        let retransmits = TCPInfo.totalRetransmits(of: context.channel)
+        let retransmits = wire.totalRetransmits
         shard.update { state in
             // The goodbye's bytes: on the wire, so in the figures, though no exchange's.
             state.counters.tcp.bytesSent += UInt64(farewellSent)
@@ -300,13 +342,33 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
             if let failure { state.counters.tcp.recordFailure(failure) } else { state.counters.tcp.flowsCompleted += 1 }
             state.recordOutcome(pattern: kind.patternSlot, failure: failure)
         }
-        if let fireflies = environment.fireflies, let tally { fireflies.announce(.end, .tcp, tally: tally) }
+        if startAnnounced, let fireflies = environment.fireflies, let tally { fireflies.announce(.end, .tcp, tally: tally) }
         if let tally, let log = environment.flowLog {
             tally.tcpRetransmits = retransmits
             log.record(tally.record(flowID: flowID, .tcp, failure: failure, clock: environment.statistics.clock))
         }
         environment.statistics.flowClosed(.tcp)
         environment.statistics.flowSettled()
-        context.close(promise: nil)
+        wire.close()
+    }
+}
+
+/// The data plane's socket reports to the flow (`ClientSocket`).
+extension TCPFlowHandler: ClientSocketDelegate {
+    func socketConnected() {
+        activated()
+    }
+
+    func socketReceived(_ bytes: UnsafeRawBufferPointer) {
+        received(bytes)
+    }
+
+    func socketFailed(errno: Int32) {
+        let reason = FlowFailureReason(errno: errno)
+        if wasActive { finish(reason) } else { connectFailed(reason == .timeout ? .connectTimeout : reason) }
+    }
+
+    func socketPeerClosed() {
+        peerClosed()
     }
 }

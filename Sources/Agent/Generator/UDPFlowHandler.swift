@@ -1,3 +1,4 @@
+import FlowTestDataPlane
 import FlowTestProtocols
 import FlowTestShared
 import NIOCore
@@ -12,6 +13,9 @@ import NIOCore
 /// A `dns` flow sends DNS queries instead, their IDs the low 16 bits of the sequence: an answer
 /// is matched by its ID, timed from the send time kept for the last `dnsWindow` queries, and
 /// tracked like any echo (loss, duplicates, reordering, jitter).
+///
+/// The same logic runs on the data plane (`ClientSocket`, the default) and in a NIO pipeline
+/// (`FLOWTEST_GENERATOR_NIO`); what differs is only the `FlowWire` it writes through.
 final class UDPFlowHandler: ChannelInboundHandler, FlowOnLoop {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
     typealias OutboundOut = ByteBuffer
@@ -23,7 +27,8 @@ final class UDPFlowHandler: ChannelInboundHandler, FlowOnLoop {
     private let openFlows: OpenFlows
     private let lifetimeEnd: NIODeadline
     private var random: SeededRandomNumberGenerator
-    private var context: ChannelHandlerContext?
+    /// The socket: set once it is connected (UDP's connect only fixes the peer).
+    private var wire: (any FlowWire)?
     private var tracker = UDPSequenceTracker()
     /// What the flow's datagrams and responses are like, shared with every flow of its kind.
     private let kind: TrafficKind
@@ -60,43 +65,49 @@ final class UDPFlowHandler: ChannelInboundHandler, FlowOnLoop {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        self.context = context
+        wire = ChannelFlowWire(context, isStream: false)
+    }
+
+    /// Data plane: the flow's socket, connected as soon as the loop sees it writable.
+    func connecting(on socket: ClientSocket) {
+        wire = socket
     }
 
     func channelActive(context: ChannelHandlerContext) {
+        activated()
+        context.fireChannelActive()
+    }
+
+    /// The socket is ready: the flow starts with its first datagram.
+    private func activated() {
         wasActive = true
-        tally?.connected(context.channel)
+        tally?.connected(wire?.localAddress)
         // Connected after a stop: end at once, so the flow is still counted in the final statistics.
         guard openFlows.enter(self) else { return finish(nil) }
         if let fireflies = environment.fireflies, let tally { fireflies.announce(.start, .udp, tally: tally) }
         firstSend = .now()
         sendDatagram()
-        context.fireChannelActive()
     }
 
     private func sendDatagram() {
-        guard let context, drainEnd == nil, !finished else { return }
+        guard let wire, drainEnd == nil, !finished else { return }
         var size = kind.request.next(using: &random)
         let sizes = kind.response.map { FlowHeader.MessageSizes(request: UInt32(size), response: UInt32($0.next(using: &random))) }
         let now = NIODeadline.now()
-        var datagram: ByteBuffer
         if querySentAt.isEmpty {
-            datagram = context.channel.allocator.buffer(capacity: size)
             // Sequence numbers start at 0 so the tracker's bitmap starts at its first word.
             let header = FlowHeader(sequence: UInt32(truncatingIfNeeded: sent), flowID: flowID, sendTimeNanoseconds: now.uptimeNanoseconds, sizes: sizes)
-            header.write(to: &datagram)
-            var body = environment.fillerSlice(size - header.encodedSize)
-            datagram.writeBuffer(&body)
+            wire.send(header, fillerCount: size - header.encodedSize, of: environment)
         } else {
             var query: [UInt8] = []
             DNSMessage.appendQuery(
                 id: UInt16(truncatingIfNeeded: sent), name: kind.names.dnsName, size: size, responseSize: Int(sizes?.response ?? UInt32(size)),
                 flowID: flowID, into: &query)
             querySentAt[Int(sent % UInt64(Self.dnsWindow))] = now.uptimeNanoseconds
-            datagram = context.channel.allocator.buffer(bytes: query)
+            wire.send(query)
             size = query.count
         }
-        context.writeAndFlush(wrapOutboundOut(datagram), promise: nil)
+        wire.flush()
         sent += 1
         shard.recordSend(.udp, bytes: size, pattern: kind.patternSlot)
         tally?.sent(size)
@@ -135,17 +146,21 @@ final class UDPFlowHandler: ChannelInboundHandler, FlowOnLoop {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let envelope = unwrapInboundIn(data)
+        unwrapInboundIn(data).data.withUnsafeReadableBytes { received($0) }
+    }
+
+    /// A datagram arrived: an echo (or a DNS answer) of this flow's, or a stray.
+    private func received(_ datagram: UnsafeRawBufferPointer) {
         guard !finished else { return }
         let now = NIODeadline.now().uptimeNanoseconds
         let sequence: UInt32
         let sentAt: UInt64
         if querySentAt.isEmpty {
             // Anything without our header, or for another flow, is not an echo of this flow.
-            guard let header = FlowHeader(peekingAt: envelope.data), header.flowID == flowID else { return }
+            guard let header = FlowHeader(peekingAt: datagram), header.flowID == flowID else { return }
             (sequence, sentAt) = (header.sequence, header.sendTimeNanoseconds)
         } else {
-            guard let query = answeredQuery(envelope.data) else { return }
+            guard let query = answeredQuery(datagram) else { return }
             (sequence, sentAt) = (UInt32(truncatingIfNeeded: query), querySentAt[Int(query % UInt64(Self.dnsWindow))])
         }
         let roundTrip = now > sentAt ? now - sentAt : 0
@@ -154,9 +169,9 @@ final class UDPFlowHandler: ChannelInboundHandler, FlowOnLoop {
             shard.update { $0.countUDP(\.udpDuplicates, pattern: kind.patternSlot) }
         case .first(let reordered):
             longestRoundTrip = max(longestRoundTrip, roundTrip)
-            shard.recordEcho(.udp, bytes: envelope.data.readableBytes, roundTripNanoseconds: roundTrip, pattern: kind.patternSlot)
+            shard.recordEcho(.udp, bytes: datagram.count, roundTripNanoseconds: roundTrip, pattern: kind.patternSlot)
             environment.metrics.recordRoundTrip(.udp, nanoseconds: roundTrip, pattern: kind.patternSlot)
-            tally?.received(envelope.data.readableBytes)
+            tally?.received(datagram.count)
             tally?.echoed(roundTrip: roundTrip)
             if reordered { shard.update { $0.countUDP(\.udpReordered, pattern: kind.patternSlot) } }
             let isLatest = UInt64(sequence) == sent - 1
@@ -173,10 +188,10 @@ final class UDPFlowHandler: ChannelInboundHandler, FlowOnLoop {
     /// The sequence of the query a DNS answer is for, by its ID among the last `dnsWindow`
     /// sent; nil for an answer to none of them. An answer that is not DNS, or says the query
     /// failed (FORMERR, REFUSED), fails the flow as corrupted.
-    private func answeredQuery(_ answer: ByteBuffer) -> UInt64? {
+    private func answeredQuery(_ answer: UnsafeRawBufferPointer) -> UInt64? {
         let id: UInt16
         do {
-            id = try answer.withUnsafeReadableBytes { try DNSMessage.answerID($0) }
+            id = try DNSMessage.answerID(answer)
         } catch {
             environment.reportProtocolError(error)
             finish(.corrupted)
@@ -215,7 +230,7 @@ final class UDPFlowHandler: ChannelInboundHandler, FlowOnLoop {
 
     /// Ends the flow once, settling loss and jitter, then closes the socket.
     private func finish(_ failure: FlowFailureReason?) {
-        guard !finished, wasActive, let context else { return }
+        guard !finished, wasActive, let wire else { return }
         finished = true
         openFlows.leave(self)
         let lost = tracker.lost(sent: sent)
@@ -234,12 +249,33 @@ final class UDPFlowHandler: ChannelInboundHandler, FlowOnLoop {
         }
         leaveOpenFlows()
         environment.statistics.flowSettled()
-        context.close(promise: nil)
+        wire.close()
     }
 
     private func leaveOpenFlows() {
         guard countedOpen else { return }
         countedOpen = false
         environment.statistics.flowClosed(.udp)
+    }
+}
+
+/// The data plane's socket reports to the flow (`ClientSocket`).
+extension UDPFlowHandler: ClientSocketDelegate {
+    func socketConnected() {
+        activated()
+    }
+
+    func socketReceived(_ bytes: UnsafeRawBufferPointer) {
+        received(bytes)
+    }
+
+    func socketFailed(errno: Int32) {
+        // On a connected UDP socket an ICMP port-unreachable surfaces as ECONNREFUSED.
+        wasActive = true
+        finish(FlowFailureReason(errno: errno))
+    }
+
+    func socketPeerClosed() {
+        finish(.closed)
     }
 }

@@ -60,8 +60,22 @@ final class FlowLabeller: Sendable {
             provider.unsafeSetSocketOption(level: SocketMarkOptions.ipv6Level, name: SocketMarkOptions.ipv6FlowInfoSend, value: Int32(1))
                 .assumeIsolated().whenFailure { error in refusal = (Self.errno(error), "IPV6_FLOWINFO_SEND") }
         }
-        // Without IPV6_FLOWINFO_SEND the kernel ignores sin6_flowinfo: the flow runs unlabelled.
         if let refusal { counters.labelRefused(label, errno: refusal.errno, step: refusal.step, logger: logger) }
+    }
+
+    /// Leases `label` for the data plane's socket `descriptor`, before its connect, as `lease(_:to:on:)`
+    /// does for a channel.
+    func lease(_ label: UInt32, to destination: SocketAddress, descriptor: Int32) {
+        var request = FlowLabelRequest(label: label, destination: destination)
+        let level = Int32(SocketMarkOptions.ipv6Level)
+        if setsockopt(descriptor, level, Int32(SocketMarkOptions.ipv6FlowLabelManager), &request, socklen_t(MemoryLayout<FlowLabelRequest>.size)) != 0 {
+            return counters.labelRefused(label, errno: Glibc.errno, step: "IPV6_FLOWLABEL_MGR", logger: logger)
+        }
+        var one: Int32 = 1
+        // Without IPV6_FLOWINFO_SEND the kernel ignores sin6_flowinfo: the flow runs unlabelled.
+        if setsockopt(descriptor, level, Int32(SocketMarkOptions.ipv6FlowInfoSend), &one, socklen_t(MemoryLayout<Int32>.size)) != 0 {
+            counters.labelRefused(label, errno: Glibc.errno, step: "IPV6_FLOWINFO_SEND", logger: logger)
+        }
     }
 
     private static func errno(_ error: any Error) -> Int32 {

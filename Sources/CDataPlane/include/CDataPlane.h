@@ -1,5 +1,5 @@
 // What the data plane needs from Linux that Swift's Glibc module does not give it: epoll, eventfd
-// and the batched datagram calls (recvmmsg/sendmmsg are declared only under _GNU_SOURCE, and
+// TCP_INFO and the batched datagram calls (recvmmsg/sendmmsg are declared only under _GNU_SOURCE, and
 // struct epoll_event is packed on x86-64, which Swift cannot lay out). Small wrappers, no logic.
 #ifndef CDATAPLANE_H
 #define CDATAPLANE_H
@@ -41,5 +41,9 @@ int cdp_recv_batch(int fd, uint8_t *buffers, size_t stride, int count,
 /// `buffers + i * stride`, to `addresses[i]`. Returns how many were sent, or -1 with errno.
 int cdp_send_batch(int fd, const uint8_t *buffers, size_t stride, int count,
                    const struct sockaddr_storage *addresses, const uint32_t *address_lengths, const uint32_t *lengths);
+
+/// The segments a TCP socket retransmitted over its life (tcp_info's tcpi_total_retrans, which
+/// Glibc's module does not lay out); 0 when the kernel does not say.
+uint32_t cdp_tcp_total_retransmits(int fd);
 
 #endif

@@ -22,6 +22,12 @@ public final class EpollLoop: Sendable {
     private let commands = Mutex<[@Sendable () -> Void]>([])
     private let stopping = Atomic<Bool>(false)
     private let exited = Atomic<Bool>(false)
+    /// The loop's thread (`pthread_self`), once it runs: what `inEventLoop` compares with.
+    private let loopThread = Atomic<UInt>(0)
+    /// Scheduled tasks' ids, unique per loop (taken on any thread).
+    private let timerIDs = Atomic<UInt64>(0)
+    /// Scheduled tasks, touched only on the loop's thread.
+    private nonisolated(unsafe) var timers = LoopTimers()
     /// The driver, touched only on the loop's thread (set before the thread starts).
     private nonisolated(unsafe) let driver: any LoopDriver
 
@@ -31,17 +37,18 @@ public final class EpollLoop: Sendable {
         guard epoll >= 0 else { throw SocketError("epoll_create1") }
         let wake = cdp_eventfd()
         guard wake >= 0 else {
-            close(epoll)
+            Glibc.close(epoll)
             throw SocketError("eventfd")
         }
         guard cdp_epoll_ctl(epoll, 0, wake, cdp_epollin | cdp_epollet, Self.wakeToken) == 0 else {
             let error = SocketError("epoll_ctl")
-            close(wake)
-            close(epoll)
+            Glibc.close(wake)
+            Glibc.close(epoll)
             throw error
         }
         (self.epoll, self.wake, self.driver) = (epoll, wake, driver)
         let thread = Thread { [self] in
+            loopThread.store(UInt(bitPattern: Int(bitPattern: pthread_self())), ordering: .releasing)
             // The kernel's name (15 bytes at most): what top -H and perf show.
             cdp_set_thread_name(String(name.prefix(15)))
             run()
@@ -57,6 +64,35 @@ public final class EpollLoop: Sendable {
     /// Stops watching `descriptor` (before it is closed while another reference to it stays open).
     public func unregister(_ descriptor: Int32) {
         _ = cdp_epoll_ctl(epoll, 2, descriptor, 0, 0)
+    }
+
+    /// Whether the caller runs on the loop's thread, or the loop has ended: its state then
+    /// belongs to whoever runs its commands (`execute` runs them on the caller's thread), since
+    /// the loop's thread touches nothing any more.
+    public var isOnLoopThread: Bool {
+        loopThread.load(ordering: .acquiring) == UInt(bitPattern: Int(bitPattern: pthread_self())) || exited.load(ordering: .acquiring)
+    }
+
+    /// Runs `task` on the loop's thread at `deadline` (monotonic nanoseconds) or soon after;
+    /// returns the id that `cancelTask` takes. From another thread, the task is added through
+    /// `execute`, so a cancel that follows is queued behind it.
+    public func schedule(atNanoseconds deadline: UInt64, _ task: @escaping @Sendable () -> Void) -> UInt64 {
+        let id = timerIDs.add(1, ordering: .relaxed).newValue
+        if isOnLoopThread {
+            timers.add(id: id, deadline: deadline, task)
+        } else {
+            execute { [self] in timers.add(id: id, deadline: deadline, task) }
+        }
+        return id
+    }
+
+    /// Drops the scheduled task `id` if it has not run; returns whether it was dropped (always
+    /// false from another thread, where the drop happens later on the loop).
+    @discardableResult
+    public func cancelTask(_ id: UInt64) -> Bool {
+        if isOnLoopThread { return timers.cancel(id) }
+        execute { [self] in timers.cancel(id) }
+        return false
     }
 
     /// Runs `command` on the loop's thread, soon.
@@ -126,7 +162,7 @@ public final class EpollLoop: Sendable {
         var nextTick = Self.now() + Self.tickInterval
         var deferred = false
         while !stopping.load(ordering: .acquiring) {
-            let count = cdp_epoll_wait(epoll, flags, tokens, Int32(capacity), deferred ? 0 : Int32(Self.tickInterval / 1_000_000))
+            let count = cdp_epoll_wait(epoll, flags, tokens, Int32(capacity), deferred ? 0 : waitMilliseconds(until: nextTick))
             let now = Self.now()
             driver.batchStarted(nowNanoseconds: now)
             for index in 0..<Int(max(count, 0)) {
@@ -136,6 +172,8 @@ public final class EpollLoop: Sendable {
                     driver.ready(tokens[index], flags: flags[index])
                 }
             }
+            runDueTimers()
+            // After the timers: what they sent may have failed, and is told before the next wait.
             deferred = driver.continueDeferred()
             if now >= nextTick {
                 driver.tick(nowNanoseconds: now)
@@ -143,6 +181,7 @@ public final class EpollLoop: Sendable {
             }
         }
         driver.stopped()
+        timers.removeAll()
         // Under the commands' lock: a command queued from now on runs on its caller's thread.
         let left = commands.withLock { queued in
             exited.store(true, ordering: .releasing)
@@ -152,11 +191,28 @@ public final class EpollLoop: Sendable {
         for command in left { command() }
     }
 
+    /// How long the next wait may last: until the driver's tick or the next scheduled task,
+    /// rounded up to whole milliseconds (epoll's unit), so a task never runs early.
+    private func waitMilliseconds(until tick: UInt64) -> Int32 {
+        let deadline = min(tick, timers.nextDeadline ?? .max)
+        let now = Self.now()
+        guard deadline > now else { return 0 }
+        return Int32(min((deadline - now + 999_999) / 1_000_000, Self.tickInterval / 1_000_000))
+    }
+
+    /// Runs every scheduled task that is due, by the clock read after the batch: tasks that
+    /// schedule others for now run in this pass too.
+    private func runDueTimers() {
+        guard timers.nextDeadline != nil else { return }
+        let now = Self.now()
+        while let task = timers.popDue(now: now) { task() }
+    }
+
     deinit {
         // Here rather than when the thread ends: another thread may still signal the eventfd
         // (a command queued as the loop ended), which must never write to a reused descriptor.
-        close(wake)
-        close(epoll)
+        Glibc.close(wake)
+        Glibc.close(epoll)
     }
 
     private func drainWake() {

@@ -1,0 +1,93 @@
+import CDataPlane
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What an `EpollLoop` runs for the generator: its client sockets, in a table indexed by
+/// descriptor (the epoll token), and one read buffer they all share.
+///
+/// Everything here runs on the loop's thread: sockets are opened there (by the flows' pacer) and
+/// their readiness comes there, so the table needs no lock.
+public final class ClientLoopDriver: LoopDriver {
+    /// Reads of one ready socket per batch before it waits for the next: a fast sender cannot
+    /// keep the loop's other flows waiting.
+    static let readBudget = 16
+    /// The loop, set when it starts; weak because the loop holds its driver.
+    private(set) weak var loop: EpollLoop?
+    private var sockets: [ClientSocket?] = []
+    /// Sockets whose reading stopped at the budget, continued after the batch.
+    private var deferred: [ClientSocket] = []
+    /// Sockets whose write failed, told after the batch.
+    private var failedWrites: [ClientSocket] = []
+    /// Where every socket of the loop reads into: a read hands its bytes to the flow at once.
+    let readBuffer: UnsafeMutableRawBufferPointer
+
+    public init(readBufferSize: Int = 262_144) {
+        readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: readBufferSize, alignment: 16)
+    }
+
+    deinit {
+        readBuffer.deallocate()
+    }
+
+    public func started(on loop: EpollLoop) {
+        self.loop = loop
+    }
+
+    public func batchStarted(nowNanoseconds: UInt64) {}
+
+    public func ready(_ token: UInt64, flags: UInt32) {
+        let slot = Int(token)
+        guard slot < sockets.count, let socket = sockets[slot] else { return }
+        socket.ready(flags: flags)
+    }
+
+    public func continueDeferred() -> Bool {
+        if !failedWrites.isEmpty {
+            let failed = failedWrites
+            failedWrites.removeAll(keepingCapacity: true)
+            for socket in failed { socket.reportFailedWrite() }
+        }
+        guard !deferred.isEmpty else { return false }
+        let waiting = deferred
+        deferred.removeAll(keepingCapacity: true)
+        for socket in waiting { socket.continueReading() }
+        return !deferred.isEmpty || !failedWrites.isEmpty
+    }
+
+    public func tick(nowNanoseconds: UInt64) {}
+
+    public func stopped() {
+        for case let socket? in sockets { socket.abandon() }
+        sockets.removeAll()
+        deferred.removeAll()
+        failedWrites.removeAll()
+    }
+
+    /// Enters `socket` into the table and watches it; false when epoll refuses it.
+    func add(_ socket: ClientSocket) -> Bool {
+        guard let loop, loop.register(socket.descriptor, token: UInt64(socket.descriptor), flags: cdp_epollin | cdp_epollout | cdp_epollrdhup)
+        else { return false }
+        let slot = Int(socket.descriptor)
+        if slot >= sockets.count { sockets.append(contentsOf: repeatElement(nil, count: max(slot + 1 - sockets.count, sockets.count))) }
+        sockets[slot] = socket
+        return true
+    }
+
+    /// Takes `socket` out of the table, before its descriptor is closed (and may be reused).
+    func remove(_ socket: ClientSocket) {
+        let slot = Int(socket.descriptor)
+        if slot < sockets.count, sockets[slot] === socket { sockets[slot] = nil }
+    }
+
+    /// A write of `socket` failed: tell its flow after the batch.
+    func deferFailure(_ socket: ClientSocket) {
+        failedWrites.append(socket)
+    }
+
+    /// Reads of `socket` stopped at the budget: continue after this batch.
+    func deferReading(_ socket: ClientSocket) {
+        deferred.append(socket)
+    }
+}
