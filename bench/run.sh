@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Benchmarks FlowTest on loopback next to iperf3 and sockperf, in one run, and writes
 # docs/benchmarks.md. Needs iperf3 and sockperf (apt-get install iperf3 sockperf).
+# Each data-plane measurement runs twice, alternating: on the data plane (the default) and on
+# the previous one, NIO's loops on both sides (FLOWTEST_ECHO_NIO=1 FLOWTEST_GENERATOR_NIO=1), so
+# the table holds both from the same run (issue 26).
 #   bench/run.sh                 # 10 s per measurement
 #   DURATION=2 bench/run.sh      # a quick smoke run
 set -euo pipefail
@@ -18,6 +21,10 @@ done
 swift build -c release --product flowtest-agent >&2
 AGENT=.build/release/flowtest-agent
 PORT=17100
+# The previous data plane: both agents on NIO's loops.
+PREVIOUS="FLOWTEST_ECHO_NIO=1 FLOWTEST_GENERATOR_NIO=1"
+MODE=""  # empty: the data plane; $PREVIOUS: NIO
+cc -O2 -pthread -o "$WORK/udpecho" bench/udpecho.c
 
 wait_for_port() {  # port -> returns once something accepts on 127.0.0.1:port, at most 10 s
   # On a busy machine a fixed half second was too short, and a one-flow UDP step then measured
@@ -35,21 +42,25 @@ sys.exit(1)
 PY
 }
 echo_start() {  # [echo flags] -> an echo server on $PORT (TCP and UDP); sets ECHO_PID
-  $AGENT echo --tcp-ports $PORT --udp-ports $PORT --metrics-port 0 --log-level error ${1:-} >/dev/null 2>&1 &
+  env $MODE $AGENT echo --tcp-ports $PORT --udp-ports $PORT --metrics-port 0 --log-level error ${1:-} >/dev/null 2>&1 &
   ECHO_PID=$!
   wait_for_port $PORT  # both listeners are bound once TCP accepts
 }
 echo_stop() { kill -TERM $ECHO_PID 2>/dev/null; wait $ECHO_PID 2>/dev/null || true; PORT=$((PORT + 1)); }
 generate() {  # generator flags... -> JSON summary in $WORK/gen.json
-  $AGENT generate --target 127.0.0.1 --tcp-ports $PORT --udp-ports $PORT --metrics-port 0 --log-level error "$@" >"$WORK/gen.json"
+  env $MODE $AGENT generate --target 127.0.0.1 --tcp-ports $PORT --udp-ports $PORT --metrics-port 0 --log-level error "$@" >"$WORK/gen.json"
 }
 field() { python3 -c "import json,sys; r=json.load(open('$WORK/gen.json')); print(eval(sys.argv[1]))" "$1"; }
 
 # 1. TCP throughput of one flow, both directions (1 MiB messages back-to-back) vs iperf3 --bidir.
-echo_start
-generate --protocol tcp --pattern random --rate 1000 --flow-count 1 --min-duration ${D}s --max-duration ${D}s --message-interval 0 --payload-size 1048576
-FT_TPUT=$(field "round(r['tcp']['throughputBitsPerSecond']/1e9, 2)")
-echo_stop
+throughput() {
+  echo_start
+  generate --protocol tcp --pattern random --rate 1000 --flow-count 1 --min-duration ${D}s --max-duration ${D}s --message-interval 0 --payload-size 1048576
+  field "round(r['tcp']['throughputBitsPerSecond']/1e9, 2)"
+  echo_stop
+}
+FT_TPUT=$(throughput); PORT=$((PORT + 1))
+PV_TPUT=$(MODE=$PREVIOUS; throughput); PORT=$((PORT + 1))
 iperf3 -s -p $PORT -1 >/dev/null 2>&1 & sleep 0.5
 iperf3 -c 127.0.0.1 -p $PORT -t $D --bidir -J >"$WORK/iperf.json"
 IPERF_TPUT=$(python3 -c "import json; e=json.load(open('$WORK/iperf.json'))['end']; print(round((e['sum_received']['bits_per_second']+e['sum_received_bidir_reverse']['bits_per_second'])/1e9, 2))")
@@ -82,7 +93,9 @@ PY
 }
 # Each runs in a subshell (process substitution), so PORT moves on here as well.
 read FT_TCP_P50 FT_TCP_P99 FT_TCP_RATE < <(rtt_flowtest tcp); PORT=$((PORT + 1))
+read PV_TCP_P50 PV_TCP_P99 PV_TCP_RATE < <(MODE=$PREVIOUS; rtt_flowtest tcp); PORT=$((PORT + 1))
 read FT_UDP_P50 FT_UDP_P99 FT_UDP_RATE < <(rtt_flowtest udp); PORT=$((PORT + 1))
+read PV_UDP_P50 PV_UDP_P99 PV_UDP_RATE < <(MODE=$PREVIOUS; rtt_flowtest udp); PORT=$((PORT + 1))
 # Latency mode: the flow, and the echo's listeners and connections, on threads of their own
 # with blocking sockets (--dedicated-threads on both agents).
 read LM_TCP_P50 LM_TCP_P99 LM_TCP_RATE < <(rtt_flowtest tcp --dedicated-threads); PORT=$((PORT + 1))
@@ -105,6 +118,9 @@ NEW_RATE=$(nf "r['sustained']"); NEW_ANCHOR=$(nf "int(r['anchorBest'])"); NEW_RA
 NEW_ANCHORS=$(nf "', '.join('%d (%d threads)' % (a['perSecond'], a['threads']) for a in r['anchor'])")
 NEW_STEPS=$(newflow_steps "$WORK/newflows.json")
 NEW_NEAR=$(nf "r['anchorBeforeSustained']")
+env $PREVIOUS python3 bench/newflows.py $AGENT --duration $D --out "$WORK/newflows-previous.json"
+PVNEW_RATE=$(python3 -c "import json; print(json.load(open('$WORK/newflows-previous.json'))['sustained'])")
+PVNEW_RATIO=$(python3 -c "import json; print('%.2f' % json.load(open('$WORK/newflows-previous.json'))['ratio'])")
 # 3b. The same in latency mode (--dedicated-threads on both agents): flows and connections on kept
 # threads with blocking sockets, as the anchor's own clients are.
 python3 bench/newflows.py $AGENT --duration $D --dedicated-threads --out "$WORK/newflows-lm.json"
@@ -112,11 +128,27 @@ nflm() { python3 -c "import json,sys; r=json.load(open('$WORK/newflows-lm.json')
 LMNEW_RATE=$(nflm "r['sustained']"); LMNEW_RATIO=$(nflm "'%.2f' % r['ratio']"); LMNEW_NEAR=$(nflm "r['anchorBeforeSustained']")
 LMNEW_STEPS=$(newflow_steps "$WORK/newflows-lm.json")
 
-# 4. UDP datagrams per second echoed: 50 flows, each ping-pong back-to-back.
-echo_start
-generate --protocol udp --pattern random --rate 1000 --flow-count 50 --min-duration ${D}s --max-duration ${D}s --message-interval 0 --payload-size 64
-UDP_RATE=$(field "int(r['udp']['counters']['messagesReceived']/r['elapsedSeconds'])")
-echo_stop
+# 4. UDP datagrams per second echoed: 50 and 1,000 flows, each ping-pong back-to-back, next to a
+# minimal C echo and client doing the same (bench/udpecho.c: a blocking recvfrom/sendto thread
+# per core on SO_REUSEPORT sockets; the client's flows ping-pong over epoll).
+udp_rate() {  # flows -> datagrams echoed per second
+  echo_start
+  generate --protocol udp --pattern random --rate 100000 --flow-count $1 --max-concurrent $(($1 * 2)) --min-duration ${D}s --max-duration ${D}s --message-interval 0 --payload-size 64
+  field "int(r['udp']['counters']['messagesReceived']/r['elapsedSeconds'])"
+  echo_stop
+}
+udp_anchor() {  # flows -> datagrams echoed per second by the C echo and client
+  "$WORK/udpecho" server $PORT >/dev/null 2>&1 & local pid=$!
+  sleep 0.3
+  "$WORK/udpecho" client 127.0.0.1 $PORT $1 $D | python3 -c "import json,sys; print(json.load(sys.stdin)['perSecond'])"
+  kill $pid 2>/dev/null; wait $pid 2>/dev/null || true
+  PORT=$((PORT + 1))
+}
+for flows in 50 1000; do
+  eval "UDP_C_$flows=\$(udp_anchor $flows)"; PORT=$((PORT + 1))
+  eval "UDP_FT_$flows=\$(udp_rate $flows)"; PORT=$((PORT + 1))
+  eval "UDP_PV_$flows=\$(MODE=\$PREVIOUS; udp_rate $flows)"; PORT=$((PORT + 1))
+done
 
 # 5. Concurrent long-lived TCP flows, and resident memory per idle open flow in each process, from
 # two plateaus (N/2 and N flows held open until RSS is steady), so fixed costs cancel out.
@@ -124,6 +156,9 @@ python3 bench/plateaus.py $AGENT --out "$WORK/plateaus.json"
 pl() { python3 -c "import json,sys; r=json.load(open('$WORK/plateaus.json')); print(eval(sys.argv[1]))" "$1"; }
 PEAK=$(pl "r['full']['flows']"); HALF=$(pl "r['half']['flows']")
 ECHO_PER_FLOW=$(pl "r['echoBytesPerFlow']"); GEN_PER_FLOW=$(pl "r['generatorBytesPerFlow']")
+env $PREVIOUS python3 bench/plateaus.py $AGENT --out "$WORK/plateaus-previous.json"
+PV_ECHO_PER_FLOW=$(python3 -c "import json; print(json.load(open('$WORK/plateaus-previous.json'))['echoBytesPerFlow'])")
+PV_GEN_PER_FLOW=$(python3 -c "import json; print(json.load(open('$WORK/plateaus-previous.json'))['generatorBytesPerFlow'])")
 
 # 6. Rate accuracy in the constant pattern at 1k and 10k flows/s.
 # Over 8 ports, as in step 3: towards one, connect() searches for a free source port among those in
@@ -157,20 +192,21 @@ cat >"$RUN_FILE" <<MD
 - Build: $(swift --version 2>&1 | head -1), release; $(iperf3 --version | head -1); sockperf $(sockperf --version 2>&1 | grep -o 'version [^ ]*' | head -1)
 - Date: $(date -u +%Y-%m-%dT%H:%MZ); commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources || echo ' with uncommitted changes')
 
-| # | measurement | FlowTest | peer | ratio FlowTest/peer | target |
-|---|---|---|---|---|---|
-| 1 | TCP throughput, one flow, both directions | ${FT_TPUT} Gbit/s | iperf3 --bidir ${IPERF_TPUT} Gbit/s | $(ratio $FT_TPUT $IPERF_TPUT) | ≥ 1.0: $(met $(ratio $FT_TPUT $IPERF_TPUT) '>=' 1.0) |
-| 2a | TCP RTT p50 / p99, 64 B, one flow | ${FT_TCP_P50} / ${FT_TCP_P99} µs | sockperf ${SP_TCP_P50} / ${SP_TCP_P99} µs | p50 $(ratio $FT_TCP_P50 $SP_TCP_P50), p99 $(ratio $FT_TCP_P99 $SP_TCP_P99) | p50 ≤ 1.25: $(met $(ratio $FT_TCP_P50 $SP_TCP_P50) '<=' 1.25); p99 ≤ 1.5: $(met $(ratio $FT_TCP_P99 $SP_TCP_P99) '<=' 1.5) |
-| 2b | UDP RTT p50 / p99, 64 B, one flow | ${FT_UDP_P50} / ${FT_UDP_P99} µs | sockperf ${SP_UDP_P50} / ${SP_UDP_P99} µs | p50 $(ratio $FT_UDP_P50 $SP_UDP_P50), p99 $(ratio $FT_UDP_P99 $SP_UDP_P99) | p50 ≤ 1.25: $(met $(ratio $FT_UDP_P50 $SP_UDP_P50) '<=' 1.25); p99 ≤ 1.5: $(met $(ratio $FT_UDP_P99 $SP_UDP_P99) '<=' 1.5) |
-| 2c | TCP RTT p50 / p99, latency mode (--dedicated-threads) | ${LM_TCP_P50} / ${LM_TCP_P99} µs | sockperf ${SP_TCP_P50} / ${SP_TCP_P99} µs | p50 $(ratio $LM_TCP_P50 $SP_TCP_P50), p99 $(ratio $LM_TCP_P99 $SP_TCP_P99) | p50 ≤ 1.25: $(met $(ratio $LM_TCP_P50 $SP_TCP_P50) '<=' 1.25); p99 ≤ 1.5: $(met $(ratio $LM_TCP_P99 $SP_TCP_P99) '<=' 1.5) |
-| 2d | UDP RTT p50 / p99, latency mode (--dedicated-threads) | ${LM_UDP_P50} / ${LM_UDP_P99} µs | sockperf ${SP_UDP_P50} / ${SP_UDP_P99} µs | p50 $(ratio $LM_UDP_P50 $SP_UDP_P50), p99 $(ratio $LM_UDP_P99 $SP_UDP_P99) | p50 ≤ 1.25: $(met $(ratio $LM_UDP_P50 $SP_UDP_P50) '<=' 1.25); p99 ≤ 1.5: $(met $(ratio $LM_UDP_P99 $SP_UDP_P99) '<=' 1.5) |
-| 3 | New TCP flows per second, one exchange each, held ≤ 0.1 % failed | ${NEW_RATE}/s (steps: ${NEW_STEPS}) | C epoll echo + blocking clients ${NEW_NEAR}/s just before the held step; ${NEW_ANCHOR}/s best at the start (${NEW_ANCHORS}) | ${NEW_RATIO} | ≥ 0.8: $(met $NEW_RATIO '>=' 0.8) |
-| 3b | New TCP flows per second, latency mode (--dedicated-threads) | ${LMNEW_RATE}/s (steps: ${LMNEW_STEPS}) | C epoll echo + blocking clients ${LMNEW_NEAR}/s just before the held step | ${LMNEW_RATIO} | ≥ 0.8: $(met $LMNEW_RATIO '>=' 0.8) |
-| 4 | UDP datagrams echoed per second (50 flows, ping-pong) | ${UDP_RATE}/s | — | — | — |
-| 5 | Concurrent TCP flows, one generator + one echo | ${PEAK} held open | — | — | — |
-| 5b | Resident memory per idle open flow (plateaus at ${HALF} and ${PEAK} flows) | echo ${ECHO_PER_FLOW} B, generator ${GEN_PER_FLOW} B | — | — | ≤ 1,024 B each (issue 26): echo $(met $ECHO_PER_FLOW '<=' 1024), generator $(met $GEN_PER_FLOW '<=' 1024) |
-| 6a | Rate error at 1,000 flows/s (per-second min/max) | ${ACC1K_ERR} % (${ACC1K_MIN}/${ACC1K_MAX}) | — | — | ≤ 1 %: $(met $ACC1K_ERR '<=' 1) |
-| 6b | Rate error at 10,000 flows/s (per-second min/max) | ${ACC10K_ERR} % (${ACC10K_MIN}/${ACC10K_MAX}) | — | — | ≤ 1 %: $(met $ACC10K_ERR '<=' 1) |
+| # | measurement | FlowTest (data plane) | previous data plane (NIO) | peer | ratio FlowTest/peer (previous/peer) | target |
+|---|---|---|---|---|---|---|
+| 1 | TCP throughput, one flow, both directions | ${FT_TPUT} Gbit/s | ${PV_TPUT} Gbit/s | iperf3 --bidir ${IPERF_TPUT} Gbit/s | $(ratio $FT_TPUT $IPERF_TPUT) ($(ratio $PV_TPUT $IPERF_TPUT)) | ≥ 1.0: $(met $(ratio $FT_TPUT $IPERF_TPUT) '>=' 1.0) |
+| 2a | TCP RTT p50 / p99, 64 B, one flow | ${FT_TCP_P50} / ${FT_TCP_P99} µs | ${PV_TCP_P50} / ${PV_TCP_P99} µs | sockperf ${SP_TCP_P50} / ${SP_TCP_P99} µs | p50 $(ratio $FT_TCP_P50 $SP_TCP_P50), p99 $(ratio $FT_TCP_P99 $SP_TCP_P99) (p50 $(ratio $PV_TCP_P50 $SP_TCP_P50), p99 $(ratio $PV_TCP_P99 $SP_TCP_P99)) | p50 ≤ 1.1: $(met $(ratio $FT_TCP_P50 $SP_TCP_P50) '<=' 1.1); p99 ≤ 1.5: $(met $(ratio $FT_TCP_P99 $SP_TCP_P99) '<=' 1.5) |
+| 2b | UDP RTT p50 / p99, 64 B, one flow | ${FT_UDP_P50} / ${FT_UDP_P99} µs | ${PV_UDP_P50} / ${PV_UDP_P99} µs | sockperf ${SP_UDP_P50} / ${SP_UDP_P99} µs | p50 $(ratio $FT_UDP_P50 $SP_UDP_P50), p99 $(ratio $FT_UDP_P99 $SP_UDP_P99) (p50 $(ratio $PV_UDP_P50 $SP_UDP_P50), p99 $(ratio $PV_UDP_P99 $SP_UDP_P99)) | p50 ≤ 1.1: $(met $(ratio $FT_UDP_P50 $SP_UDP_P50) '<=' 1.1); p99 ≤ 1.5: $(met $(ratio $FT_UDP_P99 $SP_UDP_P99) '<=' 1.5) |
+| 2c | TCP RTT p50 / p99, latency mode (--dedicated-threads) | ${LM_TCP_P50} / ${LM_TCP_P99} µs | — | sockperf ${SP_TCP_P50} / ${SP_TCP_P99} µs | p50 $(ratio $LM_TCP_P50 $SP_TCP_P50), p99 $(ratio $LM_TCP_P99 $SP_TCP_P99) | p50 ≤ 1.25: $(met $(ratio $LM_TCP_P50 $SP_TCP_P50) '<=' 1.25); p99 ≤ 1.5: $(met $(ratio $LM_TCP_P99 $SP_TCP_P99) '<=' 1.5) |
+| 2d | UDP RTT p50 / p99, latency mode (--dedicated-threads) | ${LM_UDP_P50} / ${LM_UDP_P99} µs | — | sockperf ${SP_UDP_P50} / ${SP_UDP_P99} µs | p50 $(ratio $LM_UDP_P50 $SP_UDP_P50), p99 $(ratio $LM_UDP_P99 $SP_UDP_P99) | p50 ≤ 1.25: $(met $(ratio $LM_UDP_P50 $SP_UDP_P50) '<=' 1.25); p99 ≤ 1.5: $(met $(ratio $LM_UDP_P99 $SP_UDP_P99) '<=' 1.5) |
+| 3 | New TCP flows per second, one exchange each, held ≤ 0.1 % failed | ${NEW_RATE}/s (steps: ${NEW_STEPS}) | ${PVNEW_RATE}/s | C epoll echo + blocking clients ${NEW_NEAR}/s just before the held step; ${NEW_ANCHOR}/s best at the start (${NEW_ANCHORS}) | ${NEW_RATIO} (${PVNEW_RATIO}) | ≥ 0.8: $(met $NEW_RATIO '>=' 0.8) |
+| 3b | New TCP flows per second, latency mode (--dedicated-threads) | ${LMNEW_RATE}/s (steps: ${LMNEW_STEPS}) | — | C epoll echo + blocking clients ${LMNEW_NEAR}/s just before the held step | ${LMNEW_RATIO} | ≥ 0.8: $(met $LMNEW_RATIO '>=' 0.8) |
+| 4a | UDP datagrams echoed per second, 50 flows ping-pong | ${UDP_FT_50}/s | ${UDP_PV_50}/s | C echo + C client ${UDP_C_50}/s | $(ratio $UDP_FT_50 $UDP_C_50) ($(ratio $UDP_PV_50 $UDP_C_50)) | ≥ 0.8: $(met $(ratio $UDP_FT_50 $UDP_C_50) '>=' 0.8) |
+| 4b | UDP datagrams echoed per second, 1,000 flows ping-pong | ${UDP_FT_1000}/s | ${UDP_PV_1000}/s | C echo + C client ${UDP_C_1000}/s | $(ratio $UDP_FT_1000 $UDP_C_1000) ($(ratio $UDP_PV_1000 $UDP_C_1000)) | ≥ 0.8: $(met $(ratio $UDP_FT_1000 $UDP_C_1000) '>=' 0.8) |
+| 5 | Concurrent TCP flows, one generator + one echo | ${PEAK} held open | — | — | — | — |
+| 5b | Resident memory per idle open flow (plateaus at ${HALF} and ${PEAK} flows) | echo ${ECHO_PER_FLOW} B, generator ${GEN_PER_FLOW} B | echo ${PV_ECHO_PER_FLOW} B, generator ${PV_GEN_PER_FLOW} B | — | — | ≤ 1,024 B each (issue 26): echo $(met $ECHO_PER_FLOW '<=' 1024), generator $(met $GEN_PER_FLOW '<=' 1024) |
+| 6a | Rate error at 1,000 flows/s (per-second min/max) | ${ACC1K_ERR} % (${ACC1K_MIN}/${ACC1K_MAX}) | — | — | — | ≤ 1 %: $(met $ACC1K_ERR '<=' 1) |
+| 6b | Rate error at 10,000 flows/s (per-second min/max) | ${ACC10K_ERR} % (${ACC10K_MIN}/${ACC10K_MAX}) | — | — | — | ≤ 1 %: $(met $ACC10K_ERR '<=' 1) |
 
 Notes on method:
 - 1: FlowTest keeps one 1 MiB message in flight (send, wait for the whole echo), so its flow is
@@ -189,6 +225,10 @@ Notes on method:
   ports (bench/newflows.py). ✗ marks the steps that did not hold. 3b: both agents in latency
   mode, where each open flow and each echo connection has a thread (kept from one flow to the
   next); 32 flows open at most, so each lives 32/rate seconds.
+- 4: FlowTest's generator and echo against bench/udpecho.c's client and echo: the same number of
+  sockets, each with one 64-byte datagram in flight, back to back.
+- Previous data plane: the same measurement with both agents on NIO's event loops
+  (FLOWTEST_ECHO_NIO=1 FLOWTEST_GENERATOR_NIO=1), run right after the data plane's.
 - 5, 5b: two plateaus, each its own echo and generator: N/2 and then N flows held open (one
   64-byte message per 10 s) until both processes' RSS is steady; per flow = RSS difference over
   flow difference, so fixed costs cancel (bench/plateaus.py). Kernel socket buffers are not in

@@ -1,29 +1,30 @@
+import FlowTestShared
 import NIOCore
 
-/// The pipeline end of one socket of a continuous flow: hands every event to the flow, which
-/// outlives the socket and decides what a break means.
-final class ContinuousConnectionHandler<Owner: ContinuousConnectionOwner>: ChannelInboundHandler {
-    typealias InboundIn = Owner.Inbound
+/// The pipeline end of one socket of a continuous flow on NIO's loops: hands every event to the
+/// flow, which outlives the socket and decides what a break means.
+final class ContinuousConnectionHandler<Inbound: InboundBytes>: ChannelInboundHandler {
+    typealias InboundIn = Inbound
 
-    private let owner: Owner
+    private let owner: any ContinuousConnectionOwner
     private let generation: Int
+    private let isStream: Bool
 
-    init(owner: Owner, generation: Int) {
-        self.owner = owner
-        self.generation = generation
+    init(owner: any ContinuousConnectionOwner, generation: Int, isStream: Bool) {
+        (self.owner, self.generation, self.isStream) = (owner, generation, isStream)
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        owner.connectionActive(context, generation: generation)
+        owner.connectionActive(ChannelFlowWire(context, isStream: isStream), generation: generation)
         context.fireChannelActive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        owner.connectionRead(unwrapInboundIn(data), generation: generation)
+        unwrapInboundIn(data).withBytes { owner.connectionRead($0, generation: generation) }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        owner.connectionError(error, generation: generation)
+        owner.connectionError(FlowFailureReason(classifying: error), generation: generation)
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -1,3 +1,4 @@
+import FlowTestShared
 import NIOCore
 
 /// A flow of the continuous pattern: one logical flow over as many sockets as it needs.
@@ -7,12 +8,15 @@ protocol ContinuousFlow: FlowOnLoop, Sendable {
     func start()
 }
 
-/// What a continuous flow's sockets tell it; each event carries the socket's generation, so
-/// that the last words of a replaced socket are ignored.
+/// What a continuous flow's sockets tell it, from a NIO pipeline (`ContinuousConnectionHandler`)
+/// or the data plane (`ContinuousSocketDelegate`); each event carries the socket's generation,
+/// so that the last words of a replaced socket are ignored.
 protocol ContinuousConnectionOwner: AnyObject {
-    associatedtype Inbound
-    func connectionActive(_ context: ChannelHandlerContext, generation: Int)
-    func connectionRead(_ data: Inbound, generation: Int)
-    func connectionError(_ error: any Error, generation: Int)
+    func connectionActive(_ wire: any FlowWire, generation: Int)
+    func connectionRead(_ bytes: UnsafeRawBufferPointer, generation: Int)
+    /// The socket failed (TCP: it is gone; UDP: an ICMP error, the socket stays).
+    func connectionError(_ reason: FlowFailureReason, generation: Int)
     func connectionClosed(generation: Int)
+    /// The data plane's connect failed before the socket was connected.
+    func connectFailed(_ reason: FlowFailureReason, generation: Int)
 }

@@ -1,3 +1,4 @@
+import FlowTestDataPlane
 import FlowTestShared
 import NIOCore
 
@@ -8,6 +9,8 @@ struct ContinuousFlowContext: Sendable {
     let loop: any EventLoop
     let address: SocketAddress
     let opener: ChannelOpener
+    /// The data plane's socket table of the flow's loop; nil: sockets are NIO channels.
+    nonisolated(unsafe) let driver: ClientLoopDriver?
     /// How long one connection attempt may take: the connect timeout, but no longer than the
     /// stall timeout, so that a dropped SYN is retried as soon as a stalled exchange would be.
     let attemptTimeout: TimeAmount
@@ -24,8 +27,11 @@ struct ContinuousFlowContext: Sendable {
         log.record(tally.record(flowID: flowID, transport, failure: failure, clock: environment.statistics.clock, continuous: true))
     }
 
-    init(setup: FlowSetup, loop: any EventLoop, address: SocketAddress, opener: ChannelOpener, connectTimeout: TimeAmount) {
+    init(
+        setup: FlowSetup, loop: any EventLoop, driver: ClientLoopDriver?, address: SocketAddress, opener: ChannelOpener, connectTimeout: TimeAmount
+    ) {
         self.setup = setup
+        self.driver = driver
         self.loop = loop
         self.address = address
         self.opener = opener
@@ -58,6 +64,20 @@ struct ContinuousFlowContext: Sendable {
         outage.ongoing = ongoing
         shard.update { $0.disruption.closed(flow: flowID, outage) }
         environment.metrics.recordOutage(nanoseconds: outage.duration)
+    }
+
+    /// Opens a data-plane socket for generation `attempt` of `owner`; the socket tells the flow
+    /// through a `ContinuousSocketDelegate`. Throws what failed at once (no descriptor, no port).
+    func openSocket(
+        on driver: ClientLoopDriver, stream: Bool, owner: any ContinuousConnectionOwner, generation attempt: Int
+    ) throws(SocketError) -> ClientSocket {
+        let (dialled, label) = opener.labelled(address, flow: flowID)
+        let delegate = ContinuousSocketDelegate(owner: owner, generation: attempt)
+        let socket = try ClientSocket.connect(to: dialled, stream: stream, options: opener.socketOptions, on: driver, delegate: delegate) {
+            [opener, address] descriptor in opener.lease(label, to: address, descriptor: descriptor)
+        }
+        delegate.socket = socket
+        return socket
     }
 
     /// Counts one exchange that was not answered in time.

@@ -1,3 +1,4 @@
+import FlowTestDataPlane
 import FlowTestShared
 import NIOCore
 
@@ -8,17 +9,18 @@ import NIOCore
 /// Thread safety: created anywhere, then used only on `context.loop` (as `FlowTimerWheel`),
 /// which is why the class can be `@unchecked Sendable`.
 final class ContinuousTCPFlow: ContinuousFlow, ContinuousConnectionOwner, @unchecked Sendable {
-    typealias Inbound = ByteBuffer
-
     private enum Phase {
-        case connecting
-        case connected(ChannelHandlerContext)
+        /// Data plane: with the socket and when the attempt times out (NIO's bootstrap times its own).
+        case connecting(ClientSocket?, until: NIODeadline)
+        case connected(any FlowWire)
         case waitingToReconnect(until: NIODeadline)
         case ended
     }
 
     private let context: ContinuousFlowContext
-    private var phase = Phase.connecting
+    private var phase = Phase.connecting(nil, until: .distantFuture)
+    /// When the current connect attempt started: a failed first attempt opens the outage there.
+    private var attemptStartedAt = NIODeadline.uptimeNanoseconds(0)
     /// Bumped for every new socket: events of a replaced one are ignored.
     private var generation = 0
     private var everConnected = false
@@ -56,25 +58,39 @@ final class ContinuousTCPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
 
     private func connect() {
         let now = NIODeadline.now()
-        phase = .connecting
+        attemptStartedAt = now
+        phase = .connecting(nil, until: .distantFuture)
         generation += 1
         tracker.connecting()
         let attempt = generation
+        if let driver = context.driver {
+            do throws(SocketError) {
+                let socket = try context.openSocket(on: driver, stream: true, owner: self, generation: attempt)
+                phase = .connecting(socket, until: now + context.attemptTimeout)
+                scheduleWakeUp(now + context.attemptTimeout)
+            } catch {
+                let reason = FlowFailureReason(errno: error.errno)
+                connectFailed(reason == .timeout ? .connectTimeout : reason, generation: attempt)
+            }
+            return
+        }
         let (dialled, label) = context.opener.labelled(context.address, flow: context.flowID)
         context.opener.tcp(on: context.loop, to: context.address, connectTimeout: context.attemptTimeout)
             .channelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
                     context.opener.lease(label, to: context.address, on: channel)
-                    try channel.pipeline.syncOperations.addHandler(ContinuousConnectionHandler(owner: self, generation: attempt))
+                    try channel.pipeline.syncOperations.addHandler(
+                        ContinuousConnectionHandler<ByteBuffer>(owner: self, generation: attempt, isStream: true))
                 }
             }
             .connect(to: dialled)
             .hop(to: context.loop)
-            .whenFailure { [self] error in connectFailed(FlowFailureReason(classifyingConnectError: error), generation: attempt, startedAt: now) }
+            .whenFailure { [self] error in connectFailed(FlowFailureReason(classifyingConnectError: error), generation: attempt) }
     }
 
-    private func connectFailed(_ cause: FlowFailureReason, generation attempt: Int, startedAt: NIODeadline) {
+    func connectFailed(_ cause: FlowFailureReason, generation attempt: Int) {
         guard attempt == generation, case .connecting = phase else { return }
+        let startedAt = attemptStartedAt
         // The first connect failing starts the flow in an outage, from the attempt on.
         if tracker.open == nil, tracker.broke(at: startedAt, cause: cause, inFlightSince: nil) {
             context.outageStarted(at: startedAt, cause: cause)
@@ -87,14 +103,14 @@ final class ContinuousTCPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
         backoff = min(backoff * 2, context.longestBackoff)
     }
 
-    func connectionActive(_ channel: ChannelHandlerContext, generation attempt: Int) {
+    func connectionActive(_ wire: any FlowWire, generation attempt: Int) {
         guard attempt == generation, case .connecting = phase else {
             // A socket that connected after the flow moved on (ended, or timed the attempt out).
-            return channel.close(promise: nil)
+            return wire.close()
         }
-        phase = .connected(channel)
+        phase = .connected(wire)
         backoff = ContinuousFlowContext.firstBackoff
-        tally?.connected(channel.channel.localAddress)
+        tally?.connected(wire.localAddress)
         if everConnected {
             tally?.reconnects += 1
             tracker.reconnected(at: .now())
@@ -105,7 +121,7 @@ final class ContinuousTCPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
     }
 
     private func sendMessage() {
-        guard case .connected(let channel) = phase else { return }
+        guard case .connected(let wire) = phase else { return }
         sequence &+= 1
         messageSize = environment.payload.next(using: &random)
         echoedBytes = 0
@@ -113,13 +129,11 @@ final class ContinuousTCPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
         inFlightMissed = false
         sentAt = .now()
         if messageSize >= FlowHeader.size {
-            var header = channel.channel.allocator.buffer(capacity: FlowHeader.size)
-            sentHeader.write(to: &header)
-            channel.write(NIOAny(header), promise: nil)
-            channel.writeAndFlush(NIOAny(environment.fillerSlice(messageSize - FlowHeader.size)), promise: nil)
+            wire.send(sentHeader, fillerCount: messageSize - FlowHeader.size, of: environment)
         } else {
-            channel.writeAndFlush(NIOAny(environment.fillerSlice(messageSize)), promise: nil)
+            wire.send(nil, fillerCount: messageSize, of: environment)
         }
+        wire.flush()
         context.shard.recordSend(.tcp, bytes: messageSize)
         tally?.sent(messageSize)
         nextSendDue = sentAt + environment.messageInterval
@@ -139,8 +153,13 @@ final class ContinuousTCPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
         let now = NIODeadline.now()
         wakeUp.fired(at: now)
         switch phase {
-        case .ended, .connecting:
+        case .ended:
             return
+        case .connecting(let socket, let until):
+            // Only the data plane's attempts have a deadline here.
+            guard let socket, now >= until else { return }
+            socket.close()
+            return connectFailed(.connectTimeout, generation: generation)
         case .waitingToReconnect(let until):
             if now >= lifetimeEnd { return end() }
             return now >= until ? connect() : scheduleWakeUp(until)
@@ -167,21 +186,21 @@ final class ContinuousTCPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
         if tracker.missed(sentAt: sentAt, cause: .timeout) { context.outageStarted(at: sentAt, cause: .timeout) }
     }
 
-    func connectionRead(_ buffer: ByteBuffer, generation attempt: Int) {
+    func connectionRead(_ bytes: UnsafeRawBufferPointer, generation attempt: Int) {
         guard attempt == generation, case .connected = phase else { return }
-        guard buffer.readableBytes <= awaitedBytes, echoMatchesHeader(buffer) else {
+        guard bytes.count <= awaitedBytes, echoMatchesHeader(bytes) else {
             // More bytes than were sent, or different ones: whatever answered is not a pure echo.
             return connectionBroke(.corrupted)
         }
-        echoedBytes += buffer.readableBytes
-        awaitedBytes -= buffer.readableBytes
-        tally?.received(buffer.readableBytes)
+        echoedBytes += bytes.count
+        awaitedBytes -= bytes.count
+        tally?.received(bytes.count)
         if awaitedBytes == 0 { echoCompleted() }
     }
 
-    private func echoMatchesHeader(_ buffer: ByteBuffer) -> Bool {
+    private func echoMatchesHeader(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard messageSize >= FlowHeader.size, echoedBytes < FlowHeader.size else { return true }
-        return sentHeader.matches(buffer, fromHeaderOffset: echoedBytes)
+        return sentHeader.matches(bytes, fromHeaderOffset: echoedBytes)
     }
 
     private func echoCompleted() {
@@ -198,8 +217,8 @@ final class ContinuousTCPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
         scheduleWakeUp(min(nextSendDue, lifetimeEnd))
     }
 
-    func connectionError(_ error: any Error, generation attempt: Int) {
-        connectionBroke(FlowFailureReason(classifying: error), generation: attempt)
+    func connectionError(_ reason: FlowFailureReason, generation attempt: Int) {
+        connectionBroke(reason, generation: attempt)
     }
 
     func connectionClosed(generation attempt: Int) {
@@ -214,7 +233,7 @@ final class ContinuousTCPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
     /// The connection is gone (or given up): the outage starts now, or at the send time of the
     /// message it swallowed, and a new connection is opened at once.
     private func connectionBroke(_ cause: FlowFailureReason) {
-        guard case .connected(let channel) = phase else { return }
+        guard case .connected(let wire) = phase else { return }
         let now = NIODeadline.now()
         let swallowed = awaitedBytes > 0 && !inFlightMissed ? sentAt : nil
         if swallowed != nil { context.exchangeMissed() }
@@ -222,18 +241,18 @@ final class ContinuousTCPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
             context.outageStarted(at: tracker.open!.start, cause: cause)
         }
         awaitedBytes = 0
-        closeSocket(channel)
+        closeSocket(wire)
         context.shard.update { $0.disruption.connectionsLost += 1 }
         if now >= lifetimeEnd { return end() }
         connect()
     }
 
-    private func closeSocket(_ channel: ChannelHandlerContext) {
+    private func closeSocket(_ wire: any FlowWire) {
         generation += 1
-        let retransmits = TCPInfo.totalRetransmits(of: channel.channel)
+        let retransmits = wire.totalRetransmits
         context.shard.update { $0.counters.tcp.tcpRetransmits += retransmits }
         tally?.tcpRetransmits += retransmits
-        channel.close(promise: nil)
+        wire.close()
     }
 
     func stop() {
@@ -244,7 +263,13 @@ final class ContinuousTCPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
     /// failed for its cause; otherwise it completed.
     private func end() {
         if case .ended = phase { return }
-        if case .connected(let channel) = phase { closeSocket(channel) } else { generation += 1 }
+        switch phase {
+        case .connected(let wire): closeSocket(wire)
+        case .connecting(let socket, _):
+            socket?.close()
+            generation += 1
+        default: generation += 1
+        }
         phase = .ended
         context.setup.openFlows.leave(self)
         let now = NIODeadline.now()

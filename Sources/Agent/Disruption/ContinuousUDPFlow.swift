@@ -1,3 +1,4 @@
+import FlowTestDataPlane
 import FlowTestShared
 import NIOCore
 
@@ -9,10 +10,8 @@ import NIOCore
 ///
 /// Thread safety: created anywhere, then used only on `context.loop`, hence `@unchecked Sendable`.
 final class ContinuousUDPFlow: ContinuousFlow, ContinuousConnectionOwner, @unchecked Sendable {
-    typealias Inbound = AddressedEnvelope<ByteBuffer>
-
     private let context: ContinuousFlowContext
-    private var channel: ChannelHandlerContext?
+    private var channel: (any FlowWire)?
     private var generation = 0
     private var ended = false
     private var backoff = ContinuousFlowContext.firstBackoff
@@ -29,6 +28,8 @@ final class ContinuousUDPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
     /// The logical flow's figures for the flow log, over all its sockets; nil without one.
     private let tally: FlowTally?
     private var everConnected = false
+    /// When the current socket was asked for: a failed open starts the outage there.
+    private var attemptStartedAt = NIODeadline.uptimeNanoseconds(0)
 
     private var environment: FlowEnvironment { context.environment }
     private var lifetimeEnd: NIODeadline { context.setup.lifetimeEnd }
@@ -51,21 +52,33 @@ final class ContinuousUDPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
         generation += 1
         let attempt = generation
         let startedAt = NIODeadline.now()
+        attemptStartedAt = startedAt
+        if let driver = context.driver {
+            do throws(SocketError) {
+                // Connected as soon as the loop sees it writable (`connectionActive`).
+                _ = try context.openSocket(on: driver, stream: false, owner: self, generation: attempt)
+            } catch {
+                connectFailed(FlowFailureReason(errno: error.errno), generation: attempt)
+            }
+            return
+        }
         let (dialled, label) = context.opener.labelled(context.address, flow: context.flowID)
         context.opener.udp(on: context.loop, to: context.address)
             .channelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
                     context.opener.lease(label, to: context.address, on: channel)
-                    try channel.pipeline.syncOperations.addHandler(ContinuousConnectionHandler(owner: self, generation: attempt))
+                    try channel.pipeline.syncOperations.addHandler(
+                        ContinuousConnectionHandler<AddressedEnvelope<ByteBuffer>>(owner: self, generation: attempt, isStream: false))
                 }
             }
             .connect(to: dialled)
             .hop(to: context.loop)
-            .whenFailure { [self] error in openFailed(FlowFailureReason(classifying: error), generation: attempt, startedAt: startedAt) }
+            .whenFailure { [self] error in connectFailed(FlowFailureReason(classifying: error), generation: attempt) }
     }
 
-    private func openFailed(_ cause: FlowFailureReason, generation attempt: Int, startedAt: NIODeadline) {
+    func connectFailed(_ cause: FlowFailureReason, generation attempt: Int) {
         guard attempt == generation, !ended else { return }
+        let startedAt = attemptStartedAt
         if tracker.open == nil, tracker.broke(at: startedAt, cause: cause, inFlightSince: nil) {
             context.outageStarted(at: startedAt, cause: cause)
         }
@@ -76,10 +89,10 @@ final class ContinuousUDPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
         backoff = min(backoff * 2, context.longestBackoff)
     }
 
-    func connectionActive(_ channel: ChannelHandlerContext, generation attempt: Int) {
-        guard attempt == generation, !ended else { return channel.close(promise: nil) }
-        self.channel = channel
-        tally?.connected(channel.channel.localAddress)
+    func connectionActive(_ wire: any FlowWire, generation attempt: Int) {
+        guard attempt == generation, !ended else { return wire.close() }
+        self.channel = wire
+        tally?.connected(wire.localAddress)
         if everConnected { tally?.reconnects += 1 }
         everConnected = true
         backoff = ContinuousFlowContext.firstBackoff
@@ -93,12 +106,9 @@ final class ContinuousUDPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
         let size = environment.payload.next(using: &random)
         let now = NIODeadline.now()
         let sequence = window.sent(at: now)
-        var datagram = channel.channel.allocator.buffer(capacity: size)
-        FlowHeader(sequence: UInt32(truncatingIfNeeded: sequence), flowID: context.flowID, sendTimeNanoseconds: now.uptimeNanoseconds)
-            .write(to: &datagram)
-        var body = environment.fillerSlice(size - FlowHeader.size)
-        datagram.writeBuffer(&body)
-        channel.writeAndFlush(NIOAny(datagram), promise: nil)
+        let header = FlowHeader(sequence: UInt32(truncatingIfNeeded: sequence), flowID: context.flowID, sendTimeNanoseconds: now.uptimeNanoseconds)
+        channel.send(header, fillerCount: size - FlowHeader.size, of: environment)
+        channel.flush()
         context.shard.recordSend(.udp, bytes: size)
         tally?.sent(size)
         sentOnGrid += 1
@@ -158,8 +168,8 @@ final class ContinuousUDPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
         }
     }
 
-    func connectionRead(_ envelope: AddressedEnvelope<ByteBuffer>, generation attempt: Int) {
-        guard !ended, let header = FlowHeader(peekingAt: envelope.data), header.flowID == context.flowID else { return }
+    func connectionRead(_ datagram: UnsafeRawBufferPointer, generation attempt: Int) {
+        guard !ended, let header = FlowHeader(peekingAt: datagram), header.flowID == context.flowID else { return }
         let now = NIODeadline.now()
         let roundTrip = now.uptimeNanoseconds > header.sendTimeNanoseconds ? now.uptimeNanoseconds - header.sendTimeNanoseconds : 0
         // The window spans far fewer than 2^32 datagrams: the full sequence is the nearest one sent.
@@ -173,9 +183,9 @@ final class ContinuousUDPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
             return
         case .inTime, .late:
             // A late echo still carried bytes and a round trip; only the outage verdict differs.
-            context.shard.recordEcho(.udp, bytes: envelope.data.readableBytes, roundTripNanoseconds: roundTrip)
+            context.shard.recordEcho(.udp, bytes: datagram.count, roundTripNanoseconds: roundTrip)
             environment.metrics.recordRoundTrip(.udp, nanoseconds: roundTrip)
-            tally?.received(envelope.data.readableBytes)
+            tally?.received(datagram.count)
             tally?.echoed(roundTrip: roundTrip)
             if let highestEchoed, sequence < highestEchoed {
                 context.shard.update { $0.counters.udp.udpReordered += 1 }
@@ -186,10 +196,10 @@ final class ContinuousUDPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
         }
     }
 
-    func connectionError(_ error: any Error, generation attempt: Int) {
+    func connectionError(_ reason: FlowFailureReason, generation attempt: Int) {
         // On a connected UDP socket an ICMP error surfaces as ECONNREFUSED or EHOSTUNREACH.
         guard attempt == generation else { return }
-        reportedCause = FlowFailureReason(classifying: error)
+        reportedCause = reason
     }
 
     func connectionClosed(generation attempt: Int) {
@@ -210,7 +220,7 @@ final class ContinuousUDPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
         guard !ended else { return }
         ended = true
         generation += 1
-        channel?.close(promise: nil)
+        channel?.close()
         channel = nil
         context.setup.openFlows.leave(self)
         let unrecovered = tracker.open

@@ -8,12 +8,14 @@ import NIOPosix
 /// Flows are spread round-robin over the event loops, and each loop has its own statistics shard,
 /// so flows on different cores never contend for a lock. The loops are the data plane's
 /// (`ClientDataPlane`: a non-blocking socket per flow on epoll, no channel, pipeline or future)
-/// unless the run needs NIO's: the continuous pattern's flows and prober, latency mode's
-/// threads, or `FLOWTEST_GENERATOR_NIO` for a side-by-side benchmark.
+/// unless the run asks for NIO's: latency mode's threads, or `FLOWTEST_GENERATOR_NIO` for a
+/// side-by-side benchmark. The continuous pattern's new-connection prober stays on a NIO loop.
 final class FlowLauncher: Sendable {
     private let loops: [any EventLoop]
     /// The data plane's socket tables, same index as `loops`; nil: flows on NIO's loops.
     private nonisolated(unsafe) let drivers: [ClientLoopDriver]?
+    /// A NIO loop for what still needs channels: the new-connection prober.
+    private let nioLoop: any EventLoop
     private let environment: FlowEnvironment
     private let opener: ChannelOpener
     private let connectTimeout: TimeAmount
@@ -34,6 +36,7 @@ final class FlowLauncher: Sendable {
         self.socketBudget = max(1, descriptorLimit - FileDescriptorLimit.reserve)
         self.loops = dataPlane?.loops ?? Array(group.makeIterator())
         self.drivers = dataPlane?.drivers
+        self.nioLoop = group.next()
         self.wheels = loops.map { FlowTimerWheel(loop: $0) }
         self.openFlows = loops.map { OpenFlows(loop: $0) }
         precondition(loops.count == environment.statistics.shards.count, "one statistics shard per event loop")
@@ -150,8 +153,8 @@ final class FlowLauncher: Sendable {
     /// A flow of the continuous pattern: a logical flow that outlives its sockets.
     private func startContinuous(_ flow: ScheduledFlow, to address: SocketAddress, slot: Int, lifetimeEnd: NIODeadline) {
         let context = ContinuousFlowContext(
-            setup: setup(flow, slot: slot, lifetimeEnd: lifetimeEnd), loop: loops[slot], address: address, opener: opener,
-            connectTimeout: connectTimeout)
+            setup: setup(flow, slot: slot, lifetimeEnd: lifetimeEnd), loop: loops[slot], driver: drivers?[slot], address: address,
+            opener: opener, connectTimeout: connectTimeout)
         let continuous: any ContinuousFlow =
             switch flow.transport {
             case .tcp: ContinuousTCPFlow(context)
@@ -172,12 +175,13 @@ final class FlowLauncher: Sendable {
         environment.statistics.flowSettled()
     }
 
-    /// The continuous pattern's prober of new connections, on the first event loop (whose shard
-    /// holds its log); nil when the run probes none.
+    /// The continuous pattern's prober of new connections, on NIO's first event loop (its
+    /// short connections are NIO channels; the first shard, locked, holds its log); nil when the
+    /// run probes none.
     func makeNewConnectionProber(_ configuration: GeneratorConfiguration) -> NewConnectionProber? {
         guard environment.continuous, let rate = configuration.newConnectionRate else { return nil }
         return NewConnectionProber(
-            rate: rate, configuration: configuration, loop: loops[0], shard: environment.statistics.shards[0], opener: opener,
+            rate: rate, configuration: configuration, loop: nioLoop, shard: environment.statistics.shards[0], opener: opener,
             environment: environment)
     }
 

@@ -45,12 +45,10 @@ final class GeneratorService: Service, Sendable {
         self.prober = launcher.makeNewConnectionProber(configuration)
     }
 
-    /// Whether the run's flows go on the data plane: all but the continuous pattern's (its flows
-    /// and prober still run on NIO's loops) and latency mode's, unless `FLOWTEST_GENERATOR_NIO`
-    /// asks for NIO's loops (side-by-side benchmarks).
+    /// Whether the run's flows go on the data plane: all but latency mode's, unless
+    /// `FLOWTEST_GENERATOR_NIO` asks for NIO's loops (side-by-side benchmarks).
     static func usesDataPlane(_ configuration: GeneratorConfiguration) -> Bool {
-        configuration.pattern != .continuous && !configuration.dedicatedThreads
-            && ProcessInfo.processInfo.environment["FLOWTEST_GENERATOR_NIO"] == nil
+        !configuration.dedicatedThreads && ProcessInfo.processInfo.environment["FLOWTEST_GENERATOR_NIO"] == nil
     }
 
     /// Start-rate figures and timing of the run so far.

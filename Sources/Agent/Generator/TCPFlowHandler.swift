@@ -371,4 +371,7 @@ extension TCPFlowHandler: ClientSocketDelegate {
     func socketPeerClosed() {
         peerClosed()
     }
+
+    /// Only datagram sockets report.
+    func socketReported(errno: Int32) {}
 }

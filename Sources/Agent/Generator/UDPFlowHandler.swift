@@ -270,8 +270,13 @@ extension UDPFlowHandler: ClientSocketDelegate {
     }
 
     func socketFailed(errno: Int32) {
-        // On a connected UDP socket an ICMP port-unreachable surfaces as ECONNREFUSED.
         wasActive = true
+        finish(FlowFailureReason(errno: errno))
+    }
+
+    func socketReported(errno: Int32) {
+        // On a connected UDP socket an ICMP port-unreachable surfaces as ECONNREFUSED: the flow
+        // fails with it, as it did on NIO's loops.
         finish(FlowFailureReason(errno: errno))
     }
 

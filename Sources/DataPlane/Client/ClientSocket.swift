@@ -81,8 +81,9 @@ public final class ClientSocket {
     }
 
     /// Sends `head`, then `body`: one message of a stream or one datagram. A write that fails
-    /// (EPIPE, EMSGSIZE, ECONNREFUSED from an earlier ICMP error) closes the socket and reaches
-    /// the delegate as `socketFailed` once the loop's batch is over, not inside this call.
+    /// reaches the delegate once the loop's batch is over, not inside this call: a stream's
+    /// (EPIPE, ECONNRESET) closes it (`socketFailed`); a datagram's (EMSGSIZE, ECONNREFUSED from
+    /// an earlier ICMP error) leaves it open (`socketReported`).
     public func send(_ head: UnsafeRawBufferPointer, _ body: UnsafeRawBufferPointer) {
         guard !closed, failedWrite == 0 else { return }
         if isStream, !pending.isEmpty {
@@ -111,10 +112,14 @@ public final class ClientSocket {
         }
     }
 
-    /// Tells the delegate of the write that failed (see `send`).
+    /// Tells the delegate of the write that failed (see `send`): a stream is closed; a datagram
+    /// socket stays open, as the error concerns the one datagram or the peer's last ICMP.
     func reportFailedWrite() {
         guard !closed, failedWrite != 0 else { return }
-        fail(failedWrite)
+        let code = failedWrite
+        if isStream { return fail(code) }
+        failedWrite = 0
+        delegate?.socketReported(errno: code)
     }
 
     /// One `sendmsg` of two parts (MSG_NOSIGNAL: a closed peer is an EPIPE, not a signal).
@@ -182,6 +187,7 @@ public final class ClientSocket {
             switch errno {
             case EAGAIN, EWOULDBLOCK: return
             case EINTR: continue
+            case let code where !isStream: delegate.socketReported(errno: code)
             case let code: return fail(code)
             }
         }

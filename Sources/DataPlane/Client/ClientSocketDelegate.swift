@@ -7,6 +7,9 @@ public protocol ClientSocketDelegate: AnyObject {
     func socketReceived(_ bytes: UnsafeRawBufferPointer)
     /// The connect or a read or write failed with `errno`; the socket is closed.
     func socketFailed(errno: Int32)
+    /// A datagram socket's error (an ICMP port or host unreachable, EMSGSIZE for a datagram over
+    /// the path MTU): the socket stays open, and the flow decides what it means.
+    func socketReported(errno: Int32)
     /// The peer ended its side of the stream; the socket is closed.
     func socketPeerClosed()
 }
