@@ -20,6 +20,8 @@ public final class ClientLoopDriver: LoopDriver {
     private var deferred: [ClientSocket] = []
     /// Sockets whose write failed, told after the batch.
     private var failedWrites: [ClientSocket] = []
+    /// Datagram sockets just opened (connected at once), told after the batch.
+    private var opened: [ClientSocket] = []
     /// Where every socket of the loop reads into: a read hands its bytes to the flow at once.
     let readBuffer: UnsafeMutableRawBufferPointer
 
@@ -44,16 +46,21 @@ public final class ClientLoopDriver: LoopDriver {
     }
 
     public func continueDeferred() -> Bool {
+        if !opened.isEmpty {
+            let ready = opened
+            opened.removeAll(keepingCapacity: true)
+            for socket in ready { socket.reportConnected() }
+        }
         if !failedWrites.isEmpty {
             let failed = failedWrites
             failedWrites.removeAll(keepingCapacity: true)
             for socket in failed { socket.reportFailedWrite() }
         }
-        guard !deferred.isEmpty else { return false }
+        guard !deferred.isEmpty else { return !failedWrites.isEmpty || !opened.isEmpty }
         let waiting = deferred
         deferred.removeAll(keepingCapacity: true)
         for socket in waiting { socket.continueReading() }
-        return !deferred.isEmpty || !failedWrites.isEmpty
+        return !deferred.isEmpty || !failedWrites.isEmpty || !opened.isEmpty
     }
 
     public func tick(nowNanoseconds: UInt64) {}
@@ -63,11 +70,20 @@ public final class ClientLoopDriver: LoopDriver {
         sockets.removeAll()
         deferred.removeAll()
         failedWrites.removeAll()
+        opened.removeAll()
     }
 
     /// Enters `socket` into the table and watches it; false when epoll refuses it.
+    ///
+    /// A stream is watched edge-triggered for reading, writing (its connect completing, a full
+    /// send buffer draining) and the peer's end. A datagram socket is watched level-triggered for
+    /// reading only: the kernel signals writability every time a sent datagram's buffer is freed,
+    /// which edge-triggered would turn into a wake-up per datagram for nothing (a datagram that
+    /// does not fit is dropped, not queued), and level-triggered lets one `recv` per readiness do,
+    /// without the extra `recv` that finds the queue empty.
     func add(_ socket: ClientSocket) -> Bool {
-        guard let loop, loop.register(socket.descriptor, token: UInt64(socket.descriptor), flags: cdp_epollin | cdp_epollout | cdp_epollrdhup)
+        let flags = socket.isStream ? cdp_epollin | cdp_epollout | cdp_epollrdhup : cdp_epollin
+        guard let loop, loop.register(socket.descriptor, token: UInt64(socket.descriptor), flags: flags, levelTriggered: !socket.isStream)
         else { return false }
         let slot = Int(socket.descriptor)
         if slot >= sockets.count { sockets.append(contentsOf: repeatElement(nil, count: max(slot + 1 - sockets.count, sockets.count))) }
@@ -79,6 +95,12 @@ public final class ClientLoopDriver: LoopDriver {
     func remove(_ socket: ClientSocket) {
         let slot = Int(socket.descriptor)
         if slot < sockets.count, sockets[slot] === socket { sockets[slot] = nil }
+    }
+
+    /// A datagram socket is connected from the start: tell its flow after the batch, not inside
+    /// the call that opened it.
+    func deferConnected(_ socket: ClientSocket) {
+        opened.append(socket)
     }
 
     /// A write of `socket` failed: tell its flow after the batch.

@@ -21,6 +21,9 @@ public final class ClientSocket {
     private var delegate: (any ClientSocketDelegate)?
     private var connecting = true
     private var closed = false
+    /// The peer's end was signalled: read until it is returned (a short read no longer means
+    /// the stream is drained, and no new edge comes for an end already queued).
+    private var peerEnding = false
     private var pending = PendingOutput()
     /// A write's errno, told to the delegate after the batch (never inside the flow's own call).
     private var failedWrite: Int32 = 0
@@ -53,12 +56,14 @@ public final class ClientSocket {
             throw error
         }
         let socket = ClientSocket(descriptor: descriptor, isStream: stream, driver: driver, delegate: delegate)
-        // Connected or not, the socket's first writable edge says the connect is done.
         guard driver.add(socket) else {
             let error = SocketError("epoll_ctl")
             Glibc.close(descriptor)
             throw error
         }
+        // A stream's first writable edge says the connect is done; a datagram socket's connect
+        // only fixed its peer, and is done now.
+        if !stream { driver.deferConnected(socket) }
         return socket
     }
 
@@ -147,13 +152,23 @@ public final class ClientSocket {
         pending.removeAll()
     }
 
+    /// A datagram socket's connect is done (see `connect`).
+    func reportConnected() {
+        guard !closed, connecting else { return }
+        connecting = false
+        delegate?.socketConnected()
+    }
+
     /// The loop ended: close without telling anyone (the flows were stopped before).
     func abandon() {
         close()
     }
 
     func ready(flags: UInt32) {
+        if flags & (cdp_epollrdhup | cdp_epollhup) != 0 { peerEnding = true }
         if connecting {
+            // A datagram socket is connected by `reportConnected`, after the batch.
+            guard isStream else { return }
             guard flags & (cdp_epollout | cdp_epollerr | cdp_epollhup) != 0 else { return }
             connecting = false
             let code = socketError()
@@ -169,8 +184,10 @@ public final class ClientSocket {
         if flags & (cdp_epollin | cdp_epollrdhup | cdp_epollhup | cdp_epollerr) != 0 { continueReading() }
     }
 
-    /// Reads until the socket has nothing more (edge-triggered), or until the budget; then the
-    /// driver continues after the batch.
+    /// A stream reads until it has nothing more (edge-triggered), or until the budget, when the
+    /// driver continues after the batch; a read shorter than the buffer found it drained, which
+    /// spares the `recv` that would only say so. A datagram socket (level-triggered) reads one
+    /// datagram: epoll reports it again while more are queued.
     func continueReading() {
         let buffer = driver.readBuffer
         for _ in 0..<ClientLoopDriver.readBudget {
@@ -178,6 +195,7 @@ public final class ClientSocket {
             let count = recv(descriptor, buffer.baseAddress, buffer.count, 0)
             if count > 0 || (count == 0 && !isStream) {
                 delegate.socketReceived(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+                if !isStream || (count < buffer.count && !peerEnding) { return }
                 continue
             }
             if count == 0 {
@@ -187,7 +205,7 @@ public final class ClientSocket {
             switch errno {
             case EAGAIN, EWOULDBLOCK: return
             case EINTR: continue
-            case let code where !isStream: delegate.socketReported(errno: code)
+            case let code where !isStream: return delegate.socketReported(errno: code)
             case let code: return fail(code)
             }
         }

@@ -56,9 +56,9 @@ public final class EpollLoop: Sendable {
         thread.start()
     }
 
-    /// Watches `descriptor` for `flags` (edge-triggered is added), reporting `token`.
-    public func register(_ descriptor: Int32, token: UInt64, flags: UInt32) -> Bool {
-        cdp_epoll_ctl(epoll, 0, descriptor, flags | cdp_epollet, token) == 0
+    /// Watches `descriptor` for `flags`, reporting `token`: edge-triggered unless `levelTriggered`.
+    public func register(_ descriptor: Int32, token: UInt64, flags: UInt32, levelTriggered: Bool = false) -> Bool {
+        cdp_epoll_ctl(epoll, 0, descriptor, levelTriggered ? flags : flags | cdp_epollet, token) == 0
     }
 
     /// Stops watching `descriptor` (before it is closed while another reference to it stays open).

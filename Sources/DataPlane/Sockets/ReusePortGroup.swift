@@ -1,3 +1,7 @@
+// Its header brings in sys/socket.h: in a whole-module (release) build, Glibc's socket-type
+// constants are found through it once the module also imports NIOCore.
+import CDataPlane
+
 #if canImport(Glibc)
 import Glibc
 #endif
