@@ -41,7 +41,7 @@ struct ProtocolFlowTests {
         #expect(figures.flowsStarted == 12 && figures.flowsCompleted == 12 && figures.flowsFailed == 0, "\(figures)")
         // Each flow made 3 to 6 exchanges, or as many as its lifetime allowed on a busy machine.
         #expect(figures.messagesReceived == figures.messagesSent && figures.messagesReceived >= 12, "\(figures)")
-        try await ThreadReuseTests.waitUntil("the echo has counted every byte") {
+        try await waitUntil("the echo has counted every byte") {
             echo.statistics(transport).bytesReceived == figures.bytesSent && echo.statistics(transport).bytesSent == figures.bytesReceived
         }
         let statistics = echo.statistics(transport)

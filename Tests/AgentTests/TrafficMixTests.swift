@@ -235,12 +235,15 @@ struct TrafficMixTests {
             configuration.messageInterval = .milliseconds(5)
             // Long enough that an answer is never late on a busy machine: the count must be exact.
             configuration.responseTimeout = .seconds(2)
+            // A constant flow lives maxConcurrent/rate: 500 ms for its four datagrams 5 ms apart
+            // (at 100/s, 100 ms was once too short under stress-ng: 29 of 32 sent).
+            configuration.rate = 20
         }
         let (service, _) = runner.makeService()
         try await service.run()
         let snapshot = service.statistics.snapshot()
         let voice = try #require(snapshot.patterns["voice"]).counters
-        try await ThreadReuseTests.waitUntil("the lossy echo has read every datagram") { lossy.received.load(ordering: .relaxed) >= Int(voice.messagesSent) }
+        try await waitUntil("the lossy echo has read every datagram") { lossy.received.load(ordering: .relaxed) >= Int(voice.messagesSent) }
         await lossy.stop()
         let chat = try #require(snapshot.patterns["chat"]).counters
         #expect(voice.flowsStarted + chat.flowsStarted == 20 && voice.flowsStarted > 0)

@@ -20,8 +20,7 @@ struct EchoConfiguration: Equatable, Sendable {
     var expectation: MarkExpectation?
     /// The UDP port fireflies are counted on; nil listens for none.
     var fireflyPort: Int?
-    /// Latency mode: UDP listeners on threads of their own (`MarkedUDPEchoListener`, judging
-    /// nothing when no marks are expected).
+    /// Latency mode: the data plane's loops poll after each event (`LatencyMode`).
     var dedicatedThreads = false
 
     /// Resolves every echo setting (flag > `FLOWTEST_*` > default).

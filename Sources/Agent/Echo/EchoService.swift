@@ -27,10 +27,8 @@ final class EchoService: Service, Sendable {
     private let channels: [(transport: Transport, channel: any Channel)]
     /// UDP listeners that judge marks, outside NIO (`MarkedUDPEchoListener`).
     private let markedListeners: [MarkedUDPEchoListener]
-    /// Latency mode's TCP listeners, a thread per connection.
-    private let threadedListeners: [ThreadedTCPEchoListener]
-    /// The listeners on the data plane's loops (every one that judges no marks, outside latency
-    /// mode; UDP with a flow log stays on NIO's path); nil when there are none.
+    /// The listeners on the data plane's loops (all of them, unless FLOWTEST_ECHO_NIO asks for
+    /// NIO's path); nil when there are none.
     private let plane: EchoDataPlane?
     private let connections: EchoConnectionTable
     private let gracePeriod: Duration
@@ -39,7 +37,7 @@ final class EchoService: Service, Sendable {
 
     private init(
         listeners: [EchoListenerCounters], fireflies: FireflyCounter?, fireflyPort: Int?, channels: [(Transport, any Channel)], markedListeners: [MarkedUDPEchoListener],
-        threadedListeners: [ThreadedTCPEchoListener], plane: EchoDataPlane?,
+        plane: EchoDataPlane?,
         connections: EchoConnectionTable, gracePeriod: Duration, readiness: ReadinessState, logger: Logger
     ) {
         self.plane = plane
@@ -47,7 +45,6 @@ final class EchoService: Service, Sendable {
         self.fireflies = fireflies
         self.fireflyPort = fireflyPort
         self.markedListeners = markedListeners
-        self.threadedListeners = threadedListeners
         self.channels = channels.map { (transport: $0.0, channel: $0.1) }
         self.connections = connections
         self.gracePeriod = gracePeriod
@@ -66,22 +63,22 @@ final class EchoService: Service, Sendable {
         var listeners: [EchoListenerCounters] = []
         var channels: [(Transport, any Channel)] = []
         var markedListeners: [MarkedUDPEchoListener] = []
-        var threadedListeners: [ThreadedTCPEchoListener] = []
         let expectation = configuration.expectation
         let fireflies = configuration.fireflyPort.map { _ in FireflyCounter() }
         var fireflyPort = configuration.fireflyPort
-        // The data plane serves every listener but latency mode's (a blocked thread per socket).
+        // The data plane serves every listener; in latency mode its loops poll after each event.
         // Marks are judged there from what the kernel keeps of each datagram and connection, and
         // the flow log's UDP flows are kept in a table per loop.
         // FLOWTEST_ECHO_NIO (any value) keeps every listener on NIO's path: the previous data plane,
-        // for benchmarks that compare the two in one run (bench/echo.sh).
-        let onPlane = !configuration.dedicatedThreads && ProcessInfo.processInfo.environment["FLOWTEST_ECHO_NIO"] == nil
+        // for benchmarks that compare the two in one run (bench/echo.sh; latency mode then has no effect).
+        let onPlane = ProcessInfo.processInfo.environment["FLOWTEST_ECHO_NIO"] == nil
         let loopCount = System.coreCount
         let plane = onPlane && !(configuration.tcpPorts.isEmpty && configuration.udpPorts.isEmpty)
             ? EchoDataPlane(
                 loops: loopCount, connectionLimit: configuration.maxConnections ?? connectionLimit, idleTimeout: configuration.idleTimeout,
                 observer: flowLog.map { EchoFlowLogObserver(log: $0) },
-                datagramObserver: flowLog.map { EchoDatagramFlowLog(recorder: $0, loops: loopCount, listenAddress: configuration.bindAddress ?? "0.0.0.0") })
+                datagramObserver: flowLog.map { EchoDatagramFlowLog(recorder: $0, loops: loopCount, listenAddress: configuration.bindAddress ?? "0.0.0.0") },
+                spinNanoseconds: configuration.dedicatedThreads ? LatencyMode.spinNanoseconds : 0)
             : nil
         do {
             let hosts = bindableAddresses(configuration.bindAddress)
@@ -107,9 +104,9 @@ final class EchoService: Service, Sendable {
                             counters.bound(to: bound)
                             continue
                         }
-                        // Off the data plane (latency mode, or FLOWTEST_ECHO_NIO with marks): a thread of its
-                        // own, to read marks NIO does not pass on.
-                        if transport == .udp, expectation != nil || configuration.dedicatedThreads {
+                        // Off the data plane (FLOWTEST_ECHO_NIO) with marks: a thread of its own, to read
+                        // marks NIO does not pass on.
+                        if transport == .udp, expectation != nil {
                             let listener = try await describingFailure(transport, host, requested) {
                                 try MarkedUDPEchoListener.start(
                                     host: host, ipv6Only: ipv6Only, port: requested, counters: counters,
@@ -117,17 +114,6 @@ final class EchoService: Service, Sendable {
                             }
                             counters.bound(to: listener.port)
                             markedListeners.append(listener)
-                            continue
-                        }
-                        // Latency mode's TCP: a thread per connection, kept for the next (marks are judged on NIO's path).
-                        if transport == .tcp, configuration.dedicatedThreads, expectation == nil {
-                            let listener = try await describingFailure(transport, host, requested) {
-                                try ThreadedTCPEchoListener.start(
-                                    host: host, ipv6Only: ipv6Only, port: requested, counters: counters,
-                                    limit: configuration.maxConnections ?? ThreadedTCPEchoListener.connectionLimit)
-                            }
-                            counters.bound(to: listener.port)
-                            threadedListeners.append(listener)
                             continue
                         }
                         let channel = try await describingFailure(transport, host, requested) {
@@ -163,19 +149,15 @@ final class EchoService: Service, Sendable {
             await plane?.stop()
             for (_, channel) in channels { try? await channel.close() }
             for listener in markedListeners { await listener.close() }
-            for listener in threadedListeners { await listener.close() }
             connections.stop()
             throw error
-        }
-        if configuration.dedicatedThreads, expectation == nil, flowLog != nil, !configuration.udpPorts.isEmpty {
-            logger.notice("UDP listeners on threads of their own (--dedicated-threads) write no flow log records: they read datagrams outside NIO")
         }
         for listener in listeners {
             logger.info("echo listening", metadata: ["protocol": "\(listener.transport.rawValue)", "port": "\(listener.port)"])
         }
         return EchoService(
             listeners: listeners, fireflies: fireflies, fireflyPort: fireflyPort, channels: channels, markedListeners: markedListeners,
-            threadedListeners: threadedListeners, plane: plane, connections: connections,
+            plane: plane, connections: connections,
             gracePeriod: configuration.gracePeriod,
             readiness: readiness, logger: logger)
     }
@@ -259,7 +241,6 @@ final class EchoService: Service, Sendable {
         await plane?.stop()
         for (_, channel) in channels { try? await channel.close() }
         for listener in markedListeners { await listener.close() }
-        for listener in threadedListeners { await listener.close() }
     }
 
     /// Fireflies received so far; nil without a firefly port.

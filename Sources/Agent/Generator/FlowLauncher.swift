@@ -8,8 +8,8 @@ import NIOPosix
 /// Flows are spread round-robin over the event loops, and each loop has its own statistics shard,
 /// so flows on different cores never contend for a lock. The loops are the data plane's
 /// (`ClientDataPlane`: a non-blocking socket per flow on epoll, no channel, pipeline or future)
-/// unless the run asks for NIO's: latency mode's threads, or `FLOWTEST_GENERATOR_NIO` for a
-/// side-by-side benchmark. The continuous pattern's new-connection prober stays on a NIO loop.
+/// unless `FLOWTEST_GENERATOR_NIO` asks for NIO's, for a side-by-side benchmark. The continuous
+/// pattern's new-connection prober stays on a NIO loop.
 final class FlowLauncher: Sendable {
     private let loops: [any EventLoop]
     /// The data plane's socket tables, same index as `loops`; nil: flows on NIO's loops.
@@ -25,9 +25,6 @@ final class FlowLauncher: Sendable {
     /// statistics shards.
     private let wheels: [FlowTimerWheel]
     private let openFlows: [OpenFlows]
-    /// Latency mode: each flow on a thread of its own (`DedicatedThreadFlow`), taken from `threads`
-    /// and told to stop by `stopping`.
-    private let dedicatedThreads: (threads: FlowThreadPool, stopping: StopFlag)?
 
     init(
         group: MultiThreadedEventLoopGroup, dataPlane: ClientDataPlane?, configuration: GeneratorConfiguration, environment: FlowEnvironment,
@@ -43,7 +40,6 @@ final class FlowLauncher: Sendable {
         self.environment = environment
         self.opener = ChannelOpener(configuration: configuration, labeller: environment.labeller)
         self.connectTimeout = TimeAmount(configuration.connectTimeout)
-        self.dedicatedThreads = configuration.dedicatedThreads ? (FlowThreadPool(limit: configuration.maxConcurrent), StopFlag()) : nil
     }
 
     /// How many event loops flows are spread over; flow `index` lives on loop `index % loopCount`.
@@ -74,11 +70,6 @@ final class FlowLauncher: Sendable {
         }
         address.port = flow.port
         if environment.continuous { return startContinuous(flow, to: address, slot: slot, lifetimeEnd: lifetimeEnd) }
-        if let dedicatedThreads {
-            return DedicatedThreadFlow.start(
-                flow, to: address, environment: environment, shard: shard, lifetimeEnd: lifetimeEnd, opener: opener,
-                connectTimeout: connectTimeout, threads: dedicatedThreads.threads, stopping: dedicatedThreads.stopping)
-        }
         // Fireflies take the flow's addresses and bytes from the flow log's tally.
         let tally = environment.fireflies == nil ? FlowRecorder.tally(environment.flowLog, to: address) : FlowTally(destination: address)
         // Once connected, the flow's handler enters its loop's open flows and takes it from there.
@@ -188,13 +179,11 @@ final class FlowLauncher: Sendable {
     /// Stops the timing wheels; call after every flow has ended.
     func stop() {
         for wheel in wheels { wheel.stop() }
-        dedicatedThreads?.threads.shutdown()
     }
 
     /// Ends every open flow now (shutdown, or flows outliving the run), counting them completed;
     /// flows still connecting end as soon as they connect.
     func stopAll() {
-        dedicatedThreads?.stopping.raise()
         for table in openFlows { table.stopAll() }
     }
 }

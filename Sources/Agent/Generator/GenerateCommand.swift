@@ -23,10 +23,6 @@ struct GenerateCommand: AsyncParsableCommand {
         let reportingSettings = try ReportingSettings.resolve(reporting, resolver)
         let exportSettings = try InfluxDBSettings.resolve(export, resolver)
         let flowLogSettings = try FlowLogSettings.resolve(flowLogOptions, resolver, flowTest: reportingSettings?.flowTest)
-        if configuration.dedicatedThreads, flowLogSettings != nil {
-            // Latency mode's threads keep no per-flow tally: the log would miss every flow.
-            throw ConfigurationError(setting: "--flow-log", value: flowLogOptions.flowLog ?? "", expected: "no flow log with --dedicated-threads")
-        }
         let runtime = AgentRuntime.start(role: "generator", settings: settings)
         let flowLog = try flowLogSettings.map { try FlowLogWriter(settings: $0) }
         let group = MultiThreadedEventLoopGroup.singleton

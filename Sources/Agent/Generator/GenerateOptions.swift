@@ -107,7 +107,7 @@ struct GenerateOptions: ParsableArguments {
     @Flag(help: "Allow UDP payloads larger than the MTU (sent fragmented) (env FLOWTEST_ALLOW_FRAGMENTATION).")
     var allowFragmentation = false
 
-    @Flag(help: "Latency mode: each flow on a thread of its own with a blocking socket, for the lowest round-trip times; at most 64 flows, constant or random pattern, no mix, SciTag or fireflies (env FLOWTEST_DEDICATED_THREADS).")
+    @Flag(help: "Latency mode: the event loops poll for 200 µs after each event instead of sleeping, for the lowest round-trip times, at the cost of CPU (env FLOWTEST_DEDICATED_THREADS).")
     var dedicatedThreads = false
 
     @Flag(help: "Print one progress line per second to stderr (env FLOWTEST_MONITOR).")

@@ -83,10 +83,6 @@ extension GeneratorConfiguration {
         config.allowFragmentation = try resolver.resolveSwitch("--allow-fragmentation", options.allowFragmentation)
         if let (source, text) = resolver.raw("--mix", options.mix) { config.mix = try parseMix(text, source: source) }
         config.dedicatedThreads = try resolver.resolveSwitch("--dedicated-threads", options.dedicatedThreads)
-        // A thread per flow: latency mode's own default, unless a limit was given.
-        if config.dedicatedThreads, resolver.raw("--max-concurrent", options.maxConcurrent) == nil {
-            config.maxConcurrent = DedicatedThreadFlow.flowLimit
-        }
         config.monitor = try resolver.resolveSwitch("--monitor", options.monitor)
         config.marking = try resolveMarking(options, resolver, targets: config.targets)
         try config.validate(ipv6Target: ipv6Target)
@@ -229,7 +225,6 @@ extension GeneratorConfiguration {
             throw ConfigurationError(setting: "--max-duration", value: "0", expected: "a duration greater than 0 for --pattern random")
         }
         try validateMix(ipv6Target: ipv6Target)
-        try validateDedicatedThreads()
         guard flowProtocol.includesUDP else { return }
         if payload.minimum < FlowHeader.size {
             throw ConfigurationError(
@@ -280,28 +275,6 @@ extension GeneratorConfiguration {
                         expected: "at most \(allowFragmentation ? 65507 : limit) bytes for a UDP pattern (the datagram that fits --mtu \(mtu)\(allowFragmentation ? "" : ", or --allow-fragmentation"))")
                 }
             }
-        }
-    }
-
-    /// Latency mode runs a thread per flow, one message at a time, without what needs an event
-    /// loop's flow: the continuous pattern's reconnects, a mix's sized answers, a leased label.
-    private func validateDedicatedThreads() throws(ConfigurationError) {
-        guard dedicatedThreads else { return }
-        let unsupported: (setting: String, value: String)? =
-            if pattern == .continuous { ("--pattern", "continuous") }
-            else if let mix { ("--mix", mix.map(\.pattern).joined(separator: ",")) }
-            else if let scitag = marking.scitag { ("--scitag", scitag.description) }
-            else if marking.sendsFireflies { (marking.fireflyPort != nil ? "--firefly-port" : "--firefly-collector", String(marking.fireflyPort ?? 0)) }
-            else { nil }
-        if let unsupported {
-            throw ConfigurationError(
-                setting: unsupported.setting, value: unsupported.value,
-                expected: "to be left out with --dedicated-threads (latency mode runs plain flows, each on a thread)")
-        }
-        if maxConcurrent > DedicatedThreadFlow.flowLimit {
-            throw ConfigurationError(
-                setting: "--max-concurrent", value: String(maxConcurrent),
-                expected: "at most \(DedicatedThreadFlow.flowLimit) with --dedicated-threads (a thread per flow)")
         }
     }
 }

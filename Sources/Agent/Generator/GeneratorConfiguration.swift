@@ -40,7 +40,7 @@ struct GeneratorConfiguration: Equatable, Sendable {
     var newConnectionRate: Double?
     /// The traffic mix's rules, built-in patterns filled in; nil: every flow alike.
     var mix: [TrafficRule]?
-    /// Latency mode: each flow on a thread of its own with a blocking socket (`DedicatedThreadFlow`).
+    /// Latency mode: the data plane's loops poll after each event (`LatencyMode`).
     var dedicatedThreads = false
     var monitor = false
     /// Most bytes the time series may take in a report: the status is shared by every generator.

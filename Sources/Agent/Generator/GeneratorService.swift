@@ -38,17 +38,18 @@ final class GeneratorService: Service, Sendable {
         self.fireflies = fireflies
         let environment = FlowEnvironment(
             configuration: configuration, statistics: statistics, metrics: metrics, flowLog: flowLog, logger: logger, fireflies: fireflies)
-        let dataPlane = Self.usesDataPlane(configuration) ? try? ClientDataPlane(loopCount: statistics.shards.count) : nil
+        let spin = configuration.dedicatedThreads ? LatencyMode.spinNanoseconds : 0
+        let dataPlane = Self.usesDataPlane ? try? ClientDataPlane(loopCount: statistics.shards.count, spinNanoseconds: spin) : nil
         self.dataPlane = dataPlane
         self.launcher = FlowLauncher(
             group: group, dataPlane: dataPlane, configuration: configuration, environment: environment, descriptorLimit: descriptorLimit)
         self.prober = launcher.makeNewConnectionProber(configuration)
     }
 
-    /// Whether the run's flows go on the data plane: all but latency mode's, unless
-    /// `FLOWTEST_GENERATOR_NIO` asks for NIO's loops (side-by-side benchmarks).
-    static func usesDataPlane(_ configuration: GeneratorConfiguration) -> Bool {
-        !configuration.dedicatedThreads && ProcessInfo.processInfo.environment["FLOWTEST_GENERATOR_NIO"] == nil
+    /// Whether the run's flows go on the data plane: always, unless `FLOWTEST_GENERATOR_NIO`
+    /// asks for NIO's loops (side-by-side benchmarks; latency mode then has no effect).
+    static var usesDataPlane: Bool {
+        ProcessInfo.processInfo.environment["FLOWTEST_GENERATOR_NIO"] == nil
     }
 
     /// Start-rate figures and timing of the run so far.

@@ -36,10 +36,6 @@ struct LocalRun {
             throw ExitCode2()
         }
         if let duration = options.duration { flowTest.spec.duration = duration }
-        if flowTest.spec.flows.dedicatedThreads, options.flowLog != nil {
-            // Latency mode's threads keep no per-flow tally: the log would miss every flow.
-            throw StartupError("--flow-log: spec.flows.dedicatedThreads (latency mode) writes no flow records; leave out one or the other")
-        }
         let spec = flowTest.spec
         let name = flowTest.metadata.name ?? "flowtest"
         let runtime = AgentRuntime.start(role: "run", settings: settings)

@@ -6,14 +6,15 @@ public final class ClientDataPlane: Sendable {
     /// Same index as `loops`; each touched only on its own loop's thread.
     public nonisolated(unsafe) let drivers: [ClientLoopDriver]
 
-    /// Starts `count` loops, named for `top -H` and `perf`.
-    public init(loopCount count: Int) throws(SocketError) {
+    /// Starts `count` loops, named for `top -H` and `perf`; `spinNanoseconds`: latency mode's
+    /// polling after each loop's last event (`EpollLoop`).
+    public init(loopCount count: Int, spinNanoseconds: UInt64 = 0) throws(SocketError) {
         var loops: [EpollLoop] = []
         var drivers: [ClientLoopDriver] = []
         for index in 0..<max(count, 1) {
             let driver = ClientLoopDriver()
             do {
-                loops.append(try EpollLoop(name: "flowtest-gen-\(index)", driver: driver))
+                loops.append(try EpollLoop(name: "flowtest-gen-\(index)", driver: driver, spinNanoseconds: spinNanoseconds))
             } catch {
                 for loop in loops { Task { await loop.stop() } }
                 throw error

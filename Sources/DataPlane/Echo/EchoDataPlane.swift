@@ -22,6 +22,7 @@ public final class EchoDataPlane: Sendable {
     }
 
     public let loopCount: Int
+    private let spinNanoseconds: UInt64
     private let limits: EchoPlaneLimits
     private let bound = Mutex<[Bound]>([])
     private let running = Mutex<[(loop: EpollLoop, driver: EchoLoopDriver)]>([])
@@ -34,11 +35,14 @@ public final class EchoDataPlane: Sendable {
     ///   - idleTimeout: a connection without bytes for this long is closed; nil: never.
     ///   - observer: receives every TCP connection's summary as it ends (the flow log); nil: none is made.
     ///   - datagramObserver: sees every UDP datagram and echo (the flow log); nil: none.
+    ///   - spinNanoseconds: latency mode: how long each loop polls after its last event before it
+    ///     sleeps (`EpollLoop`); 0: it sleeps at once.
     public init(
         loops: Int, connectionLimit: Int, idleTimeout: Duration?, observer: (any EchoConnectionObserver)?,
-        datagramObserver: (any EchoDatagramObserver)? = nil
+        datagramObserver: (any EchoDatagramObserver)? = nil, spinNanoseconds: UInt64 = 0
     ) {
         loopCount = max(1, loops)
+        self.spinNanoseconds = spinNanoseconds
         let idle = idleTimeout.map { UInt64($0.components.seconds) * 1_000_000_000 + UInt64($0.components.attoseconds / 1_000_000_000) }
         limits = EchoPlaneLimits(connectionLimit: connectionLimit, idleNanoseconds: idle, observer: observer, datagramObserver: datagramObserver)
     }
@@ -75,7 +79,7 @@ public final class EchoDataPlane: Sendable {
             let datagrams = sockets.filter { $0.kind == .udp }.map { EchoLoopDriver.Datagrams(descriptor: $0.descriptors[index], port: $0.port, shard: $0.shards[index], inspector: $0.inspector) }
             let driver = EchoLoopDriver(index: index, listeners: listeners, datagrams: datagrams, limits: limits)
             do {
-                loops.append((try EpollLoop(name: "flowtest-echo-\(index)", driver: driver), driver))
+                loops.append((try EpollLoop(name: "flowtest-echo-\(index)", driver: driver, spinNanoseconds: spinNanoseconds), driver))
             } catch {
                 // The loops that run close their own sockets when stopped; these never will.
                 for socket in sockets { for descriptor in socket.descriptors[index...] { close(descriptor) } }

@@ -30,9 +30,14 @@ public final class EpollLoop: Sendable {
     private nonisolated(unsafe) var timers = LoopTimers()
     /// The driver, touched only on the loop's thread (set before the thread starts).
     private nonisolated(unsafe) let driver: any LoopDriver
+    /// Latency mode: after its last event the loop polls (epoll_wait without sleeping) for this
+    /// long before it sleeps, so an answer that comes within it is read without the scheduler's
+    /// wake-up between; 0 sleeps at once.
+    private let spinNanoseconds: UInt64
 
-    /// Creates the loop and starts its thread.
-    public init(name: String, driver: any LoopDriver) throws(SocketError) {
+    /// Creates the loop and starts its thread; `spinNanoseconds`: see the property.
+    public init(name: String, driver: any LoopDriver, spinNanoseconds: UInt64 = 0) throws(SocketError) {
+        self.spinNanoseconds = spinNanoseconds
         let epoll = cdp_epoll_create()
         guard epoll >= 0 else { throw SocketError("epoll_create1") }
         let wake = cdp_eventfd()
@@ -161,9 +166,12 @@ public final class EpollLoop: Sendable {
         driver.started(on: self)
         var nextTick = Self.now() + Self.tickInterval
         var deferred = false
+        var lastEvent: UInt64 = 0
         while !stopping.load(ordering: .acquiring) {
-            let count = cdp_epoll_wait(epoll, flags, tokens, Int32(capacity), deferred ? 0 : waitMilliseconds(until: nextTick))
+            let polling = deferred || (spinNanoseconds > 0 && Self.now() &- lastEvent < spinNanoseconds)
+            let count = cdp_epoll_wait(epoll, flags, tokens, Int32(capacity), polling ? 0 : waitMilliseconds(until: nextTick))
             let now = Self.now()
+            if count > 0 { lastEvent = now }
             driver.batchStarted(nowNanoseconds: now)
             for index in 0..<Int(max(count, 0)) {
                 if tokens[index] == Self.wakeToken {

@@ -77,11 +77,6 @@ extension FlowTestSpec {
                     || spec["flows"]?["marking"]?["dscp"] != nil || spec["flows"]?["marking"]?["scitag"] != nil
             },
             ValidationRule(
-                cel: "!self.flows.dedicatedThreads || !has(self.flowLog)",
-                message: "flows.dedicatedThreads (latency mode) runs flows and UDP listeners on threads that write no flow records: leave out flowLog or dedicatedThreads",
-                fieldPath: ".flowLog"
-            ) { spec in spec["flows"]?["dedicatedThreads"]?.bool != true || spec["flowLog"] == nil },
-            ValidationRule(
                 cel: "self.target.mode != 'External' || has(self.target.host)",
                 message: "target.host is required when target.mode is External", fieldPath: ".target.host"
             ) { spec in spec["target"]?["mode"]?.string != "External" || spec["target"]?["host"] != nil },
