@@ -75,8 +75,7 @@ def flowtest_step(agent, ports, rate, duration, flags=()):
                              "--log-level", "error", *flags], stdout=subprocess.DEVNULL)
     time.sleep(0.5)
     # Each flow lives 5 ms: connect, one 64-byte exchange at once (the next would be due after 1 s), close.
-    # Latency mode holds a thread per open flow, at most 64: its flows live 32/rate.
-    concurrent = 32 if "--dedicated-threads" in flags else max(1, rate // 200)
+    concurrent = max(1, rate // 200)
     out = subprocess.run([agent, "generate", "--target", "127.0.0.1", "--tcp-ports", joined, "--metrics-port", "0",
                           "--log-level", "error", "--protocol", "tcp", "--pattern", "constant", "--rate", str(rate),
                           "--max-concurrent", str(concurrent), "--message-interval", "1s", "--payload-size", "64",

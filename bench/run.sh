@@ -96,8 +96,8 @@ read FT_TCP_P50 FT_TCP_P99 FT_TCP_RATE < <(rtt_flowtest tcp); PORT=$((PORT + 1))
 read PV_TCP_P50 PV_TCP_P99 PV_TCP_RATE < <(MODE=$PREVIOUS; rtt_flowtest tcp); PORT=$((PORT + 1))
 read FT_UDP_P50 FT_UDP_P99 FT_UDP_RATE < <(rtt_flowtest udp); PORT=$((PORT + 1))
 read PV_UDP_P50 PV_UDP_P99 PV_UDP_RATE < <(MODE=$PREVIOUS; rtt_flowtest udp); PORT=$((PORT + 1))
-# Latency mode: the flow, and the echo's listeners and connections, on threads of their own
-# with blocking sockets (--dedicated-threads on both agents).
+# Latency mode (--dedicated-threads on both agents): the data plane's loops poll for 200 µs after
+# each event instead of sleeping.
 read LM_TCP_P50 LM_TCP_P99 LM_TCP_RATE < <(rtt_flowtest tcp --dedicated-threads); PORT=$((PORT + 1))
 read LM_UDP_P50 LM_UDP_P99 LM_UDP_RATE < <(rtt_flowtest udp --dedicated-threads); PORT=$((PORT + 1))
 read SP_TCP_P50 SP_TCP_P99 < <(rtt_sockperf --tcp); PORT=$((PORT + 1))
@@ -121,13 +121,6 @@ NEW_NEAR=$(nf "r['anchorBeforeSustained']")
 env $PREVIOUS python3 bench/newflows.py $AGENT --duration $D --out "$WORK/newflows-previous.json"
 PVNEW_RATE=$(python3 -c "import json; print(json.load(open('$WORK/newflows-previous.json'))['sustained'])")
 PVNEW_RATIO=$(python3 -c "import json; print('%.2f' % json.load(open('$WORK/newflows-previous.json'))['ratio'])")
-# 3b. The same in latency mode (--dedicated-threads on both agents): flows and connections on kept
-# threads with blocking sockets, as the anchor's own clients are.
-python3 bench/newflows.py $AGENT --duration $D --dedicated-threads --out "$WORK/newflows-lm.json"
-nflm() { python3 -c "import json,sys; r=json.load(open('$WORK/newflows-lm.json')); print(eval(sys.argv[1]))" "$1"; }
-LMNEW_RATE=$(nflm "r['sustained']"); LMNEW_RATIO=$(nflm "'%.2f' % r['ratio']"); LMNEW_NEAR=$(nflm "r['anchorBeforeSustained']")
-LMNEW_STEPS=$(newflow_steps "$WORK/newflows-lm.json")
-
 # 4. UDP datagrams per second echoed: 50 and 1,000 flows, each ping-pong back-to-back, next to a
 # minimal C echo and client doing the same (bench/udpecho.c: a blocking recvfrom/sendto thread
 # per core on SO_REUSEPORT sockets; the client's flows ping-pong over epoll).
@@ -200,7 +193,6 @@ cat >"$RUN_FILE" <<MD
 | 2c | TCP RTT p50 / p99, latency mode (--dedicated-threads) | ${LM_TCP_P50} / ${LM_TCP_P99} µs | — | sockperf ${SP_TCP_P50} / ${SP_TCP_P99} µs | p50 $(ratio $LM_TCP_P50 $SP_TCP_P50), p99 $(ratio $LM_TCP_P99 $SP_TCP_P99) | p50 ≤ 1.25: $(met $(ratio $LM_TCP_P50 $SP_TCP_P50) '<=' 1.25); p99 ≤ 1.5: $(met $(ratio $LM_TCP_P99 $SP_TCP_P99) '<=' 1.5) |
 | 2d | UDP RTT p50 / p99, latency mode (--dedicated-threads) | ${LM_UDP_P50} / ${LM_UDP_P99} µs | — | sockperf ${SP_UDP_P50} / ${SP_UDP_P99} µs | p50 $(ratio $LM_UDP_P50 $SP_UDP_P50), p99 $(ratio $LM_UDP_P99 $SP_UDP_P99) | p50 ≤ 1.25: $(met $(ratio $LM_UDP_P50 $SP_UDP_P50) '<=' 1.25); p99 ≤ 1.5: $(met $(ratio $LM_UDP_P99 $SP_UDP_P99) '<=' 1.5) |
 | 3 | New TCP flows per second, one exchange each, held ≤ 0.1 % failed | ${NEW_RATE}/s (steps: ${NEW_STEPS}) | ${PVNEW_RATE}/s | C epoll echo + blocking clients ${NEW_NEAR}/s just before the held step; ${NEW_ANCHOR}/s best at the start (${NEW_ANCHORS}) | ${NEW_RATIO} (${PVNEW_RATIO}) | ≥ 0.8: $(met $NEW_RATIO '>=' 0.8) |
-| 3b | New TCP flows per second, latency mode (--dedicated-threads) | ${LMNEW_RATE}/s (steps: ${LMNEW_STEPS}) | — | C epoll echo + blocking clients ${LMNEW_NEAR}/s just before the held step | ${LMNEW_RATIO} | ≥ 0.8: $(met $LMNEW_RATIO '>=' 0.8) |
 | 4a | UDP datagrams echoed per second, 50 flows ping-pong | ${UDP_FT_50}/s | ${UDP_PV_50}/s | C echo + C client ${UDP_C_50}/s | $(ratio $UDP_FT_50 $UDP_C_50) ($(ratio $UDP_PV_50 $UDP_C_50)) | ≥ 0.8: $(met $(ratio $UDP_FT_50 $UDP_C_50) '>=' 0.8) |
 | 4b | UDP datagrams echoed per second, 1,000 flows ping-pong | ${UDP_FT_1000}/s | ${UDP_PV_1000}/s | C echo + C client ${UDP_C_1000}/s | $(ratio $UDP_FT_1000 $UDP_C_1000) ($(ratio $UDP_PV_1000 $UDP_C_1000)) | ≥ 0.8: $(met $(ratio $UDP_FT_1000 $UDP_C_1000) '>=' 0.8) |
 | 5 | Concurrent TCP flows, one generator + one echo | ${PEAK} held open | — | — | — | — |
@@ -212,9 +204,9 @@ Notes on method:
 - 1: FlowTest keeps one 1 MiB message in flight (send, wait for the whole echo), so its flow is
   request/response, while iperf3 streams both directions at once.
 - 2: the same single-exchange-in-flight ping-pong on both sides; RTT is measured per exchange
-  from user space. 2c/2d: latency mode (--dedicated-threads on both agents): the generator's
-  flow and the echo's connection or UDP listener each on a thread of its own, blocked in
-  recv(2)/recvmsg(2), so no event loop's wake-up is between a datagram and its echo.
+  from user space. 2c/2d: latency mode (--dedicated-threads on both agents): the data plane's
+  loops poll for 200 µs after each event instead of sleeping, so no scheduler's wake-up is
+  between a message and its echo.
 - 3: each flow is a new connection (new 5-tuple): connect, one 64-byte exchange, close after
   5 ms, over 8 destination ports. The anchor (bench/newflows.c, built here with cc -O2) does
   the same with nothing else per flow: an epoll echo with a thread per core and 2, 4 or 8
@@ -222,9 +214,7 @@ Notes on method:
   holds when ≥ 99 % of the requested flows started, no whole second fell below 95 % of the rate,
   and ≤ 0.1 % failed. The machine's speed drifts within a run, so each step runs right after
   an anchor run of its own, and the ratio is the held rate over that anchor; every run has fresh
-  ports (bench/newflows.py). ✗ marks the steps that did not hold. 3b: both agents in latency
-  mode, where each open flow and each echo connection has a thread (kept from one flow to the
-  next); 32 flows open at most, so each lives 32/rate seconds.
+  ports (bench/newflows.py). ✗ marks the steps that did not hold.
 - 4: FlowTest's generator and echo against bench/udpecho.c's client and echo: the same number of
   sockets, each with one 64-byte datagram in flight, back to back.
 - Previous data plane: the same measurement with both agents on NIO's event loops

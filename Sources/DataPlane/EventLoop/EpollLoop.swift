@@ -168,8 +168,11 @@ public final class EpollLoop: Sendable {
         var deferred = false
         var lastEvent: UInt64 = 0
         while !stopping.load(ordering: .acquiring) {
-            let polling = deferred || (spinNanoseconds > 0 && Self.now() &- lastEvent < spinNanoseconds)
-            let count = cdp_epoll_wait(epoll, flags, tokens, Int32(capacity), polling ? 0 : waitMilliseconds(until: nextTick))
+            let spinning = !deferred && spinNanoseconds > 0 && Self.now() &- lastEvent < spinNanoseconds
+            // A polling loop lets any other thread that is ready on its core go first: the other
+            // agent's loop, on a machine with as many cores as loops, is the one it waits for.
+            if spinning { sched_yield() }
+            let count = cdp_epoll_wait(epoll, flags, tokens, Int32(capacity), deferred || spinning ? 0 : waitMilliseconds(until: nextTick))
             let now = Self.now()
             if count > 0 { lastEvent = now }
             driver.batchStarted(nowNanoseconds: now)
