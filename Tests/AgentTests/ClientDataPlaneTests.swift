@@ -44,17 +44,8 @@ struct ClientDataPlaneTests {
         let port: Int
 
         init() throws {
-            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            self.descriptor = descriptor
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            let bound = withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
-            }
-            try #require(bound && listen(descriptor, 16) == 0, "listen: errno \(errno)")
-            port = Int(UInt16(bigEndian: address.sin_port))
+            let (descriptor, address) = try LoopbackListener.open(backlog: 16)
+            (self.descriptor, port) = (descriptor, Int(UInt16(bigEndian: address.sin_port)))
         }
 
         /// Accepts one connection (blocking, on a thread of its own).

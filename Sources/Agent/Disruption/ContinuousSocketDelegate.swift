@@ -26,9 +26,8 @@ final class ContinuousSocketDelegate: ClientSocketDelegate {
     }
 
     func socketFailed(errno: Int32) {
-        let reason = FlowFailureReason(errno: errno)
-        guard connected else { return owner.connectFailed(reason == .timeout ? .connectTimeout : reason, generation: generation) }
-        owner.connectionError(reason, generation: generation)
+        guard connected else { return owner.connectFailed(FlowFailureReason(connectErrno: errno), generation: generation) }
+        owner.connectionError(FlowFailureReason(errno: errno), generation: generation)
         // A stream's failure closed it; the flow hears of the close as NIO's channelInactive told it.
         owner.connectionClosed(generation: generation)
     }

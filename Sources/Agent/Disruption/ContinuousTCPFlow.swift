@@ -69,8 +69,7 @@ final class ContinuousTCPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
                 phase = .connecting(socket, until: now + context.attemptTimeout)
                 scheduleWakeUp(now + context.attemptTimeout)
             } catch {
-                let reason = FlowFailureReason(errno: error.errno)
-                connectFailed(reason == .timeout ? .connectTimeout : reason, generation: attempt)
+                connectFailed(FlowFailureReason(connectErrno: error.errno), generation: attempt)
             }
             return
         }

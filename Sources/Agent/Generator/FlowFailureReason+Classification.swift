@@ -16,6 +16,13 @@ extension FlowFailureReason {
         self = reason == .timeout ? .connectTimeout : reason
     }
 
+    /// Maps the errno of a connect that failed (the data plane's): ETIMEDOUT, the kernel giving
+    /// up on its SYNs, is a connect timeout.
+    init(connectErrno code: Int32) {
+        let reason = FlowFailureReason(errno: code)
+        self = reason == .timeout ? .connectTimeout : reason
+    }
+
     /// Maps a socket or NIO error to the reason it is counted under.
     init(classifying error: any Error) {
         switch error {

@@ -134,9 +134,7 @@ final class FlowLauncher: Sendable {
                 handler.connecting(on: socket)
             }
         } catch {
-            let reason = FlowFailureReason(errno: error.errno)
-            recordLaunchFailure(
-                setup.flow, to: address, shard: setup.shard, reason: reason == .timeout ? .connectTimeout : reason, tally: setup.tally)
+            recordLaunchFailure(setup.flow, to: address, shard: setup.shard, reason: FlowFailureReason(connectErrno: error.errno), tally: setup.tally)
         }
         return nil
     }

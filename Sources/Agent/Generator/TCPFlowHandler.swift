@@ -364,8 +364,7 @@ extension TCPFlowHandler: ClientSocketDelegate {
     }
 
     func socketFailed(errno: Int32) {
-        let reason = FlowFailureReason(errno: errno)
-        if wasActive { finish(reason) } else { connectFailed(reason == .timeout ? .connectTimeout : reason) }
+        if wasActive { finish(FlowFailureReason(errno: errno)) } else { connectFailed(FlowFailureReason(connectErrno: errno)) }
     }
 
     func socketPeerClosed() {

@@ -13,17 +13,9 @@ final class StalledListener: Sendable {
     private let fillers: [Int32]
 
     init() throws {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        self.listener = listener
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(listener, $0, length) == 0 && getsockname(listener, $0, &length) == 0 }
-        }
         // A backlog of 0 holds one connection; the queue is full from the second on.
-        guard bound, listen(listener, 0) == 0 else { throw TestSocket.Failure.system("bind/listen", errno) }
+        let (listener, address) = try LoopbackListener.open(backlog: 0)
+        self.listener = listener
         port = Int(UInt16(bigEndian: address.sin_port))
         // Fill the queue with non-blocking connects (a blocking one would hang on the second).
         let target = address
