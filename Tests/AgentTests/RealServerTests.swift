@@ -11,11 +11,11 @@ import Glibc
 /// The protocols through real servers and proxies from Debian (installed by .ci/run): `web`
 /// through haproxy in `mode http` and routed by SNI in `mode tcp`, against nginx as an external
 /// target; `dns` through unbound forwarding to the echo; `database`'s RESP against redis-server
-/// and its PostgreSQL through pgbouncer; `smtp` against OpenSMTPD and `ftp`'s control sessions
-/// against vsftpd, both as external targets.
+/// and its PostgreSQL through pgbouncer and against PostgreSQL itself; `smtp` against
+/// OpenSMTPD and `ftp`'s control sessions against vsftpd, both as external targets.
 /// A missing binary fails the test.
 @Suite(
-    "Protocols through real proxies and servers: haproxy, nginx, unbound, redis-server, pgbouncer, opensmtpd, vsftpd",
+    "Protocols through real proxies and servers: haproxy, nginx, unbound, redis-server, pgbouncer, postgresql, opensmtpd, vsftpd",
     .serialized, .timeLimit(.minutes(3)))
 struct RealServerTests {
     /// A server run for one test; killed at the end (SIGKILL: this process's children inherit
@@ -246,6 +246,29 @@ struct RealServerTests {
         let log = await pgbouncer.stop()
         #expect(!log.contains("ERROR") && !log.contains("FATAL"), "\(log.suffix(2000))")
         await echo.stop()
+    }
+
+    /// PostgreSQL itself as an external target (a cluster of Debian's postgresql 15, trust
+    /// authentication): it takes each flow's startup and runs every simple query, and its
+    /// answers are the sizes the flows asked for, as the `repeat` in the query makes them.
+    @Test func databasePostgresAgainstPostgreSQLAsAnExternalTarget() async throws {
+        let postgres = try await PostgresCluster.start()
+        var entry = TrafficMixEntry(pattern: "database", weight: 1)
+        entry.responseSize = SizeRange(min: 1_000, max: 1_000)
+        let database = try await Self.run(entry, ports: [(postgres.port, 5432)], transport: .tcp)
+        #expect(database.flowsCompleted == 12 && database.flowsFailed == 0 && database.messagesReceived == database.messagesSent, "\(database)")
+        let log = await postgres.stop()
+        let statements = log.split(separator: "\n").filter { $0.contains("statement: SELECT repeat('x', 937) /* flowtest response-size=1000 flow=") }
+        #expect(statements.count == Int(database.messagesSent), "the server ran every query: \(log.suffix(2000))")
+        // Each answer is the 1,000 bytes asked for (RowDescription, a DataRow of repeat's 937
+        // letters, CommandComplete, ReadyForQuery); what is left is the 12 flows' openings
+        // (AuthenticationOk, the server's parameters, BackendKeyData, ReadyForQuery), alike but
+        // for the application_name each flow gave and the server echoes (`flowtest-<flow>`).
+        let names = Set(statements.compactMap { $0.hasPrefix("[flowtest-") ? $0.prefix { $0 != "]" }.dropFirst() : nil })
+        #expect(names.count == 12, "\(names)")
+        let openings = Int(database.bytesReceived) - 1_000 * Int(database.messagesReceived) - names.map(\.utf8.count).reduce(0, +)
+        #expect(openings % 12 == 0 && (100...2_000).contains(openings / 12), "\(openings) bytes of openings in \(database)")
+        #expect(!log.contains("ERROR:") && !log.contains("FATAL:"), "\(log.suffix(2000))")
     }
 
     /// SMTP against OpenSMTPD as an external target: it takes each flow's EHLO and mail
