@@ -1,0 +1,103 @@
+import FakeKubernetes
+import FlowTestShared
+import Foundation
+import Testing
+@testable import FlowTestAgent
+
+/// The echo's protocols against real clients where Debian has no server to test the generator
+/// against: PyMySQL (MySQL), pymongo (MongoDB) and OpenSSH's client. Each must take the echo
+/// for a server of its protocol as far as the echo goes; the echo counts nothing malformed.
+/// PyMySQL and pymongo come from pip and ssh from openssh-client (.ci/run installs them); a
+/// missing one fails its test.
+@Suite("Protocols against real clients: PyMySQL, pymongo, OpenSSH", .serialized, .timeLimit(.minutes(3)))
+struct RealClientTests {
+    /// What mysql-client-check.py read.
+    struct MySQLRead: Decodable {
+        var server: String
+        var columns: [String]
+        var rows: [[String]]
+    }
+
+    /// What mongo-client-check.py read.
+    struct MongoRead: Decodable {
+        var ping: Double
+        var serverType: String
+        var maxWireVersion: Int
+        var document: [String: String]?
+    }
+
+    /// Runs one of the repository's client scripts with python3 (bounded: a client waiting for
+    /// a reply that never comes is killed) and decodes the JSON it prints.
+    static func python<Read: Decodable>(_ script: String, _ arguments: [String], as: Read.Type) async throws -> Read {
+        let process = try AgentProcess(
+            ["python3", RepositoryFile.root.appendingPathComponent("scripts/\(script)").path] + arguments,
+            executable: URL(fileURLWithPath: "/usr/bin/env"))
+        let result = await process.finish(within: .seconds(60))
+        try #require(!result.timedOut && result.code == 0, "\(script) \(result.timedOut ? "hung" : "exited \(result.code)"): \(result.err.suffix(3000))")
+        return try JSONDecoder().decode(Read.self, from: Data(result.out.utf8))
+    }
+
+    /// PyMySQL connects as an application does: reads the greeting, logs in, sets the
+    /// character set and autocommit (statements a server answers with OK, not rows), runs a
+    /// query and reads its result set, pings, and quits.
+    @Test func pyMySQLLogsInAndReadsAResultSet() async throws {
+        let echo = try await EchoFixture.start { $0.tcpProtocolPorts = [3306] }
+        let read = try await Self.python("mysql-client-check.py", [String(echo.tcpPort), "1000"], as: MySQLRead.self)
+        #expect(read.server == "8.0.36-flowtest-echo")
+        // One row of one column, `repeat`: a result set of the 1,000 bytes asked for, 59 of
+        // them packets around the row and 3 the value's length, so 938 letters.
+        #expect(read.columns == ["repeat"] && read.rows.count == 1, "\(read)")
+        #expect(read.rows.first?.first?.utf8.count == 938, "\(read.rows.first?.first?.count ?? -1) letters")
+        let statistics = await echo.statistics(.tcp) { $0.sizedResponses >= 1 && $0.connectionsAccepted >= 1 && $0.connectionsActive == 0 }
+        #expect(statistics.sizedResponses >= 1 && statistics.malformedRequests == 0, "\(statistics)")
+        await echo.stop()
+    }
+
+    /// pymongo's handshake (the legacy `isMaster` over OP_QUERY, which every driver sends first
+    /// unless told a server API version) is answered as a standalone server does, so the driver
+    /// selects the echo, runs `ping` and a `find` over OP_MSG, and reads its one document.
+    @Test func pymongoSelectsTheEchoAndFindsADocument() async throws {
+        let echo = try await EchoFixture.start { $0.tcpProtocolPorts = [27017] }
+        let read = try await Self.python("mongo-client-check.py", [String(echo.tcpPort), "1000"], as: MongoRead.self)
+        #expect(read.ping == 1 && read.serverType == "Standalone" && read.maxWireVersion == 21, "\(read)")
+        // A reply of the 1,000 bytes asked for: 117 of OP_MSG and BSON around the letters, and
+        // the namespace `flowtest.flowtest`, so 866 letters.
+        let document = try #require(read.document, "find returned no document")
+        #expect(document["_id"] == "1" && document["data"]?.utf8.count == 866, "\(document)")
+        let statistics = await echo.statistics(.tcp) { $0.sizedResponses >= 3 }
+        #expect(statistics.sizedResponses >= 3 && statistics.malformedRequests == 0, "the handshake, ping and find answered: \(statistics)")
+        await echo.stop()
+    }
+
+    /// OpenSSH's client reads the echo's version line and KEXINIT and agrees on algorithms
+    /// from it; its key exchange message then gets the echo's DISCONNECT (no keys here), which
+    /// is a well-formed end, not a malformed request. The echo answers the next client too.
+    @Test func openSSHReadsTheVersionAndKexInitAndAgreesOnAlgorithms() async throws {
+        let ssh = "/usr/bin/ssh"
+        try #require(FileManager.default.isExecutableFile(atPath: ssh), "\(ssh) is missing: .ci/run installs it (apt-get install openssh-client)")
+        let echo = try await EchoFixture.start { $0.tcpProtocolPorts = [22] }
+        // No configuration, keys or known hosts of this machine's: the run is the same everywhere.
+        let client = try AgentProcess([
+            "-vvv", "-F", "/dev/null", "-o", "BatchMode=yes", "-o", "ConnectTimeout=10", "-o", "StrictHostKeyChecking=no",
+            "-o", "UserKnownHostsFile=/dev/null", "-p", String(echo.tcpPort), "flowtest@127.0.0.1", "true",
+        ], executable: URL(fileURLWithPath: ssh))
+        let result = await client.finish(within: .seconds(30))
+        let log = result.err
+        #expect(!result.timedOut && result.code == 255, "\(log.suffix(3000))")
+        #expect(log.contains("Remote protocol version 2.0, remote software version FlowTest_1.0"), "\(log.suffix(3000))")
+        #expect(log.contains("SSH2_MSG_KEXINIT received"), "\(log.suffix(3000))")
+        #expect(log.contains("kex: algorithm: curve25519-sha256"), "\(log.suffix(3000))")
+        #expect(log.contains("kex: host key algorithm: ssh-ed25519"), "\(log.suffix(3000))")
+        #expect(log.contains("kex: server->client cipher: aes128-ctr MAC: hmac-sha2-256 compression: none"), "\(log.suffix(3000))")
+        #expect(log.contains("Received disconnect from 127.0.0.1 port \(echo.tcpPort):3: the FlowTest echo does no key exchange"), "\(log.suffix(3000))")
+        #expect(!log.contains("Bad packet length") && !log.contains("invalid format") && !log.contains("Corrupted"), "\(log.suffix(3000))")
+        let statistics = await echo.statistics(.tcp) { $0.connectionsAccepted >= 1 && $0.connectionsActive == 0 }
+        #expect(statistics.malformedRequests == 0, "\(statistics)")
+        // Still serving: a new client's version line is answered with the echo's at once.
+        let socket = try TestSocket.tcp(echo.tcpPort)
+        try socket.send(Array("SSH-2.0-check\r\n".utf8))
+        let version = try await blocking { try socket.receiveOnce() }
+        #expect(String(decoding: version, as: UTF8.self).hasPrefix("SSH-2.0-FlowTest_1.0\r\n"))
+        await echo.stop()
+    }
+}
