@@ -2,9 +2,10 @@
 """A real MongoDB driver (pymongo) against FlowTest's echo, as an application connects.
 
 Usage: mongo-client-check.py PORT SIZE. Connects to 127.0.0.1:PORT directly (the driver's
-handshake: the legacy `isMaster` over OP_QUERY, then `hello` over OP_MSG from its monitor),
-runs `ping`, then a `find` on flowtest.flowtest whose comment asks for a SIZE-byte reply, and
-prints what it read as one JSON object. Exit status: 0 when all of that worked, 1 with the
+handshake: `hello` over OP_MSG from pymongo 4.14 on, the legacy `isMaster` over OP_QUERY from
+earlier ones and most other drivers; PYTHONPATH picks the pymongo), runs `ping`, then a `find`
+on flowtest.flowtest whose comment asks for a SIZE-byte reply, and prints what it read (and the
+driver's version) as one JSON object. Exit status: 0 when all of that worked, 1 with the
 driver's error otherwise, 2 when pymongo is missing.
 """
 import json
@@ -31,7 +32,7 @@ except PyMongoError as error:
     print(f"pymongo: {error!r}", file=sys.stderr)
     sys.exit(1)
 print(json.dumps({
-    "ping": ping.get("ok"), "serverType": description.server_type_name,
+    "driver": pymongo.version, "ping": ping.get("ok"), "serverType": description.server_type_name,
     "maxWireVersion": description.max_wire_version,
     "document": None if document is None else {key: str(value) for key, value in document.items()},
 }))

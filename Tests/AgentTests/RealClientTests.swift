@@ -20,6 +20,7 @@ struct RealClientTests {
 
     /// What mongo-client-check.py read.
     struct MongoRead: Decodable {
+        var driver: String
         var ping: Double
         var serverType: String
         var maxWireVersion: Int
@@ -28,10 +29,12 @@ struct RealClientTests {
 
     /// Runs one of the repository's client scripts with python3 (bounded: a client waiting for
     /// a reply that never comes is killed) and decodes the JSON it prints.
-    static func python<Read: Decodable>(_ script: String, _ arguments: [String], as: Read.Type) async throws -> Read {
+    static func python<Read: Decodable>(
+        _ script: String, _ arguments: [String], as: Read.Type, environment: [String: String] = [:]
+    ) async throws -> Read {
         let process = try AgentProcess(
             ["python3", RepositoryFile.root.appendingPathComponent("scripts/\(script)").path] + arguments,
-            executable: URL(fileURLWithPath: "/usr/bin/env"))
+            environment: environment, executable: URL(fileURLWithPath: "/usr/bin/env"))
         let result = await process.finish(within: .seconds(60))
         try #require(!result.timedOut && result.code == 0, "\(script) \(result.timedOut ? "hung" : "exited \(result.code)"): \(result.err.suffix(3000))")
         return try JSONDecoder().decode(Read.self, from: Data(result.out.utf8))
@@ -53,12 +56,26 @@ struct RealClientTests {
         await echo.stop()
     }
 
-    /// pymongo's handshake (the legacy `isMaster` over OP_QUERY, which every driver sends first
-    /// unless told a server API version) is answered as a standalone server does, so the driver
-    /// selects the echo, runs `ping` and a `find` over OP_MSG, and reads its one document.
-    @Test func pymongoSelectsTheEchoAndFindsADocument() async throws {
+    /// pymongo 4.10, installed apart by .ci/run: it opens with the legacy handshake most drivers
+    /// still send (Go's, Java's, pymongo's before 4.14), `isMaster` over OP_QUERY.
+    static let legacyPymongo = RepositoryFile.root.appendingPathComponent(".build/python/pymongo-4.10")
+
+    /// pymongo's handshake is answered as a standalone server does, whether the driver opens
+    /// with `hello` over OP_MSG (the current one) or the legacy `isMaster` over OP_QUERY (an
+    /// OP_REPLY answers it), so the driver selects the echo, runs `ping` and a `find` over
+    /// OP_MSG, and reads its one document.
+    @Test(arguments: [false, true])
+    func pymongoSelectsTheEchoAndFindsADocument(legacyHandshake: Bool) async throws {
+        var environment: [String: String] = [:]
+        if legacyHandshake {
+            try #require(
+                FileManager.default.fileExists(atPath: Self.legacyPymongo.appendingPathComponent("pymongo").path),
+                "pymongo 4.10 is missing: .ci/run installs it (pip install --target .build/python/pymongo-4.10 pymongo==4.10.1)")
+            environment["PYTHONPATH"] = Self.legacyPymongo.path
+        }
         let echo = try await EchoFixture.start { $0.tcpProtocolPorts = [27017] }
-        let read = try await Self.python("mongo-client-check.py", [String(echo.tcpPort), "1000"], as: MongoRead.self)
+        let read = try await Self.python("mongo-client-check.py", [String(echo.tcpPort), "1000"], as: MongoRead.self, environment: environment)
+        #expect(legacyHandshake == (read.driver == "4.10.1"), "pymongo \(read.driver)")
         #expect(read.ping == 1 && read.serverType == "Standalone" && read.maxWireVersion == 21, "\(read)")
         // A reply of the 1,000 bytes asked for: 117 of OP_MSG and BSON around the letters, and
         // the namespace `flowtest.flowtest`, so 866 letters.

@@ -58,4 +58,34 @@ struct RealClientStepTests {
         #expect(out.count > 10 && out[5] == SSHPacket.disconnect && out[6..<10] == [0, 0, 0, 3], "\(out.prefix(12))")
         #expect(outcome.malformed == nil && outcome.finished)
     }
+
+    /// An OP_QUERY of `document` on `collection`, as a driver's legacy handshake sends it.
+    static func opQuery(_ collection: String, _ document: [(String, BSONDocument.Value)]) -> [UInt8] {
+        var message: [UInt8] = [0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0xd4, 0x07, 0, 0, 0, 0, 0, 0]
+        message += Array(collection.utf8) + [0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]
+        BSONDocument.append(document, into: &message)
+        let length = Int32(message.count)
+        message.withUnsafeMutableBytes { $0.storeBytes(of: length.littleEndian, toByteOffset: 0, as: Int32.self) }
+        return message
+    }
+
+    /// Drivers before pymongo 4.14 (and Go's, Java's) open with `isMaster` in an OP_QUERY: an
+    /// OP_REPLY (opcode 1) to its request id with one document answers it; other OP_QUERYs get
+    /// UnsupportedOpQueryCommand, as from MongoDB 6. Neither is malformed.
+    @Test func mongoAnswersTheLegacyHandshake() throws {
+        let isMaster = Self.opQuery("admin.$cmd", [("isMaster", .int32(1)), ("helloOk", .bool(true)), ("client", .document([("x", .string("y"))]))])
+        var responder = try #require(isMaster.withUnsafeBytes { ProtocolResponder(firstBytes: $0) })
+        #expect(responder.wireProtocol == .mongodb)
+        var out: [UInt8] = []
+        var outcome = isMaster.withUnsafeBytes { responder.consume($0, into: &out) }
+        #expect(outcome.answered == 1 && outcome.malformed == nil && !outcome.closes)
+        #expect(out.count > 36 && out[8..<16] == [7, 0, 0, 0, 1, 0, 0, 0] && out[32..<36] == [1, 0, 0, 0], "\(out.prefix(40))")
+        let reply = try BSONDocument.fields(out[36...]).fields
+        #expect(reply["ok"] == "1.0" && reply["maxWireVersion"] == "21" && reply["logicalSessionTimeoutMinutes"] == "30", "\(reply)")
+        let find = Self.opQuery("flowtest.flowtest", [("x", .int32(1))])
+        out = []
+        outcome = find.withUnsafeBytes { responder.consume($0, into: &out) }
+        #expect(outcome.answered == 1 && outcome.malformed == nil)
+        #expect(try BSONDocument.fields(out[36...]).fields["code"] == "352")
+    }
 }
