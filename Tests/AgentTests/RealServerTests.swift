@@ -306,8 +306,12 @@ struct RealServerTests {
         let log = await smtpd.stop()
         let accepted = log.split(separator: "\n").filter { $0.contains(" smtp message msgid=") }
         #expect(accepted.count == 12 * 2, "every message accepted: \(log.suffix(2000))")
-        // The one warning expected: nobody's home has no ~/.forward to read.
-        let warnings = log.split(separator: "\n").filter { $0.contains("warn:") && !$0.contains("parent_forward_open") }
+        // The warnings expected: nobody's home has no ~/.forward to read; and on a machine where
+        // smtpd never ran, its purge task looks for the queue's purge directory before the
+        // first start has made it (seen on a fresh CI machine, then never again).
+        let warnings = log.split(separator: "\n").filter {
+            $0.contains("warn:") && !$0.contains("parent_forward_open") && !$0.contains("purge_task: opendir: No such file or directory")
+        }
         #expect(warnings.isEmpty, "\(warnings)")
     }
 
