@@ -11,11 +11,12 @@ import Glibc
 /// The protocols through real servers and proxies from Debian (installed by .ci/run): `web`
 /// through haproxy in `mode http` and routed by SNI in `mode tcp`, against nginx as an external
 /// target; `dns` through unbound forwarding to the echo; `database`'s RESP against redis-server
-/// and its PostgreSQL through pgbouncer and against PostgreSQL itself; `smtp` against
-/// OpenSMTPD and `ftp`'s control sessions against vsftpd, both as external targets.
+/// and its PostgreSQL through pgbouncer and against PostgreSQL itself, its MySQL against
+/// MariaDB; `smtp` against OpenSMTPD and `ftp`'s control sessions against vsftpd, both as
+/// external targets.
 /// A missing binary fails the test.
 @Suite(
-    "Protocols through real proxies and servers: haproxy, nginx, unbound, redis-server, pgbouncer, postgresql, opensmtpd, vsftpd",
+    "Protocols through real proxies and servers: haproxy, nginx, unbound, redis-server, pgbouncer, postgresql, mariadb, opensmtpd, vsftpd",
     .serialized, .timeLimit(.minutes(3)))
 struct RealServerTests {
     /// A server run for one test; killed at the end (SIGKILL: this process's children inherit
@@ -269,6 +270,28 @@ struct RealServerTests {
         let openings = Int(database.bytesReceived) - 1_000 * Int(database.messagesReceived) - names.map(\.utf8.count).reduce(0, +)
         #expect(openings % 12 == 0 && (100...2_000).contains(openings / 12), "\(openings) bytes of openings in \(database)")
         #expect(!log.contains("ERROR:") && !log.contains("FATAL:"), "\(log.suffix(2000))")
+    }
+
+    /// MySQL's protocol against MariaDB as an external target (Debian's mariadb-server, a user
+    /// `flowtest` without a password): it greets each flow, takes its login, runs every
+    /// COM_QUERY and answers with a result set of about the size asked for.
+    @Test func databaseMySQLAgainstMariaDBAsAnExternalTarget() async throws {
+        let mariadb = try await MariaDBServer.start()
+        var entry = TrafficMixEntry(pattern: "database", weight: 1)
+        entry.responseSize = SizeRange(min: 1_000, max: 1_000)
+        let database = try await Self.run(entry, ports: [(mariadb.port, 3306)], transport: .tcp)
+        #expect(database.flowsCompleted == 12 && database.flowsFailed == 0 && database.messagesReceived == database.messagesSent, "\(database)")
+        let log = mariadb.generalLog
+        let queries = log.split(separator: "\n").filter { $0.contains("Query\tSELECT REPEAT('x', 930) /* flowtest response-size=1000 flow=") }
+        #expect(queries.count == Int(database.messagesSent), "the server ran every query: \(log.suffix(2000))")
+        #expect(log.split(separator: "\n").filter { $0.contains("Connect\tflowtest@") }.count == 12, "\(log.suffix(2000))")
+        // Each result set is about the 1,000 bytes asked for (MariaDB's column definition names
+        // the column by its expression, the echo's `repeat`); the rest is the flows' greetings
+        // and logins' OKs, about 120 bytes each.
+        let perQuery = (Double(database.bytesReceived) - 12 * 120) / Double(database.messagesReceived)
+        #expect((980...1_020).contains(perQuery), "\(perQuery) bytes per query in \(database)")
+        let errors = await mariadb.stop()
+        #expect(!errors.contains("[ERROR]"), "\(errors.suffix(2000))")
     }
 
     /// SMTP against OpenSMTPD as an external target: it takes each flow's EHLO and mail

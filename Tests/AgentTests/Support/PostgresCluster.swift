@@ -9,11 +9,9 @@ import Glibc
 /// test: initdb into a temporary directory, a superuser `flowtest` with trust authentication
 /// (FlowTest's client logs in without a password), and a database `flowtest`.
 ///
-/// PostgreSQL refuses to run as root, and CI runs as root: initdb and postgres run as nobody
-/// through setpriv, which execs rather than forks, so the signals sent reach the postmaster.
+/// PostgreSQL refuses to run as root, and CI runs as root: initdb and postgres run as nobody.
 final class PostgresCluster: Sendable {
     static let binaries = "/usr/lib/postgresql/15/bin"
-    static let nobody = "65534"
     let port: Int
     let directory: URL
     let server: AgentProcess
@@ -32,17 +30,15 @@ final class PostgresCluster: Sendable {
         try #require(
             FileManager.default.isExecutableFile(atPath: "\(binaries)/postgres"),
             "\(binaries)/postgres is missing: .ci/run installs it (apt-get install postgresql)")
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("flowtest-postgres-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try FileManager.default.setAttributes([.ownerAccountID: 65534, .groupOwnerAccountID: 65534], ofItemAtPath: directory.path)
+        let directory = try AgentProcess.directoryForNobody("postgres")
         let data = directory.appendingPathComponent("data").path
-        let initdb = try asNobody(
+        let initdb = try AgentProcess.asNobody(
             in: directory, "\(binaries)/initdb", ["-D", data, "-U", "flowtest", "-A", "trust", "--no-sync", "-E", "UTF8", "--locale=C"])
         let created = await initdb.finish(within: .seconds(60))
         try #require(created.code == 0 && !created.timedOut, "initdb failed: \(created.err.suffix(2000))")
         let port = try await FreePort.tcp()
         // The log goes to a file (the collector), not to a pipe that nobody reads until the end.
-        let server = try asNobody(in: directory, "\(binaries)/postgres", [
+        let server = try AgentProcess.asNobody(in: directory, "\(binaries)/postgres", [
             "-D", data, "-h", "127.0.0.1", "-p", String(port), "-k", directory.path, "-c", "fsync=off",
             "-c", "logging_collector=on", "-c", "log_directory=\(directory.path)/log", "-c", "log_filename=postgres.log",
             "-c", "log_statement=all", "-c", "log_line_prefix=[%a] ",
@@ -65,13 +61,6 @@ final class PostgresCluster: Sendable {
             try #require(Bool(false), "createdb failed: \(database.err) \(output.suffix(2000))")
         }
         return cluster
-    }
-
-    /// Runs `binary` as nobody, in `directory` (nobody may not read the test's own).
-    private static func asNobody(in directory: URL, _ binary: String, _ arguments: [String]) throws -> AgentProcess {
-        try AgentProcess(
-            ["-C", directory.path, "setpriv", "--reuid=\(nobody)", "--regid=\(nobody)", "--clear-groups", "--", binary] + arguments,
-            executable: URL(fileURLWithPath: "/usr/bin/env"))
     }
 
     /// Stops the server (SIGINT: fast shutdown, which postgres unblocks for itself; SIGKILL
