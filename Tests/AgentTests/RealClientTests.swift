@@ -4,11 +4,11 @@ import Foundation
 import Testing
 @testable import FlowTestAgent
 
-/// The echo's protocols against real clients where Debian has no server to test the generator
-/// against: PyMySQL (MySQL), pymongo (MongoDB) and OpenSSH's client. Each must take the echo
-/// for a server of its protocol as far as the echo goes; the echo counts nothing malformed.
-/// PyMySQL and pymongo come from pip and ssh from openssh-client (.ci/run installs them); a
-/// missing one fails its test.
+/// The echo's protocols against real clients, the other side of RealServerTests (the
+/// generator against real servers): PyMySQL (MySQL), pymongo (MongoDB, for which Debian has no
+/// server at all) and OpenSSH's client. Each must take the echo for a server of its protocol as
+/// far as the echo goes, and the echo counts nothing malformed. PyMySQL and pymongo come from
+/// pip and ssh from openssh-client (.ci/run installs them); a missing one fails its test.
 @Suite("Protocols against real clients: PyMySQL, pymongo, OpenSSH", .serialized, .timeLimit(.minutes(3)))
 struct RealClientTests {
     /// What mysql-client-check.py read.

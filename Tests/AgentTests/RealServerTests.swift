@@ -62,7 +62,8 @@ struct RealServerTests {
     /// A generator of `flows` flows of one built-in pattern sent to `ports`, each speaking the
     /// protocol of the well-known port beside it.
     static func run(
-        _ entry: TrafficMixEntry, ports: [(sent: Int, named: Int)], transport: Transport, flows: UInt64 = 12, messages: SizeRange = SizeRange(min: 2, max: 5)
+        _ entry: TrafficMixEntry, ports: [(sent: Int, named: Int)], transport: Transport, flows: UInt64 = 12, messages: SizeRange = SizeRange(min: 2, max: 5),
+        responseTimeout: Duration = .seconds(5)
     ) async throws -> TrafficCounters {
         var entry = entry
         entry.ports = ports.map { Int64($0.named) }
@@ -75,7 +76,7 @@ struct RealServerTests {
         let runner = TrafficMixTests.mixRunner([entry], flows: flows, maxConcurrent: 60, tcpPort: ports[0].sent) { configuration in
             configuration.messageInterval = .milliseconds(5)
             configuration.rate = 10
-            configuration.responseTimeout = .seconds(5)
+            configuration.responseTimeout = responseTimeout
             configuration.remapMixPorts(PerTransport(tcp: map, udp: map))
         }
         let (service, _) = runner.makeService()
@@ -292,6 +293,48 @@ struct RealServerTests {
         #expect((980...1_020).contains(perQuery), "\(perQuery) bytes per query in \(database)")
         let errors = await mariadb.stop()
         #expect(!errors.contains("[ERROR]"), "\(errors.suffix(2000))")
+    }
+
+    /// SSH against OpenSSH's sshd as an external target, as far as FlowTest's SSH goes: sshd
+    /// reads each flow's version line and KEXINIT and agrees on algorithms from it, then waits
+    /// for a key exchange FlowTest does not make (no crypto library), so the flows' first
+    /// exchange times out. What this checks is sshd's log: no packet it could not parse.
+    @Test func sshAgainstSshdReadsTheVersionAndKexInit() async throws {
+        let keys = FileManager.default.temporaryDirectory.appendingPathComponent("flowtest-sshd-keys-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: keys, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: keys) }
+        let hostKey = keys.appendingPathComponent("host_ed25519").path
+        let keygen = try AgentProcess(["-q", "-t", "ed25519", "-N", "", "-f", hostKey], executable: URL(fileURLWithPath: "/usr/bin/ssh-keygen"))
+        #expect(await keygen.finish(within: .seconds(30)).code == 0)
+        // sshd refuses to start without its privilege separation directory, which Debian's init
+        // would make at boot; these machines run no init.
+        try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        let port = try await FreePort.tcp()
+        let sshd = try Server("/usr/sbin/sshd", ["-D", "-e", "-f", "@CONF@"], config: """
+            Port \(port)
+            ListenAddress 127.0.0.1
+            HostKey \(hostKey)
+            PidFile @DIR@/sshd.pid
+            UsePAM no
+            LogLevel DEBUG3
+            """, named: "sshd")
+        try await Self.waitForTCP(port, sshd)
+        let ssh = try await Self.run(
+            TrafficMixEntry(pattern: "ssh", weight: 1), ports: [(port, 22)], transport: .tcp, flows: 4, messages: SizeRange(min: 1, max: 1),
+            responseTimeout: .seconds(3))
+        // Each flow read sshd's version line and KEXINIT (a flow sends its first request only
+        // once its opening's reply is complete), then had no answer to its IGNORE packets:
+        // sshd ignores them, as RFC 4253 11.2 says, and waits for the key exchange.
+        #expect(ssh.messagesSent == 4 && ssh.messagesReceived == 0 && ssh.flowsFailed == 4 && ssh.failures["timeout"] == 4, "\(ssh)")
+        let log = await sshd.stop()
+        func count(_ text: String) -> Int { log.components(separatedBy: text).count - 1 }
+        #expect(count("remote software version FlowTest_1.0") == 4, "\(log.suffix(3000))")
+        #expect(count("kex: algorithm: curve25519-sha256") == 4, "\(log.suffix(3000))")
+        #expect(count("kex: client->server cipher: aes128-ctr MAC: hmac-sha2-256 compression: none") == 4, "\(log.suffix(3000))")
+        #expect(count("expecting SSH2_MSG_KEX_ECDH_INIT") == 4, "\(log.suffix(3000))")
+        for refusal in ["Bad packet length", "invalid format", "Protocol error", "ssh_dispatch_run_fatal", "incomplete message"] {
+            #expect(!log.contains(refusal), "\(refusal): \(log.suffix(3000))")
+        }
     }
 
     /// SMTP against OpenSMTPD as an external target: it takes each flow's EHLO and mail
