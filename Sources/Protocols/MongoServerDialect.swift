@@ -31,7 +31,8 @@ struct MongoServerDialect: ServerDialect {
             while try reader.next(bytes, from: &index) {
                 let message = reader.message
                 requestID = Int32(message[4]) | Int32(message[5]) << 8 | Int32(message[6]) << 16 | Int32(message[7]) << 24
-                if Int32(message[12]) | Int32(message[13]) << 8 | Int32(message[14]) << 16 | Int32(message[15]) << 24 == MongoLegacyMessage.opQuery {
+                let opcode = Int32(message[12]) | Int32(message[13]) << 8 | Int32(message[14]) << 16 | Int32(message[15]) << 24
+                if opcode == MongoLegacyMessage.opQuery {
                     let query = try MongoLegacyMessage.query(message)
                     replyID &+= 1
                     answerLegacy(query, requestID: requestID, into: &out)

@@ -21,7 +21,7 @@ struct MySQLServerDialect: ServerDialect {
         do throws(ProtocolError) {
             while let packet = try reader.next(bytes, from: &index) {
                 guard loggedIn else {
-                    guard packet.payload.count >= 32, UInt32(packet.payload[0]) | UInt32(packet.payload[1]) << 8 & MySQLPacket.protocol41 != 0 else {
+                    guard packet.payload.count >= 32, (UInt32(packet.payload[0]) | UInt32(packet.payload[1]) << 8) & MySQLPacket.protocol41 != 0 else {
                         throw ProtocolError(.mysql, "a login of \(packet.length) bytes without CLIENT_PROTOCOL_41: expected a HandshakeResponse41")
                     }
                     loggedIn = true
