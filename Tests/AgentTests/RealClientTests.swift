@@ -6,10 +6,11 @@ import Testing
 
 /// The echo's protocols against real clients, the other side of RealServerTests (the
 /// generator against real servers): PyMySQL (MySQL), pymongo (MongoDB, for which Debian has no
-/// server at all) and OpenSSH's client. Each must take the echo for a server of its protocol as
-/// far as the echo goes, and the echo counts nothing malformed. PyMySQL and pymongo come from
-/// pip and ssh from openssh-client (.ci/run installs them); a missing one fails its test.
-@Suite("Protocols against real clients: PyMySQL, pymongo, OpenSSH", .serialized, .timeLimit(.minutes(3)))
+/// server at all), OpenSSH's client, psql and redis-cli. Each must take the echo for a server of
+/// its protocol as far as the echo goes, and the echo counts nothing malformed. PyMySQL and
+/// pymongo come from pip, the others with the servers' Debian packages (.ci/run installs them);
+/// a missing one fails its test.
+@Suite("Protocols against real clients: PyMySQL, pymongo, OpenSSH, psql, redis-cli", .serialized, .timeLimit(.minutes(3)))
 struct RealClientTests {
     /// What mysql-client-check.py read.
     struct MySQLRead: Decodable {
@@ -115,6 +116,44 @@ struct RealClientTests {
         try socket.send(Array("SSH-2.0-check\r\n".utf8))
         let version = try await blocking { try socket.receiveOnce() }
         #expect(String(decoding: version, as: UTF8.self).hasPrefix("SSH-2.0-FlowTest_1.0\r\n"))
+        await echo.stop()
+    }
+
+    /// Runs a Debian client program to its end (bounded), with `environment`.
+    static func client(_ path: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> (code: Int32, out: String, err: String) {
+        try #require(FileManager.default.isExecutableFile(atPath: path), "\(path) is missing: .ci/run installs it")
+        let process = try AgentProcess(arguments, environment: environment, executable: URL(fileURLWithPath: path))
+        let result = await process.finish(within: .seconds(30))
+        try #require(!result.timedOut, "\(path) hung: \(result.err.suffix(2000))")
+        return (result.code, result.out, result.err)
+    }
+
+    /// psql (libpq) connects as it does by default: an SSLRequest first (the echo, without TLS,
+    /// answers `N`, and libpq goes on in the clear), its startup, then the query; it prints the
+    /// one value of the result, the size asked for less the 63 bytes of messages around it.
+    @Test func psqlQueriesTheEcho() async throws {
+        let echo = try await EchoFixture.start { $0.tcpProtocolPorts = [5432] }
+        let result = try await Self.client(
+            "\(PostgresCluster.binaries)/psql",
+            ["-X", "-A", "-t", "-h", "127.0.0.1", "-p", String(echo.tcpPort), "-U", "flowtest", "-d", "flowtest",
+             "-c", "SELECT repeat('x', 137) /* flowtest response-size=200 */"],
+            environment: ["PGCONNECT_TIMEOUT": "10", "PGSSLMODE": "prefer", "PGAPPNAME": "flowtest-77"])
+        #expect(result.code == 0, "\(result.err)")
+        #expect(result.out.trimmingCharacters(in: .newlines).utf8.count == 137, "\(result.out)")
+        let statistics = await echo.statistics(.tcp) { $0.connectionsAccepted >= 1 && $0.connectionsActive == 0 }
+        #expect(statistics.sizedResponses == 1 && statistics.malformedRequests == 0, "\(statistics)")
+        await echo.stop()
+    }
+
+    /// redis-cli sends its command as a RESP array and prints the bulk string of the echo's
+    /// reply: 93 letters for a 100-byte reply (`$93`, CRLF, the letters, CRLF).
+    @Test func redisCLIGetsTheBulkString() async throws {
+        let echo = try await EchoFixture.start { $0.tcpProtocolPorts = [6379] }
+        let result = try await Self.client("/usr/bin/redis-cli", ["-h", "127.0.0.1", "-p", String(echo.tcpPort), "GET", "flowtest:100:5:"])
+        #expect(result.code == 0, "\(result.err)")
+        #expect(result.out.trimmingCharacters(in: .newlines).utf8.count == 93, "\(result.out)")
+        let statistics = await echo.statistics(.tcp) { $0.connectionsAccepted >= 1 && $0.connectionsActive == 0 }
+        #expect(statistics.sizedResponses >= 1 && statistics.malformedRequests == 0, "\(statistics)")
         await echo.stop()
     }
 }
