@@ -6,11 +6,11 @@ import Testing
 
 /// The echo's protocols against real clients, the other side of RealServerTests (the
 /// generator against real servers): PyMySQL (MySQL), pymongo (MongoDB, for which Debian has no
-/// server at all), OpenSSH's client, psql and redis-cli. Each must take the echo for a server of
+/// server at all), OpenSSH's client, OpenSSL's, psql and redis-cli. Each must take the echo for a server of
 /// its protocol as far as the echo goes, and the echo counts nothing malformed. PyMySQL and
 /// pymongo come from pip, the others with the servers' Debian packages (.ci/run installs them);
 /// a missing one fails its test.
-@Suite("Protocols against real clients: PyMySQL, pymongo, OpenSSH, psql, redis-cli", .serialized, .timeLimit(.minutes(3)))
+@Suite("Protocols against real clients: PyMySQL, pymongo, OpenSSH, OpenSSL, psql, redis-cli", .serialized, .timeLimit(.minutes(3)))
 struct RealClientTests {
     /// What mysql-client-check.py read.
     struct MySQLRead: Decodable {
@@ -154,6 +154,29 @@ struct RealClientTests {
         #expect(result.out.trimmingCharacters(in: .newlines).utf8.count == 93, "\(result.out)")
         let statistics = await echo.statistics(.tcp) { $0.connectionsAccepted >= 1 && $0.connectionsActive == 0 }
         #expect(statistics.sizedResponses >= 1 && statistics.malformedRequests == 0, "\(statistics)")
+        await echo.stop()
+    }
+
+    /// OpenSSL's client takes the echo's ServerHello (TLS 1.3, TLS_AES_128_GCM_SHA256, x25519,
+    /// its own session id echoed) as valid and derives handshake keys from it; the record
+    /// standing for the encrypted handshake then fails to decrypt, as it must without a real
+    /// key exchange: a bad_record_mac, not a decode error.
+    @Test func openSSLClientTakesTheServerHello() async throws {
+        let echo = try await EchoFixture.start { $0.tcpProtocolPorts = [443] }
+        let result = try await Self.client("/usr/bin/openssl", [
+            "s_client", "-connect", "127.0.0.1:\(echo.tcpPort)", "-servername", "www.flowtest.example", "-tls1_3", "-msg", "-no_ign_eof",
+        ])
+        let output = result.out + result.err
+        #expect(result.code != 0, "\(output.suffix(3000))")
+        // 122 bytes: OpenSSL sends a 32-byte session id (middlebox compatibility), echoed back.
+        #expect(output.contains("<<< TLS 1.3, Handshake [length 007a], ServerHello"), "\(output.suffix(3000))")
+        #expect(output.contains("Server Temp Key: X25519") && output.contains("Cipher is TLS_AES_128_GCM_SHA256"), "\(output.suffix(3000))")
+        #expect(output.contains("Alert [length 0002], fatal bad_record_mac"), "\(output.suffix(3000))")
+        for refusal in ["decode error", "illegal parameter", "wrong version number", "unexpected message", "record layer failure"] {
+            #expect(!output.contains(refusal), "\(refusal): \(output.suffix(3000))")
+        }
+        let statistics = await echo.statistics(.tcp) { $0.connectionsAccepted >= 1 && $0.connectionsActive == 0 }
+        #expect(statistics.malformedRequests == 0, "\(statistics)")
         await echo.stop()
     }
 }
