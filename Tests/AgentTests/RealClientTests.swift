@@ -6,10 +6,10 @@ import Testing
 
 /// The echo's protocols against real clients, the other side of RealServerTests (the
 /// generator against real servers): PyMySQL (MySQL), pymongo (MongoDB, for which Debian has no
-/// server at all), OpenSSH's client, OpenSSL's, psql and redis-cli. Each must take the echo for a server of
-/// its protocol as far as the echo goes, and the echo counts nothing malformed. PyMySQL and
-/// pymongo come from pip, the others with the servers' Debian packages (.ci/run installs them);
-/// a missing one fails its test.
+/// server at all), OpenSSH's and OpenSSL's clients, psql and redis-cli. Each must take the echo
+/// for a server of its protocol as far as the echo goes, and the echo counts nothing malformed.
+/// PyMySQL and pymongo come from pip, the others from Debian (.ci/run installs them); a missing
+/// one fails its test.
 @Suite("Protocols against real clients: PyMySQL, pymongo, OpenSSH, OpenSSL, psql, redis-cli", .serialized, .timeLimit(.minutes(3)))
 struct RealClientTests {
     /// What mysql-client-check.py read.
