@@ -13,10 +13,11 @@ import Glibc
 /// target; `dns` through unbound forwarding to the echo; `database`'s RESP against redis-server
 /// and its PostgreSQL through pgbouncer and against PostgreSQL itself, its MySQL against
 /// MariaDB; `smtp` against OpenSMTPD and `ftp`'s control sessions against vsftpd, both as
-/// external targets.
+/// external targets; and as far as FlowTest's TLS and SSH go (no handshake, no key exchange),
+/// TLS against `openssl s_server` and `ssh` against sshd, which must parse their hellos.
 /// A missing binary fails the test.
 @Suite(
-    "Protocols through real proxies and servers: haproxy, nginx, unbound, redis-server, pgbouncer, postgresql, mariadb, opensmtpd, vsftpd",
+    "Protocols through real proxies and servers: haproxy, nginx, unbound, redis-server, pgbouncer, postgresql, mariadb, opensmtpd, vsftpd, openssl, sshd",
     .serialized, .timeLimit(.minutes(3)))
 struct RealServerTests {
     /// A server run for one test; killed at the end (SIGKILL: this process's children inherit
@@ -293,6 +294,55 @@ struct RealServerTests {
         #expect((980...1_020).contains(perQuery), "\(perQuery) bytes per query in \(database)")
         let errors = await mariadb.stop()
         #expect(!errors.contains("[ERROR]"), "\(errors.suffix(2000))")
+    }
+
+    /// TLS against OpenSSL's s_server as far as FlowTest's TLS goes: the server takes each
+    /// flow's ClientHello (SNI, x25519 key share, the signature algorithms offered) and answers
+    /// with its ServerHello and encrypted handshake; the flow's stand-in Finished then fails to
+    /// decrypt (bad_record_mac), so against a real TLS server the flows fail as corrupted, as
+    /// documented. What this checks is that a real TLS stack parses the ClientHello.
+    @Test func tlsAgainstOpenSSLServerTakesTheClientHello() async throws {
+        let keys = FileManager.default.temporaryDirectory.appendingPathComponent("flowtest-tls-keys-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: keys, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: keys) }
+        let (key, certificate) = (keys.appendingPathComponent("key.pem").path, keys.appendingPathComponent("cert.pem").path)
+        // P-256: the ClientHello offers ecdsa_secp256r1_sha256 and RSA, not ed25519.
+        let request = try AgentProcess([
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", certificate,
+            "-subj", "/CN=www.flowtest.example", "-days", "1",
+        ], executable: URL(fileURLWithPath: "/usr/bin/openssl"))
+        let made = await request.finish(within: .seconds(30))
+        try #require(made.code == 0, "\(made.err)")
+        let port = try await FreePort.tcp()
+        // Five connections, the readiness probe's and the four flows', then it exits, writing
+        // out what it printed (a pipe is block-buffered, and a killed server would lose it);
+        // -www: it answers HTTP rather than reading stdin, whose end would stop it.
+        let server = try AgentProcess([
+            "s_server", "-accept", "127.0.0.1:\(port)", "-cert", certificate, "-key", key, "-tls1_3", "-msg", "-www", "-naccept", "5",
+            "-servername", "www.flowtest.example", "-cert2", certificate, "-key2", key,
+        ], executable: URL(fileURLWithPath: "/usr/bin/openssl"))
+        let deadline = ContinuousClock.now + .seconds(20)
+        while (try? TestSocket.tcp(port)) == nil, server.process.isRunning, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let tls = try await Self.run(
+            TrafficMixEntry(pattern: "web", weight: 1), ports: [(port, 443)], transport: .tcp, flows: 4, messages: SizeRange(min: 1, max: 1),
+            responseTimeout: .seconds(3))
+        // Each flow read the server's flight and sent its request; the server's alert (corrupted)
+        // or its close right after (closed) ended it, depending on how the reads fell.
+        let ended = tls.failures["corrupted", default: 0] + tls.failures["closed", default: 0]
+        #expect(tls.messagesSent == 4 && tls.messagesReceived == 0 && tls.flowsFailed == 4 && ended == 4, "\(tls)")
+        let result = await server.finish(within: .seconds(20))
+        let log = result.out + result.err
+        func count(_ text: String) -> Int { log.components(separatedBy: text).count - 1 }
+        #expect(count("], ClientHello") == 4 && count("], ServerHello") == 4, "\(log.suffix(3000))")
+        #expect(count("Switching server context.") == 4, "the SNI matched -servername: \(log.suffix(3000))")
+        #expect(count("bad_record_mac") == 4, "\(log.suffix(3000))")
+        // The one decode_error: the readiness probe's connection, closed without a hello.
+        #expect(count("decode_error") == 1, "\(log.suffix(3000))")
+        for refusal in ["illegal_parameter", "handshake_failure", "unexpected_message", "protocol_version", "missing_extension"] {
+            #expect(!log.contains(refusal), "\(refusal): \(log.suffix(3000))")
+        }
     }
 
     /// SSH against OpenSSH's sshd as an external target, as far as FlowTest's SSH goes: sshd
