@@ -1,8 +1,9 @@
 /// What the echo's MySQL needs to know of a statement's text: whether a server answers it
 /// with a result set or with OK.
 enum MySQLStatement {
-    /// The statements that return rows; every other one (SET, BEGIN, INSERT...) gets OK.
-    static let readingKeywords: Set<String> = ["SELECT", "SHOW", "WITH", "EXPLAIN", "DESCRIBE", "DESC", "VALUES", "TABLE"]
+    /// The statements that return rows; every other one (SET, BEGIN, INSERT...) gets OK. Bytes,
+    /// compared without building a String: this runs for every query the echo answers.
+    static let readingKeywords: [[UInt8]] = ["SELECT", "SHOW", "WITH", "EXPLAIN", "DESCRIBE", "DESC", "VALUES", "TABLE"].map { Array($0.utf8) }
 
     /// Whether `text` (a COM_QUERY's, without the command byte) returns rows: its first word
     /// after blanks, `/* */` comments and an opening parenthesis is one of `readingKeywords`.
@@ -24,6 +25,7 @@ enum MySQLStatement {
             }
         }
         let word = text[index...].prefix { ($0 | 0x20) >= UInt8(ascii: "a") && ($0 | 0x20) <= UInt8(ascii: "z") }
-        return readingKeywords.contains(String(decoding: word, as: UTF8.self).uppercased())
+        // Letters only, so clearing bit 5 is upper-casing them.
+        return readingKeywords.contains { $0.elementsEqual(word) { keyword, letter in keyword == letter & 0xdf } }
     }
 }
