@@ -328,8 +328,10 @@ struct RealServerTests {
         let tls = try await Self.run(
             TrafficMixEntry(pattern: "web", weight: 1), ports: [(port, 443)], transport: .tcp, flows: 4, messages: SizeRange(min: 1, max: 1),
             responseTimeout: .seconds(3))
-        // Each flow read the server's flight and sent its request; the server's alert (corrupted)
-        // or its close right after (closed) ended it, depending on how the reads fell.
+        // Each flow read the server's flight and sent its request. The server's alert is
+        // encrypted (it has its handshake keys), so to the flow it is one more opaque record,
+        // then the server closes: `closed`; `corrupted` where the reads fell so that the flight's
+        // last records came after the opening's reply was complete.
         let ended = tls.failures["corrupted", default: 0] + tls.failures["closed", default: 0]
         #expect(tls.messagesSent == 4 && tls.messagesReceived == 0 && tls.flowsFailed == 4 && ended == 4, "\(tls)")
         let result = await server.finish(within: .seconds(20))
