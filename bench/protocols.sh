@@ -9,6 +9,7 @@
 # generator's NIO loops, the main thread, telemetry) the generator. Writes bench/protocols.md.
 #   bench/protocols.sh                  # 10 s per measurement, 200 new flows/s (about 4 min)
 #   DURATION=4 RATE=50 bench/protocols.sh
+#   BUILD_PATH=.build-proto bench/protocols.sh   # a release build apart from the tree's .build
 set -euo pipefail
 cd "$(dirname "$0")/.."
 D=${DURATION:-10}
@@ -17,8 +18,9 @@ ROUNDS=${ROUNDS:-1}
 OUT=${OUT:-bench/protocols.md}
 WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
-swift build -c release --product flowtest-agent >&2
-AGENT=.build/release/flowtest-agent
+BUILD_PATH=${BUILD_PATH:-.build}
+swift build -c release --build-path "$BUILD_PATH" --product flowtest-agent >&2
+AGENT=$BUILD_PATH/release/flowtest-agent
 
 # label | transport | port | request | response | exchanges ("" = until the lifetime ends) | built-in pattern
 ROWS=(

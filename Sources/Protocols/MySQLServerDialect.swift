@@ -1,6 +1,7 @@
 /// The echo's MySQL: greets every connection (HandshakeV10), accepts any protocol-41 login,
-/// and answers each COM_QUERY with one row that makes the result set the size its
-/// `flowtest response-size=N` comment asks for; COM_PING gets OK, COM_QUIT closes.
+/// and answers each COM_QUERY that reads (SELECT, SHOW...) with one row that makes the result
+/// set the size its `flowtest response-size=N` comment asks for, and any other statement with
+/// OK, as a server does; COM_PING gets OK, COM_QUIT closes.
 ///
 /// Other commands get ERR 1047 (unknown command); bytes that break the packet framing or a
 /// login that is not protocol 41 get ERR 1156 / 08S01 and the connection is closed.
@@ -20,7 +21,7 @@ struct MySQLServerDialect: ServerDialect {
         do throws(ProtocolError) {
             while let packet = try reader.next(bytes, from: &index) {
                 guard loggedIn else {
-                    guard packet.payload.count >= 32, UInt32(packet.payload[0]) | UInt32(packet.payload[1]) << 8 & MySQLPacket.protocol41 != 0 else {
+                    guard packet.payload.count >= 32, (UInt32(packet.payload[0]) | UInt32(packet.payload[1]) << 8) & MySQLPacket.protocol41 != 0 else {
                         throw ProtocolError(.mysql, "a login of \(packet.length) bytes without CLIENT_PROTOCOL_41: expected a HandshakeResponse41")
                     }
                     loggedIn = true
@@ -29,7 +30,14 @@ struct MySQLServerDialect: ServerDialect {
                 }
                 switch packet.payload.first {
                 case 3:
-                    MySQLPacket.appendResult(size: Self.responseSize(packet.payload), into: &out)
+                    // A client reads one OK for a statement without rows: PyMySQL's own `SET
+                    // NAMES` and `SET AUTOCOMMIT` after every login, which a result set there
+                    // put out of step with the packets that followed.
+                    if MySQLStatement.returnsRows(packet.payload.dropFirst()) {
+                        MySQLPacket.appendResult(size: Self.responseSize(packet.payload), into: &out)
+                    } else {
+                        MySQLPacket.appendOK(sequence: 1, into: &out)
+                    }
                     flowID = FlowTag.flowID(in: packet.payload) ?? flowID
                     outcome.answered += 1
                 case 14: MySQLPacket.appendOK(sequence: 1, into: &out)

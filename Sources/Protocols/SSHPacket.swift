@@ -7,6 +7,8 @@ enum SSHPacket {
     static let kexInit: UInt8 = 20
     static let ignore: UInt8 = 2
     static let disconnect: UInt8 = 1
+    /// The key exchange method's messages (ECDH_INIT is 30), which follow the KEXINITs.
+    static let keyExchangeMessages: ClosedRange<UInt8> = 30...49
     /// The largest packet RFC 4253 6.1 requires an implementation to accept.
     static let largest = 35_000
     /// What FlowTest puts in one packet.

@@ -1,11 +1,15 @@
-/// The echo's SSH: answers the client's version and KEXINIT with its own, then each IGNORE
-/// packet request with IGNORE packets of the size its data's first 8 bytes ask for.
+/// The echo's SSH: answers the client's version line with its own at once, its KEXINIT with
+/// its own, then each IGNORE packet request with IGNORE packets of the size its data's first
+/// 8 bytes ask for.
 ///
-/// A real client's next step (a key exchange message) gets DISCONNECT "key exchange failed",
-/// bytes that break SSH's packet framing DISCONNECT "protocol error"; both close the connection.
+/// A real client's next step, its key exchange message (30 to 49, RFC 4250 4.1.2), gets
+/// DISCONNECT "key exchange failed" and the connection ends: valid SSH the echo cannot go on
+/// with, not a malformed request. Other messages, and bytes that break SSH's packet framing,
+/// get DISCONNECT "protocol error" and count as malformed; all of these close the connection.
 struct SSHServerDialect: ServerDialect {
     static let largestResponse = 16_777_216
     private var reader = SSHStreamReader()
+    private var sentVersion = false
     private var answeredKexInit = false
     private var requestLeft = 0
     private var responseSize = 0
@@ -21,11 +25,16 @@ struct SSHServerDialect: ServerDialect {
         var index = 0
         do throws(ProtocolError) {
             guard try reader.readVersion(bytes, from: &index) else { return outcome }
+            // A server's version goes out as soon as the client's is read: OpenSSH sends its
+            // KEXINIT only once it has the server's version, and waited for ever before.
+            if !sentVersion {
+                sentVersion = true
+                out.append(ascii: SSHPacket.version)
+            }
             while let packet = try reader.next(bytes, from: &index) {
                 switch packet.payload.first {
                 case SSHPacket.kexInit where !answeredKexInit:
                     answeredKexInit = true
-                    out.append(ascii: SSHPacket.version)
                     SSHPacket.appendKexInit(into: &out)
                 case SSHPacket.ignore where answeredKexInit:
                     if requestLeft <= 0 {
@@ -42,9 +51,13 @@ struct SSHServerDialect: ServerDialect {
                 case SSHPacket.disconnect:
                     outcome.finished = true
                     return outcome
+                case let number? where answeredKexInit && SSHPacket.keyExchangeMessages.contains(number):
+                    SSHPacket.appendDisconnect(reason: 3, "the FlowTest echo does no key exchange", into: &out)
+                    outcome.finished = true
+                    return outcome
                 default:
                     SSHPacket.appendDisconnect(reason: 3, "the FlowTest echo does no key exchange", into: &out)
-                    outcome.malformed = ProtocolError(.ssh, "message \(packet.payload.first ?? 0): the echo answers KEXINIT and IGNORE only")
+                    outcome.malformed = ProtocolError(.ssh, "message \(packet.payload.first ?? 0): the echo answers KEXINIT, key exchange and IGNORE only")
                     return outcome
                 }
             }

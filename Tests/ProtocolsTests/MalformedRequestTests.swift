@@ -95,6 +95,14 @@ struct MalformedRequestTests {
         let outcome = [UInt8]([5, 0, 0, 1, 0, 0, 0, 0, 0]).withUnsafeBytes { responder.consume($0, into: &out) }
         #expect(out.count > 9 && out[4] == 0xff && String(decoding: out[7...], as: UTF8.self).hasPrefix("#08S01a login of 5 bytes"))
         #expect(outcome.malformed != nil)
+        // A login long enough but without CLIENT_PROTOCOL_41 (0x0200; the old protocol's
+        // capabilities here) is refused too: `&` once bound tighter than `|` and let it in.
+        var old = ProtocolResponder(acceptedOn: 3306, greeting: &greeting)!
+        var login: [UInt8] = []
+        MySQLPacket.append([0x0f, 0xa0] + [UInt8](repeating: 0, count: 34), sequence: 1, into: &login)
+        out = []
+        let refused = login.withUnsafeBytes { old.consume($0, into: &out) }
+        #expect(refused.malformed?.reason.contains("without CLIENT_PROTOCOL_41") == true && out[4] == 0xff, "\(out.prefix(12))")
     }
 
     @Test func sshAndMongoAnswerTheirErrors() {
