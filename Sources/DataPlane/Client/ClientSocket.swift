@@ -171,8 +171,13 @@ public final class ClientSocket {
             guard isStream else { return }
             guard flags & (cdp_epollout | cdp_epollerr | cdp_epollhup) != 0 else { return }
             connecting = false
-            let code = socketError()
-            guard code == 0 else { return fail(code) }
+            // Writable without an error or hang-up is connected: the kernel raises EPOLLERR for
+            // a connect that failed, so only then is SO_ERROR read (a system call per flow saved).
+            if flags & (cdp_epollerr | cdp_epollhup) != 0 {
+                let code = socketError()
+                // A hang-up with no error recorded: the connection is gone all the same.
+                return fail(code == 0 ? ECONNRESET : code)
+            }
             delegate?.socketConnected()
             guard !closed else { return }
         } else if flags & cdp_epollerr != 0, !isStream {
