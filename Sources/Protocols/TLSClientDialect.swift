@@ -46,7 +46,11 @@ struct TLSClientDialect: ClientDialect {
         var index = 0
         var complete = false
         while let record = try reader.next(bytes, from: &index) {
-            guard !complete else { throw ProtocolError(.tls, "a record after the awaited reply's end") }
+            // The server's encrypted handshake is one record from the echo and several from a
+            // real server (EncryptedExtensions, Certificate, CertificateVerify, Finished), sent
+            // as one flight: every encrypted record that came with the first belongs to it.
+            let flightGoesOn = step == 1 && record.type == TLSRecord.applicationData
+            guard !complete || flightGoesOn else { throw ProtocolError(.tls, "a record after the awaited reply's end") }
             if record.type == TLSRecord.alert {
                 throw ProtocolError(.tls, "the server sent alert \(record.payload.last.map(String.init) ?? "?"): the echo's or a real TLS server's refusal")
             }

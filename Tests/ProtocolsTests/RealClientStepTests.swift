@@ -88,4 +88,25 @@ struct RealClientStepTests {
         #expect(outcome.answered == 1 && outcome.malformed == nil)
         #expect(try BSONDocument.fields(out[36...]).fields["code"] == "352")
     }
+
+    /// A real TLS 1.3 server's flight (openssl s_server): ServerHello, change_cipher_spec and four
+    /// encrypted handshake records in one read complete the opening; on the data plane, whose
+    /// reads took the flight whole, the fourth record used to fail the flow as corrupted before it
+    /// sent anything. A record of another type after the flight still breaks the protocol.
+    @Test func aRealServersFlightOfSeveralEncryptedRecordsCompletesTheOpening() throws {
+        var client = ClientConversation(.tls)
+        var hello: [UInt8] = []
+        #expect(client.nextOpening(into: &hello) == .awaitReply)
+        var flight: [UInt8] = []
+        TLSRecord.append(TLSRecord.handshake, TLSRecord.serverHello(sessionID: []), into: &flight)
+        TLSRecord.append(TLSRecord.changeCipherSpec, [1], into: &flight)
+        for size in [40, 600, 100, 58] { TLSRecord.appendApplicationData(total: size, prefix: [], into: &flight) }
+        #expect(try flight.withUnsafeBytes { try client.consume($0) })
+        var handshake = flight
+        TLSRecord.append(TLSRecord.handshake, [20, 0, 0, 0], into: &handshake)
+        var again = ClientConversation(.tls)
+        var ignored: [UInt8] = []
+        _ = again.nextOpening(into: &ignored)
+        #expect(throws: ProtocolError.self) { try handshake.withUnsafeBytes { try again.consume($0) } }
+    }
 }

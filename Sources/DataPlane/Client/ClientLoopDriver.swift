@@ -23,9 +23,11 @@ public final class ClientLoopDriver: LoopDriver {
     /// Datagram sockets just opened (connected at once), told after the batch.
     private var opened: [ClientSocket] = []
     /// Where every socket of the loop reads into: a read hands its bytes to the flow at once.
+    /// 1 MiB, so that a large message's echo takes few reads (only the pages a read fills are
+    /// ever resident).
     let readBuffer: UnsafeMutableRawBufferPointer
 
-    public init(readBufferSize: Int = 262_144) {
+    public init(readBufferSize: Int = 1 << 20) {
         readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: readBufferSize, alignment: 16)
     }
 

@@ -77,8 +77,11 @@ enum Containers {
             let object = try? JSONValue(encoding: FlowTestReport.first(
                 pod: pod.name, namespace: pod.namespace, flowTest: flowTest, flowTestUID: nil, role: role, incarnation: incarnation, report: report))
         else { return }
-        // Like the agents' final report: retried for a while (the apiserver may be away).
-        let deadline = ContinuousClock.now + .seconds(30)
+        // Like the agents' final report: retried until the controller's deadline would pass (the
+        // apiserver may be away, or slow: a thousand simulated agents writing at once on a
+        // loaded two-core machine had some writes still failing after 30 s, and their final
+        // reports never came, under nice -n 19 stress-ng in ControllerScaleTests).
+        let deadline = ContinuousClock.now + .seconds(170)
         while ContinuousClock.now < deadline {
             let created: JSONValue? = try? await client.create(.flowTestReports, namespace: pod.namespace, object)
             if created != nil { return }
