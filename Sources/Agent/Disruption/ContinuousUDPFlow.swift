@@ -11,7 +11,8 @@ import NIOCore
 /// Thread safety: created anywhere, then used only on `context.loop`, hence `@unchecked Sendable`.
 final class ContinuousUDPFlow: ContinuousFlow, ContinuousConnectionOwner, @unchecked Sendable {
     private let context: ContinuousFlowContext
-    private var channel: (any FlowWire)?
+    /// The current socket; nil between a closed one and the next.
+    private var wire: (any FlowWire)?
     private var generation = 0
     private var ended = false
     private var backoff = ContinuousFlowContext.firstBackoff
@@ -55,7 +56,7 @@ final class ContinuousUDPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
         attemptStartedAt = startedAt
         if let driver = context.driver {
             do throws(SocketError) {
-                // Connected as soon as the loop sees it writable (`connectionActive`).
+                // Connected once the loop's batch is over (`connectionActive`).
                 _ = try context.openSocket(on: driver, stream: false, owner: self, generation: attempt)
             } catch {
                 connectFailed(FlowFailureReason(errno: error.errno), generation: attempt)
@@ -91,7 +92,7 @@ final class ContinuousUDPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
 
     func connectionActive(_ wire: any FlowWire, generation attempt: Int) {
         guard attempt == generation, !ended else { return wire.close() }
-        self.channel = wire
+        self.wire = wire
         tally?.connected(wire.localAddress)
         if everConnected { tally?.reconnects += 1 }
         everConnected = true
@@ -102,13 +103,13 @@ final class ContinuousUDPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
     }
 
     private func sendDatagram() {
-        guard let channel, !ended else { return }
+        guard let wire, !ended else { return }
         let size = environment.payload.next(using: &random)
         let now = NIODeadline.now()
         let sequence = window.sent(at: now)
         let header = FlowHeader(sequence: UInt32(truncatingIfNeeded: sequence), flowID: context.flowID, sendTimeNanoseconds: now.uptimeNanoseconds)
-        channel.send(header, fillerCount: size - FlowHeader.size, of: environment)
-        channel.flush()
+        wire.send(header, fillerCount: size - FlowHeader.size, of: environment)
+        wire.flush()
         context.shard.recordSend(.udp, bytes: size)
         tally?.sent(size)
         sentOnGrid += 1
@@ -124,7 +125,7 @@ final class ContinuousUDPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
         var deadline = window.oldestDeadline(responseTimeout: environment.responseTimeout) ?? .distantFuture
         if let reopenAt { deadline = min(deadline, reopenAt) }
         // After the lifetime only the judging of the last datagrams is left to wake for.
-        if channel != nil, nextSendDue < lifetimeEnd {
+        if wire != nil, nextSendDue < lifetimeEnd {
             deadline = min(deadline, nextSendDue)
         } else if NIODeadline.now() < lifetimeEnd {
             deadline = min(deadline, lifetimeEnd)
@@ -147,7 +148,7 @@ final class ContinuousUDPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
             return window.isEmpty ? end() : scheduleNextWakeUp()
         }
         if let reopenAt, now >= reopenAt { return open() }
-        if channel != nil, now >= nextSendDue { return sendDatagram() }
+        if wire != nil, now >= nextSendDue { return sendDatagram() }
         scheduleNextWakeUp()
     }
 
@@ -204,7 +205,7 @@ final class ContinuousUDPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
 
     func connectionClosed(generation attempt: Int) {
         guard attempt == generation, !ended else { return }
-        channel = nil
+        wire = nil
         let now = NIODeadline.now()
         if now >= lifetimeEnd { return window.isEmpty ? end() : scheduleNextWakeUp() }
         reopenAt = now + backoff
@@ -220,8 +221,8 @@ final class ContinuousUDPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
         guard !ended else { return }
         ended = true
         generation += 1
-        channel?.close()
-        channel = nil
+        wire?.close()
+        wire = nil
         context.setup.openFlows.leave(self)
         let unrecovered = tracker.open
         if let unrecovered { context.outageEnded(unrecovered, at: max(.now(), unrecovered.start), ongoing: true) }

@@ -119,18 +119,21 @@ final class FlowLauncher: Sendable {
     private func connectOnDataPlane(
         _ setup: FlowSetup, to address: SocketAddress, dialled: SocketAddress, label: UInt32?, driver: ClientLoopDriver
     ) -> EventLoopFuture<any Channel>? {
-        let lease: (Int32) -> Void = { [opener] descriptor in opener.lease(label, to: address, descriptor: descriptor) }
+        // The lease is written out at each call: a closure literal passed as the (non-escaping)
+        // argument lives on the stack, where one kept in a variable would be a heap context per flow.
         do throws(SocketError) {
             switch setup.flow.transport {
             case .tcp:
                 let handler = TCPFlowHandler(setup)
-                let socket = try ClientSocket.connect(
-                    to: dialled, stream: true, options: opener.socketOptions, on: driver, delegate: handler, prepare: lease)
+                let socket = try ClientSocket.connect(to: dialled, stream: true, options: opener.socketOptions, on: driver, delegate: handler) {
+                    opener.lease(label, to: address, descriptor: $0)
+                }
                 handler.connecting(on: socket, deadline: .now() + connectTimeout)
             case .udp:
                 let handler = UDPFlowHandler(setup)
-                let socket = try ClientSocket.connect(
-                    to: dialled, stream: false, options: opener.socketOptions, on: driver, delegate: handler, prepare: lease)
+                let socket = try ClientSocket.connect(to: dialled, stream: false, options: opener.socketOptions, on: driver, delegate: handler) {
+                    opener.lease(label, to: address, descriptor: $0)
+                }
                 handler.connecting(on: socket)
             }
         } catch {
