@@ -29,7 +29,8 @@ struct AgentRuntime: Sendable {
     static let telemetryGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
     /// Binds the metrics and health endpoint, or fails with a line naming the port.
-    func bindTelemetry(_ settings: CommonSettings, beforeScrape: @escaping @Sendable () -> Void) async throws -> TelemetryServer {
+    /// `beforeScrape` as in `TelemetryServer.bind`.
+    func bindTelemetry(_ settings: CommonSettings, beforeScrape: @escaping @Sendable () -> [UInt8]) async throws -> TelemetryServer {
         do {
             return try await TelemetryServer.bind(
                 host: settings.metricsAddress, port: settings.metricsPort, registry: registry, readiness: readiness,

@@ -206,7 +206,6 @@ final class ContinuousTCPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
         let now = NIODeadline.now()
         let roundTrip = UInt64(max(0, (now - sentAt).nanoseconds))
         context.shard.recordEcho(.tcp, bytes: messageSize, roundTripNanoseconds: roundTrip)
-        environment.metrics.recordRoundTrip(.tcp, nanoseconds: roundTrip)
         tally?.echoed(roundTrip: roundTrip)
         if !inFlightMissed, now <= sentAt + environment.responseTimeout, let ended = tracker.answered(sentAt: sentAt) {
             context.outageEnded(ended, at: sentAt)

@@ -185,7 +185,6 @@ final class ContinuousUDPFlow: ContinuousFlow, ContinuousConnectionOwner, @unche
         case .inTime, .late:
             // A late echo still carried bytes and a round trip; only the outage verdict differs.
             context.shard.recordEcho(.udp, bytes: datagram.count, roundTripNanoseconds: roundTrip)
-            environment.metrics.recordRoundTrip(.udp, nanoseconds: roundTrip)
             tally?.received(datagram.count)
             tally?.echoed(roundTrip: roundTrip)
             if let highestEchoed, sequence < highestEchoed {

@@ -35,7 +35,10 @@ struct EchoCommand: AsyncParsableCommand {
             group: MultiThreadedEventLoopGroup.singleton, logger: runtime.logger,
             flowLog: flowLog.map { FlowRecorder(writer: $0, agent: ExportIdentity(reporting: reportingSettings, role: "echo").agent, clock: WallClockAnchor()) })
         let metrics = EchoMetrics(registry: runtime.registry, listeners: echo.listeners, fireflies: echo.fireflies)
-        let telemetry = try await runtime.bindTelemetry(settings) { metrics.publish() }
+        let telemetry = try await runtime.bindTelemetry(settings) {
+            metrics.publish()
+            return []
+        }
         let started = ContinuousClock.now
         let startTime = Date()
         let exportWriter = exportSettings.map {

@@ -269,7 +269,6 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
         let now = NIODeadline.now()
         let roundTrip = UInt64(max(0, (now - sentAt).nanoseconds))
         shard.recordEcho(.tcp, bytes: echoedBytes, roundTripNanoseconds: roundTrip, pattern: kind.patternSlot)
-        environment.metrics.recordRoundTrip(.tcp, nanoseconds: roundTrip, pattern: kind.patternSlot)
         tally?.echoed(roundTrip: roundTrip)
         if exchangesLeft != .max { exchangesLeft -= 1 }
         if now >= lifetimeEnd || exchangesLeft == 0 { return finishCleanly() }

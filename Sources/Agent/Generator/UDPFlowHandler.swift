@@ -170,7 +170,6 @@ final class UDPFlowHandler: ChannelInboundHandler, FlowOnLoop {
         case .first(let reordered):
             longestRoundTrip = max(longestRoundTrip, roundTrip)
             shard.recordEcho(.udp, bytes: datagram.count, roundTripNanoseconds: roundTrip, pattern: kind.patternSlot)
-            environment.metrics.recordRoundTrip(.udp, nanoseconds: roundTrip, pattern: kind.patternSlot)
             tally?.received(datagram.count)
             tally?.echoed(roundTrip: roundTrip)
             if reordered { shard.update { $0.countUDP(\.udpReordered, pattern: kind.patternSlot) } }

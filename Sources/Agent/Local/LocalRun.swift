@@ -98,7 +98,7 @@ struct LocalRun {
         let echoMetrics = echo.map { EchoMetrics(registry: runtime.registry, listeners: $0.listeners, fireflies: $0.fireflies) }
         let telemetry = try await runtime.bindTelemetry(settings) {
             echoMetrics?.publish()
-            metrics.publish(runner.snapshot())
+            return metrics.publish(runner.snapshot())
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: telemetry)]
         if let exporter = try exporter(name: name, namespace: flowTest.metadata.namespace ?? "default", spec: spec, generators: generators, echo: echo, started: started, runtime: runtime) {

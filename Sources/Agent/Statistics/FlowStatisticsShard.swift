@@ -10,6 +10,8 @@ final class FlowStatisticsShard: Sendable {
     struct State: Sendable {
         var counters = PerTransport(repeating: TrafficCounters())
         var roundTrips = PerTransport(repeating: Histogram<UInt64>.roundTripNanoseconds())
+        /// The same round trips counted as `flowtest_rtt_seconds` exposes them.
+        var prometheusRoundTrips = PerTransport(repeating: PrometheusRoundTrips())
         /// Continuous pattern only: the outages of the loop's flows.
         var disruption = DisruptionLog()
         /// Continuous pattern, the prober's loop only: the new-connection probes and their outages.
@@ -55,19 +57,22 @@ final class FlowStatisticsShard: Sendable {
         state.withLock { update(&$0) }
     }
 
-    /// Records the echo of one message.
+    /// Records the echo of one message, in the figures and in the Prometheus histogram's buckets.
     /// `pattern`: the flow's traffic pattern slot, nil without a mix.
     func recordEcho(_ transport: Transport, bytes: Int, roundTripNanoseconds: UInt64, pattern: Int? = nil) {
-        // Beyond the histogram's range (a minute) the value is clamped rather than dropped.
+        // Beyond the HDR histogram's range (a minute) the value is clamped rather than dropped;
+        // the Prometheus buckets have +Inf for it.
         let roundTrip = min(roundTripNanoseconds, 60_000_000_000)
         state.withLock { state in
             state.counters[transport].messagesReceived += 1
             state.counters[transport].bytesReceived += UInt64(bytes)
             _ = state.roundTrips[transport].record(roundTrip)
+            state.prometheusRoundTrips[transport].record(roundTripNanoseconds)
             if let pattern {
                 state.patterns[pattern].counters.messagesReceived += 1
                 state.patterns[pattern].counters.bytesReceived += UInt64(bytes)
                 _ = state.patterns[pattern].roundTrips.record(roundTrip)
+                state.patterns[pattern].prometheusRoundTrips.record(roundTripNanoseconds)
             }
         }
     }

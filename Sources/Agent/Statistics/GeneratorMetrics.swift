@@ -4,8 +4,8 @@ import Prometheus
 /// The generator's Prometheus metrics, created once and fed from statistics snapshots.
 ///
 /// Names carry their unit and `_total` for counters; labels are only role, protocol and reason.
-/// Round-trip times are the one metric recorded on the packet path, because a histogram's buckets
-/// cannot be filled from a summary after the fact.
+/// Nothing here is touched on the packet path: the round-trip histograms are counted in each
+/// loop's statistics shard (`PrometheusRoundTrips`) and rendered from the snapshot at each scrape.
 final class GeneratorMetrics: Sendable {
     private struct TransportSeries: Sendable {
         let started, completed, bytesSent, bytesReceived, messagesSent, messagesReceived: PublishedCounter
@@ -13,15 +13,11 @@ final class GeneratorMetrics: Sendable {
         let failures: [FlowFailureReason: PublishedCounter]
         let active: Gauge
         let jitter: Gauge
-        let roundTrip: DurationHistogram
     }
 
-    /// Bucket bounds from loopback (tens of µs) to cross-region (seconds).
-    static let roundTripBuckets: [Duration] = [
-        .microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1),
-        .milliseconds(2.5), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
-        .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5),
-    ]
+    private static let roundTrips = RoundTripHistogramFamily(name: "flowtest_rtt_seconds", help: "Round-trip time of each echoed message.")
+    private static let patternRoundTrips = RoundTripHistogramFamily(
+        name: "flowtest_pattern_rtt_seconds", help: "Round-trip time of each exchange, by traffic pattern.")
 
     /// Outages last from a few milliseconds (a lost datagram) to minutes (a node drain).
     static let outageBuckets: [Duration] = [
@@ -69,8 +65,7 @@ final class GeneratorMetrics: Sendable {
                         )
                     }),
                 active: registry.makeGauge(descriptor: .flowTest("flowtest_active_flows", help: "Flows open now."), labels: labels),
-                jitter: registry.makeGauge(descriptor: .flowTest("flowtest_udp_jitter_seconds", help: "Mean RFC 3550 jitter of finished UDP flows."), labels: labels),
-                roundTrip: registry.makeDurationHistogram(descriptor: .flowTest("flowtest_rtt_seconds", help: "Round-trip time of each echoed message."), labels: labels, buckets: Self.roundTripBuckets))
+                jitter: registry.makeGauge(descriptor: .flowTest("flowtest_udp_jitter_seconds", help: "Mean RFC 3550 jitter of finished UDP flows."), labels: labels))
         }
         series = PerTransport(tcp: make(.tcp), udp: make(.udp))
         skipped = PublishedCounter(
@@ -106,15 +101,10 @@ final class GeneratorMetrics: Sendable {
         timelines.recordNewConnectionOutage(nanoseconds: nanoseconds)
     }
 
-    /// Records one round trip; called on the packet path.
-    func recordRoundTrip(_ transport: Transport, nanoseconds: UInt64, pattern: Int? = nil) {
-        let duration = Duration.nanoseconds(Int64(clamping: nanoseconds))
-        series[transport].roundTrip.record(duration)
-        if let pattern { patterns[pattern].roundTrip.record(duration) }
-    }
-
-    /// Brings every counter and gauge up to date with `snapshot`.
-    func publish(_ snapshot: GeneratorSnapshot) {
+    /// Brings every counter and gauge up to date with `snapshot`, and returns the round-trip
+    /// histograms rendered from it, for the scrape to append to the registry's output.
+    @discardableResult
+    func publish(_ snapshot: GeneratorSnapshot) -> [UInt8] {
         for transport in Transport.allCases {
             let metrics = series[transport]
             let counters = snapshot.counters[transport]
@@ -147,5 +137,12 @@ final class GeneratorMetrics: Sendable {
             messagesLost.publish(UInt64(disruption.messagesLost))
             timelines.publish(disruption)
         }
+        var exposition: [UInt8] = []
+        Self.roundTrips.emit(
+            Transport.allCases.map { ([("role", "generator"), ("protocol", $0.rawValue)], snapshot.prometheusRoundTrips[$0]) }, into: &exposition)
+        Self.patternRoundTrips.emit(
+            patternNames.map { ([("role", "generator"), ("pattern", $0)], snapshot.patterns[$0]?.prometheusRoundTrips ?? PrometheusRoundTrips()) },
+            into: &exposition)
+        return exposition
     }
 }

@@ -5,6 +5,7 @@ import Histogram
 struct GeneratorSnapshot: Sendable {
     var counters = PerTransport(repeating: TrafficCounters())
     var roundTrips = PerTransport(repeating: Histogram<UInt64>.roundTripNanoseconds())
+    var prometheusRoundTrips = PerTransport(repeating: PrometheusRoundTrips())
     var activeFlows = PerTransport(repeating: 0)
     var peakActiveFlows = 0
     /// Flows the random pattern did not start because `maxConcurrent` were already open.
@@ -24,6 +25,7 @@ struct GeneratorSnapshot: Sendable {
             for transport in Transport.allCases {
                 merged.counters[transport] += snapshot.counters[transport]
                 merged.roundTrips[transport].add(snapshot.roundTrips[transport])
+                merged.prometheusRoundTrips[transport] += snapshot.prometheusRoundTrips[transport]
                 merged.activeFlows[transport] += snapshot.activeFlows[transport]
             }
             merged.flowsSkipped += snapshot.flowsSkipped

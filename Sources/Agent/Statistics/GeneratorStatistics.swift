@@ -114,6 +114,7 @@ final class GeneratorStatistics: Sendable {
             for transport in Transport.allCases {
                 snapshot.counters[transport] += state.counters[transport]
                 snapshot.roundTrips[transport].add(state.roundTrips[transport])
+                snapshot.prometheusRoundTrips[transport] += state.prometheusRoundTrips[transport]
             }
             for (slot, tally) in state.patterns.enumerated() { snapshot.patterns[patternNames[slot], default: PatternTally()] += tally }
         }

@@ -1,11 +1,11 @@
 import FlowTestShared
 import Prometheus
 
-/// One traffic pattern's Prometheus series: flows by outcome and round trips, labelled with the
-/// pattern's name. A mix has at most eight entries, so the label's cardinality stays bounded.
+/// One traffic pattern's Prometheus counters of flows by outcome, labelled with the pattern's
+/// name (its round trips are rendered with the generator's, `GeneratorMetrics`). A mix has at
+/// most eight entries, so the label's cardinality stays bounded.
 struct PatternMetrics: Sendable {
     let started, completed, failed: PublishedCounter
-    let roundTrip: DurationHistogram
 
     init(registry: PrometheusCollectorRegistry, pattern: String) {
         let labels = [("role", "generator"), ("pattern", pattern)]
@@ -15,9 +15,6 @@ struct PatternMetrics: Sendable {
         started = counter("flowtest_pattern_flows_started_total", "Flows started, by traffic pattern.")
         completed = counter("flowtest_pattern_flows_completed_total", "Flows that ended well, by traffic pattern.")
         failed = counter("flowtest_pattern_flows_failed_total", "Flows that failed, by traffic pattern.")
-        roundTrip = registry.makeDurationHistogram(
-            descriptor: .flowTest("flowtest_pattern_rtt_seconds", help: "Round-trip time of each exchange, by traffic pattern."), labels: labels,
-            buckets: GeneratorMetrics.roundTripBuckets)
     }
 
     /// Brings the counters up to date with the pattern's figures.

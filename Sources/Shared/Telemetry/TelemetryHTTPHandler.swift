@@ -12,10 +12,10 @@ final class TelemetryHTTPHandler: ChannelInboundHandler, RemovableChannelHandler
 
     private let registry: PrometheusCollectorRegistry
     private let readiness: ReadinessState
-    private let beforeScrape: @Sendable () -> Void
+    private let beforeScrape: @Sendable () -> [UInt8]
     private var request: HTTPRequestHead?
 
-    init(registry: PrometheusCollectorRegistry, readiness: ReadinessState, beforeScrape: @escaping @Sendable () -> Void) {
+    init(registry: PrometheusCollectorRegistry, readiness: ReadinessState, beforeScrape: @escaping @Sendable () -> [UInt8]) {
         self.registry = registry
         self.readiness = readiness
         self.beforeScrape = beforeScrape
@@ -40,9 +40,11 @@ final class TelemetryHTTPHandler: ChannelInboundHandler, RemovableChannelHandler
         switch path {
         case "/metrics":
             // Statistics are folded into the registry just before it is read, so a scrape always
-            // sees current values while the per-packet path never touches a metric lock.
-            beforeScrape()
-            let body = registry.emitToBuffer()
+            // sees current values while the per-packet path never touches a metric lock; the
+            // series the registry cannot hold (histograms summed over event loops) follow its own.
+            let appended = beforeScrape()
+            var body = registry.emitToBuffer()
+            body.append(contentsOf: appended)
             send(.ok, body, contentType: "text/plain; version=0.0.4; charset=utf-8", head: head, context: context)
         case "/healthz", "/livez":
             send(.ok, "ok\n", head: head, context: context)

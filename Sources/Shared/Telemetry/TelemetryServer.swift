@@ -22,13 +22,13 @@ public final class TelemetryServer: Service, Sendable {
     }
 
     /// Binds the endpoint. `beforeScrape` runs before each `/metrics` response to fold fresh
-    /// statistics into the registry.
+    /// statistics into the registry; what it returns (Prometheus text) follows the registry's series.
     public static func bind(
         host: String,
         port: Int,
         registry: PrometheusCollectorRegistry,
         readiness: ReadinessState,
-        beforeScrape: @escaping @Sendable () -> Void = {},
+        beforeScrape: @escaping @Sendable () -> [UInt8] = { [] },
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger
     ) async throws -> TelemetryServer {
