@@ -162,6 +162,39 @@ struct ClientDataPlaneTests {
         await plane.stop()
     }
 
+    /// A socket closed in the middle of a batch gives its descriptor to the next one opened; an
+    /// event of the old socket still waiting in that batch (here a hang-up, handed to the driver
+    /// as the loop would) must not reach the new one, whose connect then completes as usual.
+    @Test func aClosedSocketsLateEventDoesNotReachTheSocketReusingItsDescriptor() async throws {
+        let plane = try ClientDataPlane(loopCount: 1)
+        let listener = try Listener()
+        let address = try SocketAddress(ipAddress: "127.0.0.1", port: listener.port)
+        // Touched only on its loop, where the command runs.
+        nonisolated(unsafe) let driver = plane.drivers[0]
+        let (gone, reusing) = (Recorder(), Recorder())
+        let box = SocketBox()
+        let descriptors = Mutex<(old: Int32, new: Int32)>((-1, -1))
+        await plane.loops[0].executeAndWait {
+            do throws(SocketError) {
+                let old = try ClientSocket.connect(to: address, stream: true, options: ClientSocketOptions(), on: driver, delegate: gone)
+                let staleToken = old.token
+                old.close()
+                let new = try ClientSocket.connect(to: address, stream: true, options: ClientSocketOptions(), on: driver, delegate: reusing)
+                box.socket = new
+                descriptors.withLock { $0 = (old.descriptor, new.descriptor) }
+                driver.ready(staleToken, flags: 0x008 | 0x010)  // EPOLLERR | EPOLLHUP
+            } catch {
+                Issue.record("connect failed: \(error)")
+            }
+        }
+        let (old, new) = descriptors.withLock { $0 }
+        // The kernel hands out the lowest free descriptor, so the new socket took the old one's.
+        #expect(old == new)
+        #expect(try await reusing.events { !$0.isEmpty } == ["connected"])
+        #expect(gone.events.isEmpty)
+        await plane.stop()
+    }
+
     /// The loops' timers (what the generator's pacers and timing wheels run on): due tasks run in
     /// deadline order whatever order they were scheduled in, and a cancelled one never runs, its
     /// promise failed with `cancelled`, as on NIO's loops.

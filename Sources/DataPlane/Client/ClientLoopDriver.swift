@@ -5,7 +5,13 @@ import Glibc
 #endif
 
 /// What an `EpollLoop` runs for the generator: its client sockets, in a table indexed by
-/// descriptor (the epoll token), and one read buffer they all share.
+/// descriptor, and one read buffer they all share.
+///
+/// A socket's epoll token is its descriptor with a generation above it: a socket closed while
+/// its loop works through a batch (by another socket's event, or a flow it ended) can still have
+/// an event of its own later in that batch, and its descriptor can already belong to a socket
+/// opened meanwhile (a flow that starts as another ends); that event must not reach the new
+/// socket (a hang-up would fail a connect that is going well).
 ///
 /// Everything here runs on the loop's thread: sockets are opened there (by the flows' pacer) and
 /// their readiness comes there, so the table needs no lock.
@@ -22,6 +28,8 @@ public final class ClientLoopDriver: LoopDriver {
     private var failedWrites: [ClientSocket] = []
     /// Datagram sockets just opened (connected at once), told after the batch.
     private var opened: [ClientSocket] = []
+    /// Counts sockets entered, for their tokens' upper half.
+    private var generation: UInt32 = 0
     /// Where every socket of the loop reads into: a read hands its bytes to the flow at once.
     /// 1 MiB, so that a large message's echo takes few reads (only the pages a read fills are
     /// ever resident).
@@ -42,8 +50,8 @@ public final class ClientLoopDriver: LoopDriver {
     public func batchStarted(nowNanoseconds: UInt64) {}
 
     public func ready(_ token: UInt64, flags: UInt32) {
-        let slot = Int(token)
-        guard slot < sockets.count, let socket = sockets[slot] else { return }
+        let slot = Int(token & 0xFFFF_FFFF)
+        guard slot < sockets.count, let socket = sockets[slot], socket.token == token else { return }
         socket.ready(flags: flags)
     }
 
@@ -85,7 +93,10 @@ public final class ClientLoopDriver: LoopDriver {
     /// without the extra `recv` that finds the queue empty.
     func add(_ socket: ClientSocket) -> Bool {
         let flags = socket.isStream ? cdp_epollin | cdp_epollout | cdp_epollrdhup : cdp_epollin
-        guard let loop, loop.register(socket.descriptor, token: UInt64(socket.descriptor), flags: flags, levelTriggered: !socket.isStream)
+        generation &+= 1
+        // Never the loop's own wake-up token (all ones): a descriptor is below 2^31.
+        socket.token = UInt64(generation) << 32 | UInt64(UInt32(socket.descriptor))
+        guard let loop, loop.register(socket.descriptor, token: socket.token, flags: flags, levelTriggered: !socket.isStream)
         else { return false }
         let slot = Int(socket.descriptor)
         if slot >= sockets.count { sockets.append(contentsOf: repeatElement(nil, count: max(slot + 1 - sockets.count, sockets.count))) }

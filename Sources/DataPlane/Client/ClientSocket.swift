@@ -16,6 +16,8 @@ import Glibc
 public final class ClientSocket {
     public let descriptor: Int32
     public let isStream: Bool
+    /// What epoll reports for it: its descriptor and its generation (`ClientLoopDriver`).
+    public internal(set) var token: UInt64 = 0
     private unowned let driver: ClientLoopDriver
     /// Cleared when the socket closes, ending the cycle with the flow that holds the socket.
     private var delegate: (any ClientSocketDelegate)?
