@@ -88,4 +88,38 @@ struct FlowTimerWheelTests {
         wheel.stop()
         try await group.shutdownGracefully()
     }
+
+    /// A flow's later wake-up replaced by an earlier one, and the one pending when it ends, leave
+    /// the wheel: the wheel holds the flow no longer (a short flow was held until its connect
+    /// deadline, 5 s) and never wakes it for them.
+    @Test func replacedAndEndedWakeUpsLeaveTheWheel() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
+        let wheel = FlowTimerWheel(loop: loop)
+        weak var released: Sleeper?
+        let early = try await loop.submit {
+            let now = NIODeadline.now()
+            // A connect deadline, then an earlier wake-up (its first message's), then the end.
+            let ending = Sleeper(deadline: now + .seconds(3))
+            var wakeUp = FlowWakeUp()
+            wakeUp.request(ending.deadline, on: wheel, for: ending)
+            wakeUp.request(now + .milliseconds(20), on: wheel, for: ending)
+            wakeUp.cancel(on: wheel, for: ending)
+            released = ending
+            // A flow that keeps its earlier wake-up, and whose replaced later one must not come.
+            let kept = Sleeper(deadline: now + .milliseconds(30))
+            var keptWakeUp = FlowWakeUp()
+            keptWakeUp.request(now + .milliseconds(60), on: wheel, for: kept)
+            keptWakeUp.request(kept.deadline, on: wheel, for: kept)
+            return kept
+        }.get()
+        // Well before the ended flow's connect deadline, the wheel no longer holds it.
+        #expect(released == nil)
+        try await Task.sleep(for: .milliseconds(300))
+        let (wakeUps, idle) = try await loop.submit { (early.wokenAt.count, wheel.isIdle) }.get()
+        #expect(wakeUps == 1)
+        #expect(idle)
+        wheel.stop()
+        try await group.shutdownGracefully()
+    }
 }

@@ -35,7 +35,9 @@ final class FlowTimerWheel: @unchecked Sendable {
     private var ticking = false
     private var stopped = false
 
-    init(loop: any EventLoop, slotCount: Int = 4096) {
+    /// 8,192 slots: a span of 8.2 s, past the default connect timeout (5 s), so that every short
+    /// flow's connect deadline is in a slot, where it can be taken out once the flow has ended.
+    init(loop: any EventLoop, slotCount: Int = 8192) {
         self.loop = loop
         self.slots = Array(repeating: [], count: slotCount)
         self.occupied = Array(repeating: 0, count: (slotCount + 63) / 64)
@@ -57,8 +59,10 @@ final class FlowTimerWheel: @unchecked Sendable {
         }
     }
 
-    /// Wakes `flow` on the loop at or shortly after `deadline`.
-    func schedule(at deadline: NIODeadline, _ flow: any FlowOnLoop) {
+    /// Wakes `flow` on the loop at or shortly after `deadline`. Returns the slot it waits in (nil
+    /// beyond the wheel's span), for `cancel`.
+    @discardableResult
+    func schedule(at deadline: NIODeadline, _ flow: any FlowOnLoop) -> Int? {
         loop.assertInEventLoop()
         // Idle, the cursor may be far behind the clock: move it up instead of walking empty slots.
         if count == 0, !ticking { cursorTime = max(cursorTime, .now()) }
@@ -69,12 +73,24 @@ final class FlowTimerWheel: @unchecked Sendable {
         if ticks >= slots.count {
             beyond.append((deadline, flow))
             arm(at: wrapTime)
-        } else {
-            let slot = (cursor + ticks) % slots.count
-            slots[slot].append(flow)
-            occupied[slot >> 6] |= 1 << UInt64(slot & 63)
-            arm(at: cursorTime + resolution * Int64(ticks))
+            return nil
         }
+        let slot = (cursor + ticks) % slots.count
+        slots[slot].append(flow)
+        occupied[slot >> 6] |= 1 << UInt64(slot & 63)
+        arm(at: cursorTime + resolution * Int64(ticks))
+        return slot
+    }
+
+    /// Takes `flow`'s wake-up out of `slot`, where `schedule` put it; nothing when it is no longer
+    /// there (it fired). A slot holds the wake-ups of one millisecond, so the search is short.
+    func cancel(_ flow: any FlowOnLoop, inSlot slot: Int) {
+        loop.assertInEventLoop()
+        guard let index = slots[slot].firstIndex(where: { $0 === flow }) else { return }
+        slots[slot].swapAt(index, slots[slot].count - 1)
+        slots[slot].removeLast()
+        count -= 1
+        if slots[slot].isEmpty { occupied[slot >> 6] &= ~(1 << UInt64(slot & 63)) }
     }
 
     /// When the cursor next passes slot 0, where deadlines beyond the span are brought in.

@@ -327,6 +327,7 @@ final class TCPFlowHandler: ChannelDuplexHandler, FlowOnLoop {
     private func finish(_ failure: FlowFailureReason?) {
         guard !finished, wasActive, let wire else { return }
         finished = true
+        wakeUp.cancel(on: wheel, for: self)
         openFlows.leave(self)
         let retransmits = wire.totalRetransmits
         shard.update { state in

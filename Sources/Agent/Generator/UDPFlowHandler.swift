@@ -231,6 +231,7 @@ final class UDPFlowHandler: ChannelInboundHandler, FlowOnLoop {
     private func finish(_ failure: FlowFailureReason?) {
         guard !finished, wasActive, let wire else { return }
         finished = true
+        wakeUp.cancel(on: wheel, for: self)
         openFlows.leave(self)
         let lost = tracker.lost(sent: sent)
         let jitterSeconds = tracker.jitterNanoseconds / 1e9
