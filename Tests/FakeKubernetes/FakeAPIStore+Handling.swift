@@ -107,23 +107,42 @@ extension FakeAPIStore {
         {
             return .status(410, reason: "Expired", message: "The resourceVersion for the provided list is too old.")
         }
-        let (all, revision) = state.withLock { state in
-            (
-                state.objects.filter {
-                    $0.key.resource == route.resource && (route.namespace == nil || $0.key.namespace == route.namespace)
-                        && selector.matches($0.key, labels: Self.labels(of: $0.value))
-                }.sorted { $0.key < $1.key }, state.revision
-            )
+        // A later page comes from the snapshot the first was cut from, with its resourceVersion
+        // (fixture 10); a token whose snapshot is gone is refused as the real server refuses one
+        // past compaction (FakeListContinuation says why this matters).
+        var continuation: FakeListContinuation?
+        if let token = query["continue"], !token.isEmpty {
+            guard let parsed = FakeListContinuation(token: token, namespace: route.namespace) else {
+                return .status(400, reason: "BadRequest", message: "invalid continue token: continue key is not valid")
+            }
+            continuation = parsed
         }
-        // Continue tokens carry the last key returned, like the API server's (opaque to clients).
-        let start = query["continue"].flatMap { Data(base64Encoded: $0) }.map { String(decoding: $0, as: UTF8.self) }
-        let remaining = all.filter { start == nil || "\($0.key.namespace)/\($0.key.name)" > start! }
+        let snapshotKey = { (revision: Int) in
+            "\(revision) \(route.resource) \(route.namespace ?? "*") \(query["labelSelector"] ?? "") \(query["fieldSelector"] ?? "")"
+        }
+        let snapshot = state.withLock { state -> (items: [(key: Key, value: JSONValue)], revision: Int)? in
+            if let continuation {
+                guard continuation.revision >= state.compactedBelow, let items = state.listSnapshots[snapshotKey(continuation.revision)] else { return nil }
+                return (items, continuation.revision)
+            }
+            let items = state.objects.filter {
+                $0.key.resource == route.resource && (route.namespace == nil || $0.key.namespace == route.namespace)
+                    && selector.matches($0.key, labels: Self.labels(of: $0.value))
+            }.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) }
+            return (items, state.revision)
+        }
+        guard let (all, revision) = snapshot else {
+            return .status(410, reason: "Expired", message: Self.expiredContinueMessage)
+        }
+        let remaining = all.filter { continuation?.precedes($0.key) ?? true }
         let limit = query["limit"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil } ?? Int.max
         let page = remaining.prefix(limit)
         var metadata: [String: JSONValue] = ["resourceVersion": .string(String(revision))]
         if remaining.count > page.count, let last = page.last {
-            metadata["continue"] = .string(Data("\(last.key.namespace)/\(last.key.name)".utf8).base64EncodedString())
+            let next = FakeListContinuation(revision: revision, namespace: last.key.namespace, name: last.key.name)
+            metadata["continue"] = .string(next.token(namespace: route.namespace))
             metadata["remainingItemCount"] = .integer(Int64(remaining.count - page.count))
+            if continuation == nil { keepListSnapshot(all, as: snapshotKey(revision)) }
         } else {
             metadata["continue"] = ""
         }
@@ -135,4 +154,23 @@ extension FakeAPIStore {
         let apiVersion = route.group.isEmpty ? "v1" : "\(route.group)/\(route.resource.split(separator: "/")[1])"
         return .json(200, .object(["apiVersion": .string(apiVersion), "kind": .string(listKind), "items": .array(page.map(\.value)), "metadata": .object(metadata)]))
     }
+
+    /// Keeps a paged list's snapshot for its later pages; the oldest go first, as a compaction
+    /// would take them (their tokens then get 410).
+    private func keepListSnapshot(_ items: [(key: Key, value: JSONValue)], as key: String) {
+        state.withLock { state in
+            if state.listSnapshots.updateValue(items, forKey: key) == nil { state.listSnapshotOrder.append(key) }
+            while state.listSnapshotOrder.count > Self.listSnapshotLimit {
+                state.listSnapshots.removeValue(forKey: state.listSnapshotOrder.removeFirst())
+            }
+        }
+    }
+
+    static let listSnapshotLimit = 64
+
+    /// kube-apiserver's words for a continue token older than its compaction.
+    static let expiredContinueMessage =
+        "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, "
+        + "or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an "
+        + "inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list."
 }

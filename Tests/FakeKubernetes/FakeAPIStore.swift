@@ -46,6 +46,9 @@ public final class FakeAPIStore: Sendable {
         var held: [any Channel] = []
         /// Stop answering once a request with this method and path has been answered.
         var awayAfter: (method: String, path: String)?
+        /// The items of paged lists, by revision, route and selectors: later pages are cut from them.
+        var listSnapshots: [String: [(key: Key, value: JSONValue)]] = [:]
+        var listSnapshotOrder: [String] = []
         /// Write requests and body bytes received per object (`writeStatistics`).
         var writeStatistics: [Key: FakeWriteStatistics] = [:]
     }

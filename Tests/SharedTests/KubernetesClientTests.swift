@@ -120,6 +120,47 @@ struct KubernetesClientTests {
         }
     }
 
+    /// As kube-apiserver pages a list (fixture 10): every page is cut from the first page's
+    /// snapshot and carries its resourceVersion, so a watch from there replays what changed while
+    /// the pages were read. (The fake once served later pages from the present with the present's
+    /// revision: a relisting controller lost the final reports written between its pages.)
+    @Test func aListsPagesAreOneSnapshotAndItsWatchReplaysWhatChangedBetweenThem() async throws {
+        try await withServer { server, client in
+            for index in 1...4 { _ = try await client.create(.flowTests, namespace: "team", Self.flowTest("ft-\(index)")) }
+            let first: ListPage<FlowTest> = try await client.list(.flowTests, namespace: "team", limit: 2)
+            let token = try #require(first.continueToken)
+            // The token is shaped as the real one: unpadded base64url JSON naming the revision and the last key.
+            let base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+            let padded = base64 + String(repeating: "=", count: (4 - base64.count % 4) % 4)
+            let decoded = try JSONDecoder().decode(JSONValue.self, from: try #require(Data(base64Encoded: padded)))
+            #expect(decoded["v"]?.string == "meta.k8s.io/v1" && decoded["start"]?.string == "/ft-2\u{0}" && decoded["rv"] == .integer(Int64(first.resourceVersion)!))
+            let _: FlowTest = try await client.mergePatch(.flowTests, namespace: "team", name: "ft-1", .object(["spec": .object(["flows": .object(["rate": 7])])]))
+            let _: FlowTest = try await client.mergePatch(.flowTests, namespace: "team", name: "ft-3", .object(["spec": .object(["flows": .object(["rate": 8])])]))
+            try await client.delete(.flowTests, namespace: "team", name: "ft-4")
+            _ = try await client.create(.flowTests, namespace: "team", Self.flowTest("ft-5"))
+            let second: ListPage<FlowTest> = try await client.list(.flowTests, namespace: "team", limit: 2, continueToken: token)
+            #expect(second.resourceVersion == first.resourceVersion && second.continueToken == nil)
+            #expect(second.items.map(\.metadata.name) == ["ft-3", "ft-4"] && second.items.map(\.spec.flows.rate) == [10, 10])
+            // What listAll returns is the snapshot's version: the watch from it sees every change since.
+            let all: ListPage<FlowTest> = try await client.listAll(.flowTests, namespace: "team", pageSize: 2)
+            #expect(all.items.map(\.metadata.name) == ["ft-1", "ft-2", "ft-3", "ft-5"])
+            let events: AsyncThrowingStream<WatchEvent<FlowTest>, any Error> = try client.watch(
+                .flowTests, namespace: "team", resourceVersion: first.resourceVersion, timeoutSeconds: 2)
+            var seen: [String] = []
+            for try await event in events where event.type != .bookmark { seen.append("\(event.type.rawValue) \(event.object?.metadata.name ?? "")") }
+            #expect(seen == ["MODIFIED ft-1", "MODIFIED ft-3", "DELETED ft-4", "ADDED ft-5"])
+            // A token older than the compaction is refused with 410, as the real server refuses it.
+            server.store.compact()
+            do {
+                let _: ListPage<FlowTest> = try await client.list(.flowTests, namespace: "team", limit: 2, continueToken: token)
+            } catch KubernetesError.gone(let message) {
+                #expect(message.hasPrefix("The provided continue parameter is too old"))
+            } catch {
+                Issue.record("an expired continue token gave \(error), not 410")
+            }
+        }
+    }
+
     @Test func aWatchStreamsChangesThenABookmarkThenEnds() async throws {
         try await withServer { _, client in
             let start: ListPage<FlowTest> = try await client.list(.flowTests, namespace: "team")

@@ -94,14 +94,16 @@ public final class KubernetesClient: Sendable {
     public func listAll<Object: Decodable & Sendable>(
         _ kind: ResourceKind, namespace: String?, labelSelector: String? = nil, pageSize: Int = 500, as type: Object.Type = Object.self
     ) async throws(KubernetesError) -> ListPage<Object> {
-        var page: ListPage<Object> = try await list(kind, namespace: namespace, labelSelector: labelSelector, limit: pageSize)
+        let first: ListPage<Object> = try await list(kind, namespace: namespace, labelSelector: labelSelector, limit: pageSize)
+        var page = first
         var items = page.items
         while let token = page.continueToken {
             page = try await list(kind, namespace: namespace, labelSelector: labelSelector, limit: pageSize, continueToken: token)
             items += page.items
         }
         // The list's resourceVersion is that of the first page: the snapshot the pages belong to.
-        return ListPage(items: items, resourceVersion: page.resourceVersion, continueToken: nil, remainingItemCount: nil)
+        // A later revision would make a watch started from it skip what changed between pages.
+        return ListPage(items: items, resourceVersion: first.resourceVersion, continueToken: nil, remainingItemCount: nil)
     }
 
     public func create<Object: Codable & Sendable>(_ kind: ResourceKind, namespace: String?, _ object: Object) async throws(KubernetesError) -> Object {
