@@ -4,11 +4,15 @@
 # Each data-plane measurement runs twice, alternating: on the data plane (the default) and on
 # the previous one, NIO's loops on both sides (FLOWTEST_ECHO_NIO=1 FLOWTEST_GENERATOR_NIO=1), so
 # the table holds both from the same run (issue 26).
-#   bench/run.sh                 # 10 s per measurement
-#   DURATION=2 bench/run.sh      # a quick smoke run
+# The rows with a target that one disturbed minute can decide (RTT, UDP datagram rates) run in
+# ROUNDS rounds, FlowTest and its peer side by side in each; the table shows the medians and
+# every round's ratio.
+#   bench/run.sh                 # 10 s per measurement, 3 rounds
+#   DURATION=2 ROUNDS=1 bench/run.sh   # a quick smoke run
 set -euo pipefail
 cd "$(dirname "$0")/.."
 D=${DURATION:-10}
+ROUNDS=${ROUNDS:-3}
 OUT=${OUT:-docs/benchmarks.md}
 # Each run's table is kept in bench/runs/; docs/benchmarks.md shows the two newest.
 RUN_FILE=bench/runs/$(date -u +%Y-%m-%dT%H%MZ).md
@@ -91,21 +95,40 @@ p = lambda q: float(re.search(r"percentile %s\s*=\s*([0-9.]+)" % q, text).group(
 print("%.1f %.1f" % (p("50.000"), p("99.000")))
 PY
 }
-# Each runs in a subshell (process substitution), so PORT moves on here as well.
-read FT_TCP_P50 FT_TCP_P99 FT_TCP_RATE < <(rtt_flowtest tcp); PORT=$((PORT + 1))
+# A round that measured nothing (nan) makes the median nan: a median must not hide it.
+median() { python3 -c "import math,statistics,sys; v=[float(x) for x in sys.argv[1:]]; print('%.2f' % (math.nan if any(map(math.isnan, v)) else statistics.median(v)))" "$@"; }
+ratio() { python3 -c "print('%.2f' % (float('$1') / float('$2')))"; }  # nan when a step measured nothing
+# Rounds of FlowTest then sockperf, per protocol; each runs in a subshell (process substitution),
+# so PORT moves on here as well. Per round: "ft50 ft99 sp50 sp99 r50 r99"; the medians follow.
+rtt_rounds() {  # tcp|udp
+  local sockperf_flag=""; [ "$1" = tcp ] && sockperf_flag=--tcp
+  for _ in $(seq $ROUNDS); do
+    read f50 f99 _ < <(rtt_flowtest $1); PORT=$((PORT + 1))
+    read s50 s99 < <(rtt_sockperf "$sockperf_flag"); PORT=$((PORT + 1))
+    echo "$f50 $f99 $s50 $s99 $(ratio $f50 $s50) $(ratio $f99 $s99)"
+  done
+}
+nth() { awk -v c=$1 '{ printf "%s ", $c }' "$2"; }  # column N of a rounds file, space-separated
+for protocol in tcp udp; do
+  rtt_rounds $protocol >"$WORK/rtt-$protocol.txt"
+done
+for protocol in TCP UDP; do
+  file="$WORK/rtt-${protocol,,}.txt"
+  eval "FT_${protocol}_P50=\$(median $(nth 1 $file)); FT_${protocol}_P99=\$(median $(nth 2 $file))"
+  eval "SP_${protocol}_P50=\$(median $(nth 3 $file)); SP_${protocol}_P99=\$(median $(nth 4 $file))"
+  eval "R_${protocol}_50=\$(median $(nth 5 $file)); R_${protocol}_99=\$(median $(nth 6 $file))"
+  eval "R_${protocol}_ROUNDS='$(awk '{ printf "%s%s/%s", (NR > 1 ? ", " : ""), $5, $6 }' $file)'"
+done
 read PV_TCP_P50 PV_TCP_P99 PV_TCP_RATE < <(MODE=$PREVIOUS; rtt_flowtest tcp); PORT=$((PORT + 1))
-read FT_UDP_P50 FT_UDP_P99 FT_UDP_RATE < <(rtt_flowtest udp); PORT=$((PORT + 1))
 read PV_UDP_P50 PV_UDP_P99 PV_UDP_RATE < <(MODE=$PREVIOUS; rtt_flowtest udp); PORT=$((PORT + 1))
 # Latency mode (--dedicated-threads on both agents): the data plane's loops poll for 200 µs after
 # each event instead of sleeping.
 read LM_TCP_P50 LM_TCP_P99 LM_TCP_RATE < <(rtt_flowtest tcp --dedicated-threads); PORT=$((PORT + 1))
 read LM_UDP_P50 LM_UDP_P99 LM_UDP_RATE < <(rtt_flowtest udp --dedicated-threads); PORT=$((PORT + 1))
-read SP_TCP_P50 SP_TCP_P99 < <(rtt_sockperf --tcp); PORT=$((PORT + 1))
-read SP_UDP_P50 SP_UDP_P99 < <(rtt_sockperf ""); PORT=$((PORT + 1))
 
 # Every step of a newflows.py run, on one line: requested→completed, failures by reason, held or ✗.
 newflow_steps() {
-  python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print('; '.join('%d→%d/s%s%s (anchor %d/s just before: %.2f)' % (s['requested'], s['completedPerSecond'], (' (%d failed: %s)' % (s['failed'], ', '.join('%s %d' % kv for kv in sorted(s['failures'].items())))) if s['failed'] else '', '' if s['held'] else ' ✗', s['anchorBefore'], s['ratio']) for s in r['steps']))" "$1"
+  python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print('; '.join('%d→%d/s%s%s (anchors %d/%d/s around: %.2f)' % (s['requested'], s['completedPerSecond'], (' (%d failed: %s)' % (s['failed'], ', '.join('%s %d' % kv for kv in sorted(s['failures'].items())))) if s['failed'] else '', '' if s['held'] else ' ✗', s['anchorBefore'], s['anchorAfter'], s['ratio']) for s in r['steps']))" "$1"
 }
 
 # 3. New TCP flows per second against the kernel's own limit, measured in this run: a minimal C
@@ -117,7 +140,7 @@ nf() { python3 -c "import json,sys; r=json.load(open('$WORK/newflows.json')); pr
 NEW_RATE=$(nf "r['sustained']"); NEW_ANCHOR=$(nf "int(r['anchorBest'])"); NEW_RATIO=$(nf "'%.2f' % r['ratio']")
 NEW_ANCHORS=$(nf "', '.join('%d (%d threads)' % (a['perSecond'], a['threads']) for a in r['anchor'])")
 NEW_STEPS=$(newflow_steps "$WORK/newflows.json")
-NEW_NEAR=$(nf "r['anchorBeforeSustained']")
+NEW_NEAR=$(nf "r['anchorAroundSustained']")
 env $PREVIOUS python3 bench/newflows.py $AGENT --duration $D --out "$WORK/newflows-previous.json"
 PVNEW_RATE=$(python3 -c "import json; print(json.load(open('$WORK/newflows-previous.json'))['sustained'])")
 PVNEW_RATIO=$(python3 -c "import json; print('%.2f' % json.load(open('$WORK/newflows-previous.json'))['ratio'])")
@@ -138,8 +161,16 @@ udp_anchor() {  # flows -> datagrams echoed per second by the C echo and client
   PORT=$((PORT + 1))
 }
 for flows in 50 1000; do
-  eval "UDP_C_$flows=\$(udp_anchor $flows)"; PORT=$((PORT + 1))
-  eval "UDP_FT_$flows=\$(udp_rate $flows)"; PORT=$((PORT + 1))
+  : >"$WORK/udp-$flows.txt"
+  for _ in $(seq $ROUNDS); do
+    c=$(udp_anchor $flows); PORT=$((PORT + 1))
+    f=$(udp_rate $flows); PORT=$((PORT + 1))
+    echo "$f $c $(ratio $f $c)" >>"$WORK/udp-$flows.txt"
+  done
+  eval "UDP_FT_$flows=\$(median $(nth 1 "$WORK/udp-$flows.txt") | cut -d. -f1)"
+  eval "UDP_C_$flows=\$(median $(nth 2 "$WORK/udp-$flows.txt") | cut -d. -f1)"
+  eval "R_UDP_$flows=\$(median $(nth 3 "$WORK/udp-$flows.txt"))"
+  eval "R_UDP_${flows}_ROUNDS='$(nth 3 "$WORK/udp-$flows.txt" | xargs | sed 's/ /, /g')'"
   eval "UDP_PV_$flows=\$(MODE=\$PREVIOUS; udp_rate $flows)"; PORT=$((PORT + 1))
 done
 
@@ -175,7 +206,6 @@ read ACC10K_ERR ACC10K_MIN ACC10K_MAX < <(accuracy 10000 220)
 python3 bench/records.py $AGENT >/dev/null
 
 # float(): a step that measured nothing gives nan, whose ratio is nan and never met.
-ratio() { python3 -c "print('%.2f' % (float('$1') / float('$2')))"; }
 met() { python3 -c "print('met' if float('$1') $2 $3 else '**not met**')"; }  # value op limit
 mkdir -p bench/runs
 cat >"$RUN_FILE" <<MD
@@ -188,13 +218,13 @@ cat >"$RUN_FILE" <<MD
 | # | measurement | FlowTest (data plane) | previous data plane (NIO) | peer | ratio FlowTest/peer (previous/peer) | target |
 |---|---|---|---|---|---|---|
 | 1 | TCP throughput, one flow, both directions | ${FT_TPUT} Gbit/s | ${PV_TPUT} Gbit/s | iperf3 --bidir ${IPERF_TPUT} Gbit/s | $(ratio $FT_TPUT $IPERF_TPUT) ($(ratio $PV_TPUT $IPERF_TPUT)) | ≥ 1.0: $(met $(ratio $FT_TPUT $IPERF_TPUT) '>=' 1.0) |
-| 2a | TCP RTT p50 / p99, 64 B, one flow | ${FT_TCP_P50} / ${FT_TCP_P99} µs | ${PV_TCP_P50} / ${PV_TCP_P99} µs | sockperf ${SP_TCP_P50} / ${SP_TCP_P99} µs | p50 $(ratio $FT_TCP_P50 $SP_TCP_P50), p99 $(ratio $FT_TCP_P99 $SP_TCP_P99) (p50 $(ratio $PV_TCP_P50 $SP_TCP_P50), p99 $(ratio $PV_TCP_P99 $SP_TCP_P99)) | p50 ≤ 1.1: $(met $(ratio $FT_TCP_P50 $SP_TCP_P50) '<=' 1.1); p99 ≤ 1.5: $(met $(ratio $FT_TCP_P99 $SP_TCP_P99) '<=' 1.5) |
-| 2b | UDP RTT p50 / p99, 64 B, one flow | ${FT_UDP_P50} / ${FT_UDP_P99} µs | ${PV_UDP_P50} / ${PV_UDP_P99} µs | sockperf ${SP_UDP_P50} / ${SP_UDP_P99} µs | p50 $(ratio $FT_UDP_P50 $SP_UDP_P50), p99 $(ratio $FT_UDP_P99 $SP_UDP_P99) (p50 $(ratio $PV_UDP_P50 $SP_UDP_P50), p99 $(ratio $PV_UDP_P99 $SP_UDP_P99)) | p50 ≤ 1.1: $(met $(ratio $FT_UDP_P50 $SP_UDP_P50) '<=' 1.1); p99 ≤ 1.5: $(met $(ratio $FT_UDP_P99 $SP_UDP_P99) '<=' 1.5) |
+| 2a | TCP RTT p50 / p99, 64 B, one flow (medians of ${ROUNDS} rounds) | ${FT_TCP_P50} / ${FT_TCP_P99} µs | ${PV_TCP_P50} / ${PV_TCP_P99} µs | sockperf ${SP_TCP_P50} / ${SP_TCP_P99} µs | p50 ${R_TCP_50}, p99 ${R_TCP_99} (p50 $(ratio $PV_TCP_P50 $SP_TCP_P50), p99 $(ratio $PV_TCP_P99 $SP_TCP_P99)); rounds p50/p99: ${R_TCP_ROUNDS} | p50 ≤ 1.1: $(met $R_TCP_50 '<=' 1.1); p99 ≤ 1.5: $(met $R_TCP_99 '<=' 1.5) |
+| 2b | UDP RTT p50 / p99, 64 B, one flow (medians of ${ROUNDS} rounds) | ${FT_UDP_P50} / ${FT_UDP_P99} µs | ${PV_UDP_P50} / ${PV_UDP_P99} µs | sockperf ${SP_UDP_P50} / ${SP_UDP_P99} µs | p50 ${R_UDP_50}, p99 ${R_UDP_99} (p50 $(ratio $PV_UDP_P50 $SP_UDP_P50), p99 $(ratio $PV_UDP_P99 $SP_UDP_P99)); rounds p50/p99: ${R_UDP_ROUNDS} | p50 ≤ 1.1: $(met $R_UDP_50 '<=' 1.1); p99 ≤ 1.5: $(met $R_UDP_99 '<=' 1.5) |
 | 2c | TCP RTT p50 / p99, latency mode (--dedicated-threads) | ${LM_TCP_P50} / ${LM_TCP_P99} µs | — | sockperf ${SP_TCP_P50} / ${SP_TCP_P99} µs | p50 $(ratio $LM_TCP_P50 $SP_TCP_P50), p99 $(ratio $LM_TCP_P99 $SP_TCP_P99) | p50 ≤ 1.25: $(met $(ratio $LM_TCP_P50 $SP_TCP_P50) '<=' 1.25); p99 ≤ 1.5: $(met $(ratio $LM_TCP_P99 $SP_TCP_P99) '<=' 1.5) |
 | 2d | UDP RTT p50 / p99, latency mode (--dedicated-threads) | ${LM_UDP_P50} / ${LM_UDP_P99} µs | — | sockperf ${SP_UDP_P50} / ${SP_UDP_P99} µs | p50 $(ratio $LM_UDP_P50 $SP_UDP_P50), p99 $(ratio $LM_UDP_P99 $SP_UDP_P99) | p50 ≤ 1.25: $(met $(ratio $LM_UDP_P50 $SP_UDP_P50) '<=' 1.25); p99 ≤ 1.5: $(met $(ratio $LM_UDP_P99 $SP_UDP_P99) '<=' 1.5) |
-| 3 | New TCP flows per second, one exchange each, held ≤ 0.1 % failed | ${NEW_RATE}/s (steps: ${NEW_STEPS}) | ${PVNEW_RATE}/s | C epoll echo + blocking clients ${NEW_NEAR}/s just before the held step; ${NEW_ANCHOR}/s best at the start (${NEW_ANCHORS}) | ${NEW_RATIO} (${PVNEW_RATIO}) | ≥ 0.8: $(met $NEW_RATIO '>=' 0.8) |
-| 4a | UDP datagrams echoed per second, 50 flows ping-pong | ${UDP_FT_50}/s | ${UDP_PV_50}/s | C echo + C client ${UDP_C_50}/s | $(ratio $UDP_FT_50 $UDP_C_50) ($(ratio $UDP_PV_50 $UDP_C_50)) | ≥ 0.8: $(met $(ratio $UDP_FT_50 $UDP_C_50) '>=' 0.8) |
-| 4b | UDP datagrams echoed per second, 1,000 flows ping-pong | ${UDP_FT_1000}/s | ${UDP_PV_1000}/s | C echo + C client ${UDP_C_1000}/s | $(ratio $UDP_FT_1000 $UDP_C_1000) ($(ratio $UDP_PV_1000 $UDP_C_1000)) | ≥ 0.8: $(met $(ratio $UDP_FT_1000 $UDP_C_1000) '>=' 0.8) |
+| 3 | New TCP flows per second, one exchange each, held ≤ 0.1 % failed | ${NEW_RATE}/s (steps: ${NEW_STEPS}) | ${PVNEW_RATE}/s | C epoll echo + blocking clients ${NEW_NEAR}/s around the held step (mean of the runs before and after); ${NEW_ANCHOR}/s best at the start (${NEW_ANCHORS}) | ${NEW_RATIO} (${PVNEW_RATIO}) | ≥ 0.8: $(met $NEW_RATIO '>=' 0.8) |
+| 4a | UDP datagrams echoed per second, 50 flows ping-pong (medians of ${ROUNDS} rounds) | ${UDP_FT_50}/s | ${UDP_PV_50}/s | C echo + C client ${UDP_C_50}/s | ${R_UDP_50} ($(ratio $UDP_PV_50 $UDP_C_50)); rounds: ${R_UDP_50_ROUNDS} | ≥ 0.8: $(met $R_UDP_50 '>=' 0.8) |
+| 4b | UDP datagrams echoed per second, 1,000 flows ping-pong (medians of ${ROUNDS} rounds) | ${UDP_FT_1000}/s | ${UDP_PV_1000}/s | C echo + C client ${UDP_C_1000}/s | ${R_UDP_1000} ($(ratio $UDP_PV_1000 $UDP_C_1000)); rounds: ${R_UDP_1000_ROUNDS} | ≥ 0.8: $(met $R_UDP_1000 '>=' 0.8) |
 | 5 | Concurrent TCP flows, one generator + one echo | ${PEAK} held open | — | — | — | — |
 | 5b | Resident memory per idle open flow (plateaus at ${HALF} and ${PEAK} flows) | echo ${ECHO_PER_FLOW} B, generator ${GEN_PER_FLOW} B | echo ${PV_ECHO_PER_FLOW} B, generator ${PV_GEN_PER_FLOW} B | — | — | ≤ 1,024 B each (issue 26): echo $(met $ECHO_PER_FLOW '<=' 1024), generator $(met $GEN_PER_FLOW '<=' 1024) |
 | 6a | Rate error at 1,000 flows/s (per-second min/max) | ${ACC1K_ERR} % (${ACC1K_MIN}/${ACC1K_MAX}) | — | — | — | ≤ 1 %: $(met $ACC1K_ERR '<=' 1) |
@@ -204,7 +234,8 @@ Notes on method:
 - 1: FlowTest keeps one 1 MiB message in flight (send, wait for the whole echo), so its flow is
   request/response, while iperf3 streams both directions at once.
 - 2: the same single-exchange-in-flight ping-pong on both sides; RTT is measured per exchange
-  from user space. 2c/2d: latency mode (--dedicated-threads on both agents): the data plane's
+  from user space. 2a/2b: ${ROUNDS} rounds, each FlowTest then sockperf; the figures are the medians,
+  the ratio is the median of the rounds' ratios (each round's pair ran a minute apart at most). 2c/2d: latency mode (--dedicated-threads on both agents): the data plane's
   loops poll for 200 µs after each event instead of sleeping, so no scheduler's wake-up is
   between a message and its echo.
 - 3: each flow is a new connection (new 5-tuple): connect, one 64-byte exchange, close after
@@ -212,11 +243,13 @@ Notes on method:
   the same with nothing else per flow: an epoll echo with a thread per core and 2, 4 or 8
   blocking client threads; its best figure is the kernel's limit on these cores. A FlowTest step
   holds when ≥ 99 % of the requested flows started, no whole second fell below 95 % of the rate,
-  and ≤ 0.1 % failed. The machine's speed drifts within a run, so each step runs right after
-  an anchor run of its own, and the ratio is the held rate over that anchor; every run has fresh
-  ports (bench/newflows.py). ✗ marks the steps that did not hold.
+  and ≤ 0.1 % failed. The machine's speed drifts within a run, so each step runs between two
+  anchor runs, and the ratio is the held rate over their mean; a step that does not hold is run
+  once more, and the ladder ends at a rate that failed twice; every run has fresh ports
+  (bench/newflows.py). ✗ marks the attempts that did not hold.
 - 4: FlowTest's generator and echo against bench/udpecho.c's client and echo: the same number of
-  sockets, each with one 64-byte datagram in flight, back to back.
+  sockets, each with one 64-byte datagram in flight, back to back; ${ROUNDS} rounds, each the C pair
+  then FlowTest; figures and ratio are medians, as in 2.
 - Previous data plane: the same measurement with both agents on NIO's event loops
   (FLOWTEST_ECHO_NIO=1 FLOWTEST_GENERATOR_NIO=1), run right after the data plane's.
 - 5, 5b: two plateaus, each its own echo and generator: N/2 and then N flows held open (one
