@@ -169,8 +169,8 @@ for flows in 50 1000; do
   done
   eval "UDP_FT_$flows=\$(median $(nth 1 "$WORK/udp-$flows.txt") | cut -d. -f1)"
   eval "UDP_C_$flows=\$(median $(nth 2 "$WORK/udp-$flows.txt") | cut -d. -f1)"
-  eval "R_UDP_$flows=\$(median $(nth 3 "$WORK/udp-$flows.txt"))"
-  eval "R_UDP_${flows}_ROUNDS='$(nth 3 "$WORK/udp-$flows.txt" | xargs | sed 's/ /, /g')'"
+  eval "R_DGRAM_$flows=\$(median $(nth 3 "$WORK/udp-$flows.txt"))"
+  eval "R_DGRAM_${flows}_ROUNDS='$(nth 3 "$WORK/udp-$flows.txt" | xargs | sed 's/ /, /g')'"
   eval "UDP_PV_$flows=\$(MODE=\$PREVIOUS; udp_rate $flows)"; PORT=$((PORT + 1))
 done
 
@@ -222,9 +222,9 @@ cat >"$RUN_FILE" <<MD
 | 2b | UDP RTT p50 / p99, 64 B, one flow (medians of ${ROUNDS} rounds) | ${FT_UDP_P50} / ${FT_UDP_P99} µs | ${PV_UDP_P50} / ${PV_UDP_P99} µs | sockperf ${SP_UDP_P50} / ${SP_UDP_P99} µs | p50 ${R_UDP_50}, p99 ${R_UDP_99} (p50 $(ratio $PV_UDP_P50 $SP_UDP_P50), p99 $(ratio $PV_UDP_P99 $SP_UDP_P99)); rounds p50/p99: ${R_UDP_ROUNDS} | p50 ≤ 1.1: $(met $R_UDP_50 '<=' 1.1); p99 ≤ 1.5: $(met $R_UDP_99 '<=' 1.5) |
 | 2c | TCP RTT p50 / p99, latency mode (--dedicated-threads) | ${LM_TCP_P50} / ${LM_TCP_P99} µs | — | sockperf ${SP_TCP_P50} / ${SP_TCP_P99} µs | p50 $(ratio $LM_TCP_P50 $SP_TCP_P50), p99 $(ratio $LM_TCP_P99 $SP_TCP_P99) | p50 ≤ 1.25: $(met $(ratio $LM_TCP_P50 $SP_TCP_P50) '<=' 1.25); p99 ≤ 1.5: $(met $(ratio $LM_TCP_P99 $SP_TCP_P99) '<=' 1.5) |
 | 2d | UDP RTT p50 / p99, latency mode (--dedicated-threads) | ${LM_UDP_P50} / ${LM_UDP_P99} µs | — | sockperf ${SP_UDP_P50} / ${SP_UDP_P99} µs | p50 $(ratio $LM_UDP_P50 $SP_UDP_P50), p99 $(ratio $LM_UDP_P99 $SP_UDP_P99) | p50 ≤ 1.25: $(met $(ratio $LM_UDP_P50 $SP_UDP_P50) '<=' 1.25); p99 ≤ 1.5: $(met $(ratio $LM_UDP_P99 $SP_UDP_P99) '<=' 1.5) |
-| 3 | New TCP flows per second, one exchange each, held ≤ 0.1 % failed | ${NEW_RATE}/s (steps: ${NEW_STEPS}) | ${PVNEW_RATE}/s | C epoll echo + blocking clients ${NEW_NEAR}/s around the held step (mean of the runs before and after); ${NEW_ANCHOR}/s best at the start (${NEW_ANCHORS}) | ${NEW_RATIO} (${PVNEW_RATIO}) | ≥ 0.8: $(met $NEW_RATIO '>=' 0.8) |
-| 4a | UDP datagrams echoed per second, 50 flows ping-pong (medians of ${ROUNDS} rounds) | ${UDP_FT_50}/s | ${UDP_PV_50}/s | C echo + C client ${UDP_C_50}/s | ${R_UDP_50} ($(ratio $UDP_PV_50 $UDP_C_50)); rounds: ${R_UDP_50_ROUNDS} | ≥ 0.8: $(met $R_UDP_50 '>=' 0.8) |
-| 4b | UDP datagrams echoed per second, 1,000 flows ping-pong (medians of ${ROUNDS} rounds) | ${UDP_FT_1000}/s | ${UDP_PV_1000}/s | C echo + C client ${UDP_C_1000}/s | ${R_UDP_1000} ($(ratio $UDP_PV_1000 $UDP_C_1000)); rounds: ${R_UDP_1000_ROUNDS} | ≥ 0.8: $(met $R_UDP_1000 '>=' 0.8) |
+| 3 | New TCP flows per second, one exchange each, held ≤ 0.1 % failed | ${NEW_RATE}/s (steps: ${NEW_STEPS}) | ${PVNEW_RATE}/s | C epoll echo + blocking clients ${NEW_NEAR}/s around the held step (the higher of the runs before and after); ${NEW_ANCHOR}/s best at the start (${NEW_ANCHORS}) | ${NEW_RATIO} (${PVNEW_RATIO}) | ≥ 0.8: $(met $NEW_RATIO '>=' 0.8) |
+| 4a | UDP datagrams echoed per second, 50 flows ping-pong (medians of ${ROUNDS} rounds) | ${UDP_FT_50}/s | ${UDP_PV_50}/s | C echo + C client ${UDP_C_50}/s | ${R_DGRAM_50} ($(ratio $UDP_PV_50 $UDP_C_50)); rounds: ${R_DGRAM_50_ROUNDS} | ≥ 0.8: $(met $R_DGRAM_50 '>=' 0.8) |
+| 4b | UDP datagrams echoed per second, 1,000 flows ping-pong (medians of ${ROUNDS} rounds) | ${UDP_FT_1000}/s | ${UDP_PV_1000}/s | C echo + C client ${UDP_C_1000}/s | ${R_DGRAM_1000} ($(ratio $UDP_PV_1000 $UDP_C_1000)); rounds: ${R_DGRAM_1000_ROUNDS} | ≥ 0.8: $(met $R_DGRAM_1000 '>=' 0.8) |
 | 5 | Concurrent TCP flows, one generator + one echo | ${PEAK} held open | — | — | — | — |
 | 5b | Resident memory per idle open flow (plateaus at ${HALF} and ${PEAK} flows) | echo ${ECHO_PER_FLOW} B, generator ${GEN_PER_FLOW} B | echo ${PV_ECHO_PER_FLOW} B, generator ${PV_GEN_PER_FLOW} B | — | — | ≤ 1,024 B each (issue 26): echo $(met $ECHO_PER_FLOW '<=' 1024), generator $(met $GEN_PER_FLOW '<=' 1024) |
 | 6a | Rate error at 1,000 flows/s (per-second min/max) | ${ACC1K_ERR} % (${ACC1K_MIN}/${ACC1K_MAX}) | — | — | — | ≤ 1 %: $(met $ACC1K_ERR '<=' 1) |
@@ -244,7 +244,8 @@ Notes on method:
   blocking client threads; its best figure is the kernel's limit on these cores. A FlowTest step
   holds when ≥ 99 % of the requested flows started, no whole second fell below 95 % of the rate,
   and ≤ 0.1 % failed. The machine's speed drifts within a run, so each step runs between two
-  anchor runs, and the ratio is the held rate over their mean; a step that does not hold is run
+  anchor runs, and the ratio is the held rate over the higher of the two (a disturbed minute only
+  ever slows the C program, so the higher is the nearer to the kernel's limit then); a step that does not hold is run
   once more, and the ladder ends at a rate that failed twice; every run has fresh ports
   (bench/newflows.py). ✗ marks the attempts that did not hold.
 - 4: FlowTest's generator and echo against bench/udpecho.c's client and echo: the same number of
