@@ -4,7 +4,7 @@
 # Each data-plane measurement runs twice, alternating: on the data plane (the default) and on
 # the previous one, NIO's loops on both sides (FLOWTEST_ECHO_NIO=1 FLOWTEST_GENERATOR_NIO=1), so
 # the table holds both from the same run (issue 26).
-# The rows with a target that one disturbed minute can decide (RTT, UDP datagram rates) run in
+# The rows with a target that one disturbed minute can decide (throughput, RTT, UDP datagram rates) run in
 # ROUNDS rounds, FlowTest and its peer side by side in each; the table shows the medians and
 # every round's ratio.
 #   bench/run.sh                 # 10 s per measurement, 3 rounds
@@ -56,6 +56,11 @@ generate() {  # generator flags... -> JSON summary in $WORK/gen.json
 }
 field() { python3 -c "import json,sys; r=json.load(open('$WORK/gen.json')); print(eval(sys.argv[1]))" "$1"; }
 
+# A round that measured nothing (nan) makes the median nan: a median must not hide it.
+median() { python3 -c "import math,statistics,sys; v=[float(x) for x in sys.argv[1:]]; print('%.2f' % (math.nan if any(map(math.isnan, v)) else statistics.median(v)))" "$@"; }
+ratio() { python3 -c "print('%.2f' % (float('$1') / float('$2')))"; }  # nan when a step measured nothing
+nth() { awk -v c=$1 '{ printf "%s ", $c }' "$2"; }  # column N of a rounds file, space-separated
+
 # 1. TCP throughput of one flow, both directions (1 MiB messages back-to-back) vs iperf3 --bidir.
 throughput() {
   echo_start
@@ -63,12 +68,22 @@ throughput() {
   field "round(r['tcp']['throughputBitsPerSecond']/1e9, 2)"
   echo_stop
 }
-FT_TPUT=$(throughput); PORT=$((PORT + 1))
+iperf_bidir() {  # -> Gbit/s of iperf3 --bidir, both directions together
+  iperf3 -s -p $PORT -1 >/dev/null 2>&1 & sleep 0.5
+  iperf3 -c 127.0.0.1 -p $PORT -t $D --bidir -J >"$WORK/iperf.json"
+  python3 -c "import json; e=json.load(open('$WORK/iperf.json'))['end']; print(round((e['sum_received']['bits_per_second']+e['sum_received_bidir_reverse']['bits_per_second'])/1e9, 2))"
+}
+: >"$WORK/throughput.txt"
+for _ in $(seq $ROUNDS); do
+  f=$(throughput); PORT=$((PORT + 1))
+  i=$(iperf_bidir); PORT=$((PORT + 1))
+  echo "$f $i" >>"$WORK/throughput.txt"
+done
 PV_TPUT=$(MODE=$PREVIOUS; throughput); PORT=$((PORT + 1))
-iperf3 -s -p $PORT -1 >/dev/null 2>&1 & sleep 0.5
-iperf3 -c 127.0.0.1 -p $PORT -t $D --bidir -J >"$WORK/iperf.json"
-IPERF_TPUT=$(python3 -c "import json; e=json.load(open('$WORK/iperf.json'))['end']; print(round((e['sum_received']['bits_per_second']+e['sum_received_bidir_reverse']['bits_per_second'])/1e9, 2))")
-PORT=$((PORT + 1))
+
+FT_TPUT=$(median $(nth 1 "$WORK/throughput.txt")); IPERF_TPUT=$(median $(nth 2 "$WORK/throughput.txt"))
+R_TPUT=$(median $(awk '{ printf "%.2f ", $1 / $2 }' "$WORK/throughput.txt"))
+R_TPUT_ROUNDS=$(awk '{ printf "%s%.2f", (NR > 1 ? ", " : ""), $1 / $2 }' "$WORK/throughput.txt")
 
 # 2. Round trips of 64-byte messages, one flow, vs sockperf ping-pong --full-rtt.
 rtt_flowtest() {  # protocol [flags of both agents] -> "p50 p99" in microseconds
@@ -95,9 +110,6 @@ p = lambda q: float(re.search(r"percentile %s\s*=\s*([0-9.]+)" % q, text).group(
 print("%.1f %.1f" % (p("50.000"), p("99.000")))
 PY
 }
-# A round that measured nothing (nan) makes the median nan: a median must not hide it.
-median() { python3 -c "import math,statistics,sys; v=[float(x) for x in sys.argv[1:]]; print('%.2f' % (math.nan if any(map(math.isnan, v)) else statistics.median(v)))" "$@"; }
-ratio() { python3 -c "print('%.2f' % (float('$1') / float('$2')))"; }  # nan when a step measured nothing
 # Rounds of FlowTest then sockperf, per protocol; each runs in a subshell (process substitution),
 # so PORT moves on here as well. Per round: "ft50 ft99 sp50 sp99 r50 r99"; the medians follow.
 rtt_rounds() {  # tcp|udp
@@ -108,7 +120,6 @@ rtt_rounds() {  # tcp|udp
     echo "$f50 $f99 $s50 $s99 $(ratio $f50 $s50) $(ratio $f99 $s99)"
   done
 }
-nth() { awk -v c=$1 '{ printf "%s ", $c }' "$2"; }  # column N of a rounds file, space-separated
 for protocol in tcp udp; do
   rtt_rounds $protocol >"$WORK/rtt-$protocol.txt"
 done
@@ -217,7 +228,7 @@ cat >"$RUN_FILE" <<MD
 
 | # | measurement | FlowTest (data plane) | previous data plane (NIO) | peer | ratio FlowTest/peer (previous/peer) | target |
 |---|---|---|---|---|---|---|
-| 1 | TCP throughput, one flow, both directions | ${FT_TPUT} Gbit/s | ${PV_TPUT} Gbit/s | iperf3 --bidir ${IPERF_TPUT} Gbit/s | $(ratio $FT_TPUT $IPERF_TPUT) ($(ratio $PV_TPUT $IPERF_TPUT)) | ≥ 1.0: $(met $(ratio $FT_TPUT $IPERF_TPUT) '>=' 1.0) |
+| 1 | TCP throughput, one flow, both directions (medians of ${ROUNDS} rounds) | ${FT_TPUT} Gbit/s | ${PV_TPUT} Gbit/s | iperf3 --bidir ${IPERF_TPUT} Gbit/s | ${R_TPUT} ($(ratio $PV_TPUT $IPERF_TPUT)); rounds: ${R_TPUT_ROUNDS} | ≥ 1.0: $(met $R_TPUT '>=' 1.0) |
 | 2a | TCP RTT p50 / p99, 64 B, one flow (medians of ${ROUNDS} rounds) | ${FT_TCP_P50} / ${FT_TCP_P99} µs | ${PV_TCP_P50} / ${PV_TCP_P99} µs | sockperf ${SP_TCP_P50} / ${SP_TCP_P99} µs | p50 ${R_TCP_50}, p99 ${R_TCP_99} (p50 $(ratio $PV_TCP_P50 $SP_TCP_P50), p99 $(ratio $PV_TCP_P99 $SP_TCP_P99)); rounds p50/p99: ${R_TCP_ROUNDS} | p50 ≤ 1.1: $(met $R_TCP_50 '<=' 1.1); p99 ≤ 1.5: $(met $R_TCP_99 '<=' 1.5) |
 | 2b | UDP RTT p50 / p99, 64 B, one flow (medians of ${ROUNDS} rounds) | ${FT_UDP_P50} / ${FT_UDP_P99} µs | ${PV_UDP_P50} / ${PV_UDP_P99} µs | sockperf ${SP_UDP_P50} / ${SP_UDP_P99} µs | p50 ${R_UDP_50}, p99 ${R_UDP_99} (p50 $(ratio $PV_UDP_P50 $SP_UDP_P50), p99 $(ratio $PV_UDP_P99 $SP_UDP_P99)); rounds p50/p99: ${R_UDP_ROUNDS} | p50 ≤ 1.1: $(met $R_UDP_50 '<=' 1.1); p99 ≤ 1.5: $(met $R_UDP_99 '<=' 1.5) |
 | 2c | TCP RTT p50 / p99, latency mode (--dedicated-threads) | ${LM_TCP_P50} / ${LM_TCP_P99} µs | — | sockperf ${SP_TCP_P50} / ${SP_TCP_P99} µs | p50 $(ratio $LM_TCP_P50 $SP_TCP_P50), p99 $(ratio $LM_TCP_P99 $SP_TCP_P99) | p50 ≤ 1.25: $(met $(ratio $LM_TCP_P50 $SP_TCP_P50) '<=' 1.25); p99 ≤ 1.5: $(met $(ratio $LM_TCP_P99 $SP_TCP_P99) '<=' 1.5) |
@@ -232,7 +243,7 @@ cat >"$RUN_FILE" <<MD
 
 Notes on method:
 - 1: FlowTest keeps one 1 MiB message in flight (send, wait for the whole echo), so its flow is
-  request/response, while iperf3 streams both directions at once.
+  request/response, while iperf3 streams both directions at once; ${ROUNDS} rounds, medians as in 2.
 - 2: the same single-exchange-in-flight ping-pong on both sides; RTT is measured per exchange
   from user space. 2a/2b: ${ROUNDS} rounds, each FlowTest then sockperf; the figures are the medians,
   the ratio is the median of the rounds' ratios (each round's pair ran a minute apart at most). 2c/2d: latency mode (--dedicated-threads on both agents): the data plane's
