@@ -152,6 +152,8 @@ NEW_RATE=$(nf "r['sustained']"); NEW_ANCHOR=$(nf "int(r['anchorBest'])"); NEW_RA
 NEW_ANCHORS=$(nf "', '.join('%d (%d threads)' % (a['perSecond'], a['threads']) for a in r['anchor'])")
 NEW_STEPS=$(newflow_steps "$WORK/newflows.json")
 NEW_NEAR=$(nf "r['anchorAroundSustained']")
+# The held step's open flows and both sides' slowest whole seconds.
+NEW_HELD=$(nf "(lambda s: '%d open at the peak; slowest second %d/s, the anchors around it %s/s' % (s['peakOpen'], s['minStartsPerSecond'], ' and '.join(map(str, s['anchorSlowestSeconds']))))([s for s in r['steps'] if s['held'] and s['requested'] == r['sustained']][-1]) if r['sustained'] else '—'")
 env $PREVIOUS python3 bench/newflows.py $AGENT --duration $D --out "$WORK/newflows-previous.json"
 PVNEW_RATE=$(python3 -c "import json; print(json.load(open('$WORK/newflows-previous.json'))['sustained'])")
 PVNEW_RATIO=$(python3 -c "import json; print('%.2f' % json.load(open('$WORK/newflows-previous.json'))['ratio'])")
@@ -233,7 +235,7 @@ cat >"$RUN_FILE" <<MD
 | 2b | UDP RTT p50 / p99, 64 B, one flow (medians of ${ROUNDS} rounds) | ${FT_UDP_P50} / ${FT_UDP_P99} µs | ${PV_UDP_P50} / ${PV_UDP_P99} µs | sockperf ${SP_UDP_P50} / ${SP_UDP_P99} µs | p50 ${R_UDP_50}, p99 ${R_UDP_99} (p50 $(ratio $PV_UDP_P50 $SP_UDP_P50), p99 $(ratio $PV_UDP_P99 $SP_UDP_P99)); rounds p50/p99: ${R_UDP_ROUNDS} | p50 ≤ 1.1: $(met $R_UDP_50 '<=' 1.1); p99 ≤ 1.5: $(met $R_UDP_99 '<=' 1.5) |
 | 2c | TCP RTT p50 / p99, latency mode (--dedicated-threads) | ${LM_TCP_P50} / ${LM_TCP_P99} µs | — | sockperf ${SP_TCP_P50} / ${SP_TCP_P99} µs | p50 $(ratio $LM_TCP_P50 $SP_TCP_P50), p99 $(ratio $LM_TCP_P99 $SP_TCP_P99) | p50 ≤ 1.25: $(met $(ratio $LM_TCP_P50 $SP_TCP_P50) '<=' 1.25); p99 ≤ 1.5: $(met $(ratio $LM_TCP_P99 $SP_TCP_P99) '<=' 1.5) |
 | 2d | UDP RTT p50 / p99, latency mode (--dedicated-threads) | ${LM_UDP_P50} / ${LM_UDP_P99} µs | — | sockperf ${SP_UDP_P50} / ${SP_UDP_P99} µs | p50 $(ratio $LM_UDP_P50 $SP_UDP_P50), p99 $(ratio $LM_UDP_P99 $SP_UDP_P99) | p50 ≤ 1.25: $(met $(ratio $LM_UDP_P50 $SP_UDP_P50) '<=' 1.25); p99 ≤ 1.5: $(met $(ratio $LM_UDP_P99 $SP_UDP_P99) '<=' 1.5) |
-| 3 | New TCP flows per second, one exchange each, held ≤ 0.1 % failed | ${NEW_RATE}/s (steps: ${NEW_STEPS}) | ${PVNEW_RATE}/s | C epoll echo + blocking clients ${NEW_NEAR}/s around the held step (the higher of the runs before and after); ${NEW_ANCHOR}/s best at the start (${NEW_ANCHORS}) | ${NEW_RATIO} (${PVNEW_RATIO}) | ≥ 0.8: $(met $NEW_RATIO '>=' 0.8) |
+| 3 | New TCP flows per second, one exchange each, 1,200 open, every second ≥ 95 %, ≤ 0.1 % failed | ${NEW_RATE}/s (${NEW_HELD}; steps: ${NEW_STEPS}) | ${PVNEW_RATE}/s | C epoll echo + blocking clients ${NEW_NEAR}/s around the held step (the higher of the runs before and after); ${NEW_ANCHOR}/s best at the start (${NEW_ANCHORS}) | ${NEW_RATIO} (${PVNEW_RATIO}) | ≥ 0.8: $(met $NEW_RATIO '>=' 0.8) |
 | 4a | UDP datagrams echoed per second, 50 flows ping-pong (medians of ${ROUNDS} rounds) | ${UDP_FT_50}/s | ${UDP_PV_50}/s | C echo + C client ${UDP_C_50}/s | ${R_DGRAM_50} ($(ratio $UDP_PV_50 $UDP_C_50)); rounds: ${R_DGRAM_50_ROUNDS} | ≥ 0.8: $(met $R_DGRAM_50 '>=' 0.8) |
 | 4b | UDP datagrams echoed per second, 1,000 flows ping-pong (medians of ${ROUNDS} rounds) | ${UDP_FT_1000}/s | ${UDP_PV_1000}/s | C echo + C client ${UDP_C_1000}/s | ${R_DGRAM_1000} ($(ratio $UDP_PV_1000 $UDP_C_1000)); rounds: ${R_DGRAM_1000_ROUNDS} | ≥ 0.8: $(met $R_DGRAM_1000 '>=' 0.8) |
 | 5 | Concurrent TCP flows, one generator + one echo | ${PEAK} held open | — | — | — | — |
@@ -249,12 +251,14 @@ Notes on method:
   the ratio is the median of the rounds' ratios (each round's pair ran a minute apart at most). 2c/2d: latency mode (--dedicated-threads on both agents): the data plane's
   loops poll for 200 µs after each event instead of sleeping, so no scheduler's wake-up is
   between a message and its echo.
-- 3: each flow is a new connection (new 5-tuple): connect, one 64-byte exchange, close after
-  5 ms, over 8 destination ports. The anchor (bench/newflows.c, built here with cc -O2) does
+- 3: each flow is a new connection (new 5-tuple): connect, one 64-byte exchange, close, over 8
+  destination ports, with 1,200 flows open throughout (each lives 1,200/rate; issue 26 asks for
+  at least 1,000). The anchor (bench/newflows.c, built here with cc -O2) does
   the same with nothing else per flow: an epoll echo with a thread per core and 2, 4 or 8
   blocking client threads; its best figure is the kernel's limit on these cores. A FlowTest step
   holds when ≥ 99 % of the requested flows started, no whole second fell below 95 % of the rate,
-  and ≤ 0.1 % failed. The machine's speed drifts within a run, so each step runs between two
+  ≤ 0.1 % failed and ≥ 1,000 flows were open at the peak; the anchor's figure is its average, and
+  both sides' slowest whole seconds are shown for the held step. The machine's speed drifts within a run, so each step runs between two
   anchor runs, and the ratio is the held rate over the higher of the two (a disturbed minute only
   ever slows the C program, so the higher is the nearer to the kernel's limit then); a step that does not hold is run
   once more, and the ladder ends at a rate that failed twice; every run has fresh ports
