@@ -13,7 +13,8 @@ import Foundation
 struct FakeListContinuation: Equatable {
     /// The first page's revision: the snapshot every page is cut from.
     var revision: Int
-    /// The last key returned, relative to the list's path: `/name` in a namespace, `/namespace/name` across them.
+    /// The last key returned; the token carries it relative to the list's path (`/name` in a
+    /// namespace, `/namespace/name` across them).
     var namespace: String
     var name: String
 

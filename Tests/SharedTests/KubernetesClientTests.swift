@@ -141,7 +141,8 @@ struct KubernetesClientTests {
             let second: ListPage<FlowTest> = try await client.list(.flowTests, namespace: "team", limit: 2, continueToken: token)
             #expect(second.resourceVersion == first.resourceVersion && second.continueToken == nil)
             #expect(second.items.map(\.metadata.name) == ["ft-3", "ft-4"] && second.items.map(\.spec.flows.rate) == [10, 10])
-            // What listAll returns is the snapshot's version: the watch from it sees every change since.
+            // A list started now shows the present; a watch from the first page's version replays
+            // every change made since, those made between its pages too.
             let all: ListPage<FlowTest> = try await client.listAll(.flowTests, namespace: "team", pageSize: 2)
             #expect(all.items.map(\.metadata.name) == ["ft-1", "ft-2", "ft-3", "ft-5"])
             let events: AsyncThrowingStream<WatchEvent<FlowTest>, any Error> = try client.watch(
@@ -153,6 +154,7 @@ struct KubernetesClientTests {
             server.store.compact()
             do {
                 let _: ListPage<FlowTest> = try await client.list(.flowTests, namespace: "team", limit: 2, continueToken: token)
+                Issue.record("a continue token older than the compaction was answered")
             } catch KubernetesError.gone(let message) {
                 #expect(message.hasPrefix("The provided continue parameter is too old"))
             } catch {
