@@ -20,18 +20,18 @@ average); its slowest whole seconds are in the output next to FlowTest's, to sho
 of 33,307). After the first step that does not hold, one more step halfway between
 the last held and the failed rate narrows the figure.
 
-These machines change speed from one minute to the next (a third of the anchor's rate came and
-went within one run), so every step is measured between two anchor runs (8 client threads, half
-the step's length), and the ratio is the highest held rate over the higher of the anchors just
-before and just after it: a disturbed minute only ever slows the C program (one anchor run of a
-2026-12-06 run measured 17,600/s between two of 35,500 and 33,100), so the higher of the two is the
-nearer to the kernel's limit at the time. A step that does not hold is measured once more: on these shared
+These machines change speed from one minute to the next (a third of the anchor's rate came and went
+within one run), so every step is measured between two anchor runs (8 client threads, half the
+step's length), and the ratio is the highest held rate over the higher of the anchors just before
+and just after it: a disturbed minute only ever slows the C program (one anchor run of a 2026-12-06
+run measured 17,600/s between two of 35,500 and 33,100), so the higher of the two is the nearer to
+the kernel's limit at the time. A step that does not hold is measured once more: on these shared
 machines one disturbed second ended the ladder below what the same build held in the runs before
-and after (2026-12-06: 31,600/s missed by one slow second, 31,563 of 31,600 started), so the
-ladder ends at a rate that failed twice. Every attempt is in the output. Every anchor run and every step gets 8 destination ports of its own, so none
-inherits another's source-port state; the TIME_WAIT sockets left over are counted at the start of
-each (the kernel reuses them on loopback, tcp_tw_reuse=2, and beyond tcp_max_tw_buckets closes
-without them, for both programs alike).
+and after (2026-12-06: 31,600/s missed by one slow second, 31,563 of 31,600 started), so the ladder
+ends at a rate that failed twice. Every attempt is in the output. Every anchor run and every step
+gets 8 destination ports of its own, so none inherits another's source-port state; the TIME_WAIT
+sockets left over are counted at the start of each (the kernel reuses them on loopback,
+tcp_tw_reuse=2, and beyond tcp_max_tw_buckets closes without them, for both programs alike).
 """
 import argparse, json, os, re, signal, subprocess, sys, tempfile, time
 
@@ -156,16 +156,14 @@ def main():
         # Rates rise as fractions of the highest anchor seen so far, not only the first: a first
         # anchor measured in a disturbed minute (17,000–23,000/s where the rest of the run measured
         # 35,000–39,000) otherwise capped the ladder below what FlowTest held.
-        fraction = 0.3
-        while fraction <= 1.3:
+        for tenths in range(3, 14):
             reference = max([best] + anchors)
-            rate = max(int(round(reference * fraction, -2)), (held["requested"] + 100) if held else 0)
+            rate = max(int(round(reference * tenths / 10, -2)), (held["requested"] + 100) if held else 0)
             measured = attempt(rate)
             if not measured["held"]:
                 failed_at = measured["requested"]
                 break
             held = measured
-            fraction += 0.1
         if failed_at and held:
             rate = int(round((held["requested"] + failed_at) / 2, -2))
             if held["requested"] < rate < failed_at:
