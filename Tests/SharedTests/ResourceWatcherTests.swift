@@ -42,6 +42,11 @@ struct ResourceWatcherTests {
         watcher.onRestart = { relisted in restarts.withLock { $0.append(relisted) } }
         let running = Task { await watcher.run { recorder.record($0) } }
         try await recorder.waitFor("listed before")
+        // Cut the stream only once it is open: right after the list, the watcher may still be on
+        // its warm-up request, and a cut then cuts nothing (seen once in a CI run on a busy machine).
+        let opened = ContinuousClock.now + .seconds(10)
+        while server.store.openWatches == 0, ContinuousClock.now < opened { try await Task.sleep(for: .milliseconds(10)) }
+        try #require(server.store.openWatches == 1, "the watcher never opened its watch")
 
         // The stream is cut: the watcher resumes from its resourceVersion, without relisting,
         // and sees what was created in between.
